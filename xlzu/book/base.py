@@ -1,0 +1,185 @@
+"""The workbook protocol every backend fills in.
+
+A backend reads a sheet's values in one call and renders a whole
+:class:`~xlzu.layout.Layout` in a bounded number of calls.  Everything above
+this layer (the operations, the CLI, the Excel buttons) speaks only this
+protocol; nothing outside ``xlzu.book`` imports openpyxl or xlwings.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from datetime import datetime
+from typing import Any, Iterable, Sequence
+
+import pandas as pd
+
+from .. import contract as C
+from ..errors import CellProblem, SheetMissing
+from ..layout import Layout, frame_from_values, parse_cell, range_ref
+
+
+class Book(ABC):
+    """One class workbook, opened by some backend."""
+
+    #: "file" (openpyxl) or "live" (xlwings)
+    kind: str = ""
+
+    # ---- what a backend implements -------------------------------------
+    @property
+    @abstractmethod
+    def name(self) -> str:
+        """File name of the workbook, for messages."""
+
+    @abstractmethod
+    def sheet_names(self) -> list[str]:
+        """All sheets, in order, hidden ones included."""
+
+    @abstractmethod
+    def read_values(self, sheet: str) -> list[list[Any]]:
+        """Every value from A1 to the last used cell, in one call.  Blank
+        cells are None; dates are datetimes; formulas give their text
+        (files) or their computed value (live Excel)."""
+
+    @abstractmethod
+    def write_layout(
+        self,
+        sheet: str,
+        layout: Layout,
+        *,
+        form: str | None = None,
+        anchor: str = "A1",
+        clear: str = "sheet",
+        hidden: bool = False,
+    ) -> None:
+        """Render ``layout`` on ``sheet``, creating it where the contract
+        places it if missing.
+
+        ``clear="sheet"`` replaces everything on the sheet; ``clear="below"``
+        keeps what is above ``anchor``'s row (buttons on 控制台) and replaces
+        the rest.  ``form`` names a hidden form sheet: the sheet is made as a
+        copy of it (print setup, header/footer, fonts) and style keys are
+        taken from the form's sample cells.  Every reference inside the
+        layout (styles, merges, validations, rows, print titles) is relative
+        to ``anchor``; column widths are absolute.
+        """
+
+    @abstractmethod
+    def delete_sheet(self, sheet: str) -> None:
+        """Remove a sheet if it exists."""
+
+    @abstractmethod
+    def highlight(self, sheet: str, refs: Sequence[str], color: str | None = C.COLOR_BAD) -> None:
+        """Colour the given cells (all at once); ``color=None`` removes the fill."""
+
+    @abstractmethod
+    def set_hidden(self, sheet: str, hidden: bool) -> None:
+        """Hide or show a sheet."""
+
+    @abstractmethod
+    def save(self) -> None:
+        """Make the changes permanent (files: atomic replace with a backup)."""
+
+    @abstractmethod
+    def read_name(self, name: str) -> str | None:
+        """The text constant stored in workbook-level defined name ``name``."""
+
+    @abstractmethod
+    def write_name(self, name: str, value: str | None) -> None:
+        """Store (or with None remove) a text constant as a defined name."""
+
+    def alert(self, message: str, title: str = "xlzu") -> None:
+        """Show a message box (live Excel only; files have no screen)."""
+
+    # ---- shared helpers --------------------------------------------------
+    def has_sheet(self, sheet: str) -> bool:
+        return sheet in self.sheet_names()
+
+    def require(self, *sheets: str, hint: str = "") -> None:
+        names = set(self.sheet_names())
+        for sheet in sheets:
+            if sheet not in names:
+                raise SheetMissing(sheet, hint)
+
+    def read_table(
+        self,
+        sheet: str,
+        *,
+        header_cell: str | None = None,
+        header_text: str | None = None,
+        n_cols: int | None = None,
+        stop_at_blank_row: bool = True,
+        values: list[list[Any]] | None = None,
+    ) -> pd.DataFrame:
+        """A table on ``sheet`` as a DataFrame of raw cell values (object
+        dtype) plus ``_row``, the Excel row number of each record.
+
+        The header is found at ``header_cell`` or, with ``header_text``, in
+        the first row whose column A says ``header_text``; default A1.
+        """
+        self.require(sheet)
+        if values is None:
+            values = self.read_values(sheet)
+        row, col = 1, 1
+        if header_cell:
+            row, col = parse_cell(header_cell)
+        elif header_text is not None:
+            for i, r in enumerate(values):
+                if r and isinstance(r[0], str) and r[0].strip() == header_text:
+                    row = i + 1
+                    break
+        return frame_from_values(values, header_row=row - 1, first_col=col, n_cols=n_cols, stop_at_blank_row=stop_at_blank_row)
+
+    def mark(self, problems: Iterable[CellProblem]) -> None:
+        """Highlight every problem cell (one call per sheet) and remember
+        them, so a later successful run can clear exactly these cells."""
+        by_sheet: dict[str, list[str]] = {}
+        for p in problems:
+            if p.cell and self.has_sheet(p.sheet):
+                by_sheet.setdefault(p.sheet, []).append(p.cell)
+        for sheet, refs in by_sheet.items():
+            self.highlight(sheet, refs)
+        marks = self.get_marks() + [(s, r) for s, refs in by_sheet.items() for r in refs]
+        self._store_marks(marks)
+
+    def get_marks(self) -> list[tuple[str, str]]:
+        """Cells highlighted by an earlier run, as (sheet, ref)."""
+        text = self.read_name(C.MARKS_NAME) or ""
+        marks = []
+        for part in text.split(";"):
+            if "!" in part:
+                sheet, ref = part.rsplit("!", 1)
+                marks.append((sheet, ref))
+        return marks
+
+    def unmark(self, marks: Sequence[tuple[str, str]]) -> None:
+        """Remove the highlight from cells an earlier run marked."""
+        by_sheet: dict[str, list[str]] = {}
+        names = set(self.sheet_names())
+        for sheet, ref in marks:
+            if sheet in names:
+                by_sheet.setdefault(sheet, []).append(ref)
+        for sheet, refs in by_sheet.items():
+            self.highlight(sheet, refs, color=None)
+        self._store_marks([])
+
+    def _store_marks(self, marks: Sequence[tuple[str, str]]) -> None:
+        unique = list(dict.fromkeys(marks))[: C.MARKS_MAX]
+        self.write_name(C.MARKS_NAME, ";".join(f"{s}!{r}" for s, r in unique) or None)
+
+    def log(self, operation: str, lines: Sequence[str], *, when: datetime | None = None) -> None:
+        """Write the last run's messages on 控制台 below the buttons."""
+        if not self.has_sheet(C.CONSOLE):
+            return
+        stamp = (when or datetime.now()).strftime("%Y-%m-%d %H:%M")
+        shown = list(lines)[: C.CONSOLE_MAX_LINES] or ["完成。"]
+        layout = Layout()
+        layout.rows.append(list(C.CONSOLE_COLUMNS))
+        for i, line in enumerate(shown):
+            layout.rows.append([stamp if i == 0 else None, operation if i == 0 else None, line])
+        top = C.CONSOLE_MESSAGES_ROW
+        layout.style(range_ref(1, 1, 1, 3), "header")
+        layout.style(range_ref(2, 3, len(shown) + 1, 3), "left")
+        layout.style(range_ref(2, 1, len(shown) + 1, 2), "text")
+        layout.widths = {1: 17, 2: 12, 3: 100}
+        self.write_layout(C.CONSOLE, layout, anchor=f"A{top}", clear="below")

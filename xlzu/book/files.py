@@ -1,0 +1,413 @@
+"""The file backend: a class workbook on disk, read and written with openpyxl.
+
+Pure Python (no COM, no compiled extras), so it also runs in Pyodide.  Saving
+is atomic: the workbook is written beside the original, the original is
+copied to ``NAME.bak.xlsx``, and the new file replaces it in one rename.  A
+workbook that Excel, WPS or LibreOffice holds open is refused before any
+byte is written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from copy import copy
+from pathlib import Path
+from typing import Any, Sequence
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.chart import LineChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .. import contract as C
+from ..errors import NotAClassWorkbook, WorkbookLocked, WorkbookNotFound, XlzuError
+from ..layout import FORM_SAMPLES, STYLES, Layout, Style, Validation, col_letter, parse_range, range_ref
+from .base import Book
+
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_PAPER = {"A4": 9, "A3": 8, "B5": 13, "LETTER": 1}
+_VALIDATION_TYPES = {"list": "list", "whole": "whole", "decimal": "decimal", "custom": "custom", "textLength": "textLength"}
+
+
+def backup_path(path: Path) -> Path:
+    """``班级.xlsx`` → ``班级.bak.xlsx`` (same suffix, so it opens in Excel)."""
+    return path.with_name(f"{path.stem}.bak{path.suffix}")
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Owner/lock files that Excel, WPS and LibreOffice leave beside a
+    workbook they have open."""
+    name = path.name
+    candidates = [f"~${name}", f".~lock.{name}#"]
+    if len(path.stem) > 2:
+        candidates.append(f"~${name[2:]}")  # Office truncates long names
+    return [path.with_name(c) for c in candidates if path.with_name(c).exists()]
+
+
+def ensure_not_locked(path: Path) -> None:
+    locks = lock_files(path)
+    if locks:
+        raise WorkbookLocked(str(path.name), f"发现锁定文件 {locks[0].name}")
+
+
+class FileBook(Book):
+    """A workbook file.  Open with :meth:`open`, make with :meth:`create`."""
+
+    kind = "file"
+
+    def __init__(self, path: str | os.PathLike, workbook: Workbook):
+        self.path = Path(path)
+        self.wb = workbook
+        self._sample_cache: dict[tuple[str, str], Any] = {}
+
+    # ---- opening -----------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike, *, require_contract: bool = True) -> "FileBook":
+        path = Path(path)
+        if not path.exists():
+            raise WorkbookNotFound(str(path))
+        if path.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise XlzuError(f"“{path.name}”不是 .xlsx 或 .xlsm 工作簿。班级工作簿请用 xlzu new 创建。")
+        try:
+            wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
+        except PermissionError as exc:
+            raise WorkbookLocked(path.name, "无法读取文件") from exc
+        except Exception as exc:  # openpyxl raises many kinds on a damaged file
+            raise XlzuError(f"无法打开“{path.name}”：文件已损坏或不是 Excel 工作簿（{type(exc).__name__}）。") from exc
+        book = cls(path, wb)
+        if require_contract:
+            missing = [s for s in (C.SETTINGS, C.ROSTER) if s not in wb.sheetnames]
+            if missing:
+                raise NotAClassWorkbook(path.name, missing)
+        return book
+
+    @classmethod
+    def create(cls, path: str | os.PathLike, *, template: str | os.PathLike | None = None) -> "FileBook":
+        """A new, unsaved workbook at ``path`` (from ``template`` if given)."""
+        path = Path(path)
+        if template is not None:
+            wb = load_workbook(template, keep_vba=Path(template).suffix.lower() == ".xlsm")
+        else:
+            wb = Workbook()
+            wb.remove(wb.active)
+        return cls(path, wb)
+
+    # ---- protocol ------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def sheet_names(self) -> list[str]:
+        return list(self.wb.sheetnames)
+
+    def read_values(self, sheet: str) -> list[list[Any]]:
+        self.require(sheet)
+        ws = self.wb[sheet]
+        if ws.max_row == 1 and ws.max_column == 1 and ws.cell(1, 1).value is None:
+            return []
+        return [list(r) for r in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column, values_only=True)]
+
+    def write_layout(
+        self,
+        sheet: str,
+        layout: Layout,
+        *,
+        form: str | None = None,
+        anchor: str = "A1",
+        clear: str = "sheet",
+        hidden: bool = False,
+    ) -> None:
+        top, left, _, _ = parse_range(anchor)
+        if clear == "sheet" or sheet not in self.wb.sheetnames:
+            ws = self._fresh_sheet(sheet, form)
+        else:
+            ws = self.wb[sheet]
+            self._clear_below(ws, top)
+        dr, dc = top - 1, left - 1
+
+        for i, row in enumerate(layout.grid(), start=top):
+            for j, value in enumerate(row, start=left):
+                if value is not None:
+                    ws.cell(row=i, column=j, value=value)
+        for ref, key in layout.styles:
+            self._apply_style(ws, _shift(ref, dr, dc), key, form)
+        for ref in layout.merges:
+            ws.merge_cells(_shift(ref, dr, dc))
+        for v in layout.validations:
+            ws.add_data_validation(_data_validation(v, _shift(v.ref, dr, dc)))
+        for col, width in layout.widths.items():
+            ws.column_dimensions[col_letter(col)].width = width
+        for row, height in layout.heights.items():
+            ws.row_dimensions[row + dr].height = height
+        if layout.freeze:
+            ws.freeze_panes = _shift(layout.freeze, dr, dc)
+        if layout.autofilter:
+            ws.auto_filter.ref = _shift(layout.autofilter, dr, dc)
+        if layout.tab_color:
+            ws.sheet_properties.tabColor = layout.tab_color
+        if layout.print is not None:
+            self._print_setup(ws, layout, dr, dc)
+        for chart in layout.charts:
+            self._add_chart(ws, chart, dr, dc)
+        ws.sheet_state = "hidden" if hidden else "visible"
+
+    def delete_sheet(self, sheet: str) -> None:
+        if sheet in self.wb.sheetnames:
+            self.wb.remove(self.wb[sheet])
+
+    def highlight(self, sheet: str, refs: Sequence[str], color: str | None = C.COLOR_BAD) -> None:
+        ws = self.wb[sheet]
+        fill = PatternFill("solid", start_color=color, end_color=color) if color else PatternFill(fill_type=None)
+        for ref in refs:
+            r1, c1, r2, c2 = parse_range(ref)
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    ws.cell(r, c).fill = fill
+
+    def read_name(self, name: str) -> str | None:
+        defined = self.wb.defined_names.get(name)
+        if defined is None:
+            return None
+        text = defined.attr_text or ""
+        if text.startswith('"') and text.endswith('"'):
+            return text[1:-1].replace('""', '"')
+        return text
+
+    def write_name(self, name: str, value: str | None) -> None:
+        if name in self.wb.defined_names:
+            del self.wb.defined_names[name]
+        if value:
+            quoted = '"' + value.replace('"', '""') + '"'
+            self.wb.defined_names[name] = DefinedName(name, attr_text=quoted, hidden=True)
+
+    def set_hidden(self, sheet: str, hidden: bool) -> None:
+        self.wb[sheet].sheet_state = "hidden" if hidden else "visible"
+
+    def save(self, path: str | os.PathLike | None = None) -> Path:
+        """Write atomically (temp file + rename), keeping one backup."""
+        target = Path(path) if path is not None else self.path
+        ensure_not_locked(target)
+        self._tidy_views()
+        tmp = target.with_name(f".{target.stem}.tmp-{os.getpid()}{target.suffix}")
+        try:
+            self.wb.save(tmp)
+        except PermissionError as exc:
+            _unlink(tmp)
+            raise WorkbookLocked(target.name, "文件夹不可写") from exc
+        except BaseException:
+            _unlink(tmp)
+            raise
+        try:
+            if target.exists():
+                shutil.copy2(target, backup_path(target))
+            os.replace(tmp, target)
+        except PermissionError as exc:  # Windows: Excel holds the file
+            _unlink(tmp)
+            raise WorkbookLocked(target.name, "文件被占用") from exc
+        except BaseException:
+            _unlink(tmp)
+            raise
+        self.path = target
+        return target
+
+    # ---- internals -----------------------------------------------------------
+    def _position(self, sheet: str) -> int:
+        key = C.sheet_order_key(sheet)
+        return sum(1 for name in self.wb.sheetnames if name != sheet and C.sheet_order_key(name) <= key)
+
+    def _fresh_sheet(self, sheet: str, form: str | None) -> Worksheet:
+        """An empty worksheet named ``sheet`` where the contract wants it;
+        page-level settings copied from ``form`` when given."""
+        index = self._position(sheet)
+        state = code_name = None
+        if sheet in self.wb.sheetnames:
+            old = self.wb[sheet]
+            index = self.wb.sheetnames.index(sheet)
+            state = old.sheet_state
+            code_name = old.sheet_properties.codeName  # its VBA document module
+            self.wb.remove(old)
+        ws = self.wb.create_sheet(sheet, index)
+        if state:
+            ws.sheet_state = state
+        if form is not None and form in self.wb.sheetnames:
+            src = self.wb[form]
+            ws.sheet_format = copy(src.sheet_format)
+            ws.sheet_properties = copy(src.sheet_properties)
+            ws.page_margins = copy(src.page_margins)
+            ws.page_setup = copy(src.page_setup)
+            ws.print_options = copy(src.print_options)
+            ws.HeaderFooter = copy(src.HeaderFooter)
+            for image in getattr(src, "_images", []):
+                ws.add_image(copy(image))
+        # A copied codeName would give two sheets one VBA module.
+        ws.sheet_properties.codeName = code_name
+        return ws
+
+    def _clear_below(self, ws: Worksheet, top: int) -> None:
+        for merged in list(ws.merged_cells.ranges):
+            if merged.max_row >= top:
+                ws.unmerge_cells(str(merged))
+        for (r, c) in [k for k in ws._cells if k[0] >= top]:
+            del ws._cells[(r, c)]
+        keep = []
+        for dv in ws.data_validations.dataValidation:
+            if all(rng.max_row < top for rng in dv.sqref.ranges):
+                keep.append(dv)
+        ws.data_validations.dataValidation = keep
+
+    def _sample(self, form: str, key: str):
+        cache_key = (form, key)
+        if cache_key not in self._sample_cache:
+            style = None
+            if form in self.wb.sheetnames and key in FORM_SAMPLES:
+                cell = self.wb[form][FORM_SAMPLES[key]]
+                if cell.has_style:
+                    style = copy(cell._style)
+            self._sample_cache[cache_key] = style
+        return self._sample_cache[cache_key]
+
+    def _apply_style(self, ws: Worksheet, ref: str, key: str, form: str | None) -> None:
+        r1, c1, r2, c2 = parse_range(ref)
+        sampled = self._sample(form, key) if form else None
+        if sampled is not None:
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    ws.cell(r, c)._style = copy(sampled)
+            return
+        parts = _openpyxl_parts(STYLES[key])
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                cell = ws.cell(r, c)
+                for attr, value in parts:
+                    setattr(cell, attr, value)
+
+    def _print_setup(self, ws: Worksheet, layout: Layout, dr: int, dc: int) -> None:
+        p = layout.print
+        if p.orientation:
+            ws.page_setup.orientation = p.orientation
+        if p.paper:
+            ws.page_setup.paperSize = _PAPER.get(p.paper.upper(), 9)
+        if p.fit_width or p.fit_height:
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            ws.page_setup.fitToWidth = p.fit_width
+            ws.page_setup.fitToHeight = p.fit_height
+        if p.margins:
+            top, right, bottom, left = p.margins
+            ws.page_margins.top, ws.page_margins.right = top, right
+            ws.page_margins.bottom, ws.page_margins.left = bottom, left
+        if p.center_horizontally is not None:
+            ws.print_options.horizontalCentered = p.center_horizontally
+        if p.center_vertically is not None:
+            ws.print_options.verticalCentered = p.center_vertically
+        if p.title_rows:
+            a, b = p.title_rows.split(":")
+            ws.print_title_rows = f"{int(a) + dr}:{int(b) + dr}"
+        ws.print_area = _shift(p.area, dr, dc) if p.area else _shift(layout.used_ref(), dr, dc)
+        if p.footer:
+            ws.oddFooter.center.text = p.footer
+
+    def _add_chart(self, ws: Worksheet, spec, dr: int, dc: int) -> None:
+        chart = LineChart()
+        chart.title = spec.title
+        chart.y_axis.title = spec.y_title or None
+        chart.x_axis.title = spec.x_title or None
+        chart.width, chart.height = spec.width_cm, spec.height_cm
+        r1, c1, r2, c2 = parse_range(_shift(spec.data, dr, dc))
+        data = Reference(ws, min_col=c1, min_row=r1, max_col=c2, max_row=r2)
+        chart.add_data(data, titles_from_data=True)
+        q1, k1, q2, k2 = parse_range(_shift(spec.categories, dr, dc))
+        chart.set_categories(Reference(ws, min_col=k1, min_row=q1, max_col=k2, max_row=q2))
+        # Excel hides axes whose 'delete' flag openpyxl leaves unset on some versions.
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        ws.add_chart(chart, _shift(spec.anchor, dr, dc))
+
+    def _tidy_views(self) -> None:
+        """Exactly one selected tab, and it is visible (Excel refuses a
+        hidden active sheet and groups sheets that share tabSelected)."""
+        names = self.wb.sheetnames
+        if not names:
+            return
+        active = self.wb.active
+        if active is None or active.sheet_state != "visible":
+            for i, n in enumerate(names):
+                if self.wb[n].sheet_state == "visible":
+                    self.wb.active = i
+                    break
+        for ws in self.wb.worksheets:
+            for view in ws.views.sheetView:
+                view.tabSelected = ws is self.wb.active
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _shift(ref: str, dr: int, dc: int) -> str:
+    if not dr and not dc:
+        return ref
+    r1, c1, r2, c2 = parse_range(ref)
+    return range_ref(r1 + dr, c1 + dc, r2 + dr, c2 + dc)
+
+
+_PARTS_CACHE: dict[Style, list[tuple[str, Any]]] = {}
+
+
+def _openpyxl_parts(style: Style) -> list[tuple[str, Any]]:
+    if style in _PARTS_CACHE:
+        return _PARTS_CACHE[style]
+    parts: list[tuple[str, Any]] = []
+    if any(v is not None for v in (style.bold, style.italic, style.size, style.color)):
+        parts.append(("font", Font(bold=style.bold, italic=style.italic, size=style.size, color=style.color)))
+    if style.fill:
+        parts.append(("fill", PatternFill("solid", start_color=style.fill, end_color=style.fill)))
+    if style.border:
+        parts.append(("border", _BORDER))
+    if style.halign or style.valign or style.wrap:
+        parts.append(("alignment", Alignment(horizontal=style.halign, vertical=style.valign, wrap_text=style.wrap)))
+    if style.number_format:
+        parts.append(("number_format", style.number_format))
+    _PARTS_CACHE[style] = parts
+    return parts
+
+
+def _data_validation(v: Validation, ref: str) -> DataValidation:
+    kwargs: dict[str, Any] = {
+        "type": _VALIDATION_TYPES[v.kind],
+        "allow_blank": v.allow_blank,
+        "showErrorMessage": True,
+        "errorTitle": v.error_title or None,
+        "error": v.error or None,
+        "showInputMessage": bool(v.prompt),
+        "promptTitle": v.prompt_title or None,
+        "prompt": v.prompt or None,
+    }
+    if v.kind == "list":
+        kwargs["formula1"] = '"' + ",".join(v.values) + '"'
+    elif v.kind == "custom":
+        kwargs["formula1"] = v.formula
+    else:
+        if v.minimum is not None and v.maximum is not None:
+            kwargs["operator"] = "between"
+            kwargs["formula1"] = _num(v.minimum)
+            kwargs["formula2"] = _num(v.maximum)
+        elif v.minimum is not None:
+            kwargs["operator"] = "greaterThanOrEqual"
+            kwargs["formula1"] = _num(v.minimum)
+        elif v.maximum is not None:
+            kwargs["operator"] = "lessThanOrEqual"
+            kwargs["formula1"] = _num(v.maximum)
+    dv = DataValidation(**kwargs)
+    dv.add(ref)
+    return dv
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))

@@ -1,0 +1,128 @@
+"""The ``xlzu`` command line: a few lines over each library function.
+
+Every command opens the workbook file, calls one public function of the
+package, prints its report, and turns an :class:`~xlzu.errors.XlzuError`
+into ``错误：…`` with exit code 1 (a traceback only with ``--debug``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from . import __version__
+from .errors import XlzuError
+
+app = typer.Typer(
+    name="xlzu",
+    help="xlzu（小组）：班级合作学习小组的分组、日常考核、周汇总和评优，都在 Excel 工作簿里完成。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+template_app = typer.Typer(help="宏模板（templates/xlzu.xlsm）的构建与检查。", no_args_is_help=True)
+app.add_typer(template_app, name="template")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+_state = {"debug": False}
+
+WorkbookArg = typer.Argument(..., help="班级工作簿（.xlsx 或 .xlsm）", show_default=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"xlzu {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: bool = typer.Option(False, "--debug", help="出错时显示 Python 的详细信息（给技术人员看）。"),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本号。"),
+) -> None:
+    _state["debug"] = debug
+
+
+def show(report) -> None:
+    """Print an operation's report."""
+    for line in report.lines:
+        out.print(line, markup=False)
+
+
+def guarded(fn):
+    """Run a command body; XlzuError → Chinese message and exit code 1."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except XlzuError as exc:
+            if _state["debug"]:
+                raise
+            err.print(f"错误：{exc.text()}", markup=False)
+            raise typer.Exit(1)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: say so plainly, no traceback for teachers
+            if _state["debug"]:
+                raise
+            err.print(f"程序出错（{type(exc).__name__}: {exc}）。请加 --debug 重新运行，把显示的内容发给技术人员。", markup=False)
+            raise typer.Exit(2)
+
+    return wrapper
+
+
+@app.command()
+@guarded
+def new(
+    workbook: Path = WorkbookArg,
+    roster: Path = typer.Option(..., "--roster", "-r", help="学校系统导出的名单（.xlsx、.xls 或 .csv）。", show_default=False),
+    class_name: Optional[str] = typer.Option(None, "--class-name", "-n", help="班级名称，如 初二(3)班。"),
+    force: bool = typer.Option(False, "--force", help="工作簿已存在时重新创建（旧文件备份为 .bak）。"),
+) -> None:
+    """新建班级工作簿：导入名单，写好设置和所有工作表（.xlsm 带按钮）。"""
+    from .ops.classbook import new_class
+
+    show(new_class(workbook, roster, class_name=class_name, force=force))
+
+
+@app.command()
+@guarded
+def roster(
+    workbook: Path = WorkbookArg,
+    source: Optional[Path] = typer.Option(None, "--from", help="新的名单文件；不给则整理粘贴在“花名册”中的内容。"),
+) -> None:
+    """重新导入花名册（从名单文件，或整理粘贴到花名册的内容）。"""
+    from .ops.classbook import import_roster
+
+    show(import_roster(workbook, source))
+
+
+@app.command()
+@guarded
+def demo(
+    directory: Path = typer.Argument(Path("xlzu-demo"), help="示例工作簿放在这个文件夹。"),
+) -> None:
+    """用自带的示例班级走一遍全部流程，生成示例工作簿。"""
+    from .demo import run_demo
+
+    run_demo(directory, echo=lambda line: out.print(line, markup=False))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except SystemExit as exc:
+        sys.exit(exc.code)
+
+
+if __name__ == "__main__":
+    main()

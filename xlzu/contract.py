@@ -1,0 +1,359 @@
+"""The workbook contract: every sheet name, table header and default setting.
+
+This module is the single place where the names a teacher sees in the workbook
+are spelled.  The pandas core, both workbook backends, the CLI, the Excel
+buttons, the template builder and the tests all import them from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --------------------------------------------------------------------------
+# Sheets, in workbook order
+# --------------------------------------------------------------------------
+CONSOLE = "控制台"
+SETTINGS = "设置"
+ROSTER = "花名册"
+GROUPS = "分组"
+SEATS = "座位表"
+DAILY_CLASS = "日表-班级"
+DAILY_GROUP_PREFIX = "日表-第"  # 日表-第3组
+PERSON_RECORDS = "个人记录"
+GROUP_RECORDS = "小组记录"
+WEEK_GROUPS = "周排名-小组"
+WEEK_PEOPLE = "周排名-个人"
+WEEK_HISTORY = "周历史"
+MONTHLY = "月度评价"
+COMPREHENSIVE = "综合评价"
+EXAMS = "考试成绩"
+CERTIFICATES = "荣誉证书"
+
+# Hidden form sheets: the styled originals the daily sheets and certificates
+# are copied from, so a school restyles them once (fonts, colours, margins,
+# header/footer) and every generated sheet follows.
+FORM_GROUP = "表样-小组日表"
+FORM_CLASS = "表样-班级日表"
+FORM_CERTIFICATE = "表样-证书"
+HIDDEN_FORMS = (FORM_GROUP, FORM_CLASS, FORM_CERTIFICATE)
+
+# Only in macro workbooks (.xlsm): RunPython's settings, hidden.
+XLWINGS_CONF = "xlwings.conf"
+
+SHEETS_BEFORE_DAILY = (CONSOLE, SETTINGS, ROSTER, GROUPS, SEATS, DAILY_CLASS)
+SHEETS_AFTER_DAILY = (
+    PERSON_RECORDS,
+    GROUP_RECORDS,
+    WEEK_GROUPS,
+    WEEK_PEOPLE,
+    WEEK_HISTORY,
+    MONTHLY,
+    COMPREHENSIVE,
+    EXAMS,
+    CERTIFICATES,
+)
+
+
+def daily_group_sheet(group: int) -> str:
+    """Name of the member sheet of group ``group`` (1-based): ``日表-第3组``."""
+    return f"{DAILY_GROUP_PREFIX}{int(group)}组"
+
+
+def parse_daily_group_sheet(name: str) -> int | None:
+    """The group number of a ``日表-第N组`` sheet name, else None."""
+    if name.startswith(DAILY_GROUP_PREFIX) and name.endswith("组"):
+        middle = name[len(DAILY_GROUP_PREFIX) : -1]
+        if middle.isdigit():
+            return int(middle)
+    return None
+
+
+def workbook_sheets(n_groups: int = 0, *, macro: bool = False) -> list[str]:
+    """Every sheet a class workbook has, in order, when it has ``n_groups``
+    daily member sheets.  Hidden form sheets and ``xlwings.conf`` included."""
+    names = list(SHEETS_BEFORE_DAILY)
+    names += [daily_group_sheet(g) for g in range(1, n_groups + 1)]
+    names += list(SHEETS_AFTER_DAILY)
+    names += list(HIDDEN_FORMS)
+    if macro:
+        names.append(XLWINGS_CONF)
+    return names
+
+
+def sheet_order_key(name: str) -> tuple[int, int]:
+    """Sort key that places any sheet where the contract wants it."""
+    base = workbook_sheets(0, macro=True)
+    group = parse_daily_group_sheet(name)
+    if group is not None:
+        return (base.index(DAILY_CLASS), group)
+    if name in base:
+        return (base.index(name), 0)
+    return (len(base), 0)
+
+
+# --------------------------------------------------------------------------
+# Table headers
+# --------------------------------------------------------------------------
+# 花名册: fixed columns; one more per subject named in 设置 follows 备注.
+ROSTER_ID = "学号"
+ROSTER_NAME = "姓名"
+ROSTER_GENDER = "性别"
+ROSTER_TOTAL = "总分"
+ROSTER_QUALITY = "学习品质"
+ROSTER_LEADERSHIP = "组织能力"
+ROSTER_NOTE = "备注"
+ROSTER_COLUMNS = (
+    ROSTER_ID,
+    ROSTER_NAME,
+    ROSTER_GENDER,
+    ROSTER_TOTAL,
+    ROSTER_QUALITY,
+    ROSTER_LEADERSHIP,
+    ROSTER_NOTE,
+)
+GENDERS = ("男", "女")
+
+# Header aliases seen in school-system exports; compared after normalising
+# width and removing spaces.  Keys are canonical roster headers.
+ROSTER_ALIASES: dict[str, tuple[str, ...]] = {
+    ROSTER_ID: ("学号", "学籍号", "学生学号", "考号", "编号", "学生编号", "学生id", "id", "学籍编号"),
+    ROSTER_NAME: ("姓名", "学生姓名", "名字", "学生", "姓 名", "name"),
+    ROSTER_GENDER: ("性别", "男女", "gender", "sex"),
+    ROSTER_TOTAL: ("总分", "成绩", "总成绩", "考试总分", "总 分", "期末总分", "入学成绩", "total"),
+    ROSTER_QUALITY: ("学习品质", "品质", "学习态度", "学习习惯"),
+    ROSTER_LEADERSHIP: ("组织能力", "领导力", "组织", "性格外向", "外向"),
+    ROSTER_NOTE: ("备注", "说明", "备 注"),
+}
+GENDER_ALIASES = {
+    "男": "男", "男生": "男", "m": "男", "male": "男", "boy": "男", "1": "男",
+    "女": "女", "女生": "女", "f": "女", "female": "女", "girl": "女", "2": "女",
+}
+TOTAL_MAX = 2000  # sanity bound for an exam total
+SUBJECT_MAX = 200  # sanity bound for one subject score
+RATING_MIN, RATING_MAX = 1, 5  # 学习品质, 组织能力
+
+# 分组: one row per student (left table) and one row per group (right table).
+GROUP_ID = "学号"
+GROUP_NAME_COL = "姓名"
+GROUP_GENDER = "性别"
+GROUP_LAYER = "层次"
+GROUP_LAYER_OVERRIDE = "指定层次"  # typed by the teacher; sticks on every run
+GROUP_NO = "组号"
+GROUP_TEAM_NAME = "组名"
+GROUP_CODE = "代号"
+GROUP_ROLES = "职务"
+GROUP_LOCKED = "锁定"
+GROUP_COLUMNS = (
+    GROUP_ID,
+    GROUP_NAME_COL,
+    GROUP_GENDER,
+    GROUP_LAYER,
+    GROUP_LAYER_OVERRIDE,
+    GROUP_NO,
+    GROUP_TEAM_NAME,
+    GROUP_CODE,
+    GROUP_ROLES,
+    GROUP_LOCKED,
+)
+LOCKED_MARK = "是"  # what a locked row shows; "是", "Y", "1", "√", "锁" all count
+CULTURE_MOTTO_RULES = "组规"
+CULTURE_MOTTO = "组训"
+CULTURE_GOAL = "小组目标"
+CULTURE_MENTOR = "导师"
+CULTURE_COLUMNS = (GROUP_NO, GROUP_TEAM_NAME, CULTURE_MOTTO_RULES, CULTURE_MOTTO, CULTURE_GOAL, CULTURE_MENTOR)
+CULTURE_FIRST_COLUMN = len(GROUP_COLUMNS) + 2  # one blank column between the tables
+
+# Layers: code, name, rank order (A is the top quarter).
+LAYERS = ("A", "B", "C", "D")
+LAYER_NAMES = {"A": "乐学", "B": "善学", "C": "勤学", "D": "D层"}
+
+# Roles inside a group.
+ROLE_LEADER = "大组长"
+ROLE_DEPUTY = "副组长"
+ROLE_STUDY = "学习组长"
+ROLE_HYGIENE = "卫生组长"
+ROLE_DISCIPLINE = "纪律组长"
+ROLE_SUBJECT_SUFFIX = "组长"  # 语文组长, 数学组长, ... (学科组长)
+ROLE_SEPARATOR = "、"
+# Seats: (left, right) facing pairs from the front of the group to the back.
+SEAT_PAIRS = (("B1", "C2"), ("A1", "D2"), ("A2", "D1"), ("C1", "B2"))
+
+# Record tables (long format).  One row per (date, who, item).
+REC_DATE = "日期"
+REC_ID = "学号"
+REC_NAME = "姓名"
+REC_GROUP = "组号"
+REC_TEAM = "组名"
+REC_CATEGORY = "类别"
+REC_ITEM = "项目"
+REC_POINTS = "分数"
+REC_RAW = "原始"  # what was typed when it is not the points (grade "A", place 2)
+REC_NOTE = "备注"
+REC_SOURCE = "来源"  # sheet!cell it was typed in, or another origin
+PERSON_RECORD_COLUMNS = (REC_DATE, REC_ID, REC_NAME, REC_GROUP, REC_CATEGORY, REC_ITEM, REC_POINTS, REC_NOTE, REC_SOURCE)
+GROUP_RECORD_COLUMNS = (REC_DATE, REC_GROUP, REC_TEAM, REC_CATEGORY, REC_ITEM, REC_RAW, REC_POINTS, REC_NOTE, REC_SOURCE)
+PERSON_RECORD_KEY = (REC_DATE, REC_ID, REC_ITEM)
+GROUP_RECORD_KEY = (REC_DATE, REC_GROUP, REC_ITEM)
+
+# Evaluation categories (SPEC 3), in display order.
+CAT_SELF_STUDY = "自主学习"
+CAT_PARTICIPATION = "课堂参与"
+CAT_HYGIENE_DISCIPLINE = "卫生纪律"
+CAT_ETIQUETTE = "文明礼仪"
+CAT_GOOD_DEEDS = "好人好事"
+CATEGORIES = (CAT_SELF_STUDY, CAT_PARTICIPATION, CAT_HYGIENE_DISCIPLINE, CAT_ETIQUETTE, CAT_GOOD_DEEDS)
+
+# 考试成绩: 学号, 姓名, then one column per exam (期中, 期末, ...).
+EXAM_FIXED_COLUMNS = (ROSTER_ID, ROSTER_NAME)
+
+# 控制台: the last run's messages, below the buttons.
+CONSOLE_MESSAGES_ROW = 14  # first row of the message table (header)
+CONSOLE_COLUMNS = ("时间", "操作", "消息")
+CONSOLE_MAX_LINES = 200
+
+WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
+
+# Workbook-level defined name that remembers which cells the last failed run
+# highlighted, so the next successful run clears exactly those.
+MARKS_NAME = "xlzu_marks"
+MARKS_MAX = 300
+
+
+# --------------------------------------------------------------------------
+# Default 设置
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Item:
+    """One individual evaluation item of the member sheet (SPEC 3a)."""
+
+    category: str
+    name: str
+    minimum: float
+    maximum: float
+    stars: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One column rule of the class sheet (SPEC 3b).
+
+    ``kind`` is ``grade`` (A/B/C/D mapped to points), ``place`` (1–5 mapped to
+    points), or ``points`` (a signed number within [minimum, maximum]).
+    ``per`` is ``subject`` (one column per subject with a preview that day),
+    ``period`` (one column per class period) or ``day`` (one column).
+    """
+
+    key: str
+    category: str
+    name: str
+    kind: str
+    per: str
+    minimum: float
+    maximum: float
+    mapping: tuple[tuple[str, float], ...] = ()
+    note: str = ""
+
+
+STAR_DISCIPLINE = "纪律之星"
+STAR_DILIGENCE = "勤奋之星"
+STAR_PREVIEW = "预习之星"
+STAR_SHOWING = "展示之星"
+STAR_QUESTIONING = "质疑之星"
+STAR_PROGRESS = "进步之星"
+STARS = (STAR_DISCIPLINE, STAR_DILIGENCE, STAR_PREVIEW, STAR_SHOWING, STAR_QUESTIONING, STAR_PROGRESS)
+
+DEFAULT_ITEMS: tuple[Item, ...] = (
+    Item(CAT_SELF_STUDY, "预习", 0, 3, (STAR_PREVIEW, STAR_DILIGENCE), "预习完成情况"),
+    Item(CAT_SELF_STUDY, "作业", 0, 3, (STAR_DILIGENCE,), "作业完成及正确率"),
+    Item(CAT_PARTICIPATION, "展示", 0, 3, (STAR_SHOWING,), "课堂展示、发言"),
+    Item(CAT_PARTICIPATION, "质疑", 0, 3, (STAR_QUESTIONING,), "大胆质疑、提问"),
+    Item(CAT_PARTICIPATION, "讨论/纠错", 0, 3, (STAR_QUESTIONING,), "讨论积极、主动纠错"),
+    Item(CAT_HYGIENE_DISCIPLINE, "卫生", -5, 5, (STAR_DISCIPLINE,), "值日、保洁"),
+    Item(CAT_HYGIENE_DISCIPLINE, "纪律", -5, 5, (STAR_DISCIPLINE,), "迟到、早退、违纪"),
+    Item(CAT_ETIQUETTE, "文明礼仪", -5, 5, (STAR_DISCIPLINE,), "衣着发型、礼貌、桌凳摆放"),
+)
+
+GRADE_POINTS = (("A", 3.0), ("B", 2.0), ("C", 1.0), ("D", 0.0))
+PLACE_POINTS = (("1", 5.0), ("2", 4.0), ("3", 3.0), ("4", 2.0), ("5", 1.0))
+
+DEFAULT_RULES: tuple[Rule, ...] = (
+    Rule("preview", CAT_SELF_STUDY, "预习", "grade", "subject", 0, 3, GRADE_POINTS,
+         "科任教师评 A/B/C/D：A 全对 3 分，B 大部分对 2 分，C 小部分对 1 分，D 未做或全错 0 分"),
+    Rule("place", CAT_PARTICIPATION, "名次", "place", "period", 1, 5, PLACE_POINTS,
+         "每节课前五名小组填名次 1–5，分别得 5–1 分；空白不得分"),
+    Rule("extra", CAT_PARTICIPATION, "加减分", "points", "period", -3, 3, (),
+         "课堂表现优秀或违纪，每次加减 1–3 分"),
+    Rule("hygiene", CAT_HYGIENE_DISCIPLINE, "卫生纪律", "points", "day", -5, 5, (),
+         "值日卫生、迟到早退、课堂违纪、课余追逐、两操集会，加减 1–5 分"),
+    Rule("major", CAT_HYGIENE_DISCIPLINE, "重大违纪", "points", "day", -5, -2, (),
+         "有损班级形象、让班级受辱，扣 2–5 分"),
+    Rule("etiquette", CAT_ETIQUETTE, "文明礼仪", "points", "day", -5, 5, (),
+         "衣着发型、行为礼貌、桌凳摆放，加减 1–5 分"),
+    Rule("deeds", CAT_GOOD_DEEDS, "好人好事", "points", "day", 2, 5, (),
+         "为班级争得荣誉或有贡献、竞赛获奖，加 2–5 分"),
+)
+
+DEFAULT_SUBJECTS = ("语文", "数学", "英语", "物理", "化学", "历史")
+# Multi-rater monthly evaluation of each student (SPEC 5), weights sum to 1.
+DEFAULT_RATER_WEIGHTS = (("自评", 0.1), ("组内互评", 0.2), ("任课教师", 0.2), ("班主任", 0.3), ("家长", 0.2))
+# Comprehensive group evaluation (SPEC 5): aspects and raters.
+ASPECTS = ("学习情况", "常规要求", "行为习惯", "学习进步")
+DEFAULT_GROUP_RATER_WEIGHTS = (
+    ("班主任", 0.3), ("任课教师", 0.2), ("学生干部", 0.1), ("大组长", 0.1), ("小组自评", 0.15), ("组间互评", 0.15),
+)
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """One scalar setting: the label in column A of 设置, its default and a hint."""
+
+    key: str
+    label: str
+    default: object
+    kind: str  # text, date, int, float, weekdays, list
+    hint: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+DEFAULT_SCALARS: tuple[Scalar, ...] = (
+    Scalar("class_name", "班级名称", "初二(3)班", "text", "打印在所有表头"),
+    Scalar("school", "学校", "", "text", "可不填"),
+    Scalar("head_teacher", "班主任", "", "text", "可不填；打印在证书上"),
+    Scalar("term_start", "学期开始日期", "2026-09-01", "date", "第1周从这一天所在的周一算起"),
+    Scalar("school_days", "上课日", "一,二,三,四,五", "weekdays", "用逗号分隔的星期，如 一,二,三,四,五"),
+    Scalar("periods", "每天节数", 7, "int", "课堂参与每节课一栏", 1, 12),
+    Scalar("group_size", "每组人数", 8, "int", "6–10 人，默认 2A+2B+2C+2D", 6, 10),
+    Scalar("weight_total", "分层权重-总分", 0.7, "float", "分层综合分中总分的权重", 0, 1),
+    Scalar("weight_quality", "分层权重-学习品质", 0.3, "float", "分层综合分中学习品质的权重", 0, 1),
+    Scalar("bundle_weight", "小组捆绑权重", 0.5, "float", "个人周综合分 = 个人得分 + 权重 × 小组得分", 0, 5),
+    Scalar("star_group_label", "明星小组称号", "明星小组", "text", "每周第一名小组的称号"),
+    Scalar("devil_group_label", "魔鬼小组称号", "魔鬼小组", "text", "每周最后一名小组的称号，可改为“待进步小组”"),
+    Scalar("star_leader_rank", "明星组长-总分名次", 20, "int", "大组长考试总分班级名次须在此之内", 1, 100),
+    Scalar("star_leader_progress", "明星组长-进步名次", 10, "int", "所带善学生、勤学生进步名次须在此之内", 1, 100),
+)
+
+# Section titles in 设置 (the parser finds sections by these).
+SECTION_BASIC = "【基本设置】"
+SECTION_SUBJECTS = "【学科】"
+SECTION_ITEMS = "【个人考核项目】"
+SECTION_RULES = "【班级考核规则】"
+SECTION_RATERS = "【月度多元评价权重】"
+SECTION_GROUP_RATERS = "【综合评价权重】"
+BASIC_COLUMNS = ("项目", "值", "说明")
+SUBJECT_COLUMNS = ("学科", "预习日", "说明")
+ITEM_COLUMNS = ("类别", "项目", "最低分", "最高分", "对应之星", "说明")
+RULE_COLUMNS = ("代码", "类别", "项目", "类型", "每", "最低分", "最高分", "分值", "说明")
+RATER_COLUMNS = ("评价人", "权重", "说明")
+RULE_KINDS = {"grade": "等级", "place": "名次", "points": "加减分"}
+RULE_PER = {"subject": "学科", "period": "节次", "day": "每天"}
+
+# Colours (hex RGB) shared by both backends.
+COLOR_BAD = "FFC7CE"  # a cell the teacher must look at
+COLOR_WARN = "FFEB9C"
+COLOR_STAR = "C6EFCE"
+COLOR_DEVIL = "F8CBAD"
+COLOR_HEADER = "DDEBF7"
+COLOR_TITLE = "1F4E78"
+

@@ -1,0 +1,10 @@
+"""The operations: one public function per thing a teacher does.
+
+Each takes a workbook path or a :class:`~xlzu.book.Book` and returns a
+:class:`Report`.  The CLI commands and the Excel buttons call these.
+"""
+
+from .classbook import import_roster, new_class
+from .common import Report, load_settings, run
+
+__all__ = ["Report", "import_roster", "load_settings", "new_class", "run"]

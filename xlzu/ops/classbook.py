@@ -1,0 +1,165 @@
+"""Making a class workbook, and (re)importing its roster."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .. import contract as C
+from ..book.base import Book
+from ..book.files import FileBook, ensure_not_locked
+from ..errors import XlzuError
+from ..forms import form_layout
+from ..layout import Layout, placeholder_layout, range_ref, table_layout
+from ..roster import RosterImport, import_roster as read_roster_file, normalize_roster, roster_layout
+from ..settings import DEFAULT, Settings, settings_layout
+from .common import Report, load_settings, run
+
+PLACEHOLDERS = {
+    C.SEATS: "运行“自动分组”（xlzu group）后在这里生成座位表。",
+    C.DAILY_CLASS: "运行“生成日表”（xlzu daily）后在这里生成当天的班级考核表。",
+    C.WEEK_GROUPS: "每周五运行“一键周汇总”（xlzu week）后在这里生成小组周排名。",
+    C.WEEK_PEOPLE: "每周五运行“一键周汇总”（xlzu week）后在这里生成个人周排名。",
+    C.WEEK_HISTORY: "每次周汇总后在这里追加各组的周得分和走势图。",
+    C.MONTHLY: "每月运行“月度评比”（xlzu month）后在这里生成月度之星和多元评价表。",
+    C.COMPREHENSIVE: "运行“月度评比”或“期末评比”后在这里生成小组综合评价表。",
+    C.CERTIFICATES: "期中、期末运行“期末评比”（xlzu term）后在这里生成荣誉证书。",
+}
+EXAMS_DEFAULT = ("期中", "期末")
+
+
+def console_layout(settings: Settings) -> Layout:
+    """控制台 of an .xlsx workbook (the .xlsm template has buttons here)."""
+    rows = [
+        [f"{settings.class_name} · 小组建设 控制台"],
+        ["这个工作簿由 xlzu 管理。在命令行运行以下命令（宏工作簿 .xlsm 可直接点按钮）："],
+        ["xlzu group 班级.xlsx —— 自动分组、排职务和座位"],
+        ["xlzu daily 班级.xlsx --date 2026-11-24 —— 生成当天的日表（打印后填写）"],
+        ["xlzu save 班级.xlsx —— 把填好的日表存入记录"],
+        ["xlzu week 班级.xlsx —— 一键周汇总：小组和个人周排名、明星小组、魔鬼小组"],
+        ["xlzu month 班级.xlsx --month 2026-11 —— 月度之星和多元评价"],
+        ["xlzu term 班级.xlsx --from 期中 --to 期末 —— 明星组长、先进小组、优秀组员和证书"],
+        ["每次运行的结果和需要核对的单元格列在下方。"],
+    ]
+    layout = Layout(rows=rows)
+    layout.style("A1", "title")
+    layout.style(range_ref(2, 1, len(rows), 1), "hint")
+    layout.widths = {1: 17, 2: 12, 3: 100}
+    return layout
+
+
+def records_layout(columns: tuple[str, ...]) -> Layout:
+    styles = {C.REC_DATE: "date", C.REC_ID: "id", C.REC_POINTS: "number", C.REC_NOTE: "left", C.REC_SOURCE: "left"}
+    return table_layout(pd.DataFrame(columns=list(columns)), column_styles=styles, autofilter=False,
+                        widths={C.REC_DATE: 12, C.REC_SOURCE: 18, C.REC_NOTE: 24})
+
+
+def groups_placeholder() -> Layout:
+    """分组 before grouping: the two tables' headers, nothing else."""
+    layout = table_layout(pd.DataFrame(columns=list(C.GROUP_COLUMNS)), freeze=False)
+    first = C.CULTURE_FIRST_COLUMN
+    layout.rows[0] += [None] + list(C.CULTURE_COLUMNS)
+    layout.style(range_ref(1, first, 1, first + len(C.CULTURE_COLUMNS) - 1), "header")
+    layout.rows.append([None, "运行“自动分组”（xlzu group）后在这里生成分组。"])
+    layout.style("B2", "hint")
+    return layout
+
+
+def exams_layout(roster: pd.DataFrame, exams: tuple[str, ...] = EXAMS_DEFAULT) -> Layout:
+    df = roster[[C.ROSTER_ID, C.ROSTER_NAME]].copy()
+    for e in exams:
+        df[e] = pd.Series([None] * len(df), dtype=object)
+    from ..layout import Validation
+
+    return table_layout(
+        df,
+        column_styles={C.ROSTER_ID: "id", **{e: "entry" for e in exams}},
+        validations=[(e, Validation("", "decimal", minimum=0, maximum=C.TOTAL_MAX, prompt_title=e,
+                                    prompt="这次考试的总分（列名可改为考试名称，可再加列）",
+                                    error=f"总分应为 0–{C.TOTAL_MAX} 的数字")) for e in exams],
+    )
+
+
+def build_class_sheets(book: Book, settings: Settings, roster: RosterImport) -> None:
+    """Write every contract sheet of a new class workbook."""
+    if not book.has_sheet(C.CONSOLE):  # a macro template brings its own, with buttons
+        book.write_layout(C.CONSOLE, console_layout(settings))
+    book.write_layout(C.SETTINGS, settings_layout(settings))
+    book.write_layout(C.ROSTER, roster_layout(roster.roster, settings.subject_names, roster.flags))
+    book.write_layout(C.GROUPS, groups_placeholder())
+    for sheet, hint in PLACEHOLDERS.items():
+        book.write_layout(sheet, placeholder_layout(sheet, hint))
+    book.write_layout(C.PERSON_RECORDS, records_layout(C.PERSON_RECORD_COLUMNS))
+    book.write_layout(C.GROUP_RECORDS, records_layout(C.GROUP_RECORD_COLUMNS))
+    book.write_layout(C.EXAMS, exams_layout(roster.roster))
+    for form in C.HIDDEN_FORMS:
+        if not book.has_sheet(form):
+            book.write_layout(form, form_layout(form), hidden=True)
+
+
+def new_class(
+    path: str | os.PathLike,
+    roster: str | os.PathLike,
+    *,
+    class_name: str | None = None,
+    force: bool = False,
+    settings: Settings | None = None,
+) -> Report:
+    """Create a class workbook (.xlsx, or .xlsm with the Excel buttons) from a
+    roster file exported by the school system."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm"):
+        raise XlzuError(f"班级工作簿的文件名应以 .xlsx 或 .xlsm 结尾（.xlsm 带按钮），而不是“{path.name}”。")
+    if path.exists() and not force:
+        raise XlzuError(f"“{path.name}”已经存在。要重新创建（旧文件会备份为 .bak）请加 --force。")
+    ensure_not_locked(path)
+    settings = settings or DEFAULT
+    if class_name:
+        settings = settings.with_changes(class_name=class_name.strip())
+    imported = read_roster_file(roster, settings.subject_names)  # a duplicate 学号 stops here
+    if suffix == ".xlsm":
+        from ..template import new_macro_book
+
+        book = new_macro_book(path)
+    else:
+        book = FileBook.create(path)
+    build_class_sheets(book, settings, imported)
+    report = Report("新建班级", imported.report(), data={"roster": imported.roster, "import": imported})
+    report.lines.insert(0, f"已创建班级工作簿“{path.name}”（{settings.class_name}）。")
+    book.log(report.title, report.lines)
+    book.save()
+    return report
+
+
+def _import_roster(book: Book, rows: list[list] | None, source: str) -> Report:
+    settings = load_settings(book)
+    if rows is None:
+        rows = book.read_values(C.ROSTER)
+    imported = normalize_roster(rows, settings.subject_names, source)
+    book.write_layout(C.ROSTER, roster_layout(imported.roster, settings.subject_names, imported.flags))
+    report = Report("导入花名册", imported.report(), data={"roster": imported.roster, "import": imported})
+    if book.has_sheet(C.GROUPS):
+        groups = book.read_table(C.GROUPS)
+        if C.GROUP_ID in groups.columns and len(groups):
+            from ..roster import normalize_id
+
+            grouped = {normalize_id(v) for v in groups[C.GROUP_ID] if normalize_id(v)}
+            current = set(imported.roster[C.ROSTER_ID])
+            new, gone = sorted(current - grouped), sorted(grouped - current)
+            if new or gone:
+                report.add(f"与分组相比：新增 {len(new)} 人，减少 {len(gone)} 人。请运行“自动分组”更新分组（锁定的学生不会移动）。")
+    return report
+
+
+def import_roster(target: Book | str | os.PathLike, source: str | os.PathLike | None = None) -> Report:
+    """Re-import 花名册: from a roster file, or (with no file) clean up what
+    was pasted into the 花名册 sheet itself (aliases, full-width, spaces)."""
+    if source is not None:
+        from ..roster import read_raw
+
+        rows = read_raw(source)
+        return run("导入花名册", target, _import_roster, rows, Path(source).name)
+    return run("导入花名册", target, _import_roster, None, C.ROSTER)

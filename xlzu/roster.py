@@ -1,0 +1,441 @@
+"""花名册: import a class list exported from a school system.
+
+The import never drops a student.  It maps header aliases, normalises
+full-width digits and letters and stray spaces, and keeps every row it
+cannot fully read, reporting it by source row number with the reason.  Only
+a duplicate 学号 (which would make two students one) stops the import.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import contract as C
+from .errors import CellProblem, RosterError
+from .layout import Layout, Validation, clean_text, excel_value, table_layout
+from .settings import normalize_text, parse_number
+
+_SKIP_NAMES = ("合计", "总计", "平均", "平均分", "小计")
+_SKIP_PREFIXES = ("制表", "审核", "打印", "备注：", "备注:", "注：", "注:")
+_MISSING_SCORE = ("缺考", "缺", "免考", "缓考", "未考", "作弊", "无", "-", "/", "—")
+_RATING_WORDS = {
+    "优秀": 5, "优": 5, "A": 5, "良好": 4, "良": 4, "B": 4, "中等": 3, "中": 3, "C": 3,
+    "合格": 2, "及格": 2, "D": 2, "待提高": 1, "差": 1, "较差": 1, "E": 1,
+}
+
+
+@dataclass
+class RosterImport:
+    """The outcome of reading a roster file."""
+
+    roster: pd.DataFrame  # canonical columns (contract.ROSTER_COLUMNS + subjects)
+    problems: list[CellProblem] = field(default_factory=list)  # by source row
+    flags: list[tuple[int, str]] = field(default_factory=list)  # (roster row position, column) to highlight
+    mapped: dict[str, str] = field(default_factory=dict)  # source header → roster column
+    ignored: list[str] = field(default_factory=list)  # source headers not used
+    skipped: list[int] = field(default_factory=list)  # source rows that were totals/footers, not students
+    source: str = ""
+
+    def report(self) -> list[str]:
+        """Chinese lines for the console and 控制台."""
+        n = len(self.roster)
+        lines = [f"从“{self.source}”导入 {n} 名学生（男 {int((self.roster[C.ROSTER_GENDER] == '男').sum())}，"
+                 f"女 {int((self.roster[C.ROSTER_GENDER] == '女').sum())}）。"]
+        renamed = {k: v for k, v in self.mapped.items() if k != v}
+        if renamed:
+            lines.append("识别的列名：" + "，".join(f"“{k}”→{v}" for k, v in renamed.items()) + "。")
+        if self.ignored:
+            lines.append("未使用的列：" + "，".join(self.ignored) + "。")
+        for row in self.skipped:
+            lines.append(f"{self.source} 第{row}行是合计或表尾，不是学生，未导入。")
+        if self.problems:
+            lines.append(f"有 {len(self.problems)} 处需要核对（学生都已保留，相关单元格在花名册中标为红色）：")
+            lines += [f"  - {p}" for p in self.problems]
+        return lines
+
+
+# --------------------------------------------------------------------------
+# Reading the file
+# --------------------------------------------------------------------------
+def read_raw(path: str | Path) -> list[list[Any]]:
+    """Every cell of the roster file as a list of rows (first sheet that
+    has a name column, for workbooks)."""
+    path = Path(path)
+    if not path.exists():
+        raise RosterError(f"找不到名单文件“{path}”。")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".csv", ".txt"):
+            return _read_csv(path)
+        if suffix in (".xlsx", ".xlsm"):
+            from openpyxl import load_workbook
+
+            wb = load_workbook(path, read_only=True, data_only=True)
+            sheets = [[list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets]
+            wb.close()
+            return _pick_sheet(sheets)
+        if suffix == ".xls":
+            frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="xlrd")
+            return _pick_sheet([f.astype(object).where(f.notna(), None).values.tolist() for f in frames.values()])
+    except RosterError:
+        raise
+    except Exception as exc:
+        raise RosterError(f"无法读取名单文件“{path.name}”：{type(exc).__name__}。请另存为 .xlsx 或 .csv 再试。") from exc
+    raise RosterError(f"名单文件“{path.name}”应为 .xlsx、.xls 或 .csv 格式。")
+
+
+def _read_csv(path: Path) -> list[list[Any]]:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030", "utf-16"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise RosterError(f"名单文件“{path.name}”的编码无法识别，请用 Excel 另存为 .xlsx 再试。")
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;，")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _pick_sheet(sheets: list[list[list[Any]]]) -> list[list[Any]]:
+    for rows in sheets:
+        if _header_index(rows) is not None:
+            return rows
+    return sheets[0] if sheets else []
+
+
+def _key(text: Any) -> str:
+    """Header comparison key: NFKC, no spaces, lower case, no trailing colon
+    or brackets such as 总分(750)."""
+    t = unicodedata.normalize("NFKC", clean_text(text))
+    t = re.sub(r"\s+", "", t).lower()
+    t = re.sub(r"[\(（\[【].*?[\)）\]】]$", "", t)
+    return t.rstrip(":：*")
+
+
+_ALIAS_INDEX = {_key(a): canon for canon, aliases in C.ROSTER_ALIASES.items() for a in aliases}
+
+
+def _header_index(rows: list[list[Any]]) -> int | None:
+    for i, row in enumerate(rows[:15]):
+        keys = [_key(v) for v in row]
+        if any(_ALIAS_INDEX.get(k) == C.ROSTER_NAME for k in keys):
+            return i
+    return None
+
+
+def _map_headers(header: list[Any], subjects: tuple[str, ...]) -> tuple[dict[int, str], dict[str, str], list[str]]:
+    """(column index → roster column, source header → roster column, ignored headers)."""
+    subject_keys = {}
+    for s in subjects:
+        for suffix in ("", "成绩", "分数", "分"):
+            subject_keys[_key(s + suffix)] = s
+    by_col: dict[int, str] = {}
+    mapped: dict[str, str] = {}
+    ignored: list[str] = []
+    taken: dict[str, int] = {}
+    for j, h in enumerate(header):
+        text = clean_text(h)
+        if not text:
+            continue
+        k = _key(text)
+        canon = _ALIAS_INDEX.get(k) or subject_keys.get(k)
+        if canon is None:
+            ignored.append(text)
+            continue
+        if canon in taken:
+            # Two columns for one field: the one spelled exactly wins.
+            if _key(canon) == k and _key(clean_text(header[taken[canon]])) != _key(canon):
+                old = taken[canon]
+                ignored.append(clean_text(header[old]))
+                mapped.pop(clean_text(header[old]), None)
+                del by_col[old]
+            else:
+                ignored.append(text)
+                continue
+        taken[canon] = j
+        by_col[j] = canon
+        mapped[text] = canon
+    return by_col, mapped, ignored
+
+
+# --------------------------------------------------------------------------
+# Normalising values
+# --------------------------------------------------------------------------
+_CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
+
+
+def normalize_name(value: Any) -> str:
+    text = normalize_text(value)
+    text = re.sub(rf"(?<={_CJK})\s+(?={_CJK})", "", text)  # 张 三 → 张三
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def normalize_id(value: Any) -> str:
+    value = excel_value(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = normalize_text(value)
+    text = re.sub(r"\s+", "", text)
+    if re.fullmatch(r"\d+\.0+", text):
+        text = text.split(".")[0]
+    return text
+
+
+def normalize_gender(value: Any) -> str | None:
+    text = normalize_text(value).lower().replace(" ", "")
+    if text == "":
+        return None
+    return C.GENDER_ALIASES.get(text)
+
+
+def _rating(value: Any) -> float | None:
+    x = parse_number(value)
+    if x is not None:
+        return x
+    return _RATING_WORDS.get(normalize_text(value).upper().replace(" ", ""))
+
+
+def normalize_roster(rows: list[list[Any]], subjects: tuple[str, ...], source: str = "名单") -> RosterImport:
+    """Read a roster from raw rows (header somewhere in the first 15 rows)."""
+    header_at = _header_index(rows)
+    if header_at is None:
+        raise RosterError(
+            f"“{source}”的前 15 行中找不到“姓名”列（也认 学生姓名、名字）。请确认第一行是列名。"
+        )
+    by_col, mapped, ignored = _map_headers(rows[header_at], subjects)
+    columns = list(C.ROSTER_COLUMNS) + [s for s in subjects]
+    present = set(by_col.values())
+    out: list[dict[str, Any]] = []
+    src_rows: list[int] = []
+    problems: list[CellProblem] = []
+    flags: list[tuple[int, str]] = []
+    skipped: list[int] = []
+
+    def problem(row_no: int, value: Any, expected: str, column: str | None = None) -> None:
+        problems.append(CellProblem(source, "", value, expected, row=row_no))
+        if column is not None:
+            flags.append((len(out), column))
+
+    for i in range(header_at + 1, len(rows)):
+        raw = {canon: (rows[i][j] if j < len(rows[i]) else None) for j, canon in by_col.items()}
+        row_no = i + 1
+        if all(clean_text(v) == "" for v in (rows[i] or [])):
+            continue
+        name = normalize_name(raw.get(C.ROSTER_NAME))
+        if name in _SKIP_NAMES or name.startswith(_SKIP_PREFIXES):
+            skipped.append(row_no)
+            continue
+        record: dict[str, Any] = {c: None for c in columns}
+        record[C.ROSTER_NAME] = name
+        if not name:
+            problem(row_no, None, "没有姓名（已保留这一行，请在花名册中补填）", C.ROSTER_NAME)
+        record[C.ROSTER_ID] = normalize_id(raw.get(C.ROSTER_ID)) or None
+        if record[C.ROSTER_ID] and re.search(r"[eE]\+", record[C.ROSTER_ID]):
+            problem(row_no, record[C.ROSTER_ID], "（学号）被 Excel 显示成了科学计数法，末几位可能已丢失，请核对", C.ROSTER_ID)
+        gender_raw = raw.get(C.ROSTER_GENDER)
+        gender = normalize_gender(gender_raw)
+        record[C.ROSTER_GENDER] = gender
+        if C.ROSTER_GENDER in present and gender is None:
+            shown = clean_text(gender_raw)
+            problem(row_no, shown or None, f"（性别）{'没有填写' if not shown else '应为 男 或 女'}，请在花名册中补填", C.ROSTER_GENDER)
+        total_raw = raw.get(C.ROSTER_TOTAL)
+        total = parse_number(total_raw)
+        if C.ROSTER_TOTAL in present:
+            shown = normalize_text(total_raw)
+            if total is None:
+                if shown in _MISSING_SCORE:
+                    problem(row_no, shown, "（总分）缺考，没有分数：分层时按学习品质放置", C.ROSTER_TOTAL)
+                elif shown == "":
+                    problem(row_no, None, "（总分）没有填写：分层时按学习品质放置", C.ROSTER_TOTAL)
+                else:
+                    problem(row_no, shown, "（总分）不是分数，已留空", C.ROSTER_TOTAL)
+            elif not 0 <= total <= C.TOTAL_MAX:
+                problem(row_no, shown, f"（总分）应在 0–{C.TOTAL_MAX} 之间，已留空", C.ROSTER_TOTAL)
+                total = None
+        record[C.ROSTER_TOTAL] = total
+        for col in (C.ROSTER_QUALITY, C.ROSTER_LEADERSHIP):
+            value = raw.get(col)
+            if clean_text(value) == "":
+                continue
+            x = _rating(value)
+            if x is None or not C.RATING_MIN <= x <= C.RATING_MAX:
+                problem(row_no, normalize_text(value), f"（{col}）应为 1–5 的整数（5 最好），已留空", col)
+            else:
+                record[col] = int(round(x))
+        record[C.ROSTER_NOTE] = normalize_text(raw.get(C.ROSTER_NOTE)) or None
+        for s in subjects:
+            value = raw.get(s)
+            if clean_text(value) == "":
+                continue
+            x = parse_number(value)
+            if x is None or not 0 <= x <= C.SUBJECT_MAX:
+                problem(row_no, normalize_text(value), f"（{s}）应为 0–{C.SUBJECT_MAX} 的分数，已留空", s)
+            else:
+                record[s] = x
+        out.append(record)
+        src_rows.append(row_no)
+
+    if not out:
+        raise RosterError(f"“{source}”中没有学生（“姓名”列下面是空的）。")
+
+    roster = pd.DataFrame(out, columns=columns)
+    # 学号: required and unique.  Missing ones are numbered; duplicates stop the import.
+    ids = roster[C.ROSTER_ID]
+    dup_problems = []
+    seen: dict[str, int] = {}
+    for pos, value in enumerate(ids):
+        if value is None:
+            continue
+        if value in seen:
+            first = seen[value]
+            dup_problems.append(
+                CellProblem(source, "", value, f"（学号）与第{src_rows[first]}行（{roster.at[first, C.ROSTER_NAME]}）重复", row=src_rows[pos])
+            )
+        else:
+            seen[value] = pos
+    if dup_problems:
+        raise RosterError("名单中有重复的学号，学号用来区分学生，必须唯一。没有写入任何内容，请改正后重新导入：", dup_problems)
+    missing_ids = [pos for pos, v in enumerate(ids) if v is None]
+    if missing_ids:
+        numeric = [int(v) for v in ids if v is not None and v.isdigit()]
+        next_id = (max(numeric) + 1) if numeric else 1
+        width = max((len(v) for v in ids if v is not None), default=2)
+        for pos in missing_ids:
+            while str(next_id).zfill(width) in seen:
+                next_id += 1
+            new = str(next_id).zfill(width)
+            seen[new] = pos
+            roster.at[pos, C.ROSTER_ID] = new
+            if C.ROSTER_ID in present:
+                problems.append(CellProblem(source, "", None, f"（学号）没有填写，已自动编为 {new}", row=src_rows[pos]))
+                flags.append((pos, C.ROSTER_ID))
+            next_id += 1
+        if C.ROSTER_ID not in present:
+            problems.append(CellProblem(source, "", None, f"没有学号列，已按名单顺序自动编号 {roster.at[0, C.ROSTER_ID]} 起"))
+    # Same name twice: both kept, 学号 tells them apart.
+    names = roster[C.ROSTER_NAME]
+    for name, group in roster.groupby(C.ROSTER_NAME, sort=False).groups.items():
+        if not name or len(group) < 2:
+            continue
+        positions = list(group)
+        for pos in positions:
+            others = "、".join(f"第{src_rows[p]}行" for p in positions if p != pos)
+            problems.append(CellProblem(source, "", name, f"与{others}同名，均已保留，以学号 {roster.at[pos, C.ROSTER_ID]} 区分", row=src_rows[pos]))
+            flags.append((pos, C.ROSTER_NAME))
+    del names
+    if C.ROSTER_GENDER not in present:
+        problems.append(CellProblem(source, "", None, "没有性别列：请在花名册中补填每位学生的性别（分组要平衡男女）"))
+    if C.ROSTER_TOTAL not in present:
+        problems.append(CellProblem(source, "", None, "没有总分列：请在花名册中补填最近一次考试总分（分层要用）"))
+    problems.sort(key=lambda p: (p.row or 0))
+    for col in (C.ROSTER_TOTAL, C.ROSTER_QUALITY, C.ROSTER_LEADERSHIP, *subjects):
+        roster[col] = pd.to_numeric(roster[col], errors="coerce").astype("float64")
+    return RosterImport(roster, problems, flags, mapped, ignored, skipped, source)
+
+
+def import_roster(path: str | Path, subjects: tuple[str, ...] = C.DEFAULT_SUBJECTS) -> RosterImport:
+    """Read and normalise a roster file (.xlsx, .xls, .csv)."""
+    path = Path(path)
+    return normalize_roster(read_raw(path), subjects, path.name)
+
+
+# --------------------------------------------------------------------------
+# 花名册 in the workbook
+# --------------------------------------------------------------------------
+def roster_columns(subjects: tuple[str, ...]) -> list[str]:
+    return list(C.ROSTER_COLUMNS) + list(subjects)
+
+
+def roster_layout(roster: pd.DataFrame, subjects: tuple[str, ...], flags: list[tuple[int, str]] = ()) -> Layout:
+    """花名册 as a table with data validation on every typed column."""
+    df = roster.reindex(columns=roster_columns(subjects))
+    styles = {C.ROSTER_ID: "id", C.ROSTER_NAME: "text", C.ROSTER_GENDER: "text", C.ROSTER_NOTE: "left",
+              C.ROSTER_TOTAL: "number", C.ROSTER_QUALITY: "integer", C.ROSTER_LEADERSHIP: "integer"}
+    validations = [
+        (C.ROSTER_GENDER, Validation("", "list", values=C.GENDERS, prompt_title="性别", prompt="男 或 女",
+                                     error="性别只能填 男 或 女")),
+        (C.ROSTER_TOTAL, Validation("", "decimal", minimum=0, maximum=C.TOTAL_MAX, prompt_title="总分",
+                                    prompt="最近一次考试总分", error=f"总分应为 0–{C.TOTAL_MAX} 的数字")),
+        (C.ROSTER_QUALITY, Validation("", "whole", minimum=1, maximum=5, prompt_title="学习品质",
+                                      prompt="1–5，5 最好；可不填", error="学习品质应为 1–5 的整数")),
+        (C.ROSTER_LEADERSHIP, Validation("", "whole", minimum=1, maximum=5, prompt_title="组织能力",
+                                         prompt="1–5，外向、能带队为 5；可不填", error="组织能力应为 1–5 的整数")),
+    ]
+    for s in subjects:
+        styles[s] = "number"
+        validations.append((s, Validation("", "decimal", minimum=0, maximum=C.SUBJECT_MAX, prompt_title=s,
+                                          prompt=f"{s}成绩；可不填", error=f"{s}成绩应为 0–{C.SUBJECT_MAX} 的数字")))
+    return table_layout(
+        df,
+        column_styles=styles,
+        validations=validations,
+        highlights=[(pos, col) for pos, col in flags if col in df.columns],
+        widths={C.ROSTER_NOTE: 24},
+        autofilter=True,
+    )
+
+
+def read_roster(values: list[list[Any]], subjects: tuple[str, ...]) -> tuple[pd.DataFrame, list[CellProblem]]:
+    """花名册 as the teacher left it: (roster, problems naming 花名册 cells).
+
+    Problems are warnings the caller may show; the roster is still usable
+    (bad cells read as blank)."""
+    from .layout import cell_ref, frame_from_values
+
+    frame = frame_from_values(values, header_row=0)
+    problems: list[CellProblem] = []
+    missing = [c for c in (C.ROSTER_ID, C.ROSTER_NAME) if c not in frame.columns]
+    if missing:
+        raise RosterError(f"“{C.ROSTER}”第 1 行缺少列：{'、'.join(missing)}。")
+    cols = [c for c in frame.columns if c != "_row"]
+    out = pd.DataFrame({c: pd.Series(dtype=object) for c in roster_columns(subjects)})
+    records = []
+    seen: dict[str, int] = {}
+    for _, r in frame.iterrows():
+        row = int(r["_row"])
+        rec: dict[str, Any] = {}
+        rec[C.ROSTER_ID] = normalize_id(r.get(C.ROSTER_ID))
+        rec[C.ROSTER_NAME] = normalize_name(r.get(C.ROSTER_NAME))
+        ref = lambda col: cell_ref(row, cols.index(col) + 1)  # noqa: E731
+        if not rec[C.ROSTER_ID]:
+            problems.append(CellProblem(C.ROSTER, ref(C.ROSTER_ID), None, "学号不能为空"))
+            continue
+        if rec[C.ROSTER_ID] in seen:
+            problems.append(CellProblem(C.ROSTER, ref(C.ROSTER_ID), rec[C.ROSTER_ID], f"学号与第{seen[rec[C.ROSTER_ID]]}行重复"))
+            continue
+        seen[rec[C.ROSTER_ID]] = row
+        g = normalize_gender(r.get(C.ROSTER_GENDER)) if C.ROSTER_GENDER in cols else None
+        if C.ROSTER_GENDER in cols and g is None and clean_text(r.get(C.ROSTER_GENDER)):
+            problems.append(CellProblem(C.ROSTER, ref(C.ROSTER_GENDER), clean_text(r.get(C.ROSTER_GENDER)), "性别应为 男 或 女"))
+        rec[C.ROSTER_GENDER] = g
+        for col in (C.ROSTER_TOTAL, C.ROSTER_QUALITY, C.ROSTER_LEADERSHIP, *subjects):
+            if col not in cols:
+                rec[col] = None
+                continue
+            raw = r.get(col)
+            x = parse_number(raw)
+            if x is None and clean_text(raw):
+                problems.append(CellProblem(C.ROSTER, ref(col), clean_text(raw), f"{col}应为数字"))
+            rec[col] = x
+        rec[C.ROSTER_NOTE] = clean_text(r.get(C.ROSTER_NOTE)) or None if C.ROSTER_NOTE in cols else None
+        records.append(rec)
+    if records:
+        out = pd.DataFrame(records, columns=roster_columns(subjects))
+    for col in (C.ROSTER_TOTAL, C.ROSTER_QUALITY, C.ROSTER_LEADERSHIP, *subjects):
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
+    return out, problems
