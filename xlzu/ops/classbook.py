@@ -12,6 +12,7 @@ from ..book.base import Book
 from ..book.files import FileBook, ensure_not_locked
 from ..errors import XlzuError
 from ..forms import form_layout
+from ..records import empty as empty_records, records_layout
 from ..layout import Layout, placeholder_layout, range_ref, table_layout
 from ..roster import RosterImport, import_roster as read_roster_file, normalize_roster, roster_layout
 from ..settings import DEFAULT, Settings, settings_layout
@@ -50,12 +51,6 @@ def console_layout(settings: Settings) -> Layout:
     return layout
 
 
-def records_layout(columns: tuple[str, ...]) -> Layout:
-    styles = {C.REC_DATE: "date", C.REC_ID: "id", C.REC_POINTS: "number", C.REC_NOTE: "left", C.REC_SOURCE: "left"}
-    return table_layout(pd.DataFrame(columns=list(columns)), column_styles=styles, autofilter=False,
-                        widths={C.REC_DATE: 12, C.REC_SOURCE: 18, C.REC_NOTE: 24})
-
-
 def groups_placeholder() -> Layout:
     """分组 before grouping: the two tables' headers, nothing else."""
     layout = table_layout(pd.DataFrame(columns=list(C.GROUP_COLUMNS)), freeze=False)
@@ -91,8 +86,8 @@ def build_class_sheets(book: Book, settings: Settings, roster: RosterImport) -> 
     book.write_layout(C.GROUPS, groups_placeholder())
     for sheet, hint in PLACEHOLDERS.items():
         book.write_layout(sheet, placeholder_layout(sheet, hint))
-    book.write_layout(C.PERSON_RECORDS, records_layout(C.PERSON_RECORD_COLUMNS))
-    book.write_layout(C.GROUP_RECORDS, records_layout(C.GROUP_RECORD_COLUMNS))
+    book.write_layout(C.PERSON_RECORDS, records_layout(empty_records("person"), "person"))
+    book.write_layout(C.GROUP_RECORDS, records_layout(empty_records("group"), "group"))
     book.write_layout(C.EXAMS, exams_layout(roster.roster))
     for form in C.HIDDEN_FORMS:
         if not book.has_sheet(form):
