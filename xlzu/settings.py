@@ -472,7 +472,8 @@ def settings_layout(settings: Settings = DEFAULT) -> Layout:
     first = section(C.SECTION_SUBJECTS, C.SUBJECT_COLUMNS)
     for k, subj in enumerate(settings.subjects):
         days = "每天" if subj.preview_days == settings.school_days else format_weekdays(subj.preview_days)
-        rows.append([subj.name, days, subj.note or "预习日：这一天的班级考核表有该科预习等级一栏"])
+        hint = "预习日：这些天的班级考核表有该科预习等级一栏；空白 = 不检查预习" if k == 0 else None
+        rows.append([subj.name, days, subj.note or hint])
         r = first + k
         layout.style(range_ref(r, 1, r, 2), "entry")
         layout.style(cell_ref(r, 3), "hint")

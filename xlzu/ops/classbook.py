@@ -57,8 +57,8 @@ def groups_placeholder() -> Layout:
     first = C.CULTURE_FIRST_COLUMN
     layout.rows[0] += [None] + list(C.CULTURE_COLUMNS)
     layout.style(range_ref(1, first, 1, first + len(C.CULTURE_COLUMNS) - 1), "header")
-    layout.rows.append([None, "运行“自动分组”（xlzu group）后在这里生成分组。"])
-    layout.style("B2", "hint")
+    layout.rows += [[], ["运行“自动分组”（xlzu group）后在这里生成分组。"]]
+    layout.style("A3", "hint")
     return layout
 
 
