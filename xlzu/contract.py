@@ -175,6 +175,9 @@ ROLE_HYGIENE = "卫生组长"
 ROLE_DISCIPLINE = "纪律组长"
 ROLE_SUBJECT_SUFFIX = "组长"  # 语文组长, 数学组长, ... (学科组长)
 ROLE_SEPARATOR = "、"
+# Posts for members still without a role once the roles above are given
+# (a big group with few subjects): every member holds at least one role.
+SPARE_ROLES = ("记分员", "资料员", "联络员", "宣传员", "监督员")
 # Seats: (left, right) facing pairs from the front of the group to the back.
 SEAT_PAIRS = (("B1", "C2"), ("A1", "D2"), ("A2", "D1"), ("C1", "B2"))
 

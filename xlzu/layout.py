@@ -119,6 +119,7 @@ STYLES: dict[str, Style] = {
     "warn": Style(fill=C.COLOR_WARN),
     "big": Style(bold=True, size=28, halign="center"),
     "huge": Style(bold=True, size=40, halign="center", color="C00000"),
+    "seat": Style(border=True, halign="center", wrap=True, size=11),
 }
 
 # Where each style key is sampled on a hidden form sheet.  A school restyles

@@ -1,0 +1,1005 @@
+"""Balanced groups (分组): layers, group sizes and the anticlustering search.
+
+Pure numpy/pandas; nothing here knows about Excel.  The operation
+``xlzu.ops.group`` reads the workbook, calls :func:`make_groups`, and writes
+分组 and 座位表.
+
+The problem (SPEC 2, 组内异质、组间同质) is anticlustering (Papenberg & Klau
+2021; Papenberg 2024, R package anticlust): split the class into K groups
+whose sizes differ by at most one, each mixing the four layers A/B/C/D, so
+that across groups
+
+* the mean 总分 and the spread (standard deviation) of 总分 are as equal as
+  possible (the k-plus idea: balance the first *and* second moment),
+* the number of girls (and boys) differs by at most one,
+* the number of members with high 组织能力 is as even as possible.
+
+The layer mix is kept exact by construction: a per-group count of each layer
+is planned first (counts of one layer differ by at most one across groups),
+and the search only ever exchanges two students of the same layer (or
+recombines the members of one layer between two groups), so the counts never
+change.  Students the teacher locked (锁定) are never moved.
+
+Quality is measured in units of the class's 总分 standard deviation:
+``D_means`` = max − min of the group means, ``D_sd`` = max − min of the
+group standard deviations; the gender imbalance is max − min of the number of
+girls per group.  The search minimises
+
+    D_means / 0.01 + D_sd / 0.02 + ½ (sd(group means) / 0.01 + sd(group SDs) / 0.02)
+    + 1000 · (girls range − 1)⁺ + 1000 · (boys range − 1)⁺ + 2 · (组织能力 range − 1)⁺
+
+(the spread terms give the search a slope where the max − min alone is flat).
+It starts from a strong greedy split, then alternates best-improvement
+same-layer swaps with an exact recombination of each pair of groups (every
+way to share each layer's members between the two groups), perturbs the
+local optimum and repeats (iterated local search), with several restarts.
+Everything is driven by ``numpy.random.default_rng(seed)`` and fixed
+iteration counts, so one seed always gives the same groups.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import contract as C
+
+# Targets the objective is scaled by (class SDs).
+TAU_MEANS = 0.01
+TAU_SD = 0.02
+SMOOTH = 0.5  # weight of the spread terms
+STOP = 0.5  # stop searching once both figures are below this share of their targets
+GENDER_WEIGHT = 1000.0  # per girl (or boy) the range exceeds one
+LEAD_WEIGHT = 2.0  # per member with high 组织能力 the range exceeds one
+HIGH_LEADERSHIP = 4  # 组织能力 at or above this counts as "high"
+MIN_GROUP, MAX_GROUP = 6, 10
+N_LAYERS = len(C.LAYERS)
+_EPS = 1e-9  # improvements smaller than this are rounding noise
+
+
+@dataclass(frozen=True)
+class Effort:
+    """How hard the search tries.  Iteration counts, not seconds, so a seed
+    gives the same result on any machine."""
+
+    restarts: int  # independent starts (the first is the greedy split)
+    iterations: int  # perturb-and-improve rounds per start
+    perturb: int  # random same-layer swaps per perturbation
+    combos: int = 216  # largest recombination of two groups enumerated at once
+
+
+EFFORTS = {
+    "full": Effort(restarts=2, iterations=90, perturb=3),
+    "fast": Effort(restarts=1, iterations=8, perturb=3),
+}
+
+
+# --------------------------------------------------------------------------
+# Group count and sizes
+# --------------------------------------------------------------------------
+def group_count(n: int, size: int = 8) -> int:
+    """Number of groups for ``n`` students with ``size`` wanted per group.
+
+    The count whose sizes (differing by at most one) all lie in 6–10 and
+    whose average size is closest to ``size``; ties go to more groups
+    (smaller groups).  53 students, size 8 → 7 groups of 7–8.  Classes that
+    cannot be cut into groups of 6–10 (6–10 students: one group; 11: two
+    groups of 5 and 6) get the closest possible split.
+    """
+    if n < 1:
+        return 0
+    best: tuple[float, int] | None = None
+    for k in range(1, n + 1):
+        lo, hi = n // k, -(-n // k)
+        if lo >= MIN_GROUP and hi <= MAX_GROUP:
+            d = abs(n / k - size)
+            if best is None or d < best[0] - 1e-9 or (abs(d - best[0]) <= 1e-9 and k > best[1]):
+                best = (d, k)
+    if best is not None:
+        return best[1]
+    # No split fits 6–10: the one that misses the range by the least.
+    return min(range(1, n + 1), key=lambda k: (max(MIN_GROUP - n // k, -(-n // k) - MAX_GROUP, 0), abs(n / k - size), -k))
+
+
+def group_sizes(n: int, k: int) -> list[int]:
+    """Sizes of ``k`` groups for ``n`` students, larger ones first."""
+    q, r = divmod(n, k)
+    return [q + 1] * r + [q] * (k - r)
+
+
+# --------------------------------------------------------------------------
+# Layers
+# --------------------------------------------------------------------------
+def _zscore(values: np.ndarray) -> np.ndarray:
+    known = ~np.isnan(values)
+    out = np.full(values.shape, np.nan)
+    if known.sum() == 0:
+        return out
+    v = values[known]
+    sd = v.std(ddof=1) if known.sum() > 1 else 0.0
+    out[known] = (v - v.mean()) / sd if sd > 0 else 0.0
+    return out
+
+
+def composite_scores(total: Sequence[float], quality: Sequence[float], weight_total: float = 0.7,
+                     weight_quality: float = 0.3) -> np.ndarray:
+    """The layering score: ``w_t·z(总分) + w_q·z(学习品质)`` over ``w_t + w_q``.
+
+    A student without 总分 is placed by 学习品质 alone; without 学习品质, by
+    总分 alone; with neither, in the middle of the class (score 0).
+    """
+    zt = _zscore(np.asarray(total, dtype=float))
+    zq = _zscore(np.asarray(quality, dtype=float))
+    wt, wq = float(weight_total), float(weight_quality)
+    both = ~np.isnan(zt) & ~np.isnan(zq)
+    out = np.zeros(len(zt))
+    if wt + wq > 0:
+        out[both] = (wt * zt[both] + wq * zq[both]) / (wt + wq)
+    only_t = ~np.isnan(zt) & np.isnan(zq)
+    only_q = np.isnan(zt) & ~np.isnan(zq)
+    out[only_t] = zt[only_t]
+    out[only_q] = zq[only_q]
+    if wt == 0:
+        out[~np.isnan(zq)] = zq[~np.isnan(zq)]
+    if wq == 0:
+        out[~np.isnan(zt)] = zt[~np.isnan(zt)]
+    return out
+
+
+def layer_quotas(n: int) -> list[int]:
+    """How many students each layer holds: quarters, the top layers take the
+    remainder (53 → 14, 13, 13, 13)."""
+    q, r = divmod(n, N_LAYERS)
+    return [q + (1 if i < r else 0) for i in range(N_LAYERS)]
+
+
+def assign_layers(score: Sequence[float], overrides: Sequence[str | None] | None = None) -> np.ndarray:
+    """Layer index (0 = A … 3 = D) of each student.
+
+    A layer typed by the teacher (``overrides``) is kept.  The others are
+    ranked by ``score`` (ties: list order) and fill each layer's quota from
+    the top; overridden students count against their layer's quota, so an
+    override into A moves the lowest remaining A student down to B.
+    """
+    score = np.asarray(score, dtype=float)
+    n = len(score)
+    layer = np.full(n, -1, dtype=int)
+    if overrides is not None:
+        for i, v in enumerate(overrides):
+            if isinstance(v, str) and v in C.LAYERS:
+                layer[i] = C.LAYERS.index(v)
+    quota = np.array(layer_quotas(n))
+    quota -= np.bincount(layer[layer >= 0], minlength=N_LAYERS)
+    quota = np.maximum(quota, 0)
+    free = np.flatnonzero(layer < 0)
+    order = free[np.argsort(-score[free], kind="stable")]
+    pos = 0
+    for L in range(N_LAYERS):
+        take = order[pos : pos + quota[L]]
+        layer[take] = L
+        pos += len(take)
+    layer[order[pos:]] = N_LAYERS - 1  # not reached: quotas cover everyone
+    return layer
+
+
+# --------------------------------------------------------------------------
+# Planning how many of each layer go to each group
+# --------------------------------------------------------------------------
+def plan_counts(layer: np.ndarray, fixed: np.ndarray, k: int) -> np.ndarray:
+    """A (k × 4) matrix: how many students of each layer each group gets.
+
+    Counts of one layer differ by at most one across groups and group sizes
+    differ by at most one, as far as the locked students (``fixed`` ≥ 0: their
+    group) allow: locked students always count where they are.
+    """
+    counts = np.zeros((k, N_LAYERS), dtype=int)
+    for i in np.flatnonzero(fixed >= 0):
+        counts[fixed[i], layer[i]] += 1
+    locked = counts.copy()
+    remaining = np.bincount(layer, minlength=N_LAYERS) - locked.sum(axis=0)
+    size = counts.sum(axis=1)
+    while remaining.sum() > 0:
+        L = int(np.argmax(remaining))
+        key = counts[:, L] * (10 * len(layer) + 10) + size
+        g = int(np.argmin(key))
+        counts[g, L] += 1
+        size[g] += 1
+        remaining[L] -= 1
+    # Repair sizes that differ by more than one without widening a layer's spread.
+    for _ in range(len(layer) * N_LAYERS):
+        big, small = int(np.argmax(size)), int(np.argmin(size))
+        if size[big] - size[small] <= 1:
+            break
+        gap = counts[big] - counts[small]
+        movable = (counts[big] > locked[big]) & (gap >= 1)
+        if not movable.any():
+            break
+        L = int(np.argmax(np.where(movable, gap, -1)))
+        counts[big, L] -= 1
+        counts[small, L] += 1
+        size[big] -= 1
+        size[small] += 1
+    return counts
+
+
+# --------------------------------------------------------------------------
+# The search
+# --------------------------------------------------------------------------
+# Feature columns of one student: known 总分 (0/1), x, x², girl, boy, high 组织能力.
+_K, _S1, _S2, _GIRL, _BOY, _LEAD = range(6)
+
+
+def _features(x: np.ndarray, girl: np.ndarray, boy: np.ndarray, lead: np.ndarray) -> np.ndarray:
+    known = ~np.isnan(x)
+    xv = np.where(known, x, 0.0)
+    return np.stack([known.astype(float), xv, xv * xv, girl.astype(float), boy.astype(float), lead.astype(float)], axis=1)
+
+
+def _values(S: np.ndarray, use_sd: bool) -> np.ndarray:
+    """Per-group values (…, 5): mean, SD, girls, boys, leaders, from the
+    summed features (…, 6)."""
+    k = S[..., _K]
+    m = S[..., _S1] / np.maximum(k, 1.0)
+    out = np.empty(S.shape[:-1] + (5,))
+    out[..., 0] = m
+    if use_sd:
+        var = (S[..., _S2] - S[..., _S1] * m) / np.maximum(k - 1.0, 1.0)
+        out[..., 1] = np.sqrt(np.maximum(var, 0.0))
+    else:
+        out[..., 1] = 0.0
+    out[..., 2:] = S[..., _GIRL:]
+    return out
+
+
+@dataclass
+class _Weights:
+    means: float = 1.0 / TAU_MEANS
+    sd: float = 1.0 / TAU_SD
+    smooth: float = SMOOTH
+    gender: float = GENDER_WEIGHT
+    lead: float = LEAD_WEIGHT
+
+    def scale(self) -> np.ndarray:
+        """Weight of each value's range (mean, SD) as a vector over the 5 values."""
+        return np.array([self.means, self.sd, 0.0, 0.0, 0.0])
+
+
+def _score(rng: np.ndarray, spread: np.ndarray, w: _Weights) -> np.ndarray:
+    """Objective from each value's range (…, 5) and spread (…, 2)."""
+    f = rng[..., 0] * w.means + rng[..., 1] * w.sd
+    f = f + w.smooth * (spread[..., 0] * w.means + spread[..., 1] * w.sd)
+    excess = np.maximum(rng[..., 2:] - 1.0, 0.0)
+    return f + w.gender * (excess[..., 0] + excess[..., 1]) + w.lead * excess[..., 2]
+
+
+def _objective_full(V: np.ndarray, w: _Weights) -> float:
+    """Objective of a whole state; ``V`` is (K, 5)."""
+    K = V.shape[0]
+    rng = V.max(axis=0) - V.min(axis=0)
+    s, q = V[:, :2].sum(axis=0), (V[:, :2] ** 2).sum(axis=0)
+    spread = np.sqrt(np.maximum(q / K - (s / K) ** 2, 0.0))
+    return float(_score(rng, spread, w))
+
+
+class _Others:
+    """For every pair of groups (g, h), max/min/sum/sum of squares of each
+    per-group value over the other groups: a move touching only g and h is
+    then scored in O(1) per candidate."""
+
+    def __init__(self, V: np.ndarray):
+        K = V.shape[0]
+        idx = np.arange(K)
+        keep = (idx[None, None, :] != idx[:, None, None]) & (idx[None, None, :] != idx[None, :, None])  # [g, h, k]
+        keep = keep[..., None]
+        b = np.broadcast_to(V, (K, K, K, V.shape[1]))
+        self.K = K
+        self.max = np.where(keep, b, -np.inf).max(axis=2)  # (K, K, 5)
+        self.min = np.where(keep, b, np.inf).min(axis=2)
+        two = b[..., :2]
+        self.sum = np.where(keep, two, 0.0).sum(axis=2)  # (K, K, 2)
+        self.sq = np.where(keep, two * two, 0.0).sum(axis=2)
+
+
+def _pair_objective(Vg: np.ndarray, Vh: np.ndarray, others: _Others, g, h, w: _Weights) -> np.ndarray:
+    """Objective after a move that changes only groups ``g`` and ``h``;
+    ``Vg``/``Vh`` are (…, 5) new values of the two groups."""
+    K = others.K
+    hi = np.maximum(np.maximum(others.max[g, h], Vg), Vh)
+    lo = np.minimum(np.minimum(others.min[g, h], Vg), Vh)
+    a, b = Vg[..., :2], Vh[..., :2]
+    s = others.sum[g, h] + a + b
+    q = others.sq[g, h] + a * a + b * b
+    spread = np.sqrt(np.maximum(q / K - (s / K) ** 2, 0.0))
+    return _score(hi - lo, spread, w)
+
+
+_COMBOS: dict[tuple[int, int], np.ndarray] = {}
+
+
+def _combos(u: int, c: int) -> np.ndarray:
+    """Boolean (ways × u): every way to choose ``c`` of ``u``."""
+    key = (u, c)
+    if key not in _COMBOS:
+        ways = list(itertools.combinations(range(u), c))
+        M = np.zeros((len(ways), u), dtype=bool)
+        for r, chosen in enumerate(ways):
+            M[r, list(chosen)] = True
+        _COMBOS[key] = M
+    return _COMBOS[key]
+
+
+class _Search:
+    """State of one local search: the assignment and per-group sums."""
+
+    def __init__(self, feats: np.ndarray, layer: np.ndarray, fixed: np.ndarray, k: int, w: _Weights,
+                 use_sd: bool, effort: Effort):
+        self.feats = feats
+        self.layer = layer
+        self.fixed = fixed
+        self.K = k
+        self.w = w
+        self.use_sd = use_sd
+        self.effort = effort
+        free = fixed < 0
+        a, b = [], []
+        self.free_by_layer = [np.flatnonzero(free & (layer == L)) for L in range(N_LAYERS)]
+        for L in range(N_LAYERS):
+            members = self.free_by_layer[L]
+            if len(members) > 1:
+                i, j = np.triu_indices(len(members), 1)
+                a.append(members[i])
+                b.append(members[j])
+        self.pa = np.concatenate(a) if a else np.zeros(0, dtype=int)
+        self.pb = np.concatenate(b) if b else np.zeros(0, dtype=int)
+        self.delta = feats[self.pb] - feats[self.pa]
+        self.g = np.zeros(len(layer), dtype=int)
+        self.turn = 0
+
+    # ---- state ---------------------------------------------------------------
+    def set(self, groups: np.ndarray) -> None:
+        self.g = groups.copy()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.S = np.zeros((self.K, self.feats.shape[1]))
+        np.add.at(self.S, self.g, self.feats)
+        self.V = _values(self.S, self.use_sd)
+        self.f = _objective_full(self.V, self.w)
+        self.others = _Others(self.V)
+
+    def _apply(self, members: np.ndarray, groups: np.ndarray) -> None:
+        self.g[members] = groups
+        self._refresh()
+
+    # ---- neighbourhoods --------------------------------------------------
+    def swap_descent(self) -> bool:
+        """Best-improvement same-layer swaps until none improves."""
+        improved = False
+        while len(self.pa):
+            ga, gb = self.g[self.pa], self.g[self.pb]
+            ok = np.flatnonzero(ga != gb)
+            if not len(ok):
+                break
+            ga, gb, d = ga[ok], gb[ok], self.delta[ok]
+            Sg = self.S[ga] + d
+            Sh = self.S[gb] - d
+            F = _pair_objective(_values(Sg, self.use_sd), _values(Sh, self.use_sd), self.others, ga, gb, self.w)
+            p = int(np.argmin(F))
+            if F[p] >= self.f - _EPS:
+                break
+            i, j = self.pa[ok[p]], self.pb[ok[p]]
+            self._apply(np.array([i, j]), np.array([gb[p], ga[p]]))
+            improved = True
+        return improved
+
+    def recombine(self, g: int, h: int) -> bool:
+        """The best way to share the free members of each layer between
+        groups g and h (counts per layer unchanged); applied if it improves."""
+        parts = []
+        for layer_members in self.free_by_layer:
+            where = self.g[layer_members]
+            members = layer_members[(where == g) | (where == h)]
+            c = int(np.count_nonzero(where == g))
+            if c == 0 or c == len(members):
+                continue
+            parts.append((members, _combos(len(members), c)))
+        if not parts:
+            return False
+        # Keep the enumeration bounded: beyond the budget, leave some layers
+        # as they are (which ones rotates from call to call).
+        self.turn += 1
+        shift = self.turn % len(parts)
+        parts = parts[shift:] + parts[:shift]
+        used, size = [], 1
+        for p in parts:
+            if size * len(p[1]) <= self.effort.combos:
+                used.append(p)
+                size *= len(p[1])
+        if len(used) == 0:
+            return False
+        base = self.S[g].copy()
+        for members, M in used:
+            base -= self.feats[members[self.g[members] == g]].sum(axis=0)
+        tot = base[None, :]
+        for members, M in used:
+            add = M.astype(float) @ self.feats[members]
+            tot = (tot[:, None, :] + add[None, :, :]).reshape(-1, tot.shape[1])
+        union = self.S[g] + self.S[h]
+        F = _pair_objective(_values(tot, self.use_sd), _values(union - tot, self.use_sd), self.others, g, h, self.w)
+        p = int(np.argmin(F))
+        if F[p] >= self.f - _EPS:
+            return False
+        pick = np.unravel_index(p, [len(M) for _, M in used])
+        members_all, groups_all = [], []
+        for (members, M), q in zip(used, pick):
+            sel = M[q]
+            members_all.append(members)
+            groups_all.append(np.where(sel, g, h))
+        self._apply(np.concatenate(members_all), np.concatenate(groups_all))
+        return True
+
+    def local_search(self) -> float:
+        """Swaps and pairwise recombinations until neither improves."""
+        while True:
+            self.swap_descent()
+            changed = False
+            for g in range(self.K):
+                for h in range(g + 1, self.K):
+                    if self.recombine(g, h):
+                        changed = True
+            if not changed:
+                return self.f
+
+    def perturb(self, rng: np.random.Generator, times: int) -> None:
+        if not len(self.pa):
+            return
+        members, groups = [], []
+        g = self.g.copy()
+        for _ in range(times):
+            ok = np.flatnonzero(g[self.pa] != g[self.pb])
+            if not len(ok):
+                break
+            p = ok[rng.integers(len(ok))]
+            i, j = self.pa[p], self.pb[p]
+            g[i], g[j] = g[j], g[i]
+        self.set(g)
+
+
+def _good_enough(V: np.ndarray, use_sd: bool, w: _Weights) -> bool:
+    """Whether a state is so good that searching on is wasted time: both
+    total figures under half their targets, genders and 组织能力 within one."""
+    rng = V.max(axis=0) - V.min(axis=0)
+    ok = rng[0] <= STOP * TAU_MEANS or w.means == 0
+    ok = ok and (rng[1] <= STOP * TAU_SD or not use_sd or w.sd == 0)
+    return bool(ok and rng[2] <= 1 and rng[3] <= 1 and rng[4] <= 1)
+
+
+def _greedy_start(feats: np.ndarray, layer: np.ndarray, fixed: np.ndarray, counts: np.ndarray,
+                  rng: np.random.Generator | None) -> np.ndarray:
+    """A strong first split: layer by layer (A first), students from the
+    highest 总分 down go to the group, among those with a free place of that
+    layer, whose mean is currently lowest relative to its eventual size, with
+    girls and boys spread.  With ``rng``, the order is shuffled a little."""
+    n, K = len(layer), counts.shape[0]
+    g = np.where(fixed >= 0, fixed, -1)
+    room = counts.copy()
+    for i in np.flatnonzero(fixed >= 0):
+        room[fixed[i], layer[i]] -= 1
+    sizes = counts.sum(axis=1).astype(float)
+    S = np.zeros((K, feats.shape[1]))
+    if (fixed >= 0).any():
+        np.add.at(S, fixed[fixed >= 0], feats[fixed >= 0])
+    x = feats[:, _S1]
+    for L in range(N_LAYERS):
+        members = np.flatnonzero((fixed < 0) & (layer == L))
+        key = -x[members] + (rng.normal(0, 0.3, len(members)) if rng is not None else 0)
+        for i in members[np.argsort(key, kind="stable")]:
+            open_ = np.flatnonzero(room[:, L] > 0)
+            share = S[open_, _S1] / sizes[open_]  # how much 总分 the group already has, per place
+            gender = S[open_, _GIRL] * feats[i, _GIRL] + S[open_, _BOY] * feats[i, _BOY]
+            lead = S[open_, _LEAD] * feats[i, _LEAD]
+            score = share + 0.6 * gender / sizes[open_] + 0.3 * lead / sizes[open_]
+            if rng is not None:
+                score = score + rng.normal(0, 0.02, len(open_))
+            best = open_[int(np.argmin(score))]
+            g[i] = best
+            room[best, L] -= 1
+            S[best] += feats[i]
+    return g
+
+
+@dataclass
+class SearchResult:
+    groups: np.ndarray  # 0-based group of each student
+    objective: float
+    seconds: float
+    restarts: int
+    iterations: int
+
+
+def balance(
+    x: Sequence[float],
+    layer: Sequence[int],
+    girl: Sequence[bool],
+    boy: Sequence[bool],
+    lead: Sequence[bool],
+    k: int,
+    *,
+    fixed: Sequence[int] | None = None,
+    seed: int = 0,
+    effort: str | Effort = "full",
+) -> SearchResult:
+    """Split students into ``k`` balanced groups (the anticlustering search).
+
+    ``x``: 总分 (any scale; NaN when missing), ``layer``: 0–3, ``girl``/``boy``:
+    gender flags (both False when unknown), ``lead``: high 组织能力,
+    ``fixed``: the locked group (0-based) or −1.  Deterministic for ``seed``.
+    """
+    start = time.perf_counter()
+    x = np.asarray(x, dtype=float)
+    n = len(x)
+    layer = np.asarray(layer, dtype=int)
+    fixed = np.full(n, -1, dtype=int) if fixed is None else np.asarray(fixed, dtype=int)
+    eff = EFFORTS[effort] if isinstance(effort, str) else effort
+    known = ~np.isnan(x)
+    z = np.full(n, np.nan)
+    if known.sum() > 1 and np.nanstd(x[known], ddof=1) > 0:
+        z[known] = (x[known] - x[known].mean()) / x[known].std(ddof=1)
+    elif known.any():
+        z[known] = 0.0
+    feats = _features(z, np.asarray(girl, bool), np.asarray(boy, bool), np.asarray(lead, bool))
+    counts = plan_counts(layer, fixed, k)
+    if k <= 1:
+        return SearchResult(np.zeros(n, dtype=int), 0.0, time.perf_counter() - start, 0, 0)
+    w = _Weights()
+    use_sd = known.sum() >= 2 * k
+    if known.sum() < k:
+        w.means = w.sd = 0.0
+    search = _Search(feats, layer, fixed, k, w, use_sd, eff)
+    rng = np.random.default_rng(seed)
+    best_f, best_g = np.inf, None
+    rounds = 0
+    done = False
+    for r in range(max(eff.restarts, 1)):
+        search.set(_greedy_start(feats, layer, fixed, counts, None if r == 0 else rng))
+        f = search.local_search()
+        run_best, run_g = f, search.g.copy()
+        done = _good_enough(search.V, use_sd, w)
+        for _ in range(0 if done else eff.iterations):
+            rounds += 1
+            search.perturb(rng, eff.perturb)
+            f = search.local_search()
+            if f < run_best - _EPS:
+                run_best, run_g = f, search.g.copy()
+                if _good_enough(search.V, use_sd, w):
+                    done = True
+                    break
+            else:
+                search.set(run_g)
+        if run_best < best_f - _EPS:
+            best_f, best_g = run_best, run_g
+        if done:
+            break
+    return SearchResult(best_g, float(best_f), time.perf_counter() - start, max(eff.restarts, 1), rounds)
+
+
+# --------------------------------------------------------------------------
+# Measuring a split, and the hand methods it is compared with
+# --------------------------------------------------------------------------
+def measure(total: Sequence[float], groups: Sequence[int], girl: Sequence[bool]) -> dict[str, float]:
+    """D_means, D_sd (class SDs of 总分) and the gender imbalance of a split."""
+    t = pd.Series(np.asarray(total, dtype=float))
+    g = pd.Series(np.asarray(groups))
+    sd = t.std(ddof=1)
+    if not sd or np.isnan(sd):
+        sd = 1.0
+    by = t.groupby(g)
+    means, sds = by.mean(), by.std(ddof=1)
+    girls = pd.Series(np.asarray(girl, dtype=int)).groupby(g).sum()
+    return {
+        "D_means": float((means.max() - means.min()) / sd),
+        "D_sd": float((sds.max() - sds.min()) / sd) if sds.notna().all() else float("nan"),
+        "gender": float(girls.max() - girls.min()),
+    }
+
+
+def snake_draft(score: Sequence[float], k: int) -> np.ndarray:
+    """The serpentine draft teachers do by hand: rank the class, deal the
+    ranks 1…k to groups 1…k, then k…1, and so on."""
+    score = np.asarray(score, dtype=float)
+    order = np.argsort(-np.nan_to_num(score, nan=-np.inf), kind="stable")
+    groups = np.empty(len(score), dtype=int)
+    for pos, i in enumerate(order):
+        rnd, r = divmod(pos, k)
+        groups[i] = r if rnd % 2 == 0 else k - 1 - r
+    return groups
+
+
+def random_within_layers(layer: Sequence[int], k: int, seed: int = 0) -> np.ndarray:
+    """Random split that keeps the layer mix (each layer dealt out at random)."""
+    layer = np.asarray(layer, dtype=int)
+    rng = np.random.default_rng(seed)
+    counts = plan_counts(layer, np.full(len(layer), -1), k)
+    groups = np.empty(len(layer), dtype=int)
+    for L in range(N_LAYERS):
+        members = rng.permutation(np.flatnonzero(layer == L))
+        slots = np.repeat(np.arange(k), counts[:, L])
+        groups[members] = slots
+    return groups
+
+
+def synthetic_class(n: int, seed: int = 0, subjects: Sequence[str] = C.DEFAULT_SUBJECTS) -> pd.DataFrame:
+    """A realistic made-up class (for the benchmark, tests and trying things):
+    总分 of about 480 ± 80 (outliers beyond 2.4 SD redrawn), 学习品质
+    correlated with 总分, 组织能力 weakly so, about half girls, subject scores
+    that add up to roughly the total."""
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal(n)
+    wild = np.abs(z) > 2.4
+    z[wild] = rng.uniform(-2.4, 2.4, wild.sum())
+    total = np.round(480 + 80 * z)
+    quality = np.clip(np.round(3 + 0.9 * (0.65 * z + 0.76 * rng.standard_normal(n))), 1, 5)
+    lead = np.clip(np.round(3 + 1.1 * (0.25 * z + 0.97 * rng.standard_normal(n))), 1, 5)
+    girl = rng.random(n) < rng.uniform(0.42, 0.55)
+    family = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+    given = "子涵浩然欣怡宇轩梓萱俊杰雨桐博文思琪嘉怡一诺佳琪明轩诗涵天佑雅婷"
+    names = []
+    for i in range(n):
+        a = given[(i * 2 + seed) % (len(given) - 1)]
+        b = given[(i * 7 + 3 * seed + 1) % len(given)]
+        names.append(family[(i * 3 + seed) % len(family)] + a + (b if i % 3 else ""))
+    df = pd.DataFrame({
+        C.ROSTER_ID: [f"2025{seed % 100:02d}{i + 1:03d}" for i in range(n)],
+        C.ROSTER_NAME: [f"{nm}{i + 1}" if names.count(nm) > 1 else nm for i, nm in enumerate(names)],
+        C.ROSTER_GENDER: np.where(girl, "女", "男"),
+        C.ROSTER_TOTAL: total,
+        C.ROSTER_QUALITY: quality,
+        C.ROSTER_LEADERSHIP: lead,
+        C.ROSTER_NOTE: [None] * n,
+    })
+    share = np.array([150, 150, 150, 100, 100, 100][: len(subjects)], dtype=float)
+    share = share / share.sum() if len(share) else share
+    for s, w in zip(subjects, share):
+        df[s] = np.clip(np.round(total * w + rng.normal(0, 8, n)), 0, C.SUBJECT_MAX).astype(float)
+    return df
+
+
+# --------------------------------------------------------------------------
+# The whole plan: from 花名册 and the current 分组 to the new 分组
+# --------------------------------------------------------------------------
+@dataclass
+class Move:
+    """One student whose group changed (or who joined or left)."""
+
+    student_id: str
+    name: str
+    before: int | None  # group number, None = not grouped before
+    after: int | None  # None = left the class
+    why: str  # "regroup", "manual", "new", "gone"
+
+    def text(self) -> str:
+        if self.why == "new":
+            return f"新同学{self.name}编入第{self.after}组"
+        if self.why == "gone":
+            where = f"（原第{self.before}组）" if self.before else ""
+            return f"{self.name}已不在花名册中，已从分组中删除{where}"
+        if self.why == "manual":
+            return f"{self.name}：第{self.before}组 → 第{self.after}组（手动调整，已锁定）"
+        return f"{self.name}：第{self.before}组 → 第{self.after}组"
+
+
+@dataclass
+class GroupPlan:
+    """Everything the grouping operation writes, computed without Excel."""
+
+    table: pd.DataFrame  # 分组 student table (contract.GROUP_COLUMNS), sorted by 组号 and 代号
+    details: pd.DataFrame  # same rows: 总分, 学习品质, 组织能力, 综合分 and subject scores
+    culture: pd.DataFrame  # one row per group 1..k (contract.CULTURE_COLUMNS)
+    k: int
+    seats: dict[int, list[tuple[str | None, str | None]]]
+    mode: str  # new (first grouping), regroup, update (nobody moves), keep
+    moves: list[Move] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    figures: dict[str, float] = field(default_factory=dict)
+    search: SearchResult | None = None
+
+    def summary(self) -> pd.DataFrame:
+        """Per group: 组号, 组名, 人数, 男, 女, A–D counts, mean and SD of 总分,
+        high 组织能力 count, 大组长."""
+        rows = []
+        t = self.table.join(self.details)
+        for g in range(1, self.k + 1):
+            m = t[t[C.GROUP_NO] == g]
+            total = pd.to_numeric(m[C.ROSTER_TOTAL], errors="coerce")
+            leader = m.loc[m[C.GROUP_ROLES].fillna("").str.split(C.ROLE_SEPARATOR).map(lambda r: C.ROLE_LEADER in r), C.GROUP_NAME_COL]
+            rows.append({
+                C.GROUP_NO: g,
+                C.GROUP_TEAM_NAME: team_label(self.culture, g),
+                "人数": len(m),
+                "男": int((m[C.GROUP_GENDER] == "男").sum()),
+                "女": int((m[C.GROUP_GENDER] == "女").sum()),
+                **{f"{L}层": int((m[C.GROUP_LAYER] == L).sum()) for L in C.LAYERS},
+                "平均总分": round(float(total.mean()), 1) if total.notna().any() else None,
+                "总分标准差": round(float(total.std(ddof=1)), 1) if total.notna().sum() > 1 else None,
+                "组织能力强": int((pd.to_numeric(m[C.ROSTER_LEADERSHIP], errors="coerce") >= HIGH_LEADERSHIP).sum()),
+                C.ROLE_LEADER: leader.iloc[0] if len(leader) else None,
+            })
+        return pd.DataFrame(rows)
+
+
+def team_label(culture: pd.DataFrame, group: int) -> str:
+    """组名 of a group, or 第N组."""
+    hit = culture.loc[culture[C.GROUP_NO] == group, C.GROUP_TEAM_NAME] if len(culture) else pd.Series(dtype=object)
+    if len(hit) and isinstance(hit.iloc[0], str) and hit.iloc[0].strip():
+        return hit.iloc[0].strip()
+    return f"第{group}组"
+
+
+def _text(v) -> str | None:
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+def place_students(groups: np.ndarray, layer: np.ndarray, girl: np.ndarray, boy: np.ndarray, x: np.ndarray,
+                   score: np.ndarray, k: int) -> np.ndarray:
+    """Put the unplaced students (group −1) into existing groups without
+    moving anyone: best first, each into a smallest group, preferring the
+    group with fewest of their layer, then of their gender, then the group
+    whose mean 总分 it brings closest to the class mean."""
+    groups = groups.copy()
+    mean = np.nanmean(x) if (~np.isnan(x)).any() else 0.0
+    for i in [i for i in np.argsort(-score, kind="stable") if groups[i] < 0]:
+        placed = groups >= 0
+        size = np.bincount(groups[placed], minlength=k)
+        best_key, best_g = None, 0
+        for g in np.flatnonzero(size == size.min()):
+            m = placed & (groups == g)
+            same_layer = int(np.sum(layer[m] == layer[i]))
+            same_gender = int(np.sum(girl[m])) if girl[i] else int(np.sum(boy[m])) if boy[i] else 0
+            vals = np.append(x[m], x[i])
+            vals = vals[~np.isnan(vals)]
+            off = abs(vals.mean() - mean) if len(vals) else 0.0
+            key = (same_layer, same_gender, off, g)
+            if best_key is None or key < best_key:
+                best_key, best_g = key, g
+        groups[i] = best_g
+    return groups
+
+
+def plan_groups(
+    roster: pd.DataFrame,
+    members: pd.DataFrame,
+    culture: pd.DataFrame,
+    *,
+    subjects: Sequence[str] = C.DEFAULT_SUBJECTS,
+    group_size: int = 8,
+    weight_total: float = 0.7,
+    weight_quality: float = 0.3,
+    seed: int = 0,
+    regroup: bool = False,
+    keep: bool = False,
+    effort: str | Effort = "full",
+) -> GroupPlan:
+    """The new 分组 from 花名册 (``roster``, as :func:`xlzu.roster.read_roster`
+    gives) and the current 分组 (``members``/``culture``, as
+    :func:`xlzu.members.read_members` / ``read_culture`` give).
+
+    * No groups yet: layers, then the balanced split (``seed``).
+    * Groups exist: nobody moves.  New students in 花名册 join the smallest
+      groups, students no longer in 花名册 are dropped, layers are refreshed
+      (``keep``: layers stay as 分组 shows them); a student whose 组号 the
+      teacher changed by hand is locked and reported.
+    * ``regroup``: everyone not locked (锁定) is split again around the
+      locked students.
+
+    Codes, roles and seats are always recomputed.  Raises
+    :class:`~xlzu.errors.InputError` for a class that cannot be grouped.
+    """
+    from .errors import CellProblem, InputError, XlzuError
+    from .layout import cell_ref
+    from .seating import assign_roles, member_codes, seat_rows, subject_zscores
+
+    if regroup and keep:
+        raise XlzuError("“重新分组”（--regroup）和“只排职务座位”（--keep）不能同时使用。")
+    roster = roster.reset_index(drop=True)
+    n = len(roster)
+    if n < MIN_GROUP:
+        raise InputError(f"“{C.ROSTER}”中只有 {n} 名学生，至少要 {MIN_GROUP} 人才能分组（每组 {MIN_GROUP}–{MAX_GROUP} 人）。请先补全花名册。")
+    lines: list[str] = []
+    col = {c: i + 1 for i, c in enumerate(C.GROUP_COLUMNS)}
+
+    # ---- the current 分组, matched to 花名册 by 学号 -------------------------
+    members = members.reset_index(drop=True)
+    dup = members[members[C.GROUP_ID].duplicated(keep="first")]
+    if len(dup):
+        first_row: dict[str, int] = {}
+        for sid, r in zip(members[C.GROUP_ID], members["_row"]):
+            first_row.setdefault(sid, int(r))
+        raise InputError(
+            f"“{C.GROUPS}”中有重复的学号，请删掉重复的行再运行：",
+            [CellProblem(C.GROUPS, cell_ref(int(r), col[C.GROUP_ID]), sid, f"与第{first_row[sid]}行重复")
+             for sid, r in zip(dup[C.GROUP_ID], dup["_row"])],
+        )
+    mem = members.set_index(C.GROUP_ID)
+    ids = roster[C.ROSTER_ID].astype(str)
+    in_roster = set(ids)
+    s = pd.DataFrame({
+        "id": ids,
+        "name": roster[C.ROSTER_NAME].astype(object),
+        "gender": roster[C.ROSTER_GENDER].astype(object),
+        "total": pd.to_numeric(roster[C.ROSTER_TOTAL], errors="coerce").astype("float64"),
+        "quality": pd.to_numeric(roster[C.ROSTER_QUALITY], errors="coerce").astype("float64"),
+        "lead": pd.to_numeric(roster[C.ROSTER_LEADERSHIP], errors="coerce").astype("float64"),
+    })
+    known = ids.isin(mem.index)
+    get = lambda c: ids.map(lambda i: mem.at[i, c] if i in mem.index else None)  # noqa: E731
+    s["override"] = get(C.GROUP_LAYER_OVERRIDE).map(_text)
+    s["old_layer"] = get(C.GROUP_LAYER).map(_text)
+    s["old_team"] = get(C.GROUP_TEAM_NAME).map(_text)
+    s["locked"] = get(C.GROUP_LOCKED).map(lambda v: bool(v) if v is not None and v is not pd.NA else False).astype(bool)
+    s["row"] = get("_row")
+    old = get(C.GROUP_NO).map(lambda v: None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else int(v))
+    s["old_group"] = pd.array(old.tolist(), dtype="Int64")
+    gone = members[~members[C.GROUP_ID].isin(in_roster)]
+    has_groups = bool(s["old_group"].notna().any())
+    mode = "new" if not has_groups else "regroup" if regroup else "keep" if keep else "update"
+
+    # ---- layers -------------------------------------------------------------
+    score = composite_scores(s["total"], s["quality"], weight_total, weight_quality)
+    overrides = s["override"].tolist()
+    if mode == "keep":
+        overrides = [o or ol for o, ol in zip(s["override"], s["old_layer"])]
+    layer = assign_layers(score, overrides)
+    letters = np.array(C.LAYERS)[layer]
+    s["layer"] = letters
+    for i in np.flatnonzero(s["total"].isna().to_numpy()):
+        how = "按学习品质" if not np.isnan(s.at[i, "quality"]) else "没有学习品质，暂按中等"
+        lines.append(f"{s.at[i, 'name']}没有总分，{how}分在 {letters[i]} 层（可在“{C.GROUPS}”的“{C.GROUP_LAYER_OVERRIDE}”列指定）。")
+    missing_gender = s.loc[~s["gender"].isin(C.GENDERS), "name"].tolist()
+    if missing_gender:
+        lines.append(f"没有性别，分组时不计入男女平衡：{'、'.join(map(str, missing_gender))}。请在“{C.ROSTER}”中补填。")
+    if mode in ("update", "regroup"):
+        changed = [(nm, a, b) for nm, a, b in zip(s["name"], s["old_layer"], letters) if a and a != b]
+        if changed:
+            lines.append("层次有变化（按最新的总分和学习品质）：" + "，".join(f"{nm} {a}→{b}" for nm, a, b in changed) + "。")
+
+    # ---- who moved by hand --------------------------------------------------
+    moves: list[Move] = []
+    manual = np.zeros(n, dtype=bool)
+    if has_groups:
+        max_old = int(s["old_group"].max())
+        names_now = {g: team_label(culture, g) for g in range(1, max_old + 1)}
+        by_name: dict[str, list[int]] = {}
+        for g, nm in names_now.items():
+            by_name.setdefault(nm, []).append(g)
+        for i in range(n):
+            g, was = s.at[i, "old_group"], s.at[i, "old_team"]
+            if g is pd.NA or was is None or was == names_now.get(int(g)):
+                continue
+            src = by_name.get(was, [])
+            if len(src) == 1 and src[0] != int(g):
+                manual[i] = True
+                moves.append(Move(s.at[i, "id"], s.at[i, "name"], src[0], int(g), "manual"))
+    locked = s["locked"].to_numpy() | manual
+
+    # ---- groups ------------------------------------------------------------
+    girl = (s["gender"] == "女").to_numpy()
+    boy = (s["gender"] == "男").to_numpy()
+    lead = (s["lead"] >= HIGH_LEADERSHIP).to_numpy()
+    total = s["total"].to_numpy()
+    old_groups = np.array([-1 if v is pd.NA else int(v) - 1 for v in s["old_group"]])
+    search = None
+    if mode in ("new", "regroup"):
+        k = group_count(n, group_size)
+        fixed = np.where(locked & (old_groups >= 0), old_groups, -1) if mode == "regroup" else np.full(n, -1)
+        too_far = np.flatnonzero(fixed >= k)
+        if len(too_far):
+            raise InputError(
+                f"按现在的人数（{n} 人，每组约 {group_size} 人）只分 {k} 组，下面锁定的学生所在的组不存在。"
+                f"请改组号或取消锁定后再运行：",
+                [CellProblem(C.GROUPS, cell_ref(int(s.at[i, "row"]), col[C.GROUP_NO]), int(old_groups[i]) + 1,
+                             f"（{s.at[i, 'name']}）应为 1–{k}") for i in too_far],
+            )
+        search = balance(total, layer, girl, boy, lead, k, fixed=fixed, seed=seed, effort=effort)
+        groups = search.groups
+        if mode == "new":
+            lines.insert(0, f"共 {n} 人，分成 {k} 组（每组 {min(group_sizes(n, k))}–{max(group_sizes(n, k))} 人），随机种子 {seed}。")
+        else:
+            n_locked = int((fixed >= 0).sum())
+            lines.insert(0, f"重新分组：共 {n} 人分成 {k} 组，锁定的 {n_locked} 人不动，其余重新搭配（随机种子 {seed}）。")
+            for i in range(n):
+                if old_groups[i] >= 0 and groups[i] != old_groups[i] and not manual[i]:
+                    moves.append(Move(s.at[i, "id"], s.at[i, "name"], int(old_groups[i]) + 1, int(groups[i]) + 1, "regroup"))
+    else:
+        k = int(old_groups.max()) + 1
+        groups = place_students(old_groups, layer, girl, boy, total, score, k)
+        verb = "只重排代号、职务和座位，谁也不动（层次保持不变）" if mode == "keep" else "谁也不动，重新计算层次、代号、职务和座位"
+        lines.insert(0, f"保留现有的 {k} 个组：{verb}。要整体重新分组请加 --regroup（锁定的学生不动）。")
+        wanted = group_count(n, group_size)
+        if wanted != k:
+            lines.append(f"按现在的人数和“每组人数”设置应分 {wanted} 组，现在是 {k} 组；如要按设置重新分组，请运行 xlzu group --regroup。")
+    for i in range(n):
+        if old_groups[i] < 0:
+            moves.append(Move(s.at[i, "id"], s.at[i, "name"], None, int(groups[i]) + 1, "new"))
+    for sid, nm, g in zip(gone[C.GROUP_ID], gone[C.GROUP_NAME_COL], gone[C.GROUP_NO]):
+        moves.append(Move(sid, nm or sid, None if g is pd.NA or g is None else int(g), None, "gone"))
+    s["group"] = groups + 1
+    s["lockedfinal"] = locked
+
+    sizes = np.bincount(groups, minlength=k)
+    for g in np.flatnonzero(sizes == 0):
+        lines.append(f"第{g + 1}组现在没有组员。")
+    if sizes.max() - sizes[sizes > 0].min() > 1 or sizes.max() > MAX_GROUP or sizes[sizes > 0].min() < MIN_GROUP:
+        lines.append("各组人数：" + "，".join(f"第{g + 1}组 {c} 人" for g, c in enumerate(sizes)) + f"（建议 {MIN_GROUP}–{MAX_GROUP} 人、相差不超过 1 人）。")
+    if n < 2 * MIN_GROUP and k > 1 and sizes.min() < MIN_GROUP:
+        lines.append(f"全班只有 {n} 人，无法每组都有 {MIN_GROUP} 人，已尽量平均分组。")
+
+    # ---- codes, roles, seats ------------------------------------------------
+    s["code"] = member_codes(s["group"], s["layer"], score)
+    frame = pd.DataFrame({
+        C.GROUP_NAME_COL: s["name"], C.GROUP_GENDER: s["gender"], C.GROUP_LAYER: s["layer"], C.GROUP_CODE: s["code"],
+        C.ROSTER_LEADERSHIP: s["lead"], C.ROSTER_QUALITY: s["quality"],
+    })
+    z = subject_zscores(roster, subjects)
+    roles: dict[int, list[str]] = {}
+    seats: dict[int, list[tuple[str | None, str | None]]] = {}
+    for g in range(1, k + 1):
+        idx = s.index[s["group"] == g]
+        got, notes = assign_roles(frame.loc[idx], subjects, z.loc[idx])
+        for i, r in zip(idx, got):
+            roles[i] = r
+        for note in notes:
+            lines.append(f"第{g}组：{note}。")
+        seats[g] = seat_rows(list(s.loc[idx, "code"]))
+
+    # ---- culture: one row per group, every field the teacher typed kept -----
+    cult = culture.copy() if len(culture) else pd.DataFrame(columns=list(C.CULTURE_COLUMNS))
+    rows = []
+    for g in range(1, k + 1):
+        hit = cult[cult[C.GROUP_NO] == g]
+        rec = {c: (_text(hit.iloc[0][c]) if len(hit) else None) for c in C.CULTURE_COLUMNS}
+        rec[C.GROUP_NO] = g
+        rows.append(rec)
+    new_culture = pd.DataFrame(rows, columns=list(C.CULTURE_COLUMNS))
+    new_culture[C.GROUP_NO] = new_culture[C.GROUP_NO].astype("Int64")
+    for _, r in cult[cult[C.GROUP_NO] > k].iterrows():
+        kept = "，".join(f"{c}“{_text(r[c])}”" for c in C.CULTURE_COLUMNS[1:] if _text(r[c]))
+        if kept:
+            lines.append(f"现在只有 {k} 组，第{int(r[C.GROUP_NO])}组的小组文化已删除：{kept}。")
+
+    # ---- the table ----------------------------------------------------------
+    from .seating import code_key
+
+    table = pd.DataFrame({
+        C.GROUP_ID: s["id"].astype(object),
+        C.GROUP_NAME_COL: s["name"].astype(object),
+        C.GROUP_GENDER: s["gender"].astype(object),
+        C.GROUP_LAYER: s["layer"].astype(object),
+        C.GROUP_LAYER_OVERRIDE: s["override"].astype(object),
+        C.GROUP_NO: s["group"].astype("int64"),
+        C.GROUP_TEAM_NAME: [team_label(new_culture, g) for g in s["group"]],
+        C.GROUP_CODE: s["code"].astype(object),
+        C.GROUP_ROLES: [C.ROLE_SEPARATOR.join(roles[i]) for i in range(n)],
+        C.GROUP_LOCKED: [C.LOCKED_MARK if v else None for v in locked],
+    })
+    details = pd.DataFrame({
+        C.ROSTER_TOTAL: s["total"], C.ROSTER_QUALITY: s["quality"], C.ROSTER_LEADERSHIP: s["lead"],
+        "综合分": np.round(score, 4),
+    })
+    for subj in subjects:
+        if subj in roster.columns:
+            details[subj] = pd.to_numeric(roster[subj], errors="coerce").astype("float64")
+    order = sorted(range(n), key=lambda i: (int(s.at[i, "group"]), code_key(s.at[i, "code"]), i))
+    table = table.iloc[order]
+    details = details.iloc[order]
+
+    figures = measure(total, groups, girl) if (~np.isnan(total)).sum() > 1 else {}
+    plan = GroupPlan(table, details, new_culture, k, seats, mode, moves, lines, figures, search)
+    return plan
