@@ -116,6 +116,20 @@ def demo(
     run_demo(directory, echo=lambda line: out.print(line, markup=False))
 
 
+@app.command()
+@guarded
+def group(
+    workbook: Path = WorkbookArg,
+    seed: int = typer.Option(0, "--seed", help="随机种子：同一种子总得到同样的分组，换一个数可得到另一种同样均衡的分法。"),
+    regroup: bool = typer.Option(False, "--regroup", help="已分过组时重新搭配所有未锁定的学生（锁定的不动）。"),
+    keep: bool = typer.Option(False, "--keep", help="谁也不动，层次也不变，只重排代号、职务和座位。"),
+) -> None:
+    """自动分组：分层、均衡分组、排代号职务和座位；已分组时保留现有分组，只重排职务和座位。"""
+    from .ops.group import group as run_group
+
+    show(run_group(workbook, seed=seed, regroup=regroup, keep=keep))
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
