@@ -241,6 +241,8 @@ def check_plan(plan, roster: pd.DataFrame, subjects=SUBJECTS) -> None:
             assert flat.count(role) == 1, role
         for s in subjects:
             assert flat.count(f"{s}组长") == 1, s
+        cap = -(-(5 + len(subjects)) // len(m))
+        assert max(len(r) for r in roles) <= max(cap, 1), "nobody collects more than their share of posts"
         leader = m.iloc[[i for i, r in enumerate(roles) if C.ROLE_LEADER in r][0]]
         deputy = m.iloc[[i for i, r in enumerate(roles) if C.ROLE_DEPUTY in r][0]]
         top = min(m[C.GROUP_LAYER])
@@ -272,19 +274,51 @@ def test_random_classes_get_valid_codes_roles_and_seats(case):
     check_plan(plan, roster)
 
 
-def test_subject_leaders_are_the_best_in_their_subject_where_scores_exist():
-    roster = synthetic_class(53, seed=7)
-    plan = plan_groups(roster, NO_MEMBERS, NO_CULTURE, seed=0, **FAST)
-    check_plan(plan, roster)
-    t = plan.table.join(plan.details)
-    for g, m in t.groupby(C.GROUP_NO):
-        for s in SUBJECTS:
-            holder = m[m[C.GROUP_ROLES].str.split(C.ROLE_SEPARATOR).map(lambda r: f"{s}组长" in r)]
-            assert len(holder) == 1
-            # Either the best in the subject among those not overloaded, or a member who had no other role.
-            roles = holder[C.GROUP_ROLES].iloc[0].split(C.ROLE_SEPARATOR)
-            light = m[m[C.GROUP_ROLES].str.count(C.ROLE_SEPARATOR) + 1 <= 2]
-            assert holder[s].iloc[0] == light[s].max() or len(roles) == 1 or holder[s].iloc[0] >= m[s].median()
+def test_roles_of_one_group_follow_the_rules_exactly():
+    from xlzu.seating import assign_roles
+
+    codes = ["A1", "A2", "B1", "B2", "C1", "C2", "D1", "D2"]
+    group = pd.DataFrame({
+        C.GROUP_NAME_COL: [f"m{c}" for c in codes],
+        C.GROUP_GENDER: ["女", "男", "女", "男", "男", "女", "男", "女"],
+        C.GROUP_LAYER: [c[0] for c in codes],
+        C.GROUP_CODE: codes,
+        C.ROSTER_LEADERSHIP: [3, 5, 4, 2, 4, 3, 2, 3],
+        C.ROSTER_QUALITY: [5, 4, 4, 3, 3, 3, 2, 2],
+    })
+    # Class z-scores per subject (语文 数学 英语 物理 化学 历史).
+    z = pd.DataFrame([
+        [2.0, 2.5, 1.5, 1.0, 1.2, 1.1],   # A1
+        [1.0, 1.8, 0.9, 0.8, 1.5, 0.7],   # A2
+        [0.8, 0.1, 0.2, 0.3, 1.0, 0.4],   # B1
+        [0.0, -0.1, 1.0, 0.2, 0.1, 0.3],  # B2: relatively best in 英语
+        [0.1, 0.0, -0.2, 0.0, 0.2, -0.1],
+        [-0.6, -0.2, -0.5, 0.5, -0.4, -0.3],  # C2: best in 物理
+        [-1.0, -0.9, -1.2, -0.8, -0.7, -0.2],  # D1: best in 历史
+        [-1.1, -1.0, -0.9, -1.0, -0.9, -0.8],
+    ], columns=list(SUBJECTS))
+    roles, notes = assign_roles(group, SUBJECTS, z)
+    got = dict(zip(codes, ["、".join(r) for r in roles]))
+    assert got == {
+        "A1": "学习组长、语文组长",   # highest 学习品质 among those without a role; best in 语文
+        "A2": "大组长、数学组长",     # A with the highest 组织能力; best in 数学 once A1 has two posts
+        "B1": "副组长、化学组长",     # the other gender, highest 组织能力
+        "B2": "英语组长",             # had no post: takes the subject they are best in
+        "C1": "纪律组长",             # highest 组织能力 among those left
+        "C2": "物理组长",
+        "D1": "历史组长",
+        "D2": "卫生组长",             # lowest layer, higher 组织能力 than D1
+    }
+    assert notes == []
+
+
+def test_a_big_group_with_one_subject_gets_spare_posts_so_everyone_has_one():
+    roster = synthetic_class(20, seed=17, subjects=("数学",))
+    plan = plan_groups(roster, NO_MEMBERS, NO_CULTURE, subjects=("数学",), group_size=10, **FAST)
+    assert plan.k == 2
+    check_plan(plan, roster, subjects=("数学",))
+    flat = [r for roles in plan.table[C.GROUP_ROLES] for r in roles.split(C.ROLE_SEPARATOR)]
+    assert flat.count(C.SPARE_ROLES[0]) == 2 and flat.count(C.SPARE_ROLES[3]) == 2
 
 
 @pytest.mark.parametrize("size", [6, 7, 8, 9, 10])
@@ -479,3 +513,18 @@ def test_culture_of_groups_that_no_longer_exist_is_listed_before_it_goes():
     plan = plan_groups(roster, members_of(first), culture, group_size=10, regroup=True, **FAST)
     assert plan.k == 5
     assert any("第6组的小组文化已删除" in line and "雄鹰队" in line for line in plan.lines)
+
+
+def test_a_cleared_group_number_is_filled_into_a_real_group_and_said_so():
+    roster = synthetic_class(30, seed=18)
+    first = plan_groups(roster, NO_MEMBERS, NO_CULTURE, **FAST)
+    members = members_of(first)
+    members.at[0, C.GROUP_NO] = pd.NA  # the teacher cleared it
+    members.at[1, C.GROUP_NO] = 9  # and typed a group number nobody else has
+    plan = plan_groups(roster, members, first.culture, **FAST)
+    after = plan.table.set_index(C.GROUP_ID)[C.GROUP_NO]
+    g = after[members.at[0, C.GROUP_ID]]
+    assert 1 <= g <= 4
+    assert f"{members.at[0, C.GROUP_NAME_COL]}没有组号，已编入第{g}组" in [m.text() for m in plan.moves]
+    assert after[members.at[1, C.GROUP_ID]] == 9
+    assert any(line == "第5组现在没有组员。" for line in plan.lines)

@@ -1,7 +1,7 @@
 """Balanced groups (分组): layers, group sizes and the anticlustering search.
 
 Pure numpy/pandas; nothing here knows about Excel.  The operation
-``xlzu.ops.group`` reads the workbook, calls :func:`make_groups`, and writes
+``xlzu.ops.group`` reads the workbook, calls :func:`plan_groups`, and writes
 分组 and 座位表.
 
 The problem (SPEC 2, 组内异质、组间同质) is anticlustering (Papenberg & Klau
@@ -26,13 +26,18 @@ group standard deviations; the gender imbalance is max − min of the number of
 girls per group.  The search minimises
 
     D_means / 0.01 + D_sd / 0.02 + ½ (sd(group means) / 0.01 + sd(group SDs) / 0.02)
-    + 1000 · (girls range − 1)⁺ + 1000 · (boys range − 1)⁺ + 2 · (组织能力 range − 1)⁺
+    + 1000 · (girls and boys outside [⌊total ÷ K⌋, ⌈total ÷ K⌉], summed over groups)
+    + 2 · (members with 组织能力 ≥ 4 outside their band, summed over groups)
 
-(the spread terms give the search a slope where the max − min alone is flat).
-It starts from a strong greedy split, then alternates best-improvement
-same-layer swaps with an exact recombination of each pair of groups (every
-way to share each layer's members between the two groups), perturbs the
-local optimum and repeats (iterated local search), with several restarts.
+The bands say "max − min at most one" in a form that has a slope (a swap
+that brings one group into its band always helps), and the spread terms give
+the search a slope where the max − min alone is flat.  It starts from a
+strong greedy split, then alternates best-improvement same-layer swaps with
+an exact recombination of pairs of groups (every way to share each layer's
+members between the two; after a perturbation only pairs that include a
+group holding an extreme mean or SD, or outside a band), perturbs the local
+optimum and repeats (iterated local search), with restarts, stopping early
+once both figures are under half their targets.
 Everything is driven by ``numpy.random.default_rng(seed)`` and fixed
 iteration counts, so one seed always gives the same groups.
 """
@@ -263,59 +268,74 @@ class _Weights:
     smooth: float = SMOOTH
     gender: float = GENDER_WEIGHT
     lead: float = LEAD_WEIGHT
+    # Allowed band of girls, boys and high-组织能力 members per group:
+    # [⌊total ÷ k⌋, ⌈total ÷ k⌉], i.e. max − min at most one.
+    low: np.ndarray = field(default_factory=lambda: np.zeros(3))
+    high: np.ndarray = field(default_factory=lambda: np.full(3, np.inf))
 
-    def scale(self) -> np.ndarray:
-        """Weight of each value's range (mean, SD) as a vector over the 5 values."""
-        return np.array([self.means, self.sd, 0.0, 0.0, 0.0])
+    def set_bands(self, totals: np.ndarray, k: int) -> None:
+        self.low = np.floor(totals / k)
+        self.high = np.ceil(totals / k)
 
 
-def _score(rng: np.ndarray, spread: np.ndarray, w: _Weights) -> np.ndarray:
-    """Objective from each value's range (…, 5) and spread (…, 2)."""
+def _band(V: np.ndarray, w: _Weights) -> np.ndarray:
+    """How far each group's girls, boys and leaders lie outside their band
+    (…, 3).  Summed over groups this has a slope everywhere, unlike the
+    max − min it stands for."""
+    c = V[..., 2:]
+    return np.maximum(c - w.high, 0.0) + np.maximum(w.low - c, 0.0)
+
+
+def _score(rng: np.ndarray, spread: np.ndarray, band: np.ndarray, w: _Weights) -> np.ndarray:
+    """Objective from the ranges of mean and SD (…, 2), their spreads (…, 2)
+    and the summed band excess of girls, boys, leaders (…, 3)."""
     f = rng[..., 0] * w.means + rng[..., 1] * w.sd
     f = f + w.smooth * (spread[..., 0] * w.means + spread[..., 1] * w.sd)
-    excess = np.maximum(rng[..., 2:] - 1.0, 0.0)
-    return f + w.gender * (excess[..., 0] + excess[..., 1]) + w.lead * excess[..., 2]
+    return f + w.gender * (band[..., 0] + band[..., 1]) + w.lead * band[..., 2]
 
 
 def _objective_full(V: np.ndarray, w: _Weights) -> float:
     """Objective of a whole state; ``V`` is (K, 5)."""
     K = V.shape[0]
-    rng = V.max(axis=0) - V.min(axis=0)
-    s, q = V[:, :2].sum(axis=0), (V[:, :2] ** 2).sum(axis=0)
+    two = V[:, :2]
+    rng = two.max(axis=0) - two.min(axis=0)
+    s, q = two.sum(axis=0), (two**2).sum(axis=0)
     spread = np.sqrt(np.maximum(q / K - (s / K) ** 2, 0.0))
-    return float(_score(rng, spread, w))
+    return float(_score(rng, spread, _band(V, w).sum(axis=0), w))
 
 
 class _Others:
-    """For every pair of groups (g, h), max/min/sum/sum of squares of each
-    per-group value over the other groups: a move touching only g and h is
-    then scored in O(1) per candidate."""
+    """For every pair of groups (g, h), max/min/sum/sum of squares of the
+    mean and SD over the other groups, and their summed band excess: a move
+    touching only g and h is then scored in O(1) per candidate."""
 
-    def __init__(self, V: np.ndarray):
+    def __init__(self, V: np.ndarray, w: _Weights):
         K = V.shape[0]
         idx = np.arange(K)
         keep = (idx[None, None, :] != idx[:, None, None]) & (idx[None, None, :] != idx[None, :, None])  # [g, h, k]
         keep = keep[..., None]
-        b = np.broadcast_to(V, (K, K, K, V.shape[1]))
+        two = np.broadcast_to(V[:, :2], (K, K, K, 2))
         self.K = K
-        self.max = np.where(keep, b, -np.inf).max(axis=2)  # (K, K, 5)
-        self.min = np.where(keep, b, np.inf).min(axis=2)
-        two = b[..., :2]
-        self.sum = np.where(keep, two, 0.0).sum(axis=2)  # (K, K, 2)
+        self.max = np.where(keep, two, -np.inf).max(axis=2)  # (K, K, 2)
+        self.min = np.where(keep, two, np.inf).min(axis=2)
+        self.sum = np.where(keep, two, 0.0).sum(axis=2)
         self.sq = np.where(keep, two * two, 0.0).sum(axis=2)
+        band = np.broadcast_to(_band(V, w), (K, K, K, 3))
+        self.band = np.where(keep, band, 0.0).sum(axis=2)  # (K, K, 3)
 
 
 def _pair_objective(Vg: np.ndarray, Vh: np.ndarray, others: _Others, g, h, w: _Weights) -> np.ndarray:
     """Objective after a move that changes only groups ``g`` and ``h``;
     ``Vg``/``Vh`` are (…, 5) new values of the two groups."""
     K = others.K
-    hi = np.maximum(np.maximum(others.max[g, h], Vg), Vh)
-    lo = np.minimum(np.minimum(others.min[g, h], Vg), Vh)
     a, b = Vg[..., :2], Vh[..., :2]
+    hi = np.maximum(np.maximum(others.max[g, h], a), b)
+    lo = np.minimum(np.minimum(others.min[g, h], a), b)
     s = others.sum[g, h] + a + b
     q = others.sq[g, h] + a * a + b * b
     spread = np.sqrt(np.maximum(q / K - (s / K) ** 2, 0.0))
-    return _score(hi - lo, spread, w)
+    band = others.band[g, h] + _band(Vg, w) + _band(Vh, w)
+    return _score(hi - lo, spread, band, w)
 
 
 _COMBOS: dict[tuple[int, int], np.ndarray] = {}
@@ -370,7 +390,7 @@ class _Search:
         np.add.at(self.S, self.g, self.feats)
         self.V = _values(self.S, self.use_sd)
         self.f = _objective_full(self.V, self.w)
-        self.others = _Others(self.V)
+        self.others = _Others(self.V, self.w)
 
     def _apply(self, members: np.ndarray, groups: np.ndarray) -> None:
         self.g[members] = groups
@@ -443,13 +463,25 @@ class _Search:
         self._apply(np.concatenate(members_all), np.concatenate(groups_all))
         return True
 
-    def local_search(self) -> float:
-        """Swaps and pairwise recombinations until neither improves."""
+    def critical(self) -> set[int]:
+        """Groups a move must touch to shrink a range: those with the
+        highest/lowest mean or SD, and those outside a gender/leader band."""
+        V = self.V
+        out = {int(np.argmax(V[:, 0])), int(np.argmin(V[:, 0])), int(np.argmax(V[:, 1])), int(np.argmin(V[:, 1]))}
+        out.update(int(g) for g in np.flatnonzero(_band(V, self.w).sum(axis=1) > 0))
+        return out
+
+    def local_search(self, full: bool = True) -> float:
+        """Swaps and pairwise recombinations until neither improves (with
+        ``full=False`` only pairs that include a critical group)."""
         while True:
             self.swap_descent()
             changed = False
+            crit = None if full else self.critical()
             for g in range(self.K):
                 for h in range(g + 1, self.K):
+                    if crit is not None and g not in crit and h not in crit:
+                        continue
                     if self.recombine(g, h):
                         changed = True
             if not changed:
@@ -458,7 +490,6 @@ class _Search:
     def perturb(self, rng: np.random.Generator, times: int) -> None:
         if not len(self.pa):
             return
-        members, groups = [], []
         g = self.g.copy()
         for _ in range(times):
             ok = np.flatnonzero(g[self.pa] != g[self.pb])
@@ -557,6 +588,7 @@ def balance(
     if k <= 1:
         return SearchResult(np.zeros(n, dtype=int), 0.0, time.perf_counter() - start, 0, 0)
     w = _Weights()
+    w.set_bands(feats[:, _GIRL:].sum(axis=0), k)
     use_sd = known.sum() >= 2 * k
     if known.sum() < k:
         w.means = w.sd = 0.0
@@ -573,7 +605,9 @@ def balance(
         for _ in range(0 if done else eff.iterations):
             rounds += 1
             search.perturb(rng, eff.perturb)
-            f = search.local_search()
+            f = search.local_search(full=False)
+            if f < run_best - _EPS:
+                f = search.local_search()
             if f < run_best - _EPS:
                 run_best, run_g = f, search.g.copy()
                 if _good_enough(search.V, use_sd, w):
@@ -680,11 +714,13 @@ class Move:
     name: str
     before: int | None  # group number, None = not grouped before
     after: int | None  # None = left the class
-    why: str  # "regroup", "manual", "new", "gone"
+    why: str  # "regroup", "manual", "new", "placed" (had no 组号), "gone"
 
     def text(self) -> str:
         if self.why == "new":
             return f"新同学{self.name}编入第{self.after}组"
+        if self.why == "placed":
+            return f"{self.name}没有组号，已编入第{self.after}组"
         if self.why == "gone":
             where = f"（原第{self.before}组）" if self.before else ""
             return f"{self.name}已不在花名册中，已从分组中删除{where}"
@@ -748,9 +784,11 @@ def _text(v) -> str | None:
 
 
 def place_students(groups: np.ndarray, layer: np.ndarray, girl: np.ndarray, boy: np.ndarray, x: np.ndarray,
-                   score: np.ndarray, k: int) -> np.ndarray:
+                   score: np.ndarray, k: int, usual: int | None = None) -> np.ndarray:
     """Put the unplaced students (group −1) into existing groups without
-    moving anyone: best first, each into a smallest group, preferring the
+    moving anyone: best first, each into a smallest group that has members
+    (among groups 1…``usual``, so a stray group number typed for one
+    student does not collect the newcomers), preferring the
     group with fewest of their layer, then of their gender, then the group
     whose mean 总分 it brings closest to the class mean."""
     groups = groups.copy()
@@ -758,8 +796,13 @@ def place_students(groups: np.ndarray, layer: np.ndarray, girl: np.ndarray, boy:
     for i in [i for i in np.argsort(-score, kind="stable") if groups[i] < 0]:
         placed = groups >= 0
         size = np.bincount(groups[placed], minlength=k)
+        existing = np.flatnonzero(size > 0) if (size > 0).any() else np.arange(k)
+        if usual is not None:
+            # Only the usual groups 1..max(usual, how many have members) take newcomers.
+            regular = existing[existing < max(usual, len(existing))]
+            existing = regular if len(regular) else existing
         best_key, best_g = None, 0
-        for g in np.flatnonzero(size == size.min()):
+        for g in existing[size[existing] == size[existing].min()]:
             m = placed & (groups == g)
             same_layer = int(np.sum(layer[m] == layer[i]))
             same_gender = int(np.sum(girl[m])) if girl[i] else int(np.sum(boy[m])) if boy[i] else 0
@@ -919,7 +962,7 @@ def plan_groups(
                     moves.append(Move(s.at[i, "id"], s.at[i, "name"], int(old_groups[i]) + 1, int(groups[i]) + 1, "regroup"))
     else:
         k = int(old_groups.max()) + 1
-        groups = place_students(old_groups, layer, girl, boy, total, score, k)
+        groups = place_students(old_groups, layer, girl, boy, total, score, k, group_count(n, group_size))
         verb = "只重排代号、职务和座位，谁也不动（层次保持不变）" if mode == "keep" else "谁也不动，重新计算层次、代号、职务和座位"
         lines.insert(0, f"保留现有的 {k} 个组：{verb}。要整体重新分组请加 --regroup（锁定的学生不动）。")
         wanted = group_count(n, group_size)
@@ -927,7 +970,8 @@ def plan_groups(
             lines.append(f"按现在的人数和“每组人数”设置应分 {wanted} 组，现在是 {k} 组；如要按设置重新分组，请运行 xlzu group --regroup。")
     for i in range(n):
         if old_groups[i] < 0:
-            moves.append(Move(s.at[i, "id"], s.at[i, "name"], None, int(groups[i]) + 1, "new"))
+            why = "placed" if bool(known.iloc[i]) and has_groups else "new"
+            moves.append(Move(s.at[i, "id"], s.at[i, "name"], None, int(groups[i]) + 1, why))
     for sid, nm, g in zip(gone[C.GROUP_ID], gone[C.GROUP_NAME_COL], gone[C.GROUP_NO]):
         moves.append(Move(sid, nm or sid, None if g is pd.NA or g is None else int(g), None, "gone"))
     s["group"] = groups + 1

@@ -221,7 +221,7 @@ def report_lines(plan: GroupPlan) -> list[str]:
             f"每组女生 {int(girls.min())}–{int(girls.max())} 人。"
         )
     moved = [m for m in plan.moves if m.why in ("regroup", "manual")]
-    joined = [m for m in plan.moves if m.why == "new"]
+    joined = [m for m in plan.moves if m.why in ("new", "placed")]
     gone = [m for m in plan.moves if m.why == "gone"]
     if plan.mode == "regroup":
         lines.append(f"换组的学生（{len(moved)} 人）：" if moved else "没有学生换组。")
