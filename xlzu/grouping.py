@@ -953,7 +953,8 @@ def plan_groups(
         search = balance(total, layer, girl, boy, lead, k, fixed=fixed, seed=seed, effort=effort)
         groups = search.groups
         if mode == "new":
-            lines.insert(0, f"共 {n} 人，分成 {k} 组（每组 {min(group_sizes(n, k))}–{max(group_sizes(n, k))} 人），随机种子 {seed}。")
+            lo, hi = min(group_sizes(n, k)), max(group_sizes(n, k))
+            lines.insert(0, f"共 {n} 人，分成 {k} 组（每组 {lo if lo == hi else f'{lo}–{hi}'} 人），随机种子 {seed}。")
         else:
             n_locked = int((fixed >= 0).sum())
             lines.insert(0, f"重新分组：共 {n} 人分成 {k} 组，锁定的 {n_locked} 人不动，其余重新搭配（随机种子 {seed}）。")
