@@ -184,3 +184,19 @@ def test_marks_are_cleared_exactly(class_book):
     assert ws["D3"].fill.fill_type is None and ws["E5"].fill.fill_type is None
     assert ws["H2"].fill.fgColor.rgb[-6:] == "00B050"
     assert open_book(class_book).get_marks() == []
+
+
+def test_file_work_never_imports_xlwings(tmp_path, demo_roster):
+    """xlwings is for live Excel only: making and changing files must not need it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from xlzu import new_class, import_roster; "
+        f"new_class(r'{tmp_path / 'c.xlsx'}', r'{demo_roster}'); import_roster(r'{tmp_path / 'c.xlsx'}'); "
+        "import xlzu.cli; print('xlwings' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

@@ -9,7 +9,7 @@ anywhere else are kept.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Iterable
 
 import pandas as pd
@@ -60,47 +60,65 @@ def read_records(values: list[list[Any]], kind: str) -> tuple[pd.DataFrame, list
 
     A row the teacher edited into something unreadable (no date, points
     that are not a number) is reported by cell and left out of the table;
-    it stays on the sheet until corrected."""
+    it stays on the sheet until corrected.  Vectorised: a term of records
+    (tens of thousands of rows) reads in well under a second."""
     sheet = SHEETS[kind]
-    columns = COLUMNS[kind]
+    columns = list(COLUMNS[kind])
     frame = frame_from_values(values, header_row=0, n_cols=len(columns)) if values else None
     problems: list[CellProblem] = []
-    if frame is None or list(frame.columns[:-1]) != list(columns):
+    if frame is None or list(frame.columns[:-1]) != columns:
         if values and any(clean_text(v) for v in values[0]):
             problems.append(CellProblem(sheet, "A1", None, "第 1 行应为列名：" + "、".join(columns)))
         return empty(kind), problems
     col = {c: i + 1 for i, c in enumerate(columns)}
-    rows = []
-    for _, r in frame.iterrows():
-        row = int(r["_row"])
-        d = parse_date(r[C.REC_DATE])
-        points = parse_number(r[C.REC_POINTS])
-        ok = True
-        if d is None:
-            problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_DATE]), clean_text(r[C.REC_DATE]), "应为日期"))
-            ok = False
-        if points is None:
-            problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_POINTS]), clean_text(r[C.REC_POINTS]), "分数应为数字"))
-            ok = False
-        if kind == "person":
-            who = normalize_id(r[C.REC_ID])
-            if not who:
-                problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_ID]), None, "学号不能为空"))
-                ok = False
-        group = parse_number(r[C.REC_GROUP])
-        if kind == "group" and (group is None or not float(group).is_integer()):
-            problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_GROUP]), clean_text(r[C.REC_GROUP]), "组号应为正整数"))
-            ok = False
-        if not ok:
-            continue
-        rec = {c: (clean_text(r[c]) or None) for c in columns}
-        rec[C.REC_DATE] = pd.Timestamp(d)
-        rec[C.REC_POINTS] = points
-        rec[C.REC_GROUP] = int(group) if group is not None and float(group).is_integer() else None
-        if kind == "person":
-            rec[C.REC_ID] = normalize_id(r[C.REC_ID])
-        rows.append(rec)
-    return from_rows(rows, kind), problems
+    rows = frame["_row"]
+
+    dates = pd.to_datetime(frame[C.REC_DATE].map(_date_or_none), errors="coerce")
+    points = pd.to_numeric(frame[C.REC_POINTS].map(_number), errors="coerce")
+    group = pd.to_numeric(frame[C.REC_GROUP].map(_number), errors="coerce")
+    ok = dates.notna() & points.notna()
+    for i in frame.index[dates.isna()]:
+        problems.append(CellProblem(sheet, cell_ref(int(rows[i]), col[C.REC_DATE]), clean_text(frame.at[i, C.REC_DATE]), "应为日期"))
+    for i in frame.index[points.isna()]:
+        problems.append(CellProblem(sheet, cell_ref(int(rows[i]), col[C.REC_POINTS]), clean_text(frame.at[i, C.REC_POINTS]), "分数应为数字"))
+    out = pd.DataFrame(index=frame.index)
+    for c in columns:
+        out[c] = frame[c].map(_text)
+    if kind == "person":
+        ids = frame[C.REC_ID].map(lambda v: normalize_id(v) or None)
+        for i in frame.index[ids.isna()]:
+            problems.append(CellProblem(sheet, cell_ref(int(rows[i]), col[C.REC_ID]), None, "学号不能为空"))
+        ok &= ids.notna()
+        out[C.REC_ID] = ids
+    whole = group.notna() & (group % 1 == 0)
+    if kind == "group":
+        for i in frame.index[~whole]:
+            problems.append(CellProblem(sheet, cell_ref(int(rows[i]), col[C.REC_GROUP]), clean_text(frame.at[i, C.REC_GROUP]), "组号应为正整数"))
+        ok &= whole
+    out[C.REC_DATE] = dates.dt.normalize()
+    out[C.REC_POINTS] = points
+    out[C.REC_GROUP] = group.where(whole)
+    problems.sort(key=lambda p: (int(p.cell[1:]) if p.cell[1:].isdigit() else 0, p.cell))
+    return _typed(out.loc[ok].reset_index(drop=True), kind), problems
+
+
+def _date_or_none(value: Any):
+    if isinstance(value, datetime):
+        return value
+    d = parse_date(value)
+    return pd.Timestamp(d) if d is not None else None
+
+
+def _number(value: Any) -> float | None:
+    if type(value) in (int, float):
+        return value
+    return parse_number(value)
+
+
+def _text(value: Any) -> str | None:
+    if type(value) is str:
+        return value.strip() or None
+    return clean_text(value) or None
 
 
 def replace_days(existing: pd.DataFrame, new: pd.DataFrame, days: Iterable[date], kind: str,

@@ -279,11 +279,21 @@ class FileBook(Book):
                     ws.cell(r, c)._style = copy(sampled)
             return
         parts = _openpyxl_parts(STYLES[key])
+        # Applying a key to a cell of a given style always gives the same
+        # style: work it out once per starting style, then copy the result
+        # (large record tables would otherwise cost seconds).
+        results: dict[tuple[int, ...], Any] = {}
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
                 cell = ws.cell(r, c)
-                for attr, value in parts:
-                    setattr(cell, attr, value)
+                start = tuple(cell._style) if cell._style is not None else ()
+                done = results.get(start)
+                if done is None:
+                    for attr, value in parts:
+                        setattr(cell, attr, value)
+                    results[start] = copy(cell._style)
+                else:
+                    cell._style = copy(done)
 
     def _print_setup(self, ws: Worksheet, layout: Layout, dr: int, dc: int) -> None:
         p = layout.print
