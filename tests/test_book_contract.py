@@ -354,3 +354,69 @@ def test_write_layout_costs_the_same_for_10_and_1000_rows(base_payload):
         assert funcs.count("setRangeColors") == 1  # three problem cells, one call
     assert counts[0] == counts[1]
     assert counts[0] <= 45, counts
+
+
+def test_autofilter(h):
+    h.requires("autofilter")
+    layout = _table(5)
+    layout.autofilter = "A2:D7"
+    h.book.write_layout(C.WEEK_PEOPLE, layout)
+    import openpyxl
+
+    h.book.save()
+    assert openpyxl.load_workbook(h.path)[C.WEEK_PEOPLE].auto_filter.ref == "A2:D7"
+
+
+def test_sheets_copied_from_a_form_cost_a_constant_each(base_payload):
+    """Daily member sheets are one sheet per group: the cost grows with the
+    number of groups, by the same constant per sheet, never with the rows."""
+    from xlzu.book.live import LiveBook
+
+    def member_sheet(n_members: int) -> Layout:
+        layout = Layout(rows=[["第1组"], ["代号", "姓名", "预习"]] + [[f"A{i}", "张三", None] for i in range(n_members)])
+        layout.merges.append("A1:C1")
+        layout.style("A1:C1", "title")
+        layout.style("A2:C2", "header")
+        layout.style(f"A3:B{n_members + 2}", "text")
+        layout.style(f"C3:C{n_members + 2}", "entry")
+        layout.validations.append(Validation(f"C3:C{n_members + 2}", "whole", minimum=0, maximum=3))
+        layout.widths = {1: 8, 2: 12, 3: 8}
+        layout.print = PrintSetup(title_rows="1:2")
+        return layout
+
+    totals = {}
+    for groups, members in ((5, 6), (10, 9)):
+        xl = remote_book(base_payload)
+        book = LiveBook(xl)
+        for g in range(1, groups + 1):
+            book.write_layout(C.daily_group_sheet(g), member_sheet(members), form=C.FORM_GROUP)
+        totals[groups] = len(xl.json()["actions"])
+    per_sheet = totals[5] / 5
+    assert totals[10] == 10 * per_sheet  # exactly proportional: no fixed part, no per-row part
+    # copy form + name it + show it + clear the samples, 4 style regions copied from the form,
+    # 1 setValues, 1 merge, 1 validation, 3 width runs (8, 12, 8), 1 print area
+    assert per_sheet == 4 + 4 + 1 + 1 + 1 + 3 + 1
+
+
+def test_a_table_write_costs_an_exact_number_of_calls(base_payload):
+    from xlzu.book.live import LiveBook
+
+    xl = remote_book(base_payload)
+    LiveBook(xl).write_layout(C.WEEK_PEOPLE, _table(50))
+    got = {}
+    for a in xl.json()["actions"]:
+        got[a["func"]] = got.get(a["func"], 0) + 1
+    assert got == {
+        "sheetClear": 1, "deleteDataValidation": 1,  # the placeholder that was there
+        "setBorderProperty": 12,  # thin grey border once over the whole table (6 sides × style + colour)
+        "setVerticalAlignment": 1,
+        "setFontProperty": 3,  # title bold + size, header bold
+        "setRangeColor": 1,  # header fill
+        "setHorizontalAlignment": 6,  # title, header, and the four columns (id, text, number, note)
+        "setWrapText": 2,  # header, note
+        "setNumberFormat": 2,  # id column text, number column
+        "setRangeColors": 1,  # the three problem cells
+        "setValues": 1, "rangeMerge": 1, "setDataValidationRule": 1,
+        "setColumnWidth": 2,  # widths 6.4, 6, 6, 6: two runs
+        "setRowHeight": 1, "freezePaneAtRange": 1,
+    }
