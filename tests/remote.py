@@ -293,7 +293,8 @@ def replay(data: dict, actions: list[dict], initial: State | None = None) -> Sta
             r0, c0 = a["start_row"] + 1, a["start_column"] + 1
             for i, row in enumerate(a["values"]):
                 for j, v in enumerate(row):
-                    v = normalize(v)
+                    # Excel reads a leading apostrophe as "keep this as text".
+                    v = v[1:] if isinstance(v, str) and v.startswith("'") else normalize(v)
                     if v is None:
                         sh.cells.pop((r0 + i, c0 + j), None)
                     else:

@@ -420,3 +420,16 @@ def test_a_table_write_costs_an_exact_number_of_calls(base_payload):
         "setColumnWidth": 2,  # widths 6.4, 6, 6, 6: two runs
         "setRowHeight": 1, "freezePaneAtRange": 1,
     }
+
+
+def test_text_that_looks_like_a_number_or_date_stays_text(h):
+    texts = ["007", "3-5", "TRUE", "1E5", "8:30", "2026-11-24 08:30", "1/2", "50%"]
+    layout = Layout(rows=[texts, [7, datetime(2026, 11, 24), 2.5, False, "A1", "张三", "=1+1", None]])
+    h.book.write_layout(C.EXAMS, layout)
+    s = h.state()[C.EXAMS]
+    assert s.values()[0] == texts
+    assert s.values()[1][:7] == [7, date(2026, 11, 24), 2.5, False, "A1", "张三", "=1+1"]
+    if h.kind == "live":
+        (written,) = [a["values"] for a in h.actions() if a["func"] == "setValues"]
+        assert written[0] == ["'" + t for t in texts]  # typed with an apostrophe: Excel keeps text
+        assert written[1][4:7] == ["A1", "张三", "=1+1"]

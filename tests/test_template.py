@@ -252,6 +252,8 @@ def test_class_workbook_keeps_vba_buttons_and_code_names_after_cli_operations(cy
     assert wb[C.CONSOLE].cell(C.CONSOLE_MESSAGES_ROW + 1, 2).value == "导入花名册"  # the last run's log
     assert wb[C.ROSTER]["B2"].value  # the roster itself
     assert wb[C.FORM_GROUP]["A1"].value != C.FORM_GROUP  # real form content, not the template's placeholder
+    leftovers = [ws.title for ws in wb.worksheets if any(T.SHEET_HINT in r for r in ws.iter_rows(values_only=True))]
+    assert leftovers == []  # every template placeholder was replaced by the real sheet
     conf = T.read_conf([list(r) for r in wb[C.XLWINGS_CONF].iter_rows(values_only=True)])
     assert conf == dict(T.conf_entries())
     assert wb[C.XLWINGS_CONF].sheet_state == "hidden"

@@ -128,7 +128,7 @@ class LiveBook(Book):
         self._styles(sh, [(_shift(ref, dr, dc), key) for ref, key in layout.styles], form_sheet)
         grid = layout.grid()
         if grid and layout.n_cols:
-            sh.range((top, left)).value = grid
+            sh.range((top, left)).value = [[_as_text(v) for v in row] for row in grid]
         for ref in layout.merges:
             sh.range(_shift(ref, dr, dc)).merge()
         for v in layout.validations:
@@ -581,6 +581,24 @@ def _fill_only(style: Any, valign_shared: bool, common_valign: str | None) -> bo
     if any(v is not None and v is not False for v in rest):
         return False
     return style.valign is None or (valign_shared and style.valign == common_valign)
+
+
+_COERCIBLE = set("0123456789+-.,/:%eE年月日 ")
+
+
+def _as_text(value: Any) -> Any:
+    """A string Excel would turn into something else when it is written
+    ("007" → 7, "3-5" → a date, "TRUE" → a boolean) gets the apostrophe
+    prefix, as if the teacher had typed '007: Excel keeps it as text and
+    does not show the apostrophe.  A file written by openpyxl keeps strings
+    as strings, so both backends show the same."""
+    if not isinstance(value, str) or not value or value.startswith("="):
+        return value
+    if value.strip().upper() in ("TRUE", "FALSE"):
+        return "'" + value
+    if any(ch.isdigit() for ch in value) and set(value) <= _COERCIBLE:
+        return "'" + value
+    return value
 
 
 def _clean(value: Any) -> Any:
