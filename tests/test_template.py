@@ -316,3 +316,14 @@ def test_libreoffice_shows_every_button_on_the_console_bound_to_its_macro(libreo
     source = "".join(modules["xlzuButtons"].itertext())
     for b in C.BUTTONS:
         assert f"Sub {b.macro}()" in source
+
+
+def test_demo_also_makes_a_workbook_with_buttons(tmp_path):
+    from xlzu.demo import DEMO_MACRO_WORKBOOK, run_demo
+
+    lines: list[str] = []
+    run_demo(tmp_path, echo=lines.append)
+    macro = tmp_path / DEMO_MACRO_WORKBOOK
+    assert button_bindings(macro) == {b.caption: b.macro for b in C.BUTTONS}
+    assert "xlzuButtons" in vba_modules(macro)
+    assert any(DEMO_MACRO_WORKBOOK in line for line in lines)
