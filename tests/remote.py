@@ -273,6 +273,7 @@ _IGNORED = {
     "setFontProperty", "setBorderProperty", "setHorizontalAlignment", "setVerticalAlignment",
     "setWrapText", "copyFromRange", "activateSheet", "setScreenUpdating",
     "setChartTitle", "setChartXAxisValues", "setChartType", "setChartSourceData",
+    "setAutofit",  # row heights fitted to the content: what a file's default-height rows get
 }
 
 

@@ -225,6 +225,9 @@ def test_a_sheet_made_from_a_form_is_a_visible_copy_without_the_samples(h):
         assert funcs.count("copySheet") == 2 and funcs.count("sheetDelete") == 1
         copied = [a for a in h.actions() if a["func"] == "copyFromRange"]
         assert len(copied) == 6  # per write: title, header, text from the form's sample cells
+        # the copy's row heights (the form's tall sample rows 11-12) are fitted again
+        fitted = [a for a in h.actions() if a["func"] == "setAutofit"]
+        assert len(fitted) == 2 and all(a["args"] == ["rows"] and a["row_count"] >= 12 for a in fitted)
 
 
 def test_hidden_sheets_and_deleting(h):
@@ -394,8 +397,8 @@ def test_sheets_copied_from_a_form_cost_a_constant_each(base_payload):
     per_sheet = totals[5] / 5
     assert totals[10] == 10 * per_sheet  # exactly proportional: no fixed part, no per-row part
     # copy form + name it + show it + clear the samples, 4 style regions copied from the form,
-    # 1 setValues, 1 merge, 1 validation, 3 width runs (8, 12, 8), 1 print area
-    assert per_sheet == 4 + 4 + 1 + 1 + 1 + 3 + 1
+    # 1 setValues, 1 merge, 1 validation, 1 row-height reset, 3 width runs (8, 12, 8), 1 print area
+    assert per_sheet == 4 + 4 + 1 + 1 + 1 + 1 + 3 + 1
 
 
 def test_a_table_write_costs_an_exact_number_of_calls(base_payload):

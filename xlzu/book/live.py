@@ -117,8 +117,9 @@ class LiveBook(Book):
         top, left, _, _ = parse_range(anchor)
         dr, dc = top - 1, left - 1
         existed = sheet in self._names
+        form_rows = 0  # rows whose heights a copied form brought along
         if clear == "sheet" or not existed:
-            sh = self._fresh_sheet(sheet, form)
+            sh, form_rows = self._fresh_sheet(sheet, form)
         else:
             sh = self.xl.sheets[sheet]
             self._clear_below(sh, top)
@@ -135,6 +136,10 @@ class LiveBook(Book):
             self._validation(sh, v, _shift(v.ref, dr, dc))
         for first, last, width in _runs(layout.widths):
             sh.range((1, first), (1, last)).column_width = self._column_width(width)
+        if form_rows:
+            # The copy has the form's row heights (its sample rows); a file
+            # gets default heights: let Excel fit the rows to what they hold.
+            sh.range((1, 1), (max(form_rows, dr + layout.n_rows), 1)).rows.autofit()
         for first, last, height in _runs(layout.heights):
             sh.range((first + dr, 1), (last + dr, 1)).row_height = height
         if layout.freeze or (existed and clear == "sheet"):
@@ -244,18 +249,21 @@ class LiveBook(Book):
             return self.xl.sheets[others[0]], None
         return None, self.xl.sheets[others[index - 1]]
 
-    def _fresh_sheet(self, sheet: str, form: str | None) -> Any:
+    def _fresh_sheet(self, sheet: str, form: str | None) -> tuple[Any, int]:
         """An empty sheet named ``sheet``: a copy of ``form`` (its page setup,
         header/footer and pictures; its sample cells cleared), the existing
-        sheet cleared, or a new sheet where the contract places it."""
+        sheet cleared, or a new sheet where the contract places it.  Also
+        returns how many rows came from the form (their heights need a reset)."""
         if form is not None and form in self._names:
             if sheet in self._names:
                 self.delete_sheet(sheet)
             before, after = self._neighbours(sheet)
-            sh = self.xl.sheets[form].copy(before=before, after=after, name=sheet)
+            source = self.xl.sheets[form]
+            form_rows = source.used_range.last_cell.row
+            sh = source.copy(before=before, after=after, name=sheet)
             self._names = [s.name for s in self.xl.sheets]
             sh.clear()
-            return sh
+            return sh, form_rows
         if sheet in self._names:
             sh = self.xl.sheets[sheet]
             used = sh.used_range
@@ -264,11 +272,11 @@ class LiveBook(Book):
                 used.data_validation.delete()
             for i in range(len(sh.charts), 0, -1):
                 sh.charts[i - 1].delete()
-            return sh
+            return sh, 0
         before, after = self._neighbours(sheet)
         sh = self.xl.sheets.add(sheet, before=before, after=after)
         self._names = [s.name for s in self.xl.sheets]
-        return sh
+        return sh, 0
 
     def _clear_below(self, sh: Any, top: int) -> None:
         last = sh.used_range.last_cell
