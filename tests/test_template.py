@@ -127,11 +127,15 @@ def test_pyproject_pins_the_embedded_xlwings_and_ships_the_template():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert f"xlwings=={T.XLWINGS_VERSION}" in project["project"]["dependencies"]
     assert T.installed_xlwings_version() == T.XLWINGS_VERSION
+    for extra in ("build", "test"):
+        for name, pinned in T.BUILD_TOOLS.items():
+            assert f"{name}=={pinned}" in project["project"]["optional-dependencies"][extra]
     include = project["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert include["templates"] == "xlzu/_templates" and include["macros"] == "xlzu/_macros"
     wb = openpyxl.load_workbook(T.template_path(), keep_vba=True)
     props = {p.name: p.value for p in wb.custom_doc_props.props}
     assert props[T.PROPERTY_XLWINGS] == T.XLWINGS_VERSION
+    assert props[T.PROPERTY_BUILDERS] == "XlsxWriter 3.3.1, pyOpenVBA 6.5.0"
     modules = vba_modules(T.template_path())
     assert f'XLWINGS_VERSION As String = "{T.XLWINGS_VERSION}"' in modules["xlwings"]
 
@@ -327,3 +331,9 @@ def test_demo_also_makes_a_workbook_with_buttons(tmp_path):
     assert button_bindings(macro) == {b.caption: b.macro for b in C.BUTTONS}
     assert "xlzuButtons" in vba_modules(macro)
     assert any(DEMO_MACRO_WORKBOOK in line for line in lines)
+
+
+def test_other_builder_versions_are_refused(monkeypatch):
+    monkeypatch.setitem(T.BUILD_TOOLS, "XlsxWriter", "0.0.1")
+    with pytest.raises(XlzuError, match="XlsxWriter==0.0.1"):
+        T.build_template_bytes()

@@ -44,12 +44,16 @@ from .layout import STYLES, Layout, Style
 #: module names its DLL and AppleScript by version, so the Python side must be
 #: exactly this release too: pyproject pins ``xlwings==XLWINGS_VERSION``.
 XLWINGS_VERSION = "0.37.8"
+#: The tools that build the template, at the versions whose bytes are committed
+#: (pinned in the ``build`` and ``test`` extras of pyproject.toml).
+BUILD_TOOLS = {"XlsxWriter": "3.3.1", "pyOpenVBA": "6.5.0"}
 TEMPLATE_NAME = "xlzu.xlsm"
 #: Fixed creation date written into the template: same sources, same bytes.
 BUILT_ON = datetime(2026, 1, 1, 0, 0, 0)
 #: Custom document properties that say what the template was built for.
 PROPERTY_XLWINGS = "xlzu_xlwings_version"
 PROPERTY_TEMPLATE = "xlzu_template"
+PROPERTY_BUILDERS = "xlzu_built_with"
 
 _HERE = Path(__file__).resolve().parent
 
@@ -78,13 +82,26 @@ def xlwings_dir() -> Path:
     return Path(spec.origin).parent
 
 
-def installed_xlwings_version() -> str | None:
+def installed_version(package: str) -> str | None:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("xlwings")
+        return version(package)
     except PackageNotFoundError:
         return None
+
+
+def installed_xlwings_version() -> str | None:
+    return installed_version("xlwings")
+
+
+def check_build_tools() -> None:
+    """The template's bytes depend on its builders: refuse other versions."""
+    wrong = {name: installed_version(name) for name, pinned in BUILD_TOOLS.items() if installed_version(name) != pinned}
+    if wrong:
+        found = "，".join(f"{name} {v or '未安装'}（需要 {BUILD_TOOLS[name]}）" for name, v in wrong.items())
+        pins = " ".join(f"{name}=={v}" for name, v in BUILD_TOOLS.items())
+        raise XlzuError(f"生成宏模板需要固定版本的工具：{found}。请运行 pip install {pins}。")
 
 
 # --------------------------------------------------------------------------
@@ -222,6 +239,7 @@ def build_template_bytes(macros: Path | None = None) -> bytes:
     """The template as bytes; the same sources always give the same bytes."""
     import xlsxwriter
 
+    check_build_tools()
     sheets = template_sheets()
     vba = build_vba_project(len(sheets), vba_sources(macros))
     out = io.BytesIO()
@@ -235,6 +253,7 @@ def build_template_bytes(macros: Path | None = None) -> bytes:
     })
     wb.set_custom_property(PROPERTY_XLWINGS, XLWINGS_VERSION)
     wb.set_custom_property(PROPERTY_TEMPLATE, "1")
+    wb.set_custom_property(PROPERTY_BUILDERS, ", ".join(f"{k} {v}" for k, v in BUILD_TOOLS.items()))
     wb.add_vba_project(io.BytesIO(vba), is_stream=True)
     fmt = {key: _xlsx_format(wb, style) for key, style in STYLES.items()}
     for name in sheets:
