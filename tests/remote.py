@@ -30,7 +30,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from xlzu.layout import cell_ref, col_letter, parse_range, range_ref
+from xlzu.layout import parse_range, range_ref
 
 ISO_SUFFIX = ".000Z"
 # How the remote engine writes a date (2026-11-24) or a datetime (2026-11-24T08:30:00),
@@ -432,6 +432,6 @@ def write_roster(path: str | Path, n: int, seed: int = 7) -> Path:
 
 
 __all__ = [
-    "State", "Sheet", "cell_ref", "col_letter", "count", "file_state", "normalize", "payload",
-    "payload_state", "remote_book", "replay", "write_roster",
+    "State", "Sheet", "count", "file_state", "normalize", "payload", "payload_state", "remote_book", "replay",
+    "write_roster",
 ]
