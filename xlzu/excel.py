@@ -83,7 +83,11 @@ def _bug_text(err: BaseException) -> str:
 
 
 def _fail(live, caption: str, text: str, first: str = "没有完成：") -> None:
-    live.log(caption, [first, *text.splitlines()])
+    try:
+        live.log(caption, [first, *text.splitlines()])
+    except Exception:  # e.g. 控制台 was damaged: the message box still tells the teacher
+        if debug():
+            raise
     live.alert(text, f"{caption}：没有完成")
 
 
