@@ -48,6 +48,7 @@ ALERT_MAX_CHARS = 900  # Excel's MsgBox shows about 1024 characters
 NAME_CHUNK = 255  # longest string literal Excel accepts in a formula
 SET_COLORS_MAX = 10_000  # xlwings' limit for one Range.set_colors call
 CM_TO_POINTS = 72 / 2.54
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 _PAPER_SIZES = {"A4": 9, "A3": 8, "B5": 13, "LETTER": 1}  # XlPaperSize
 
 #: What only the Windows COM engine gets (other engines skip it).
@@ -266,10 +267,8 @@ class LiveBook(Book):
             return sh, form_rows
         if sheet in self._names:
             sh = self.xl.sheets[sheet]
-            used = sh.used_range
             sh.clear()  # values, formats and merges
-            if used.last_cell.row > 1 or used.last_cell.column > 1:
-                used.data_validation.delete()
+            sh.range((1, 1), (EXCEL_ROWS, EXCEL_COLUMNS)).data_validation.delete()
             for i in range(len(sh.charts), 0, -1):
                 sh.charts[i - 1].delete()
             return sh, 0
@@ -279,10 +278,9 @@ class LiveBook(Book):
         return sh, 0
 
     def _clear_below(self, sh: Any, top: int) -> None:
-        last = sh.used_range.last_cell
-        if last.row < top:
-            return
-        block = sh.range((top, 1), (last.row, last.column))
+        """Everything from row ``top`` down (validations may reach past the
+        used range, so the whole extent of the sheet)."""
+        block = sh.range((top, 1), (EXCEL_ROWS, EXCEL_COLUMNS))
         block.unmerge()
         block.clear()
         block.data_validation.delete()
