@@ -116,6 +116,37 @@ def demo(
     run_demo(directory, echo=lambda line: out.print(line, markup=False))
 
 
+@template_app.command("build")
+@guarded
+def template_build(
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写到这个文件（默认：源代码中的 templates/xlzu.xlsm）。"),
+) -> None:
+    """由 macros/ 中的 VBA 和工作簿约定重新生成宏模板（每次生成的字节完全相同）。"""
+    from .template import build_template
+
+    out.print(f"已生成宏模板：{build_template(output)}", markup=False)
+
+
+@template_app.command("check")
+@guarded
+def template_check(
+    path: Optional[Path] = typer.Argument(None, help="要检查的模板（默认：xlzu 自带的模板）。", show_default=False),
+) -> None:
+    """检查宏模板是否与 macros/ 和工作簿约定一致（过时则失败）。"""
+    from .template import check_template
+
+    out.print(f"宏模板是最新的：{check_template(path)}", markup=False)
+
+
+@template_app.command("python")
+@guarded
+def template_python(workbook: Path = WorkbookArg) -> None:
+    """让 .xlsm 班级工作簿的按钮使用本机的 Python（换了电脑或重装 Python 后运行）。"""
+    from .template import use_this_python
+
+    show(use_this_python(workbook))
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

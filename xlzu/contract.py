@@ -357,3 +357,41 @@ COLOR_DEVIL = "F8CBAD"
 COLOR_HEADER = "DDEBF7"
 COLOR_TITLE = "1F4E78"
 
+
+
+# --------------------------------------------------------------------------
+# Buttons on 控制台 (macro workbooks): caption, VBA macro, xlzu.excel function
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Button:
+    """One button on 控制台: its Chinese caption, the VBA Sub it runs (in
+    ``macros/xlzu.bas``), the function in :mod:`xlzu.excel` that Sub calls
+    through RunPython, and the one-line explanation printed beside it."""
+
+    caption: str
+    macro: str
+    function: str
+    description: str
+
+
+BUTTONS: tuple[Button, ...] = (
+    Button("导入花名册", "ImportRoster", "import_roster",
+           "整理粘贴到“花名册”里的名单（列名、全角字符、空格），有问题的学生标红并列在下方"),
+    Button("自动分组", "AutoGroup", "auto_group",
+           "按分层把全班分成均衡的小组，排好代号、职务和座位表（锁定的学生不动）"),
+    Button("重排职务座位", "ReassignRoles", "reassign_roles",
+           "分组不变（包括手工调整过的），重新排代号、职务和座位表"),
+    Button("生成日表", "MakeDaily", "make_daily",
+           "生成今天的班级考核表和各组成员考核表（先保存当前日表）"),
+    Button("保存日表", "SaveDaily", "save_daily",
+           "把填好的日表存入个人记录和小组记录；填错的格子标红，什么也不存"),
+    Button("打印日表", "PrintDaily", "print_daily",
+           "把当天的日表导出为 PDF（在工作簿所在文件夹），用于打印"),
+    Button("一键周汇总", "WeeklySummary", "weekly_summary",
+           "生成本周小组和个人排名，评出明星小组、魔鬼小组，更新周历史和走势图"),
+    Button("月度评比", "MonthlyReview", "monthly_review",
+           "评出本月各项之星和校级明星小组，生成多元评价表"),
+    Button("期末评比", "TermReview", "term_review",
+           "评出明星组长、先进小组、优秀组员，生成荣誉证书"),
+)
+CONSOLE_BUTTON_ROW = 3  # first button row on 控制台; one row per button
