@@ -112,7 +112,9 @@ def test_a_bad_paste_is_refused_with_an_alert_and_the_same_console_text(pasted, 
     assert title == "导入花名册：没有完成"
     assert "重复的学号" in message and "与第2行" in message and "Traceback" not in message
     roster_position = live.sheet_names.index(C.ROSTER)
-    assert not [a for a in actions if a["sheet_position"] == roster_position]  # 花名册 untouched
+    on_roster = [a for a in actions if a["sheet_position"] == roster_position]
+    assert [a["func"] for a in on_roster] == ["setRangeColors"]  # only the two clashing 学号 cells are marked
+    assert openpyxl.load_workbook(on_file)[C.ROSTER]["A3"].fill.fgColor.rgb[-6:] == C.COLOR_BAD
 
 
 def test_a_bug_becomes_a_plain_message_unless_debug_is_on(pasted, monkeypatch):

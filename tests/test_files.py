@@ -200,3 +200,16 @@ def test_file_work_never_imports_xlwings(tmp_path, demo_roster):
                           cwd=Path(__file__).resolve().parents[1])
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_many_marks_fit_in_excel_limits(class_book):
+    """Excel refuses string literals over 255 characters in a defined name."""
+    book = open_book(class_book)
+    problems = [CellProblem(C.ROSTER, f"D{r}", None, "x") for r in range(2, 120)]
+    book.mark(problems)
+    book.save()
+    wb = openpyxl.load_workbook(class_book)
+    formula = wb.defined_names[C.MARKS_NAME].attr_text
+    pieces = formula.split("&")
+    assert len(pieces) > 1 and all(len(p) <= 255 + 2 for p in pieces)
+    assert open_book(class_book).get_marks() == [(C.ROSTER, f"D{r}") for r in range(2, 120)]

@@ -12,7 +12,7 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import contract as C
 from .errors import CellProblem, RosterError
-from .layout import Layout, Validation, clean_text, excel_value, table_layout
+from .layout import Layout, Validation, clean_text, col_letter, excel_value, table_layout
 from .settings import normalize_text, parse_number
 
 _SKIP_NAMES = ("合计", "总计", "平均", "平均分", "小计")
@@ -235,8 +235,12 @@ def _is_footer(text: str) -> bool:
     return bool(text) and (text in _SKIP_NAMES or text.startswith(_SKIP_PREFIXES))
 
 
-def normalize_roster(rows: list[list[Any]], subjects: tuple[str, ...], source: str = "名单") -> RosterImport:
-    """Read a roster from raw rows (header somewhere in the first 15 rows)."""
+def normalize_roster(rows: list[list[Any]], subjects: tuple[str, ...], source: str = "名单",
+                     *, in_workbook: bool = False) -> RosterImport:
+    """Read a roster from raw rows (header somewhere in the first 15 rows).
+
+    ``in_workbook``: the rows are a sheet of the class workbook itself (a
+    roster pasted into 花名册), so a refusal names and highlights its cells."""
     header_at = _header_index(rows)
     if header_at is None:
         raise RosterError(
@@ -334,6 +338,10 @@ def normalize_roster(rows: list[list[Any]], subjects: tuple[str, ...], source: s
             )
         else:
             seen[value] = pos
+    if in_workbook:
+        id_col = next((j for j, canon in by_col.items() if canon == C.ROSTER_ID), None)
+        if id_col is not None:
+            dup_problems = [replace(p, cell=f"{col_letter(id_col + 1)}{p.row}") for p in dup_problems]
     if dup_problems:
         raise RosterError("名单中有重复的学号，学号用来区分学生，必须唯一。没有写入任何内容，请改正后重新导入：", dup_problems)
     missing_ids = [pos for pos, v in enumerate(ids) if v is None]

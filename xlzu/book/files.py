@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import contract as C
 from ..errors import NotAClassWorkbook, WorkbookLocked, WorkbookNotFound, XlzuError
 from ..layout import FORM_SAMPLES, STYLES, Layout, Style, Validation, col_letter, parse_range, range_ref
-from .base import Book
+from .base import Book, decode_text_formula, encode_text_formula
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -172,17 +172,15 @@ class FileBook(Book):
         defined = self.wb.defined_names.get(name)
         if defined is None:
             return None
-        text = defined.attr_text or ""
-        if text.startswith('"') and text.endswith('"'):
-            return text[1:-1].replace('""', '"')
-        return text
+        return decode_text_formula(defined.attr_text or "")
 
     def write_name(self, name: str, value: str | None) -> None:
         if name in self.wb.defined_names:
             del self.wb.defined_names[name]
         if value:
-            quoted = '"' + value.replace('"', '""') + '"'
-            self.wb.defined_names[name] = DefinedName(name, attr_text=quoted, hidden=True)
+            # Excel refuses string literals over 255 characters: "…"&"…" pieces.
+            formula = encode_text_formula(value)[1:]
+            self.wb.defined_names[name] = DefinedName(name, attr_text=formula, hidden=True)
 
     def set_hidden(self, sheet: str, hidden: bool) -> None:
         self.wb[sheet].sheet_state = "hidden" if hidden else "visible"

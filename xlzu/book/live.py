@@ -41,11 +41,10 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from .. import contract as C
 from ..layout import FORM_SAMPLES, STYLES, ChartSpec, Layout, PrintSetup, Validation, parse_cell, parse_range, range_ref
-from .base import Book
+from .base import Book, decode_text_formula, encode_text_formula
 
 BORDER_COLOR = "#808080"
 ALERT_MAX_CHARS = 900  # Excel's MsgBox shows about 1024 characters
-NAME_CHUNK = 255  # longest string literal Excel accepts in a formula
 SET_COLORS_MAX = 10_000  # xlwings' limit for one Range.set_colors call
 CM_TO_POINTS = 72 / 2.54
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
@@ -488,39 +487,6 @@ class LiveBook(Book):
 # --------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------
-def encode_text_formula(text: str) -> str:
-    """A defined name's formula holding ``text``: ``="…"``, split into
-    ``"…"&"…"`` pieces because Excel refuses string literals over 255
-    characters."""
-    pieces = [text[i : i + NAME_CHUNK] for i in range(0, len(text), NAME_CHUNK)] or [""]
-    return "=" + "&".join('"' + p.replace('"', '""') + '"' for p in pieces)
-
-
-def decode_text_formula(formula: str) -> str:
-    """Inverse of :func:`encode_text_formula` (also reads a plain ``="…"``)."""
-    body = formula[1:] if formula.startswith("=") else formula
-    out: list[str] = []
-    i, n = 0, len(body)
-    while i < n:
-        if body[i] != '"':
-            i += 1  # the & between pieces, or spaces
-            continue
-        i += 1
-        piece: list[str] = []
-        while i < n:
-            if body[i] == '"':
-                if i + 1 < n and body[i + 1] == '"':
-                    piece.append('"')
-                    i += 2
-                    continue
-                i += 1
-                break
-            piece.append(body[i])
-            i += 1
-        out.append("".join(piece))
-    return "".join(out) if out else body
-
-
 def _coalesce(regions: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Merge each region into the previous one when both have the same key
     and together form a rectangle (neighbouring columns with the same rows,

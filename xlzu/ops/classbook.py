@@ -133,7 +133,7 @@ def _import_roster(book: Book, rows: list[list] | None, source: str) -> Report:
     settings = load_settings(book)
     if rows is None:
         rows = book.read_values(C.ROSTER)
-    imported = normalize_roster(rows, settings.subject_names, source)
+    imported = normalize_roster(rows, settings.subject_names, source, in_workbook=source == C.ROSTER)
     book.write_layout(C.ROSTER, roster_layout(imported.roster, settings.subject_names, imported.flags))
     report = Report("导入花名册", imported.report(), data={"roster": imported.roster, "import": imported})
     if book.has_sheet(C.GROUPS):
