@@ -279,11 +279,20 @@ class FileBook(Book):
                     ws.cell(r, c)._style = copy(sampled)
             return
         parts = _openpyxl_parts(STYLES[key])
+        # Setting style parts cell by cell is slow in openpyxl (each set hashes
+        # the style objects); cells that start alike end alike, so the result
+        # for each starting style is computed once and copied.
+        done: dict[tuple[int, ...], Any] = {}
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
                 cell = ws.cell(r, c)
+                start = tuple(cell._style) if cell._style is not None else ()
+                if start in done:
+                    cell._style = copy(done[start])
+                    continue
                 for attr, value in parts:
                     setattr(cell, attr, value)
+                done[start] = copy(cell._style)
 
     def _print_setup(self, ws: Worksheet, layout: Layout, dr: int, dc: int) -> None:
         p = layout.print
