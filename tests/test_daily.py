@@ -520,8 +520,10 @@ def test_libreoffice_totals_equal_python(week, tmp_path, soffice):
 
 def test_print_one_date_via_cli(week, tmp_path, soffice, poppler):
     pdf = tmp_path / "日表.pdf"
+    before = week.path.read_bytes()
     result = runner.invoke(app, ["print", str(week.path), "--date", WEEK[1].isoformat(), "--pdf", str(pdf)])
     assert result.exit_code == 0, result.output
+    assert week.path.read_bytes() == before  # printing never changes the workbook
     assert pdf_pages(pdf) == N_GROUPS + 1
     text = pdf_text(pdf)
     for name in TEAM_NAMES[:N_GROUPS]:
@@ -531,6 +533,17 @@ def test_print_one_date_via_cli(week, tmp_path, soffice, poppler):
     assert "2026年11月24日 星期二" in text
     first = pdf_text(pdf, 1)
     assert C.DAILY_CLASS_TITLE in first and C.DAILY_SIGN_MONITOR in first
+
+
+def test_print_without_libreoffice_says_so(week, tmp_path, monkeypatch):
+    import xlzu.pdf
+    from xlzu.errors import ToolMissing
+
+    monkeypatch.setattr(xlzu.pdf, "libreoffice", lambda: None)
+    before = week.path.read_bytes()
+    with pytest.raises(ToolMissing, match="需要 LibreOffice"):
+        print_daily(week.path, WEEK[0], tmp_path / "x.pdf")
+    assert week.path.read_bytes() == before and not (tmp_path / "x.pdf").exists()
 
 
 def test_demo_step_prints_a_week(grouped, tmp_path, soffice, poppler):

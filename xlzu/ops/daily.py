@@ -114,9 +114,12 @@ def _grid(values: list[list[Any]]) -> list[list[Any]]:
     return rows
 
 
-def _write_records(book: Book, kind: str, table: pd.DataFrame) -> bool:
-    """Write a record table unless the sheet already shows exactly that."""
+def _write_records(book: Book, kind: str, table: pd.DataFrame, old: pd.DataFrame | None = None) -> bool:
+    """Write a record table unless the sheet already shows exactly that
+    (``old``: the table as read from the sheet, a quick first check)."""
     sheet = C.PERSON_RECORDS if kind == "person" else C.GROUP_RECORDS
+    if old is not None and len(old) == len(table) and old.reset_index(drop=True).equals(table.reset_index(drop=True)):
+        return False
     layout = records_layout(table, kind)
     if book.has_sheet(sheet) and _grid(book.read_values(sheet)) == _grid(layout.grid()):
         return False
@@ -189,6 +192,7 @@ def _day(value: date | str) -> date:
 
 def _daily(book: Book, day: date, all_weekdays: bool) -> Report:
     inputs = _read_inputs(book)
+    old_person, old_groups = inputs.person, inputs.groups
     person, groups, changes, _ = _save_current(
         book, inputs,
         refuse="当前日表中有 {n} 处需要改正（已标成红色）。为了不丢失已填写的内容，没有生成新日表；请改正后再运行：")
@@ -198,7 +202,7 @@ def _daily(book: Book, day: date, all_weekdays: bool) -> Report:
     report = Report(TITLE_DAILY, data={"forms": forms, "person": person, "groups": groups, "changes": changes})
     saved = _change_lines(changes)
     if changes:
-        wrote = [_write_records(book, "person", person), _write_records(book, "group", groups)]
+        wrote = [_write_records(book, "person", person, old_person), _write_records(book, "group", groups, old_groups)]
         if saved:
             report.add("先保存了原来的日表" + ("：" if any(wrote) else "（记录已是最新）："))
             report.lines += saved
@@ -249,8 +253,8 @@ def _save(book: Book) -> Report:
     if not changes:
         report.add("没有找到要保存的日表。请先运行“生成日表”（xlzu daily），填好后再保存。")
         return report
-    _write_records(book, "person", person)
-    _write_records(book, "group", groups)
+    _write_records(book, "person", person, inputs.person)
+    _write_records(book, "group", groups, inputs.groups)
     lines = _change_lines(changes)
     if lines:
         report.add(f"已保存日表到“{C.PERSON_RECORDS}”和“{C.GROUP_RECORDS}”：")
@@ -320,6 +324,11 @@ def print_daily(target: str | os.PathLike, day: date | str, pdf: str | os.PathLi
             _ensure_forms(book)
             for f in made:
                 book.write_layout(f.sheet, f.layout, form=f.form)
+        # The copy keeps only what is printed (the forms refer to nothing
+        # else), so LibreOffice need not load a term of records.
+        for sheet in book.sheet_names():
+            if sheet not in wanted:
+                book.delete_sheet(sheet)
         copy = Path(tmp) / f"print{path.suffix}"
         book.save(copy)
         pdfmod.print_sheets(copy, wanted, pdf)
