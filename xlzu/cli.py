@@ -145,6 +145,40 @@ def template_python(workbook: Path = WorkbookArg) -> None:
     from .template import use_this_python
 
     show(use_this_python(workbook))
+@app.command()
+@guarded
+def daily(
+    workbook: Path = WorkbookArg,
+    date: str = typer.Option(..., "--date", "-d", help="日期，如 2026-11-24。", show_default=False),
+    all_weekdays: bool = typer.Option(False, "--all-weekdays", help="同时生成这一周其他上课日的日表（表名带星期，如 日表-班级(周三)），一起打印。"),
+) -> None:
+    """生成某天的日表：班级考核表（日表-班级）和每组的小组日表（日表-第N组）。先保存当前日表。"""
+    from .ops.daily import daily as make_daily
+
+    show(make_daily(workbook, date, all_weekdays=all_weekdays))
+
+
+@app.command()
+@guarded
+def save(workbook: Path = WorkbookArg) -> None:
+    """把填好的日表存入个人记录和小组记录（同一天再存会覆盖，不会重复）。"""
+    from .ops.daily import save as save_daily
+
+    show(save_daily(workbook))
+
+
+@app.command("print")
+@guarded
+def print_(
+    workbook: Path = WorkbookArg,
+    date: str = typer.Option(..., "--date", "-d", help="日期，如 2026-11-24。", show_default=False),
+    pdf: Optional[Path] = typer.Option(None, "--pdf", help="PDF 文件名；不给则放在工作簿旁边。"),
+    all_weekdays: bool = typer.Option(False, "--all-weekdays", help="打印这一周所有上课日的日表。"),
+) -> None:
+    """用 LibreOffice 把某天（或整周）的日表打印成 PDF。"""
+    from .ops.daily import print_daily
+
+    show(print_daily(workbook, date, pdf, all_weekdays=all_weekdays))
 
 
 def main() -> None:

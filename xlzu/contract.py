@@ -80,9 +80,42 @@ def workbook_sheets(n_groups: int = 0, *, macro: bool = False) -> list[str]:
     return names
 
 
+# Daily sheets of the other school days of a week (xlzu daily --all-weekdays):
+# the chosen date keeps the usual names, each other day gets its weekday:
+# 日表-班级(周三), 日表-第3组(周三).
+DAILY_DAY_OPEN, DAILY_DAY_CLOSE = "(", ")"
+
+
+def daily_day_sheet(sheet: str, weekday: int) -> str:
+    """``日表-第3组`` of another weekday (0 = Monday): ``日表-第3组(周三)``."""
+    return f"{sheet}{DAILY_DAY_OPEN}周{WEEKDAYS[weekday]}{DAILY_DAY_CLOSE}"
+
+
+def parse_daily_sheet(name: str) -> tuple[int | None, int | None] | None:
+    """(group or None for the class sheet, weekday or None) of any daily
+    sheet name (日表-班级, 日表-第3组, 日表-班级(周三), 日表-第3组(周三));
+    None for every other name."""
+    weekday = None
+    base = name
+    if name.endswith(DAILY_DAY_CLOSE) and DAILY_DAY_OPEN + "周" in name:
+        base, _, label = name[: -len(DAILY_DAY_CLOSE)].rpartition(DAILY_DAY_OPEN + "周")
+        if label not in WEEKDAYS:
+            return None
+        weekday = WEEKDAYS.index(label)
+    if base == DAILY_CLASS:
+        return None, weekday
+    group = parse_daily_group_sheet(base)
+    if group is None:
+        return None
+    return group, weekday
+
+
 def sheet_order_key(name: str) -> tuple[int, int]:
     """Sort key that places any sheet where the contract wants it."""
     base = workbook_sheets(0, macro=True)
+    daily = parse_daily_sheet(name)
+    if daily is not None and daily[1] is not None:  # another weekday's daily sheet
+        return (base.index(DAILY_CLASS), 1000 * (daily[1] + 1) + (daily[0] or 0))
     group = parse_daily_group_sheet(name)
     if group is not None:
         return (base.index(DAILY_CLASS), group)
@@ -348,6 +381,18 @@ RULE_COLUMNS = ("代码", "类别", "项目", "类型", "每", "最低分", "最
 RATER_COLUMNS = ("评价人", "权重", "说明")
 RULE_KINDS = {"grade": "等级", "place": "名次", "points": "加减分"}
 RULE_PER = {"subject": "学科", "period": "节次", "day": "每天"}
+
+# Daily sheets (SPEC 3a, 3b): fixed headers and texts besides the contract's
+# column names (学号, 代号, 姓名, 职务, 组号, 组名, 备注).
+DAILY_TOTAL = "合计"
+DAILY_GROUP_TITLE = "小组成员常规考核量化表"
+DAILY_CLASS_TITLE = "班级考核表"
+DAILY_SIGN_LEADER = "大组长签字"
+DAILY_SIGN_MONITOR = "值日班长签字"
+DAILY_SIGN_TEACHER = "班主任审核"
+DAILY_LEGEND = "说明"  # first word of the legend line below a daily table
+PERIOD_LABEL = "第{}节"  # header of one class period's columns; record items 第3节名次
+NOTE_ITEM = REC_NOTE  # 项目 of a record that only carries a row's 备注 (0 points)
 
 # Colours (hex RGB) shared by both backends.
 COLOR_BAD = "FFC7CE"  # a cell the teacher must look at

@@ -6,5 +6,6 @@ Each takes a workbook path or a :class:`~xlzu.book.Book` and returns a
 
 from .classbook import import_roster, new_class
 from .common import Report, load_settings, run
+from .daily import daily, print_daily, save
 
-__all__ = ["Report", "import_roster", "load_settings", "new_class", "run"]
+__all__ = ["Report", "import_roster", "load_settings", "new_class", "run", "daily", "save", "print_daily"]
