@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from xlzu import contract as C
-from xlzu.daily import Member, Team, class_form, member_form
+from xlzu.dailysheets import Member, Team, class_form, member_form
 from xlzu.layout import cell_ref
 from xlzu.records import from_rows
 from xlzu.scoring import Entry, apply_forms, evaluate, parse_form, parse_forms

@@ -30,7 +30,7 @@ import pandas as pd
 from .. import contract as C
 from ..book.base import Book
 from ..book.files import FileBook
-from ..daily import Form, day_forms, teams_on
+from ..dailysheets import Form, day_forms, teams_on
 from ..dates import as_date, long_date, week_days, week_number
 from ..errors import EntryError, InputError, XlzuError
 from ..forms import form_layout
