@@ -92,6 +92,8 @@ def print_sheets(path: str | os.PathLike, sheets: Iterable[str], pdf: str | os.P
             raise XlzuError(f"工作簿中没有要打印的工作表：{'、'.join(missing)}。")
         for ws in wb.worksheets:
             ws.sheet_state = "visible" if ws.title in wanted else "hidden"
+            if ws.title not in wanted:
+                ws.print_area = None  # LibreOffice prints a hidden sheet that has a print range
         # Print in the order asked for.
         order = [wb.sheetnames.index(s) for s in wanted]
         rest = [i for i in range(len(wb.sheetnames)) if i not in order]
