@@ -6,5 +6,6 @@ Each takes a workbook path or a :class:`~xlzu.book.Book` and returns a
 
 from .classbook import import_roster, new_class
 from .common import Report, load_settings, run
+from .summary import month, review, term, week
 
-__all__ = ["Report", "import_roster", "load_settings", "new_class", "run"]
+__all__ = ["Report", "import_roster", "load_settings", "month", "new_class", "review", "run", "term", "week"]
