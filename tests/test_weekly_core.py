@@ -194,3 +194,19 @@ def test_fast_reader_wrong_header_and_empty():
         b, pb = fast_read_records(values, "group")
         pd.testing.assert_frame_equal(a, b)
         assert [str(p) for p in pa] == [str(p) for p in pb]
+
+
+def test_groups_without_names_and_members_with_blanks():
+    """分组 as read from the sheet (blank 组名, 代号, 职务): no 'nan' anywhere."""
+    values = [list(C.GROUP_COLUMNS),
+              ["S01", "张三", "男", "A", None, 1, None, "A1", "大组长", None],
+              ["S02", "李四", "女", "B", "C", 2, "飞鹰", None, None, None]]
+    members, problems = read_members(values)
+    assert problems == []
+    precs = from_rows([person_rec(MONDAY, "S01", 1, C.CAT_SELF_STUDY, "预习", 3)], "person")
+    s = summarize_week(worked_example(), precs, members, read_culture(values), DEFAULT)
+    names = dict(zip(s.groups[C.GROUP_NO], s.groups[C.GROUP_TEAM_NAME]))
+    assert names == {1: "第1组", 2: "飞鹰"}
+    p = s.people.set_index(C.GROUP_ID)
+    assert p.at["S01", C.COL_PERSONAL] == 3 and p.at["S02", C.COL_PERSONAL] == 0
+    assert pd.isna(p.at["S02", C.GROUP_CODE])  # written as a blank cell

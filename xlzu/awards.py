@@ -107,7 +107,8 @@ def exam_ranks(exams: pd.DataFrame, from_exam: str, to_exam: str) -> pd.DataFram
 def leader_ids(members: pd.DataFrame) -> list[str]:
     out = []
     for sid, roles in zip(members[C.GROUP_ID], members[C.GROUP_ROLES]):
-        parts = [p.strip() for p in str(roles or "").replace(",", C.ROLE_SEPARATOR).replace("，", C.ROLE_SEPARATOR).split(C.ROLE_SEPARATOR)]
+        text = roles if isinstance(roles, str) else ""
+        parts = [p.strip() for p in text.replace(",", C.ROLE_SEPARATOR).replace("，", C.ROLE_SEPARATOR).split(C.ROLE_SEPARATOR)]
         if C.ROLE_LEADER in parts:
             out.append(sid)
     return out
@@ -252,7 +253,7 @@ class TermSummary:
                 rows.append({C.COL_AWARD: C.AWARD_STAR_LEADER, C.COL_AWARDEE: rec[C.ROLE_LEADER], C.GROUP_NO: rec[C.GROUP_NO],
                              "group": False})
         for rec in self.groups.to_dict("records"):
-            if rec[C.COL_AWARD]:
+            if isinstance(rec[C.COL_AWARD], str) and rec[C.COL_AWARD]:
                 rows.append({C.COL_AWARD: C.AWARD_ADVANCED_GROUP, C.COL_AWARDEE: group_label(rec[C.GROUP_NO], rec[C.GROUP_TEAM_NAME]),
                              C.GROUP_NO: rec[C.GROUP_NO], "group": True})
         for rec in self.members.to_dict("records"):
@@ -282,7 +283,7 @@ def term_layout(summary: TermSummary, settings: Settings) -> Layout:
     s.blank()
     s.section(C.TERM_SECTION_GROUPS)
     s.hint(f"按全学期{C.GROUP_RECORDS}的合计排名，前{C.ADVANCED_GROUPS}名（并列都算）为{C.AWARD_ADVANCED_GROUP}。")
-    marks = [(i, "star") for i, a in enumerate(summary.groups[C.COL_AWARD]) if a]
+    marks = [(i, "star") for i, a in enumerate(summary.groups[C.COL_AWARD]) if isinstance(a, str) and a]
     s.table(summary.groups, styles={C.COL_TOTAL: "total"}, row_styles=marks)
     s.blank()
     s.section(C.TERM_SECTION_MEMBERS)

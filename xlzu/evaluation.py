@@ -168,8 +168,8 @@ def record_view(group_records: pd.DataFrame, groups: pd.Index, period: Period, s
 # The form
 # --------------------------------------------------------------------------
 def form_columns(settings: Settings) -> list[str]:
-    return [C.COL_PERIOD, C.GROUP_NO, C.GROUP_TEAM_NAME, C.COL_ASPECT, C.COL_RECORD_BASIS, C.COL_SUGGESTED,
-            *[n for n, _ in settings.group_rater_weights], C.COL_WEIGHTED]
+    return [C.COL_PERIOD, C.GROUP_NO, C.GROUP_TEAM_NAME, C.COL_ASPECT, C.COL_SUGGESTED,
+            *[n for n, _ in settings.group_rater_weights], C.COL_WEIGHTED, C.COL_RECORD_BASIS]
 
 
 def read_form(values: list[list[Any]], settings: Settings) -> tuple[pd.DataFrame, list[CellProblem]]:
@@ -243,7 +243,7 @@ def merge_form(existing: pd.DataFrame, period: Period, teams: pd.DataFrame, poin
                 else:
                     row[r] = None if typed is None or pd.isna(typed) else float(typed)
             rows.append(row)
-    this = pd.DataFrame(rows, columns=form_columns(settings)[:-1])
+    this = pd.DataFrame(rows, columns=[c for c in form_columns(settings) if c != C.COL_WEIGHTED])
     others = existing.loc[existing[C.COL_PERIOD] != period.key].copy() if len(existing) else existing
     if len(others):
         for r in raters:
@@ -258,7 +258,7 @@ def merge_form(existing: pd.DataFrame, period: Period, teams: pd.DataFrame, poin
         out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
     out[C.GROUP_NO] = out[C.GROUP_NO].astype("int64")
     out[C.COL_WEIGHTED] = weighted_scores(out, settings)
-    return out.reset_index(drop=True)
+    return out[form_columns(settings)].reset_index(drop=True)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -88,7 +88,7 @@ def parse_month(value: Any) -> Month | None:
 # --------------------------------------------------------------------------
 # Stars
 # --------------------------------------------------------------------------
-STAR_COLUMNS = (C.COL_AWARD, C.GROUP_ID, C.GROUP_NAME_COL, C.GROUP_NO, C.GROUP_TEAM_NAME, C.COL_BASIS, C.COL_FIGURE)
+STAR_COLUMNS = (C.COL_AWARD, C.GROUP_ID, C.GROUP_NAME_COL, C.GROUP_NO, C.GROUP_TEAM_NAME, C.COL_FIGURE, C.COL_BASIS)
 
 
 def star_items(settings: Settings) -> dict[str, tuple[str, ...]]:
@@ -325,12 +325,12 @@ def monthly_layout(summary: MonthSummary, settings: Settings) -> Layout:
     s.section(C.MONTH_SECTION_STARS)
     stars = summary.stars
     if len(stars):
-        s.table(stars, styles={C.GROUP_ID: "id", C.COL_BASIS: "left", C.COL_FIGURE: "total"}, widths={C.COL_BASIS: 36})
+        s.table(stars, styles={C.GROUP_ID: "id", C.COL_BASIS: "left", C.COL_FIGURE: "total"}, last_spans_to=width)
     else:
         s.hint("本月还没有可评的记录。")
     s.blank()
     s.section(C.MONTH_SECTION_GROUP)
-    marks = [(i, "star") for i, t in enumerate(summary.groups[C.COL_AWARD]) if t]
+    marks = [(i, "star") for i, t in enumerate(summary.groups[C.COL_AWARD]) if isinstance(t, str) and t]
     s.table(summary.groups, styles={C.COL_TOTAL: "total", C.COL_AWARD: "text"}, row_styles=marks)
     s.blank()
     s.section(C.MONTH_SECTION_RATERS)

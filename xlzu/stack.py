@@ -64,28 +64,40 @@ class Stack:
         row_styles: Iterable[tuple[int, str]] = (),
         validations: Iterable[tuple[str, Validation]] = (),
         spare: int = 0,
+        last_spans_to: int | None = None,
     ) -> tuple[int, int, int]:
         """A header row and one row per record; returns (header row, first
         data row, last data row).  Column widths grow to fit (the widest of
-        every stacked table wins)."""
+        every stacked table wins).  ``row_styles`` (highlights) go first, so
+        the column styles keep their borders and alignment over them.
+        ``last_spans_to`` merges the last column over the columns up to that
+        one (a long text beside the wider tables below; one merge per row, so
+        only for short tables)."""
         columns = [str(c) for c in df.columns]
         n = len(columns)
+        right = max(n, last_spans_to or n)
         header = self.row
         self.layout.rows.append(columns)
-        self.layout.style(range_ref(header, 1, header, n), "header")
         for record in df.itertuples(index=False, name=None):
             self.layout.rows.append(list(record))
         first, last = header + 1, header + len(df)
         styles = styles or {}
         if len(df):
-            for j, name in enumerate(columns, start=1):
-                self.layout.style(range_ref(first, j, last, j), styles.get(name, "text"))
             for pos, key in row_styles:
-                self.layout.style(range_ref(first + pos, 1, first + pos, n), key)
+                self.layout.style(range_ref(first + pos, 1, first + pos, right), key)
+        self.layout.style(range_ref(header, 1, header, right), "header")
+        if len(df):
+            for j, name in enumerate(columns, start=1):
+                self.layout.style(range_ref(first, j, last, right if j == n else j), styles.get(name, "text"))
+        if right > n:
+            for r in range(header, last + 1):
+                self.layout.merges.append(range_ref(r, n, r, right))
         for name, v in validations:
             j = columns.index(name) + 1
             self.layout.validations.append(replace(v, ref=range_ref(first, j, max(last, first) + spare, j)))
         for j, name in enumerate(columns, start=1):
+            if j == n and right > n:
+                continue  # spread over the merged columns
             w = (widths or {}).get(name) or _auto_width(name, df.iloc[:, j - 1] if len(df) else ())
             self.layout.widths[j] = max(self.layout.widths.get(j, 0), w)
         return header, first, last

@@ -94,22 +94,22 @@ def group_names(members: pd.DataFrame, culture: pd.DataFrame, group_records: pd.
     if len(group_records):
         recs = group_records.dropna(subset=[C.REC_GROUP]).sort_values(C.REC_DATE, kind="stable")
         for g, team in zip(recs[C.REC_GROUP], recs[C.REC_TEAM]):
-            if team:
-                names[int(g)] = str(team)
+            if isinstance(team, str) and team:
+                names[int(g)] = team
             else:
                 names.setdefault(int(g), "")
     if len(members):
         for g, team in zip(members[C.GROUP_NO], members[C.GROUP_TEAM_NAME]):
             if pd.notna(g):
-                if team:
-                    names[int(g)] = str(team)
+                if isinstance(team, str) and team:
+                    names[int(g)] = team
                 else:
                     names.setdefault(int(g), "")
     if len(culture):
         for g, team in zip(culture[C.GROUP_NO], culture[C.GROUP_TEAM_NAME]):
             if pd.notna(g):
-                if team:
-                    names[int(g)] = str(team)
+                if isinstance(team, str) and team:
+                    names[int(g)] = team
                 else:
                     names.setdefault(int(g), "")
     rows = [(g, names[g] or f"第{g}组") for g in sorted(names)]
