@@ -238,3 +238,22 @@ def test_demo_step_ends_with_the_week_month_and_term(book, class_book):
     opened = FileBook.open(book)
     assert opened.read_values(C.EXAMS)[0][2:4] == ["期中", "期末"]
     assert any(str(v).replace(" ", "") == "荣誉证书" for row in opened.read_values(C.CERTIFICATES) for v in row)
+
+
+def test_a_bad_layer_on_groups_does_not_block_the_week_but_a_bad_group_number_does(book):
+    wb = load_workbook(book)
+    ws = wb[C.GROUPS]
+    layer_col = C.GROUP_COLUMNS.index(C.GROUP_LAYER_OVERRIDE) + 1
+    group_col = C.GROUP_COLUMNS.index(C.GROUP_NO) + 1
+    ws.cell(3, layer_col).value = "E"
+    wb.save(book)
+    week(book)  # 层次 plays no part in the weekly ranking
+    with pytest.raises(InputError, match="分组!E3"):
+        from xlzu.ops.summary import term
+
+        term(book)  # …but 明星组长 needs the layers
+    wb = load_workbook(book)
+    wb[C.GROUPS].cell(4, group_col).value = "二"
+    wb.save(book)
+    with pytest.raises(InputError, match="分组!F4"):
+        week(book)

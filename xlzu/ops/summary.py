@@ -19,6 +19,7 @@ from .. import contract as C
 from ..book.base import Book
 from ..dates import as_date
 from ..errors import CellProblem, InputError
+from ..layout import col_letter
 from ..members import read_culture, read_members
 from ..monthly import Month, monthly_layout, parse_month, read_rater_form, summarize_month
 from ..fastrecords import read_records
@@ -51,15 +52,18 @@ class ClassData:
         return group_names(self.members, self.culture, self.group_records, self.person_records)
 
 
-def read_class(book: Book) -> tuple[ClassData, list[CellProblem]]:
+def read_class(book: Book, *, layers: bool = False) -> tuple[ClassData, list[CellProblem]]:
     """设置 (raises on a bad value), 分组 and both record tables, with every
-    problem found in them."""
+    problem found in them that matters here: on 分组 a bad 学号 or 组号 (and a
+    bad 层次 only when ``layers`` are used, for 明星组长)."""
     settings = load_settings(book)
     problems: list[CellProblem] = []
     if book.has_sheet(C.GROUPS):
         values = book.read_values(C.GROUPS)
         members, found = read_members(values)
-        problems += found
+        used = [C.GROUP_ID, C.GROUP_NO] + ([C.GROUP_LAYER, C.GROUP_LAYER_OVERRIDE] if layers else [])
+        letters = {col_letter(C.GROUP_COLUMNS.index(c) + 1) for c in used}
+        problems += [p for p in found if p.cell.rstrip("0123456789") in letters]
         culture = read_culture(values)
     else:
         members, _ = read_members([])
@@ -300,7 +304,7 @@ TERM_TITLE = "期末评比"
 
 
 def _term(book: Book, from_exam: str | None = None, to_exam: str | None = None, day: Any = None) -> Report:
-    data, problems = read_class(book)
+    data, problems = read_class(book, layers=True)
     s = data.settings
     book.require(C.EXAMS, hint="请在工作簿中加一张“考试成绩”表：学号、姓名，后面每次考试一列。")
     exam_values = book.read_values(C.EXAMS)
