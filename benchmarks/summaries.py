@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +33,6 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from openpyxl import load_workbook  # noqa: E402
 
 from summary_helpers import class_records, make_members, roster_of, school_days, synthetic_roster, write_class  # noqa: E402
-from xlzu import contract as C  # noqa: E402
 from xlzu import new_class, week  # noqa: E402
 from xlzu.settings import DEFAULT  # noqa: E402
 
