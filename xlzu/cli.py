@@ -156,6 +156,18 @@ def daily(
     from .ops.daily import daily as make_daily
 
     show(make_daily(workbook, date, all_weekdays=all_weekdays))
+@app.command()
+@guarded
+def week(
+    workbook: Path = WorkbookArg,
+    which: Optional[str] = typer.Option(None, "--week", "-w", help="要汇总的周：这周里的某一天（如 2026-11-23）或周次（如 12）；默认最近有记录的一周。"),
+) -> None:
+    """一键周汇总：小组和个人周排名、明星小组和魔鬼小组，记入周历史。"""
+    from .ops.summary import week as run_week, week_table
+
+    report = run_week(workbook, which)
+    out.print(week_table(report))
+    show(report)
 
 
 @app.command()
@@ -179,6 +191,40 @@ def print_(
     from .ops.daily import print_daily
 
     show(print_daily(workbook, date, pdf, all_weekdays=all_weekdays))
+def month(
+    workbook: Path = WorkbookArg,
+    which: Optional[str] = typer.Option(None, "--month", "-m", help="月份，如 2026-11；默认最近有记录的月份。"),
+) -> None:
+    """月度评比：本月之星、推荐校级明星小组、每位学生的多元评价表。"""
+    from .ops.summary import month as run_month
+
+    show(run_month(workbook, which))
+
+
+@app.command()
+@guarded
+def review(
+    workbook: Path = WorkbookArg,
+    period: Optional[str] = typer.Option(None, "--period", "-p", help="评价周期：2026-11（一个月）、2026-11-23 或 第12周（一周）、学期；默认最近有记录的月份。"),
+) -> None:
+    """小组综合评价：学习情况、常规要求、行为习惯、学习进步，多方评价，按记录预填。"""
+    from .ops.summary import review as run_review
+
+    show(run_review(workbook, period))
+
+
+@app.command()
+@guarded
+def term(
+    workbook: Path = WorkbookArg,
+    from_exam: Optional[str] = typer.Option(None, "--from", help="前一次考试（考试成绩表的列名），如 期中。"),
+    to_exam: Optional[str] = typer.Option(None, "--to", help="后一次考试，如 期末；两个都不给则用最后两次有成绩的考试。"),
+    day: Optional[str] = typer.Option(None, "--date", help="证书上的日期，如 2027-01-20；默认今天。"),
+) -> None:
+    """期末评优：明星组长、先进小组、优秀组员，并生成荣誉证书。"""
+    from .ops.summary import term as run_term
+
+    show(run_term(workbook, from_exam, to_exam, day))
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ WEEK_HISTORY = "周历史"
 MONTHLY = "月度评价"
 COMPREHENSIVE = "综合评价"
 EXAMS = "考试成绩"
+TERM_AWARDS = "期末评优"  # the term's award decisions with the figures behind them
 CERTIFICATES = "荣誉证书"
 
 # Hidden form sheets: the styled originals the daily sheets and certificates
@@ -50,6 +51,7 @@ SHEETS_AFTER_DAILY = (
     MONTHLY,
     COMPREHENSIVE,
     EXAMS,
+    TERM_AWARDS,
     CERTIFICATES,
 )
 
@@ -440,3 +442,75 @@ BUTTONS: tuple[Button, ...] = (
            "评出明星组长、先进小组、优秀组员，生成荣誉证书"),
 )
 CONSOLE_BUTTON_ROW = 3  # first button row on 控制台; one row per button
+
+
+# --------------------------------------------------------------------------
+# Summaries: weekly ranking, monthly stars, comprehensive evaluation, term
+# --------------------------------------------------------------------------
+CAT_OTHER = "其他"  # records whose 类别 is none of CATEGORIES (typed by hand)
+COL_RANK = "名次"
+COL_TOTAL = "合计"
+COL_AWARD = "称号"
+COL_NOTE = "说明"
+
+# 周排名-小组 / 周排名-个人
+COL_PERSONAL = "个人得分"
+COL_RANK_IN_GROUP = "组内名次"
+COL_RANK_IN_CLASS = "班级名次"
+COL_GROUP_SCORE = "小组得分"
+COL_BUNDLE = "捆绑分"  # bundle_weight × 小组得分
+COL_COMPOSITE = "综合分"  # 个人得分 + 捆绑分
+COL_COMPOSITE_RANK = "综合名次"
+
+# 周历史: one row per group per week (left), the chart's data block (right).
+COL_WEEK = "周次"
+COL_WEEK_START = "开始日期"
+COL_WEEK_END = "结束日期"
+WEEK_HISTORY_COLUMNS = (COL_WEEK, COL_WEEK_START, COL_WEEK_END, GROUP_NO, GROUP_TEAM_NAME, COL_TOTAL, COL_RANK, COL_AWARD)
+
+# 月度评价
+COL_MONTH = "月份"
+COL_BASIS = "依据"
+COL_FIGURE = "得分"
+COL_WEIGHTED = "加权得分"
+COL_COMMENT = "评语"
+SCHOOL_STAR_GROUP = "校级明星小组"
+MONTH_SECTION_STARS = "【本月之星】"
+MONTH_SECTION_GROUP = "【校级明星小组推荐】"
+MONTH_SECTION_RATERS = "【多元评价】"
+RATING_MIN_SCORE, RATING_MAX_SCORE = 0, 100  # every rater scores 0–100 (百分制)
+
+# 综合评价: one row per (period, group, aspect); rater columns from 设置.
+COL_PERIOD = "周期"
+COL_ASPECT = "方面"
+COL_RECORD_BASIS = "记录依据"
+COL_SUGGESTED = "建议分"
+COL_RESULT = "综合得分"
+REVIEW_SECTION_RESULT = "【本期结果】"
+REVIEW_SECTION_FORM = "【评分表】"
+PERIOD_TERM = "全学期"
+# What the records say about each aspect: the categories whose group points
+# make the aspect's suggestion.  学习进步 is the rise of 学习情况 points
+# against the previous period of the same length.
+ASPECT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "学习情况": (CAT_SELF_STUDY, CAT_PARTICIPATION),
+    "常规要求": (CAT_HYGIENE_DISCIPLINE,),
+    "行为习惯": (CAT_ETIQUETTE, CAT_GOOD_DEEDS),
+    "学习进步": (),
+}
+ASPECT_PROGRESS = "学习进步"
+SUGGEST_LOW, SUGGEST_HIGH = 60, 100  # suggestion: worst group 60, best 100 (all equal: the middle)
+
+# 期末评优 / 荣誉证书
+AWARD_STAR_LEADER = "明星组长"
+AWARD_ADVANCED_GROUP = "先进小组"
+AWARD_OUTSTANDING_MEMBER = "优秀组员"
+ADVANCED_GROUPS = 3  # 先进小组: the groups placed 1st–3rd over the term (ties all)
+TERM_SECTION_LEADERS = "【明星组长】"
+TERM_SECTION_GROUPS = "【先进小组】"
+TERM_SECTION_MEMBERS = "【优秀组员】"
+COL_RESULT_TEXT = "结果"
+COL_PROGRESS = "进步"  # rank improvement between the two exams (positive = better)
+COL_PROGRESS_RANK = "进步名次"
+COL_AWARDEE = "获奖者"
+COL_DATE = "日期"

@@ -215,6 +215,7 @@ class Layout:
     charts: list[ChartSpec] = field(default_factory=list)
     autofilter: str | None = None
     tab_color: str | None = None
+    page_breaks: list[int] = field(default_factory=list)  # a manual page break below each of these rows
 
     @property
     def n_rows(self) -> int:

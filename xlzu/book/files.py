@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -153,6 +154,8 @@ class FileBook(Book):
             self._print_setup(ws, layout, dr, dc)
         for chart in layout.charts:
             self._add_chart(ws, chart, dr, dc)
+        for row in layout.page_breaks:
+            ws.row_breaks.append(Break(id=row + dr))
         ws.sheet_state = "hidden" if hidden else "visible"
 
     def delete_sheet(self, sheet: str) -> None:
@@ -303,6 +306,10 @@ class FileBook(Book):
             ws.sheet_properties.pageSetUpPr.fitToPage = True
             ws.page_setup.fitToWidth = p.fit_width
             ws.page_setup.fitToHeight = p.fit_height
+        elif ws.sheet_properties.pageSetUpPr is not None:
+            # 0 × 0 = no fitting (100 %), even when the form sheet fits to a page:
+            # Excel ignores manual page breaks on a sheet fitted to pages.
+            ws.sheet_properties.pageSetUpPr.fitToPage = False
         if p.margins:
             top, right, bottom, left = p.margins
             ws.page_margins.top, ws.page_margins.right = top, right

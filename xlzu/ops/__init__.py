@@ -7,5 +7,9 @@ Each takes a workbook path or a :class:`~xlzu.book.Book` and returns a
 from .classbook import import_roster, new_class
 from .common import Report, load_settings, run
 from .daily import daily, print_daily, save
+from .summary import month, review, term, week
 
-__all__ = ["Report", "import_roster", "load_settings", "new_class", "run", "daily", "save", "print_daily"]
+__all__ = [
+    "Report", "daily", "import_roster", "load_settings", "month", "new_class", "print_daily", "review", "run",
+    "save", "term", "week",
+]
