@@ -213,3 +213,18 @@ def test_many_marks_fit_in_excel_limits(class_book):
     pieces = formula.split("&")
     assert len(pieces) > 1 and all(len(p) <= 255 + 2 for p in pieces)
     assert open_book(class_book).get_marks() == [(C.ROSTER, f"D{r}") for r in range(2, 120)]
+
+
+def test_a_style_laid_over_keeps_what_it_does_not_set(tmp_path):
+    """Style fields left None keep the cell's own: a highlight row over a
+    centred, bordered column keeps the centring and the border."""
+    book = FileBook.create(tmp_path / "t.xlsx")
+    layout = Layout(rows=[["甲", 14]])
+    layout.style("A1:B1", "number")
+    layout.style("A1:B1", "star")  # bold + fill only
+    book.write_layout(C.SETTINGS, layout)
+    book.save()
+    cell = openpyxl.load_workbook(tmp_path / "t.xlsx")[C.SETTINGS]["B1"]
+    assert cell.font.b and cell.fill.fgColor.rgb[-6:] == C.COLOR_STAR
+    assert cell.alignment.horizontal == "center" and cell.border.left.style == "thin"
+    assert cell.number_format == "General"  # "0.##" would show 14 as "14." in Excel

@@ -279,7 +279,7 @@ class FileBook(Book):
                 for c in range(c1, c2 + 1):
                     ws.cell(r, c)._style = copy(sampled)
             return
-        parts = _openpyxl_parts(STYLES[key])
+        style = STYLES[key]
         # Applying a key to a cell of a given style always gives the same
         # style: work it out once per starting style, then copy the result
         # (large record tables would otherwise cost seconds).
@@ -290,8 +290,7 @@ class FileBook(Book):
                 start = tuple(cell._style) if cell._style is not None else ()
                 done = results.get(start)
                 if done is None:
-                    for attr, value in parts:
-                        setattr(cell, attr, value)
+                    _style_cell(cell, style)
                     results[start] = copy(cell._style)
                 else:
                     cell._style = copy(done)
@@ -372,25 +371,27 @@ def _shift(ref: str, dr: int, dc: int) -> str:
     return range_ref(r1 + dr, c1 + dc, r2 + dr, c2 + dc)
 
 
-_PARTS_CACHE: dict[Style, list[tuple[str, Any]]] = {}
-
-
-def _openpyxl_parts(style: Style) -> list[tuple[str, Any]]:
-    if style in _PARTS_CACHE:
-        return _PARTS_CACHE[style]
-    parts: list[tuple[str, Any]] = []
-    if any(v is not None for v in (style.bold, style.italic, style.size, style.color)):
-        parts.append(("font", Font(bold=style.bold, italic=style.italic, size=style.size, color=style.color)))
+def _style_cell(cell, style: Style) -> None:
+    """Lay ``style`` over a cell: every field that is None is left as the
+    cell has it (a highlight keeps the centring, a bold keeps the size)."""
+    font = {k: v for k, v in (("b", style.bold), ("i", style.italic), ("sz", style.size), ("color", style.color)) if v is not None}
+    if font:
+        new = copy(cell.font)
+        for k, v in font.items():
+            setattr(new, k, v)
+        cell.font = new
     if style.fill:
-        parts.append(("fill", PatternFill("solid", start_color=style.fill, end_color=style.fill)))
+        cell.fill = PatternFill("solid", start_color=style.fill, end_color=style.fill)
     if style.border:
-        parts.append(("border", _BORDER))
-    if style.halign or style.valign or style.wrap:
-        parts.append(("alignment", Alignment(horizontal=style.halign, vertical=style.valign, wrap_text=style.wrap)))
+        cell.border = _BORDER
+    align = {k: v for k, v in (("horizontal", style.halign), ("vertical", style.valign), ("wrap_text", style.wrap)) if v is not None}
+    if align:
+        new = copy(cell.alignment)
+        for k, v in align.items():
+            setattr(new, k, v)
+        cell.alignment = new
     if style.number_format:
-        parts.append(("number_format", style.number_format))
-    _PARTS_CACHE[style] = parts
-    return parts
+        cell.number_format = style.number_format
 
 
 def _data_validation(v: Validation, ref: str) -> DataValidation:
