@@ -152,9 +152,11 @@ class State:
         raise KeyError(name)
 
 
-def normalize(value: Any) -> Any:
+def normalize(value: Any, *, iso_text: bool = True) -> Any:
     """Compare like with like: '' is blank, whole floats are ints, dates
-    (datetimes or the ISO strings the remote engine writes) are dates."""
+    (datetimes or the ISO strings the remote engine writes) are dates.
+    ``iso_text=False`` for a cell read from a file, where a string is text
+    even if it looks like a date (the ISO date on a daily sheet)."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -165,7 +167,7 @@ def normalize(value: Any) -> Any:
         return value.date() if value.time() == datetime.min.time() else value
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and _ISO.match(value):
+    if iso_text and isinstance(value, str) and _ISO.match(value):
         parsed = datetime.fromisoformat(value.removesuffix("Z").removesuffix(".000"))
         return parsed.date() if parsed.time() == datetime.min.time() else parsed
     return value
@@ -188,7 +190,7 @@ def file_state(path: str | Path) -> State:
         s = Sheet(ws.title, hidden=ws.sheet_state != "visible")
         for row in ws.iter_rows():
             for cell in row:
-                v = normalize(cell.value)
+                v = normalize(cell.value, iso_text=False)
                 if v is not None:
                     s.cells[(cell.row, cell.column)] = v
                 fill = cell.fill
@@ -271,9 +273,8 @@ def _overlaps(ref: str, box: tuple[int, int, int, int]) -> bool:
 _IGNORED = {
     # formats the state does not model (their count is what the action tests check)
     "setFontProperty", "setBorderProperty", "setHorizontalAlignment", "setVerticalAlignment",
-    "setWrapText", "copyFromRange", "activateSheet", "setScreenUpdating",
+    "setWrapText", "activateSheet", "setScreenUpdating",
     "setChartTitle", "setChartXAxisValues", "setChartType", "setChartSourceData",
-    "setAutofit",  # row heights fitted to the content: what a file's default-height rows get
 }
 
 
@@ -342,6 +343,17 @@ def replay(data: dict, actions: list[dict], initial: State | None = None) -> Sta
                         _set_fill(sh, (box[0] + i, box[1] + j), color)
         elif func == "setNumberFormat":
             sh.number_formats.append((range_ref(*_box(a)), args[0]))
+        elif func == "copyFromRange":
+            # A form's sample cell's format over a range (fills are what the state
+            # models); a larger source is tiled over the target, as Excel pastes.
+            source_position, address, copy_type = args[0], args[1], args[2]
+            assert copy_type == "formats", a
+            source = sheets[source_position]
+            s1, k1, s2, k2 = parse_range(address.replace("$", ""))
+            box = _box(a)
+            for r in range(box[0], box[2] + 1):
+                for c in range(box[1], box[3] + 1):
+                    _set_fill(sh, (r, c), source.fills.get((s1 + (r - box[0]) % (s2 - s1 + 1), k1 + (c - box[1]) % (k2 - k1 + 1))))
         elif func == "setDataValidationList":
             sh.validations.append((range_ref(*_box(a)), "list", tuple(str(v) for v in args[0]["values"])))
         elif func == "setDataValidationRule":
@@ -363,6 +375,13 @@ def replay(data: dict, actions: list[dict], initial: State | None = None) -> Sta
             box = _box(a)
             for r in range(box[0], box[2] + 1):
                 sh.heights[r] = args[0]
+        elif func == "setAutofit":
+            # Fitted to the content: what a file's rows / columns of default size get.
+            box = _box(a)
+            if args[0] == "rows":
+                sh.heights = {r: h for r, h in sh.heights.items() if not box[0] <= r <= box[2]}
+            else:
+                sh.widths = {c: w for c, w in sh.widths.items() if not box[1] <= c <= box[3]}
         elif func == "freezePaneAtRange":
             sh.freeze = args[0]
         elif func == "freezePaneUnfreeze":
@@ -403,6 +422,79 @@ def count(actions: list[dict]) -> dict[str, int]:
     return out
 
 
+def by_sheet(data: dict, actions: list[dict]) -> dict[str, list[dict]]:
+    """The actions grouped by the name of the sheet each one acts on (the
+    name the sheet ends up with: a copy of a form is counted under the
+    daily sheet it becomes).  Actions on no sheet (alerts, names) are under
+    ""; a deleted sheet's last actions under its name."""
+    sheets: list[list[Any]] = [[sh["name"], []] for sh in data["sheets"]]  # [name, actions]
+    out: dict[str, list[dict]] = {}
+    gone: list[list[Any]] = []
+    for a in actions:
+        func, position = a["func"], a.get("sheet_position")
+        if func == "addSheet":
+            sheets.insert(a["args"][0], [a["args"][1], [a]])
+            continue
+        if position is None or func in ("alert", "namesAdd", "setNameRefersTo", "nameDelete"):
+            out.setdefault("", []).append(a)
+            continue
+        entry = sheets[position]
+        if func == "copySheet":
+            where, target, name = a["args"]
+            sheets.insert(target if where == "Before" else target + 1, [name, [a]])
+            continue
+        entry[1].append(a)
+        if func == "setSheetName":
+            entry[0] = a["args"][0]
+        elif func == "sheetDelete":
+            gone.append(sheets.pop(position))
+    for name, acts in gone + sheets:
+        if acts:
+            out.setdefault(name, []).extend(acts)
+    return out
+
+
+def shown_fills(sheet: Sheet) -> dict[tuple[int, int], str]:
+    """The fills a teacher sees: a merged range shows its first cell's fill
+    (Excel colours every cell of a range it formats, a file written by
+    openpyxl only the first one of a merged range)."""
+    hidden = set()
+    for m in sheet.merges:
+        r1, c1, r2, c2 = parse_range(m)
+        hidden |= {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)} - {(r1, c1)}
+    return {k: v for k, v in sheet.fills.items() if k not in hidden}
+
+
+def assert_same(file_side: State, live_side: State, *, console_time: bool = False, layout: bool = True) -> None:
+    """What the teacher sees is the same on both sides: sheet names and
+    order, visibility, values, fills, merges, validations, defined names;
+    with ``layout`` also freeze panes, print areas, row heights and column
+    widths.
+    ``console_time``: also the run's time stamp on 控制台 (off by default:
+    the two runs may fall in different minutes)."""
+    from xlzu import contract as C
+
+    assert live_side.sheet_names == file_side.sheet_names
+    for f, v in zip(file_side.sheets, live_side.sheets):
+        assert v.hidden == f.hidden, f.name
+        fv, vv = f.values(), v.values()
+        if f.name == C.CONSOLE and not console_time:
+            row = C.CONSOLE_MESSAGES_ROW  # 1-based header row; the stamp is the next row's column A
+            if len(fv) > row and len(vv) > row:
+                fv[row][0] = vv[row][0] = None
+        assert vv == fv, f.name
+        assert shown_fills(v) == shown_fills(f), f.name
+        assert v.merges == f.merges, f.name
+        assert sorted(v.validations) == sorted(f.validations), f.name
+        if layout:
+            assert v.freeze == f.freeze, f.name
+            assert v.print_area == f.print_area, f.name
+            assert v.heights == f.heights, f.name
+            # widths: the remote engine sets points, a file characters (rounded both ways)
+            assert {c: round(w, 1) for c, w in v.widths.items()} == {c: round(w, 1) for c, w in f.widths.items()}, f.name
+    assert live_side.names == file_side.names
+
+
 # --------------------------------------------------------------------------
 # Classes of any size
 # --------------------------------------------------------------------------
@@ -432,6 +524,6 @@ def write_roster(path: str | Path, n: int, seed: int = 7) -> Path:
 
 
 __all__ = [
-    "State", "Sheet", "count", "file_state", "normalize", "payload", "payload_state", "remote_book", "replay",
+    "State", "Sheet", "assert_same", "by_sheet", "shown_fills", "count", "file_state", "normalize", "payload", "payload_state", "remote_book", "replay",
     "write_roster",
 ]

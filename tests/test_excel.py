@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 import xlzu.excel as X
-from remote import count, file_state, payload, remote_book, replay, write_roster
+from remote import assert_same, count, file_state, payload, remote_book, replay, write_roster
 from xlzu import contract as C
 from xlzu.ops.classbook import import_roster, new_class
 
@@ -51,19 +51,8 @@ def pasted(tmp_path_factory) -> Path:
     return path
 
 
-def _compare(file_side, live_side, *, skip_console_time: bool = True) -> None:
-    assert live_side.sheet_names == file_side.sheet_names
-    for f, v in zip(file_side.sheets, live_side.sheets):
-        assert v.hidden == f.hidden, f.name
-        fv, vv = f.values(), v.values()
-        if f.name == C.CONSOLE and skip_console_time:  # the run's time stamp
-            row = C.CONSOLE_MESSAGES_ROW  # 1-based header row; stamp is the next row's column A
-            fv[row][0] = vv[row][0] = None
-        assert vv == fv, f.name
-        assert v.fills == f.fills, f.name
-        assert v.merges == f.merges, f.name
-        assert sorted(v.validations) == sorted(f.validations), f.name
-    assert live_side.names == file_side.names
+def _compare(file_side, live_side) -> None:
+    assert_same(file_side, live_side)
 
 
 def test_import_roster_button_writes_what_the_cli_writes(pasted, tmp_path):

@@ -149,7 +149,7 @@ def template_python(workbook: Path = WorkbookArg) -> None:
 @guarded
 def daily(
     workbook: Path = WorkbookArg,
-    date: str = typer.Option(..., "--date", "-d", help="日期，如 2026-11-24。", show_default=False),
+    date: Optional[str] = typer.Option(None, "--date", "-d", help="日期，如 2026-11-24；不给则为今天（今天不上课则为下一个上课日）。", show_default=False),
     all_weekdays: bool = typer.Option(False, "--all-weekdays", help="同时生成这一周其他上课日的日表（表名带星期，如 日表-班级(周三)），一起打印。"),
 ) -> None:
     """生成某天的日表：班级考核表（日表-班级）和每组的小组日表（日表-第N组）。先保存当前日表。"""
@@ -183,11 +183,11 @@ def save(workbook: Path = WorkbookArg) -> None:
 @guarded
 def print_(
     workbook: Path = WorkbookArg,
-    date: str = typer.Option(..., "--date", "-d", help="日期，如 2026-11-24。", show_default=False),
+    date: Optional[str] = typer.Option(None, "--date", "-d", help="日期，如 2026-11-24；不给则打印工作簿中现有的日表。", show_default=False),
     pdf: Optional[Path] = typer.Option(None, "--pdf", help="PDF 文件名；不给则放在工作簿旁边。"),
     all_weekdays: bool = typer.Option(False, "--all-weekdays", help="打印这一周所有上课日的日表。"),
 ) -> None:
-    """用 LibreOffice 把某天（或整周）的日表打印成 PDF。"""
+    """用 LibreOffice 把日表（工作簿中现有的，或某天、整周的）打印成 PDF。"""
     from .ops.daily import print_daily
 
     show(print_daily(workbook, date, pdf, all_weekdays=all_weekdays))

@@ -129,7 +129,8 @@ def reassign_roles(book: Any = None):
 
 
 def make_daily(book: Any = None):
-    """生成日表: today's class sheet and member sheets (current ones saved first)."""
+    """生成日表: the class sheet and member sheets of today, or of the next
+    school day of 设置 when today is not one (the current ones saved first)."""
 
     def run(live):
         from .ops.daily import daily
@@ -151,7 +152,9 @@ def save_daily(book: Any = None):
 
 
 def print_daily(book: Any = None):
-    """打印日表: the daily sheets as a PDF beside the workbook (Excel's export)."""
+    """打印日表: the daily sheets in the workbook as one PDF beside it, named by
+    class and date, made by Excel's own PDF export; its path goes on 控制台.
+    (Excel on the web / the remote engine cannot export: a Chinese message.)"""
 
     def run(live):
         from .ops.daily import print_daily as op

@@ -20,6 +20,8 @@ no engine-neutral call for are done with the COM object model on Windows
 only and skipped elsewhere, by name (:data:`NATIVE_ONLY`): page setup other
 than the print area, freeze panes on the desktop engines, input/error
 messages of data validation, autofilter, tab colour, hiding a defined name.
+PDF export (:meth:`LiveBook.export_pdf`, the 打印日表 button) is Excel's own,
+through xlwings' ``Book.to_pdf``; the remote engine has none and says so.
 None of this has been run against a real Excel on the machine it was
 written on.
 
@@ -41,6 +43,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from .. import contract as C
 from ..layout import FORM_SAMPLES, STYLES, ChartSpec, Layout, PrintSetup, Validation, parse_cell, parse_range, range_ref
+from ..errors import XlzuError
 from .base import Book, decode_text_formula, encode_text_formula
 
 BORDER_COLOR = "#808080"
@@ -48,6 +51,9 @@ ALERT_MAX_CHARS = 900  # Excel's MsgBox shows about 1024 characters
 SET_COLORS_MAX = 10_000  # xlwings' limit for one Range.set_colors call
 CM_TO_POINTS = 72 / 2.54
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+PDF_UNAVAILABLE = (
+    "这里的 Excel（网页版 Excel 或 xlwings Server）不能导出 PDF，日表没有打印。请在电脑上的 Excel 中点“打印日表”，"
+    "或选中日表后用“文件 → 导出 → 创建 PDF”，或在命令行运行 xlzu print 班级.xlsx。")
 _PAPER_SIZES = {"A4": 9, "A3": 8, "B5": 13, "LETTER": 1}  # XlPaperSize
 
 #: What only the Windows COM engine gets (other engines skip it).
@@ -232,11 +238,42 @@ class LiveBook(Book):
                 self.xl.sheets[start].activate()
             app.screen_updating = True
 
+    @property
+    def folder(self) -> Path | None:
+        """The folder the workbook is saved in, or None (never saved, or on
+        OneDrive / SharePoint as a web address xlwings could not map to a
+        local folder, or the remote engine, which has no file)."""
+        if self.remote:
+            return None
+        full = str(self.xl.fullname or "")
+        if "://" in full:
+            return None
+        parent = Path(full).parent
+        if str(parent) in ("", ".") or not parent.is_dir():
+            return None
+        return parent
+
+    def require_pdf_export(self) -> None:
+        """Raise, in Chinese, when this Excel cannot export PDF (the remote
+        engine: Excel on the web / xlwings Server)."""
+        if self.remote:
+            raise XlzuError(PDF_UNAVAILABLE)
+
     def export_pdf(self, sheets: Sequence[str], path: str | os.PathLike) -> Path:
-        """Excel's own PDF export of ``sheets`` (desktop Excel; the remote
-        engine cannot export)."""
+        """Excel's own PDF export of ``sheets``, one PDF, in workbook order,
+        each sheet with its page setup and print area.
+
+        xlwings' ``Book.to_pdf(include=...)``: it hides the other sheets,
+        exports the workbook (Windows: ``Workbook.ExportAsFixedFormat``;
+        macOS: ``save as PDF``) and shows them again."""
+        self.require_pdf_export()
         target = Path(path)
-        self.xl.to_pdf(str(target), include=list(sheets))
+        try:
+            self.xl.to_pdf(str(target), include=list(sheets))
+        except Exception as err:  # Excel's own error: a locked file, no printer driver, ...
+            raise XlzuError(
+                f"Excel 没能把日表导出为 PDF（{type(err).__name__}: {err}）。如果“{target.name}”正在别的程序中打开，"
+                "请先关闭它再点一次；也可以选中日表后用 Excel 的“文件 → 导出 → 创建 PDF”。") from err
         return target
 
     # ---- sheets ----------------------------------------------------------------

@@ -11,17 +11,23 @@ print them.
 * ``save`` reads every daily sheet (each carries its date) and upserts those
   dates in 个人记录 and 小组记录.  Any invalid entry stops the save: one
   message lists every bad cell, the cells are highlighted, nothing is written.
-* ``print_daily`` prints one date's sheets (or a week's) to PDF through
-  LibreOffice, generating them in a temporary copy when the workbook does not
-  hold that date's forms.
+* ``print_daily`` prints daily sheets to PDF: by default every daily sheet
+  in the workbook, or one date's (or a week's).  A file goes through
+  LibreOffice, which also prints a date the workbook holds no forms for (they
+  are made in a temporary copy); a workbook open in Excel (the 打印日表 button)
+  uses Excel's own PDF export and prints only sheets it holds.
+
+Without a date, ``daily`` writes the forms of today when today is a school
+day in 设置, else of the next school day (:func:`default_day`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +59,10 @@ class _Inputs:
     culture: pd.DataFrame
     person: pd.DataFrame
     groups: pd.DataFrame
+    # The record sheets' cells as read (None: no such sheet), so a run can
+    # tell whether a table changed without reading the sheet again.
+    person_values: list[list[Any]] | None = None
+    groups_values: list[list[Any]] | None = None
 
 
 # --------------------------------------------------------------------------
@@ -67,9 +77,11 @@ def _read_inputs(book: Book, *, need_groups: bool = True) -> _Inputs:
         members, found = read_members(values)
         culture = read_culture(values)
         problems += found
-    person, found = read_records(book.read_values(C.PERSON_RECORDS), "person") if book.has_sheet(C.PERSON_RECORDS) else (None, [])
+    person_values = book.read_values(C.PERSON_RECORDS) if book.has_sheet(C.PERSON_RECORDS) else None
+    person, found = read_records(person_values, "person") if person_values is not None else (None, [])
     problems += found
-    groups, found = read_records(book.read_values(C.GROUP_RECORDS), "group") if book.has_sheet(C.GROUP_RECORDS) else (None, [])
+    groups_values = book.read_values(C.GROUP_RECORDS) if book.has_sheet(C.GROUP_RECORDS) else None
+    groups, found = read_records(groups_values, "group") if groups_values is not None else (None, [])
     problems += found
     if problems:
         raise InputError("“分组”或记录表中有需要改正的内容（已标成红色），日表没有处理：", problems)
@@ -81,7 +93,7 @@ def _read_inputs(book: Book, *, need_groups: bool = True) -> _Inputs:
     if need_groups and not members[C.GROUP_NO].notna().any():
         raise InputError(f"“{C.GROUPS}”中还没有小组。请先运行“自动分组”（xlzu group），再生成日表。")
     return _Inputs(settings, members, culture, person if person is not None else empty("person"),
-                   groups if groups is not None else empty("group"))
+                   groups if groups is not None else empty("group"), person_values, groups_values)
 
 
 def daily_sheet_names(book: Book) -> list[str]:
@@ -114,14 +126,18 @@ def _grid(values: list[list[Any]]) -> list[list[Any]]:
     return rows
 
 
-def _write_records(book: Book, kind: str, table: pd.DataFrame, old: pd.DataFrame | None = None) -> bool:
-    """Write a record table unless the sheet already shows exactly that
-    (``old``: the table as read from the sheet, a quick first check)."""
+def _write_records(book: Book, inputs: _Inputs, kind: str, table: pd.DataFrame) -> bool:
+    """Write a record table (in one go) unless the sheet already shows
+    exactly that.  Compares with what the run read at its start, never
+    reads the sheet again: in live Excel every read is a round trip, and a
+    run reads everything before it writes anything."""
     sheet = C.PERSON_RECORDS if kind == "person" else C.GROUP_RECORDS
-    if old is not None and len(old) == len(table) and old.reset_index(drop=True).equals(table.reset_index(drop=True)):
+    old = inputs.person if kind == "person" else inputs.groups
+    values = inputs.person_values if kind == "person" else inputs.groups_values
+    if len(old) == len(table) and old.reset_index(drop=True).equals(table.reset_index(drop=True)):
         return False
     layout = records_layout(table, kind)
-    if book.has_sheet(sheet) and _grid(book.read_values(sheet)) == _grid(layout.grid()):
+    if values is not None and _grid(values) == _grid(layout.grid()):
         return False
     book.write_layout(sheet, layout)
     return True
@@ -190,19 +206,38 @@ def _day(value: date | str) -> date:
         raise XlzuError(f"日期应写成 2026-11-24 这样的格式，而不是“{value}”。") from None
 
 
-def _daily(book: Book, day: date, all_weekdays: bool) -> Report:
+def today() -> date:
+    """The computer's date (the one clock the daily operations read)."""
+    return date.today()
+
+
+def default_day(settings: Settings, on: date | None = None) -> date:
+    """The date ``daily`` writes when none is given: ``on`` (default today)
+    if it is a school day in 设置, else the next school day."""
+    day = on or today()
+    if not settings.school_days:
+        return day
+    while not settings.is_school_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _daily(book: Book, day: date | None, all_weekdays: bool) -> Report:
     inputs = _read_inputs(book)
-    old_person, old_groups = inputs.person, inputs.groups
     person, groups, changes, _ = _save_current(
         book, inputs,
         refuse="当前日表中有 {n} 处需要改正（已标成红色）。为了不丢失已填写的内容，没有生成新日表；请改正后再运行：")
-    inputs.person, inputs.groups = person, groups
-    forms = forms_for(book, day, all_weekdays=all_weekdays, inputs=inputs)
+    now = today()
+    chosen = day is None
+    if day is None:
+        day = default_day(inputs.settings, now)
+    new = _Inputs(inputs.settings, inputs.members, inputs.culture, person, groups)
+    forms = forms_for(book, day, all_weekdays=all_weekdays, inputs=new)
     # Everything is checked: now write.
-    report = Report(TITLE_DAILY, data={"forms": forms, "person": person, "groups": groups, "changes": changes})
+    report = Report(TITLE_DAILY, data={"forms": forms, "person": person, "groups": groups, "changes": changes, "day": day})
     saved = _change_lines(changes)
     if changes:
-        wrote = [_write_records(book, "person", person, old_person), _write_records(book, "group", groups, old_groups)]
+        wrote = [_write_records(book, inputs, "person", person), _write_records(book, inputs, "group", groups)]
         if saved:
             report.add("先保存了原来的日表" + ("：" if any(wrote) else "（记录已是最新）："))
             report.lines += saved
@@ -220,6 +255,9 @@ def _daily(book: Book, day: date, all_weekdays: bool) -> Report:
             report.add(f"  这一天已有记录，日表已按记录填好（{filled} 格）；改正后运行“保存日表”（xlzu save）即可。")
         if not s.is_school_day(d):
             report.add(f"  注意：{long_date(d)} 不在“设置”的上课日中。")
+    if chosen and day != now:
+        report.add(f"今天（{long_date(now)}）不是“设置”中的上课日，生成的是下一个上课日的日表。"
+                   "要生成别的日期，请在命令行用 xlzu daily --date。")
     others = [f.sheet for f in forms if f.day != day]
     if others:
         report.add(f"一周的日表可一起打印；{long_date(day)} 用“{C.DAILY_CLASS}”“{C.daily_group_sheet(1)}”等表名，"
@@ -231,12 +269,14 @@ def _daily(book: Book, day: date, all_weekdays: bool) -> Report:
     return report
 
 
-def daily(target: Book | str | os.PathLike, day: date | str, *, all_weekdays: bool = False) -> Report:
+def daily(target: Book | str | os.PathLike, day: date | str | None = None, *, all_weekdays: bool = False) -> Report:
     """Write the daily sheets of ``day`` (SPEC 3): 日表-班级 and one
     日表-第N组 per group; with ``all_weekdays`` the week's other school days
-    too.  The forms currently in the workbook are saved first (or, when
-    invalid, nothing happens and every bad cell is listed)."""
-    return run(TITLE_DAILY, target, _daily, _day(day), all_weekdays)
+    too.  Without ``day``: today if it is a school day in 设置, else the next
+    school day (:func:`default_day`).  The forms currently in the workbook
+    are saved first (or, when invalid, nothing happens and every bad cell is
+    listed)."""
+    return run(TITLE_DAILY, target, _daily, None if day is None else _day(day), all_weekdays)
 
 
 # --------------------------------------------------------------------------
@@ -253,8 +293,8 @@ def _save(book: Book) -> Report:
     if not changes:
         report.add("没有找到要保存的日表。请先运行“生成日表”（xlzu daily），填好后再保存。")
         return report
-    _write_records(book, "person", person, inputs.person)
-    _write_records(book, "group", groups, inputs.groups)
+    _write_records(book, inputs, "person", person)
+    _write_records(book, inputs, "group", groups)
     lines = _change_lines(changes)
     if lines:
         report.add(f"已保存日表到“{C.PERSON_RECORDS}”和“{C.GROUP_RECORDS}”：")
@@ -278,29 +318,112 @@ def save(target: Book | str | os.PathLike) -> Report:
 # --------------------------------------------------------------------------
 # Printing
 # --------------------------------------------------------------------------
-def print_daily(target: str | os.PathLike, day: date | str, pdf: str | os.PathLike | None = None, *,
+def print_daily(target: Book | str | os.PathLike, day: date | str | None = None, pdf: str | os.PathLike | None = None, *,
                 all_weekdays: bool = False) -> Report:
-    """Print the daily sheets of ``day`` (or its whole school week) to PDF
-    with LibreOffice.  The workbook file is not changed: when it does not
-    hold that date's forms they are made, pre-filled from the records, in a
-    temporary copy."""
-    from .. import pdf as pdfmod
+    """Print daily sheets to PDF: without ``day`` every daily sheet in the
+    workbook; with ``day`` that date's sheets; with ``all_weekdays`` the
+    school week of ``day`` (or of the date on 日表-班级).  Without ``pdf``
+    the PDF goes beside the workbook, named by class and date
+    (初二(3)班-日表-2026-11-24.pdf).
 
+    A file is printed with LibreOffice and is not changed: a date it holds
+    no forms for is made, pre-filled from the records, in a temporary copy.
+    A workbook open in Excel (a live :class:`Book`) is exported by Excel
+    itself and only the sheets it holds can be printed; the PDF's path goes
+    on 控制台."""
+    day = None if day is None else _day(day)
     if isinstance(target, Book):
-        raise XlzuError("在 Excel 中请用 Excel 自己的“导出为 PDF”打印日表；命令行打印需要工作簿文件名。")
-    day = _day(day)
-    path = Path(target)
-    book = FileBook.open(path)
-    inputs = _read_inputs(book)
-    s = inputs.settings
-    days = week_days(day, s.school_days) if all_weekdays else [day]
-    if day not in days:
-        days = sorted(days + [day])
-    forms, _problems = _current_forms(book, s)
+        if not hasattr(target, "export_pdf"):
+            raise XlzuError("打印日表需要工作簿文件名（命令行）或在 Excel 中打开的工作簿（“打印日表”按钮）。")
+        return run(TITLE_PRINT, target, _print_live, day, pdf, all_weekdays)
+    return _print_file(Path(target), day, pdf, all_weekdays)
+
+
+def _sheets_by_day(forms: list[FormEntries]) -> dict[date, list[str]]:
     on_sheet: dict[date, list[str]] = {}
     for f in forms:
         if f.day is not None:
             on_sheet.setdefault(f.day, []).append(f.sheet)
+    return on_sheet
+
+
+def _printed_days(day: date | None, all_weekdays: bool, forms: list[FormEntries], settings: Settings) -> list[date]:
+    """The dates to print (see :func:`print_daily`)."""
+    on_sheet = _sheets_by_day(forms)
+    if day is None:
+        if not on_sheet:
+            raise XlzuError("工作簿中还没有日表。请先生成日表（“生成日表”按钮，或 xlzu daily），再打印。")
+        if not all_weekdays:
+            return sorted(on_sheet)
+        day = next((f.day for f in forms if f.sheet == C.DAILY_CLASS and f.day is not None), min(on_sheet))
+    days = week_days(day, settings.school_days) if all_weekdays else [day]
+    if day not in days:
+        days = sorted(days + [day])
+    return days
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def pdf_name(settings: Settings, days: list[date], *, all_weekdays: bool = False, fallback: str = "日表") -> str:
+    """The PDF's file name: class, 日表, date (初二(3)班-日表-2026-11-24.pdf),
+    a week (…-日表-第13周.pdf) or a span of dates."""
+    who = _UNSAFE.sub("", settings.class_name).strip(".") or fallback
+    week = week_number(days[0], settings.term_start)
+    if all_weekdays and week >= 1:
+        label = f"第{week}周"
+    elif len(days) == 1:
+        label = days[0].isoformat()
+    else:
+        label = f"{days[0].isoformat()}至{days[-1].isoformat()}"
+    return f"{who}-日表-{label}.pdf"
+
+
+def _printed_what(days: list[date]) -> str:
+    return f"{long_date(days[0])} 至 {long_date(days[-1])}" if len(days) > 1 else long_date(days[0])
+
+
+def _documents() -> Path:
+    home = Path.home()
+    for name in ("Documents", "文档"):
+        if (home / name).is_dir():
+            return home / name
+    return home
+
+
+def _print_live(book: Book, day: date | None, pdf: str | os.PathLike | None, all_weekdays: bool) -> Report:
+    book.require_pdf_export()  # type: ignore[attr-defined]
+    settings = load_settings(book)
+    forms, _problems = _current_forms(book, settings)
+    days = _printed_days(day, all_weekdays, forms, settings)
+    on_sheet = _sheets_by_day(forms)
+    missing = [d for d in days if d not in on_sheet]
+    if missing:
+        raise XlzuError(
+            f"工作簿中没有 {'、'.join(long_date(d) for d in missing)} 的日表。在 Excel 中只能打印工作簿里已有的日表："
+            "请先生成这一天的日表（一周的日表可在命令行用 xlzu daily --all-weekdays 一次生成），再打印。")
+    wanted = [sheet for d in days for sheet in on_sheet[d]]
+    folder = getattr(book, "folder", None)
+    if pdf is None:
+        pdf = (folder or _documents()) / pdf_name(settings, days, all_weekdays=all_weekdays)
+    path = book.export_pdf(wanted, Path(pdf))  # type: ignore[attr-defined]
+    report = Report(TITLE_PRINT, data={"pdf": path, "sheets": wanted})
+    report.add(f"已把 {_printed_what(days)} 的日表（{len(wanted)} 张）导出为 PDF：{path}")
+    if folder is None and Path(path).parent == _documents():
+        report.add("工作簿还没有保存在这台电脑的文件夹里（新建未保存，或在 OneDrive 等网盘上），所以 PDF 放在了“文档”文件夹。")
+    report.add("用 PDF 阅读器打开这个文件，按 A4 打印（每张日表一页）。")
+    return report
+
+
+def _print_file(path: Path, day: date | None, pdf: str | os.PathLike | None, all_weekdays: bool) -> Report:
+    from .. import pdf as pdfmod
+
+    book = FileBook.open(path)
+    inputs = _read_inputs(book)
+    s = inputs.settings
+    forms, _problems = _current_forms(book, s)
+    days = _printed_days(day, all_weekdays, forms, s)
+    on_sheet = _sheets_by_day(forms)
     wanted: list[str] = []
     made: list[Form] = []
     for d in days:
@@ -313,8 +436,7 @@ def print_daily(target: str | os.PathLike, day: date | str, pdf: str | os.PathLi
             made += new
             wanted += [f.sheet for f in new]
     if pdf is None:
-        label = f"第{week_number(day, s.term_start)}周" if all_weekdays else day.isoformat()
-        pdf = path.with_name(f"{path.stem}-日表-{label}.pdf")
+        pdf = path.with_name(pdf_name(s, days, all_weekdays=all_weekdays, fallback=path.stem))
     pdf = Path(pdf)
     with tempfile.TemporaryDirectory(prefix="xlzu-daily-") as tmp:
         if made:
@@ -333,6 +455,5 @@ def print_daily(target: str | os.PathLike, day: date | str, pdf: str | os.PathLi
         book.save(copy)
         pdfmod.print_sheets(copy, wanted, pdf)
     report = Report(TITLE_PRINT, data={"pdf": pdf, "sheets": wanted})
-    what = f"{long_date(days[0])} 至 {long_date(days[-1])}" if len(days) > 1 else long_date(day)
-    report.add(f"已把 {what} 的日表（{len(wanted)} 张）打印到“{pdf}”。")
+    report.add(f"已把 {_printed_what(days)} 的日表（{len(wanted)} 张）打印到“{pdf}”。")
     return report
