@@ -116,6 +116,117 @@ def demo(
     run_demo(directory, echo=lambda line: out.print(line, markup=False))
 
 
+@template_app.command("build")
+@guarded
+def template_build(
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写到这个文件（默认：源代码中的 templates/xlzu.xlsm）。"),
+) -> None:
+    """由 macros/ 中的 VBA 和工作簿约定重新生成宏模板（每次生成的字节完全相同）。"""
+    from .template import build_template
+
+    out.print(f"已生成宏模板：{build_template(output)}", markup=False)
+
+
+@template_app.command("check")
+@guarded
+def template_check(
+    path: Optional[Path] = typer.Argument(None, help="要检查的模板（默认：xlzu 自带的模板）。", show_default=False),
+) -> None:
+    """检查宏模板是否与 macros/ 和工作簿约定一致（过时则失败）。"""
+    from .template import check_template
+
+    out.print(f"宏模板是最新的：{check_template(path)}", markup=False)
+
+
+@template_app.command("python")
+@guarded
+def template_python(workbook: Path = WorkbookArg) -> None:
+    """让 .xlsm 班级工作簿的按钮使用本机的 Python（换了电脑或重装 Python 后运行）。"""
+    from .template import use_this_python
+
+    show(use_this_python(workbook))
+@app.command()
+@guarded
+def daily(
+    workbook: Path = WorkbookArg,
+    date: Optional[str] = typer.Option(None, "--date", "-d", help="日期，如 2026-11-24；不给则为今天（今天不上课则为下一个上课日）。", show_default=False),
+    all_weekdays: bool = typer.Option(False, "--all-weekdays", help="同时生成这一周其他上课日的日表（表名带星期，如 日表-班级(周三)），一起打印。"),
+) -> None:
+    """生成某天的日表：班级考核表（日表-班级）和每组的小组日表（日表-第N组）。先保存当前日表。"""
+    from .ops.daily import daily as make_daily
+
+    show(make_daily(workbook, date, all_weekdays=all_weekdays))
+@app.command()
+@guarded
+def week(
+    workbook: Path = WorkbookArg,
+    which: Optional[str] = typer.Option(None, "--week", "-w", help="要汇总的周：这周里的某一天（如 2026-11-23）或周次（如 12）；默认最近有记录的一周。"),
+) -> None:
+    """一键周汇总：小组和个人周排名、明星小组和魔鬼小组，记入周历史。"""
+    from .ops.summary import week as run_week, week_table
+
+    report = run_week(workbook, which)
+    out.print(week_table(report))
+    show(report)
+
+
+@app.command()
+@guarded
+def save(workbook: Path = WorkbookArg) -> None:
+    """把填好的日表存入个人记录和小组记录（同一天再存会覆盖，不会重复）。"""
+    from .ops.daily import save as save_daily
+
+    show(save_daily(workbook))
+
+
+@app.command("print")
+@guarded
+def print_(
+    workbook: Path = WorkbookArg,
+    date: Optional[str] = typer.Option(None, "--date", "-d", help="日期，如 2026-11-24；不给则打印工作簿中现有的日表。", show_default=False),
+    pdf: Optional[Path] = typer.Option(None, "--pdf", help="PDF 文件名；不给则放在工作簿旁边。"),
+    all_weekdays: bool = typer.Option(False, "--all-weekdays", help="打印这一周所有上课日的日表。"),
+) -> None:
+    """用 LibreOffice 把日表（工作簿中现有的，或某天、整周的）打印成 PDF。"""
+    from .ops.daily import print_daily
+
+    show(print_daily(workbook, date, pdf, all_weekdays=all_weekdays))
+def month(
+    workbook: Path = WorkbookArg,
+    which: Optional[str] = typer.Option(None, "--month", "-m", help="月份，如 2026-11；默认最近有记录的月份。"),
+) -> None:
+    """月度评比：本月之星、推荐校级明星小组、每位学生的多元评价表。"""
+    from .ops.summary import month as run_month
+
+    show(run_month(workbook, which))
+
+
+@app.command()
+@guarded
+def review(
+    workbook: Path = WorkbookArg,
+    period: Optional[str] = typer.Option(None, "--period", "-p", help="评价周期：2026-11（一个月）、2026-11-23 或 第12周（一周）、学期；默认最近有记录的月份。"),
+) -> None:
+    """小组综合评价：学习情况、常规要求、行为习惯、学习进步，多方评价，按记录预填。"""
+    from .ops.summary import review as run_review
+
+    show(run_review(workbook, period))
+
+
+@app.command()
+@guarded
+def term(
+    workbook: Path = WorkbookArg,
+    from_exam: Optional[str] = typer.Option(None, "--from", help="前一次考试（考试成绩表的列名），如 期中。"),
+    to_exam: Optional[str] = typer.Option(None, "--to", help="后一次考试，如 期末；两个都不给则用最后两次有成绩的考试。"),
+    day: Optional[str] = typer.Option(None, "--date", help="证书上的日期，如 2027-01-20；默认今天。"),
+) -> None:
+    """期末评优：明星组长、先进小组、优秀组员，并生成荣誉证书。"""
+    from .ops.summary import term as run_term
+
+    show(run_term(workbook, from_exam, to_exam, day))
+
+
 @app.command()
 @guarded
 def group(

@@ -27,6 +27,7 @@ WEEK_HISTORY = "周历史"
 MONTHLY = "月度评价"
 COMPREHENSIVE = "综合评价"
 EXAMS = "考试成绩"
+TERM_AWARDS = "期末评优"  # the term's award decisions with the figures behind them
 CERTIFICATES = "荣誉证书"
 
 # Hidden form sheets: the styled originals the daily sheets and certificates
@@ -50,6 +51,7 @@ SHEETS_AFTER_DAILY = (
     MONTHLY,
     COMPREHENSIVE,
     EXAMS,
+    TERM_AWARDS,
     CERTIFICATES,
 )
 
@@ -80,9 +82,42 @@ def workbook_sheets(n_groups: int = 0, *, macro: bool = False) -> list[str]:
     return names
 
 
+# Daily sheets of the other school days of a week (xlzu daily --all-weekdays):
+# the chosen date keeps the usual names, each other day gets its weekday:
+# 日表-班级(周三), 日表-第3组(周三).
+DAILY_DAY_OPEN, DAILY_DAY_CLOSE = "(", ")"
+
+
+def daily_day_sheet(sheet: str, weekday: int) -> str:
+    """``日表-第3组`` of another weekday (0 = Monday): ``日表-第3组(周三)``."""
+    return f"{sheet}{DAILY_DAY_OPEN}周{WEEKDAYS[weekday]}{DAILY_DAY_CLOSE}"
+
+
+def parse_daily_sheet(name: str) -> tuple[int | None, int | None] | None:
+    """(group or None for the class sheet, weekday or None) of any daily
+    sheet name (日表-班级, 日表-第3组, 日表-班级(周三), 日表-第3组(周三));
+    None for every other name."""
+    weekday = None
+    base = name
+    if name.endswith(DAILY_DAY_CLOSE) and DAILY_DAY_OPEN + "周" in name:
+        base, _, label = name[: -len(DAILY_DAY_CLOSE)].rpartition(DAILY_DAY_OPEN + "周")
+        if label not in WEEKDAYS:
+            return None
+        weekday = WEEKDAYS.index(label)
+    if base == DAILY_CLASS:
+        return None, weekday
+    group = parse_daily_group_sheet(base)
+    if group is None:
+        return None
+    return group, weekday
+
+
 def sheet_order_key(name: str) -> tuple[int, int]:
     """Sort key that places any sheet where the contract wants it."""
     base = workbook_sheets(0, macro=True)
+    daily = parse_daily_sheet(name)
+    if daily is not None and daily[1] is not None:  # another weekday's daily sheet
+        return (base.index(DAILY_CLASS), 1000 * (daily[1] + 1) + (daily[0] or 0))
     group = parse_daily_group_sheet(name)
     if group is not None:
         return (base.index(DAILY_CLASS), group)
@@ -352,6 +387,18 @@ RATER_COLUMNS = ("评价人", "权重", "说明")
 RULE_KINDS = {"grade": "等级", "place": "名次", "points": "加减分"}
 RULE_PER = {"subject": "学科", "period": "节次", "day": "每天"}
 
+# Daily sheets (SPEC 3a, 3b): fixed headers and texts besides the contract's
+# column names (学号, 代号, 姓名, 职务, 组号, 组名, 备注).
+DAILY_TOTAL = "合计"
+DAILY_GROUP_TITLE = "小组成员常规考核量化表"
+DAILY_CLASS_TITLE = "班级考核表"
+DAILY_SIGN_LEADER = "大组长签字"
+DAILY_SIGN_MONITOR = "值日班长签字"
+DAILY_SIGN_TEACHER = "班主任审核"
+DAILY_LEGEND = "说明"  # first word of the legend line below a daily table
+PERIOD_LABEL = "第{}节"  # header of one class period's columns; record items 第3节名次
+NOTE_ITEM = REC_NOTE  # 项目 of a record that only carries a row's 备注 (0 points)
+
 # Colours (hex RGB) shared by both backends.
 COLOR_BAD = "FFC7CE"  # a cell the teacher must look at
 COLOR_WARN = "FFEB9C"
@@ -360,3 +407,113 @@ COLOR_DEVIL = "F8CBAD"
 COLOR_HEADER = "DDEBF7"
 COLOR_TITLE = "1F4E78"
 
+
+
+# --------------------------------------------------------------------------
+# Buttons on 控制台 (macro workbooks): caption, VBA macro, xlzu.excel function
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Button:
+    """One button on 控制台: its Chinese caption, the VBA Sub it runs (in
+    ``macros/xlzu.bas``), the function in :mod:`xlzu.excel` that Sub calls
+    through RunPython, and the one-line explanation printed beside it."""
+
+    caption: str
+    macro: str
+    function: str
+    description: str
+
+
+BUTTONS: tuple[Button, ...] = (
+    Button("导入花名册", "ImportRoster", "import_roster",
+           "整理粘贴到“花名册”里的名单（列名、全角字符、空格），有问题的学生标红并列在下方"),
+    Button("自动分组", "AutoGroup", "auto_group",
+           "按分层把全班分成均衡的小组，排好代号、职务和座位表（锁定的学生不动）"),
+    Button("重排职务座位", "ReassignRoles", "reassign_roles",
+           "分组不变（包括手工调整过的），重新排代号、职务和座位表"),
+    Button("生成日表", "MakeDaily", "make_daily",
+           "生成今天的班级考核表和各组成员考核表（先保存当前日表）"),
+    Button("保存日表", "SaveDaily", "save_daily",
+           "把填好的日表存入个人记录和小组记录；填错的格子标红，什么也不存"),
+    Button("打印日表", "PrintDaily", "print_daily",
+           "把当天的日表导出为 PDF（在工作簿所在文件夹），用于打印"),
+    Button("一键周汇总", "WeeklySummary", "weekly_summary",
+           "生成本周小组和个人排名，评出明星小组、魔鬼小组，更新周历史和走势图"),
+    Button("月度评比", "MonthlyReview", "monthly_review",
+           "评出本月各项之星和校级明星小组，生成多元评价表"),
+    Button("期末评比", "TermReview", "term_review",
+           "评出明星组长、先进小组、优秀组员，生成荣誉证书"),
+)
+CONSOLE_BUTTON_ROW = 3  # first button row on 控制台; one row per button
+
+
+# --------------------------------------------------------------------------
+# Summaries: weekly ranking, monthly stars, comprehensive evaluation, term
+# --------------------------------------------------------------------------
+CAT_OTHER = "其他"  # records whose 类别 is none of CATEGORIES (typed by hand)
+COL_RANK = "名次"
+COL_TOTAL = "合计"
+COL_AWARD = "称号"
+COL_NOTE = "说明"
+
+# 周排名-小组 / 周排名-个人
+COL_PERSONAL = "个人得分"
+COL_RANK_IN_GROUP = "组内名次"
+COL_RANK_IN_CLASS = "班级名次"
+COL_GROUP_SCORE = "小组得分"
+COL_BUNDLE = "捆绑分"  # bundle_weight × 小组得分
+COL_COMPOSITE = "综合分"  # 个人得分 + 捆绑分
+COL_COMPOSITE_RANK = "综合名次"
+
+# 周历史: one row per group per week (left), the chart's data block (right).
+COL_WEEK = "周次"
+COL_WEEK_START = "开始日期"
+COL_WEEK_END = "结束日期"
+WEEK_HISTORY_COLUMNS = (COL_WEEK, COL_WEEK_START, COL_WEEK_END, GROUP_NO, GROUP_TEAM_NAME, COL_TOTAL, COL_RANK, COL_AWARD)
+
+# 月度评价
+COL_MONTH = "月份"
+COL_BASIS = "依据"
+COL_FIGURE = "得分"
+COL_WEIGHTED = "加权得分"
+COL_COMMENT = "评语"
+SCHOOL_STAR_GROUP = "校级明星小组"
+MONTH_SECTION_STARS = "【本月之星】"
+MONTH_SECTION_GROUP = "【校级明星小组推荐】"
+MONTH_SECTION_RATERS = "【多元评价】"
+RATING_MIN_SCORE, RATING_MAX_SCORE = 0, 100  # every rater scores 0–100 (百分制)
+
+# 综合评价: one row per (period, group, aspect); rater columns from 设置.
+COL_PERIOD = "周期"
+COL_ASPECT = "方面"
+COL_RECORD_BASIS = "记录依据"
+COL_SUGGESTED = "建议分"
+COL_RESULT = "综合得分"
+REVIEW_SECTION_RESULT = "【本期结果】"
+REVIEW_SECTION_FORM = "【评分表】"
+PERIOD_TERM = "全学期"
+# What the records say about each aspect: the categories whose group points
+# make the aspect's suggestion.  学习进步 is the rise of 学习情况 points
+# against the previous period of the same length.
+ASPECT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "学习情况": (CAT_SELF_STUDY, CAT_PARTICIPATION),
+    "常规要求": (CAT_HYGIENE_DISCIPLINE,),
+    "行为习惯": (CAT_ETIQUETTE, CAT_GOOD_DEEDS),
+    "学习进步": (),
+}
+ASPECT_PROGRESS = "学习进步"
+SUGGEST_LOW, SUGGEST_HIGH = 60, 100  # suggestion: worst group 60, best 100 (all equal: the middle)
+
+# 期末评优 / 荣誉证书
+AWARD_STAR_LEADER = "明星组长"
+AWARD_ADVANCED_GROUP = "先进小组"
+AWARD_OUTSTANDING_MEMBER = "优秀组员"
+ADVANCED_GROUPS = 3  # 先进小组: the groups placed 1st–3rd over the term (ties all)
+TERM_SECTION_LEADERS = "【明星组长】"
+TERM_SECTION_GROUPS = "【先进小组】"
+TERM_SECTION_MEMBERS = "【优秀组员】"
+COL_RESULT_TEXT = "结果"
+COL_PROGRESS = "进步"  # rank improvement between the two exams (positive = better)
+COL_PROGRESS_RANK = "进步名次"
+COL_AWARDEE = "获奖者"
+COL_DATE = "日期"

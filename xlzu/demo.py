@@ -8,6 +8,7 @@ from typing import Callable
 
 DEMO_CLASS_NAME = "初二(3)班"
 DEMO_WORKBOOK = "示例班级.xlsx"
+DEMO_MACRO_WORKBOOK = "示例班级.xlsm"  # the same class with the Excel buttons
 
 
 def demo_roster_path() -> Path:
@@ -28,6 +29,11 @@ def run_demo(directory: str | Path, echo: Callable[[str], None] = print) -> Path
     for line in report.lines:
         echo(line)
     demo_group(book, echo)
+    macro = directory / DEMO_MACRO_WORKBOOK
+    echo(f"== 带按钮的工作簿：{macro}（在 Excel 中打开，启用宏，点“控制台”上的按钮）")
+    new_class(macro, demo_roster_path(), class_name=DEMO_CLASS_NAME, force=True)
+    demo_daily(book, echo)
+    summaries_step(book, echo)
     echo(f"完成。示例工作簿：{book.resolve()}")
     return book
 
@@ -44,3 +50,159 @@ def demo_group(book_path: str | Path, echo: Callable[[str], None] = print, *, se
     for rec in plan.summary().itertuples(index=False):
         echo(f"  {rec.组名}：{rec.人数}人（男{rec.男} 女{rec.女}，A{rec.A层} B{rec.B层} C{rec.C层} D{rec.D层}），"
              f"平均总分 {rec.平均总分:.1f}，标准差 {rec.总分标准差:.1f}，大组长 {rec.大组长}")
+
+
+# --------------------------------------------------------------------------
+# Daily sheets: a week generated, typed in, saved and printed
+# --------------------------------------------------------------------------
+DEMO_NOTES = ("迟到", "请假", "课堂展示优秀", "主动帮助同学", "作业未交", "积极纠错")
+DEMO_GROUP_NOTES = ("值日认真", "课间追逐", "展示精彩", "早读迟到两人", "主动打扫走廊")
+
+
+def _small(rng, lo: float, hi: float) -> int:
+    """A non-zero whole number in [lo, hi], small magnitudes more likely."""
+    values = [v for v in range(int(lo), int(hi) + 1) if v != 0] or [int(lo)]
+    return rng.choices(values, weights=[1 / abs(v) if v else 1 for v in values])[0]
+
+
+def _typed_grade(rng, key: str) -> str:
+    """A grade as a teacher types it: mostly "A", sometimes "a" or full-width "Ａ"."""
+    roll = rng.random()
+    if roll < 0.1:
+        return key.lower()
+    if roll < 0.15:
+        return chr(ord(key.upper()) + 0xFEE0)
+    return key
+
+
+def typed_entries(form, rng) -> dict[tuple[int, int], object]:
+    """Plausible entries for one generated form, as the 大组长 / 值日班长
+    would fill it: (row, column) → value."""
+    from . import contract as C
+    from .scoring import GRADE, PLACE
+
+    cells: dict[tuple[int, int], object] = {}
+    rows = [r for r, _ in form.rows]
+    for col, e in form.entries:
+        if e.kind == PLACE:
+            keys = list(e.keys)
+            chosen = rng.sample(rows, min(len(rows), len(keys)))
+            for r, k in zip(chosen, keys):
+                cells[(r, col)] = int(k)
+            continue
+        for r in rows:
+            if e.kind == GRADE:
+                if rng.random() < 0.95:
+                    key = rng.choices(list(e.keys), weights=[45, 35, 15, 5][: len(e.keys)] + [1] * max(0, len(e.keys) - 4))[0]
+                    cells[(r, col)] = _typed_grade(rng, key)
+            elif form.kind == "group" and e.category == C.CAT_SELF_STUDY:
+                if rng.random() < 0.85:
+                    cells[(r, col)] = rng.choices(range(int(e.minimum), int(e.maximum) + 1),
+                                                  weights=[1] * int(e.maximum - e.minimum - 1) + [3, 6])[0]
+            else:
+                chance = 0.4 if e.category == C.CAT_PARTICIPATION else 0.15
+                if e.minimum >= 0 and e.category != C.CAT_PARTICIPATION or e.maximum < 0:
+                    chance = 0.05
+                if rng.random() < chance:
+                    cells[(r, col)] = _small(rng, e.minimum, e.maximum)
+    notes = DEMO_NOTES if form.kind == "group" else DEMO_GROUP_NOTES
+    for r in rows:
+        if rng.random() < 0.08:
+            cells[(r, form.note_col)] = rng.choice(notes)
+    return cells
+
+
+def demo_daily(book_path: str | Path, echo: Callable[[str], None] = print, *, seed: int = 20261123,
+               week: int = 13) -> Path | None:
+    """Generate week ``week`` of daily sheets, type plausible entries into
+    them (seeded), save each day, and print the week's PDF when LibreOffice
+    is present.  Skipped (None) while 分组 has no groups."""
+    import random
+    from datetime import timedelta
+
+    from . import contract as C
+    from .book.files import FileBook
+    from .dates import long_date, monday, week_days
+    from .members import read_members
+    from .ops.common import load_settings
+    from .ops.daily import daily, print_daily, save
+    from .pdf import libreoffice
+
+    book_path = Path(book_path)
+    book = FileBook.open(book_path)
+    members, _ = read_members(book.read_values(C.GROUPS)) if book.has_sheet(C.GROUPS) else (None, [])
+    if members is None or not members[C.GROUP_NO].notna().any():
+        echo("== 日表：跳过（“分组”中还没有小组，请先运行 xlzu group）。")
+        return None
+    settings = load_settings(book)
+    start = monday(settings.term_start) + timedelta(weeks=week - 1)
+    days = week_days(start, settings.school_days)
+    echo(f"== 日表：第{week}周（{long_date(days[0])} 至 {long_date(days[-1])}），生成、填写、保存")
+    rng = random.Random(seed)
+    for d in days:
+        report = daily(book, d)
+        for form in report.data["forms"]:
+            book.write_layout(form.sheet, form.filled(typed_entries(form, rng)), form=form.form)
+        report = save(book)
+        book.save()
+        for line in report.lines[1:2]:
+            echo("  " + line)
+    if libreoffice() is None:
+        echo("  没有安装 LibreOffice，跳过打印 PDF。")
+        return None
+    pdf = book_path.with_name(f"{book_path.stem}-日表-第{week}周.pdf")
+    report = print_daily(book_path, days[0], pdf, all_weekdays=True)
+    for line in report.lines:
+        echo("  " + line)
+    return pdf
+
+
+def summaries_step(book: Path, echo: Callable[[str], None] = print) -> bool:
+    """The week's ranking, the month's stars, the comprehensive evaluation and
+    the term's certificates, from the records the earlier steps saved.
+    Returns False (and says so) when there are no records yet."""
+    from . import contract as C
+    from .book.files import FileBook
+    from .ops.summary import month, review, term, week, week_table_text
+
+    opened = FileBook.open(book)
+    if not any(len(opened.read_values(s)) > 1 for s in (C.GROUP_RECORDS, C.PERSON_RECORDS) if opened.has_sheet(s)):
+        echo("== 周汇总、月度评比、期末评比：还没有记录（分组和日表步骤保存记录后才会运行）。")
+        return False
+    if _fill_demo_exams(opened):
+        opened.save()
+    echo("== 一键周汇总（xlzu week）")
+    report = week(book)
+    echo(week_table_text(report))
+    for line in report.lines:
+        echo(line)
+    for title, fn in (("月度评比（xlzu month）", month), ("小组综合评价（xlzu review）", review),
+                      ("期末评比（xlzu term）", term)):
+        echo(f"== {title}")
+        for line in fn(book).lines:
+            echo(line)
+    return True
+
+
+def _fill_demo_exams(book) -> bool:
+    """Give the demo class two exams (期中 from 花名册's 总分, 期末 around it)
+    when 考试成绩 has no scores yet, so 明星组长 can be judged."""
+    import random
+
+    import pandas as pd
+
+    from . import contract as C
+    from .layout import table_layout
+    from .roster import read_roster
+    from .settings import parse_number
+
+    values = book.read_values(C.EXAMS) if book.has_sheet(C.EXAMS) else []
+    if any(parse_number(v) is not None for row in values[1:] for v in row[2:]):
+        return False
+    roster, _ = read_roster(book.read_values(C.ROSTER), ())
+    rng = random.Random(2026)
+    mid = [round(t) if pd.notna(t) else None for t in roster[C.ROSTER_TOTAL]]
+    final = [None if m is None else max(0, min(C.TOTAL_MAX, m + rng.randint(-60, 60))) for m in mid]
+    exams = pd.DataFrame({C.ROSTER_ID: roster[C.ROSTER_ID], C.ROSTER_NAME: roster[C.ROSTER_NAME], "期中": mid, "期末": final})
+    book.write_layout(C.EXAMS, table_layout(exams, column_styles={C.ROSTER_ID: "id"}))
+    return True

@@ -102,13 +102,13 @@ STYLES: dict[str, Style] = {
     "header": Style(bold=True, fill=C.COLOR_HEADER, border=True, halign="center", wrap=True),
     "text": Style(border=True, halign="center"),
     "left": Style(border=True, halign="left", wrap=True),
-    "number": Style(border=True, halign="center", number_format="0.##"),
+    "number": Style(border=True, halign="center", number_format="General"),
     "integer": Style(border=True, halign="center", number_format="0"),
     "decimal": Style(border=True, halign="center", number_format="0.00"),
     "date": Style(border=True, halign="center", number_format="yyyy-mm-dd"),
     "id": Style(border=True, halign="center", number_format="@"),
     "entry": Style(border=True, halign="center"),
-    "total": Style(bold=True, border=True, halign="center", fill="F2F2F2", number_format="0.##"),
+    "total": Style(bold=True, border=True, halign="center", fill="F2F2F2", number_format="General"),
     "note": Style(border=True, halign="left", wrap=True),
     "sign": Style(size=11, halign="left", valign="bottom"),
     "hint": Style(italic=True, color="808080", halign="left"),
@@ -216,6 +216,7 @@ class Layout:
     charts: list[ChartSpec] = field(default_factory=list)
     autofilter: str | None = None
     tab_color: str | None = None
+    page_breaks: list[int] = field(default_factory=list)  # a manual page break below each of these rows
 
     @property
     def n_rows(self) -> int:
@@ -387,6 +388,10 @@ def clean_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _is_blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
+
+
 def frame_from_values(
     values: list[list[Any]],
     *,
@@ -395,12 +400,13 @@ def frame_from_values(
     n_cols: int | None = None,
     stop_at_blank_row: bool = True,
 ) -> pd.DataFrame:
-    """A DataFrame from a block of cell values.
+    """A DataFrame (object dtype, blanks as None) from a block of cell values.
 
     ``header_row`` is a 0-based index into ``values``; columns run from
     ``first_col`` (1-based) to the last non-blank header (or ``n_cols``).
-    The result keeps each row's Excel row number in column ``_row`` so
-    messages can name cells.
+    Reading stops at the first blank row (or skips blank rows).  The result
+    keeps each row's Excel row number in column ``_row`` so messages can
+    name cells.
     """
     if header_row >= len(values):
         return pd.DataFrame({"_row": pd.Series(dtype="int64")})
@@ -411,21 +417,30 @@ def frame_from_values(
             if clean_text(h) == "":
                 break
             n_cols = k + 1
-    names = [clean_text(h) for h in header[:n_cols]]
-    data: list[list[Any]] = []
-    rows: list[int] = []
-    for i in range(header_row + 1, len(values)):
-        row = list(values[i][first_col - 1 : first_col - 1 + n_cols])
-        row += [None] * (n_cols - len(row))
-        cells = [excel_value(v) for v in row]
-        if all(v is None or (isinstance(v, str) and v.strip() == "") for v in cells):
-            if stop_at_blank_row:
-                break
-            continue
-        data.append(cells)
-        rows.append(i + 1)
-    frame = pd.DataFrame(data, columns=names, dtype=object) if data else pd.DataFrame(columns=names, dtype=object)
-    frame["_row"] = pd.Series(rows, dtype="int64")
+    names = [clean_text(h) for h in header[:n_cols]] + [""] * max(0, n_cols - len(header))
+    start, stop = first_col - 1, first_col - 1 + n_cols
+    block = []
+    for row in values[header_row + 1 :]:
+        cells = list(row[start:stop])
+        if len(cells) < n_cols:
+            cells += [None] * (n_cols - len(cells))
+        block.append(cells)
+    rows = pd.Series(range(header_row + 2, header_row + 2 + len(block)), dtype="int64")
+    if not block or n_cols == 0:
+        frame = pd.DataFrame({n: pd.Series(dtype=object) for n in names})
+        frame["_row"] = pd.Series(dtype="int64")
+        return frame
+    frame = pd.DataFrame(block, columns=range(n_cols), dtype=object)
+    blank = pd.Series([all(_is_blank(v) for v in cells) for cells in block])
+    if stop_at_blank_row and blank.any():
+        cut = int(blank.to_numpy().argmax())
+        keep = pd.Series([i < cut for i in range(len(block))])
+    else:
+        keep = ~blank
+    frame = frame.loc[keep.to_numpy()].reset_index(drop=True)
+    frame = frame.astype(object).where(frame.notna(), None)
+    frame.columns = names
+    frame["_row"] = rows.loc[keep.to_numpy()].reset_index(drop=True)
     return frame
 
 

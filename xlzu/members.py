@@ -70,6 +70,11 @@ def read_members(values: list[list[Any]]) -> tuple[pd.DataFrame, list[CellProble
         rec["_row"] = row
         rows.append(rec)
     out = pd.DataFrame(rows, columns=[*C.GROUP_COLUMNS, "_row"])
+    # Text as object columns whose blanks are None: pandas 3 would infer a
+    # string dtype whose blanks are NaN, and NaN is truthy.
+    for c in (C.GROUP_ID, C.GROUP_NAME_COL, C.GROUP_GENDER, C.GROUP_LAYER, C.GROUP_LAYER_OVERRIDE,
+              C.GROUP_TEAM_NAME, C.GROUP_CODE, C.GROUP_ROLES):
+        out[c] = pd.Series([r[c] for r in rows], dtype=object, index=out.index)
     out[C.GROUP_NO] = out[C.GROUP_NO].astype("Int64")
     out[C.GROUP_LOCKED] = out[C.GROUP_LOCKED].astype(bool)
     out["_row"] = out["_row"].astype("int64")
@@ -89,6 +94,8 @@ def read_culture(values: list[list[Any]]) -> pd.DataFrame:
         rec[C.GROUP_NO] = int(n)
         rows.append(rec)
     out = pd.DataFrame(rows, columns=list(C.CULTURE_COLUMNS))
+    for c in C.CULTURE_COLUMNS[1:]:
+        out[c] = pd.Series([r[c] for r in rows], dtype=object, index=out.index)
     out[C.GROUP_NO] = out[C.GROUP_NO].astype("Int64")
     return out.drop_duplicates(C.GROUP_NO, keep="first").reset_index(drop=True)
 

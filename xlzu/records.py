@@ -9,14 +9,14 @@ anywhere else are kept.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Iterable
+from datetime import date, datetime
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 
 from . import contract as C
 from .errors import CellProblem
-from .layout import Layout, cell_ref, clean_text, frame_from_values, table_layout
+from .layout import Layout, cell_ref, clean_text, excel_value, table_layout
 from .roster import normalize_id
 from .settings import parse_date, parse_number
 
@@ -55,52 +55,116 @@ def from_rows(rows: Iterable[dict[str, Any]], kind: str) -> pd.DataFrame:
     return _typed(pd.DataFrame(rows, columns=list(COLUMNS[kind])), kind)
 
 
+def _blank(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, str):
+        return v.strip() == ""
+    if isinstance(v, float):
+        return v != v  # NaN
+    if isinstance(v, (int, datetime)):
+        return False
+    return excel_value(v) is None  # numpy NaN, pd.NA, NaT
+
+
+def _convert(column: list[Any], fn: Callable[[Any], Any]) -> list[Any]:
+    """``fn`` over a column, computed once per distinct (type, value)."""
+    cache: dict[tuple[type, Any], Any] = {}
+    out = []
+    append = out.append
+    for v in column:
+        key = (type(v), v)
+        try:
+            append(cache[key])
+        except KeyError:
+            r = fn(v)
+            cache[key] = r
+            append(r)
+        except TypeError:  # unhashable: compute directly
+            append(fn(v))
+    return out
+
+
+def _text(v: Any) -> Any:
+    return clean_text(v) or None
+
+
+def _timestamp(v: Any) -> Any:
+    d = parse_date(v)
+    return pd.Timestamp(d) if d is not None else None
+
+
 def read_records(values: list[list[Any]], kind: str) -> tuple[pd.DataFrame, list[CellProblem]]:
     """个人记录 (kind="person") or 小组记录 (kind="group") from its cell values.
 
     A row the teacher edited into something unreadable (no date, points
     that are not a number) is reported by cell and left out of the table;
-    it stays on the sheet until corrected."""
+    it stays on the sheet until corrected.  Each column is converted once
+    per distinct cell value, so a term of records (tens of thousands of
+    rows) reads in a fraction of a second."""
     sheet = SHEETS[kind]
-    columns = COLUMNS[kind]
-    frame = frame_from_values(values, header_row=0, n_cols=len(columns)) if values else None
+    columns = list(COLUMNS[kind])
+    n = len(columns)
     problems: list[CellProblem] = []
-    if frame is None or list(frame.columns[:-1]) != list(columns):
+    header = [clean_text(v) for v in values[0][:n]] if values else []
+    if not values or header != columns:
         if values and any(clean_text(v) for v in values[0]):
             problems.append(CellProblem(sheet, "A1", None, "第 1 行应为列名：" + "、".join(columns)))
         return empty(kind), problems
-    col = {c: i + 1 for i, c in enumerate(columns)}
-    rows = []
-    for _, r in frame.iterrows():
-        row = int(r["_row"])
-        d = parse_date(r[C.REC_DATE])
-        points = parse_number(r[C.REC_POINTS])
-        ok = True
-        if d is None:
-            problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_DATE]), clean_text(r[C.REC_DATE]), "应为日期"))
-            ok = False
-        if points is None:
-            problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_POINTS]), clean_text(r[C.REC_POINTS]), "分数应为数字"))
-            ok = False
+    body: list[list[Any]] = []
+    for i in range(1, len(values)):
+        row = list(values[i][:n])
+        if len(row) < n:
+            row += [None] * (n - len(row))
+        if all(_blank(v) for v in row):
+            break
+        body.append(row)
+    if not body:
+        return empty(kind), problems
+    col = {c: j for j, c in enumerate(columns)}
+    raw = {c: [r[j] for r in body] for c, j in col.items()}
+    dates = _convert(raw[C.REC_DATE], _timestamp)
+    points = _convert(raw[C.REC_POINTS], parse_number)
+    groups = _convert(raw[C.REC_GROUP], parse_number)
+    ids = _convert(raw[C.REC_ID], normalize_id) if kind == "person" else None
+    keep: list[int] = []
+    for k in range(len(body)):
+        ok = dates[k] is not None and points[k] is not None
         if kind == "person":
-            who = normalize_id(r[C.REC_ID])
-            if not who:
-                problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_ID]), None, "学号不能为空"))
-                ok = False
-        group = parse_number(r[C.REC_GROUP])
-        if kind == "group" and (group is None or not float(group).is_integer()):
-            problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_GROUP]), clean_text(r[C.REC_GROUP]), "组号应为正整数"))
-            ok = False
-        if not ok:
+            ok = ok and bool(ids[k])
+        else:
+            g = groups[k]
+            ok = ok and g is not None and float(g).is_integer()
+        if ok:
+            keep.append(k)
             continue
-        rec = {c: (clean_text(r[c]) or None) for c in columns}
-        rec[C.REC_DATE] = pd.Timestamp(d)
-        rec[C.REC_POINTS] = points
-        rec[C.REC_GROUP] = int(group) if group is not None and float(group).is_integer() else None
-        if kind == "person":
-            rec[C.REC_ID] = normalize_id(r[C.REC_ID])
-        rows.append(rec)
-    return from_rows(rows, kind), problems
+        row = k + 2
+        if dates[k] is None:
+            problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_DATE] + 1), clean_text(raw[C.REC_DATE][k]), "应为日期"))
+        if points[k] is None:
+            problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_POINTS] + 1), clean_text(raw[C.REC_POINTS][k]), "分数应为数字"))
+        if kind == "person" and not ids[k]:
+            problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_ID] + 1), None, "学号不能为空"))
+        g = groups[k]
+        if kind == "group" and (g is None or not float(g).is_integer()):
+            problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_GROUP] + 1), clean_text(raw[C.REC_GROUP][k]), "组号应为正整数"))
+    if not keep:
+        return empty(kind), problems
+    data: dict[str, list[Any]] = {}
+    for c in columns:
+        if c == C.REC_DATE:
+            data[c] = [dates[k] for k in keep]
+        elif c == C.REC_POINTS:
+            data[c] = [points[k] for k in keep]
+        elif c == C.REC_GROUP:
+            data[c] = [int(groups[k]) if groups[k] is not None and float(groups[k]).is_integer() else None for k in keep]
+        elif c == C.REC_ID and kind == "person":
+            data[c] = [ids[k] for k in keep]
+        else:
+            conv = _convert(raw[c], _text)
+            data[c] = [conv[k] for k in keep]
+    frame = pd.DataFrame({c: pd.Series(data[c], dtype=object) for c in columns})
+    return _typed(frame, kind), problems
 
 
 def replace_days(existing: pd.DataFrame, new: pd.DataFrame, days: Iterable[date], kind: str,

@@ -12,7 +12,7 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import contract as C
 from .errors import CellProblem, RosterError
-from .layout import Layout, Validation, clean_text, excel_value, table_layout
+from .layout import Layout, Validation, clean_text, col_letter, excel_value, table_layout
 from .settings import normalize_text, parse_number
 
 _SKIP_NAMES = ("合计", "总计", "平均", "平均分", "小计")
@@ -83,13 +83,34 @@ def read_raw(path: str | Path) -> list[list[Any]]:
             wb.close()
             return _pick_sheet(sheets)
         if suffix == ".xls":
-            frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="xlrd")
-            return _pick_sheet([f.astype(object).where(f.notna(), None).values.tolist() for f in frames.values()])
+            return _pick_sheet(_read_xls(path))
     except RosterError:
         raise
     except Exception as exc:
         raise RosterError(f"无法读取名单文件“{path.name}”：{type(exc).__name__}。请另存为 .xlsx 或 .csv 再试。") from exc
     raise RosterError(f"名单文件“{path.name}”应为 .xlsx、.xls 或 .csv 格式。")
+
+
+def _read_xls(path: Path) -> list[list[list[Any]]]:
+    """Old-format .xls via xlrd (pure Python); dates become datetimes."""
+    import xlrd
+
+    book = xlrd.open_workbook(str(path))
+    sheets = []
+    for sh in book.sheets():
+        rows = []
+        for r in range(sh.nrows):
+            row = []
+            for cell in sh.row(r):
+                if cell.ctype == xlrd.XL_CELL_EMPTY or cell.ctype == xlrd.XL_CELL_BLANK:
+                    row.append(None)
+                elif cell.ctype == xlrd.XL_CELL_DATE:
+                    row.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+                else:
+                    row.append(cell.value)
+            rows.append(row)
+        sheets.append(rows)
+    return sheets
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
@@ -210,8 +231,16 @@ def _rating(value: Any) -> float | None:
     return _RATING_WORDS.get(normalize_text(value).upper().replace(" ", ""))
 
 
-def normalize_roster(rows: list[list[Any]], subjects: tuple[str, ...], source: str = "名单") -> RosterImport:
-    """Read a roster from raw rows (header somewhere in the first 15 rows)."""
+def _is_footer(text: str) -> bool:
+    return bool(text) and (text in _SKIP_NAMES or text.startswith(_SKIP_PREFIXES))
+
+
+def normalize_roster(rows: list[list[Any]], subjects: tuple[str, ...], source: str = "名单",
+                     *, in_workbook: bool = False) -> RosterImport:
+    """Read a roster from raw rows (header somewhere in the first 15 rows).
+
+    ``in_workbook``: the rows are a sheet of the class workbook itself (a
+    roster pasted into 花名册), so a refusal names and highlights its cells."""
     header_at = _header_index(rows)
     if header_at is None:
         raise RosterError(
@@ -237,7 +266,8 @@ def normalize_roster(rows: list[list[Any]], subjects: tuple[str, ...], source: s
         if all(clean_text(v) == "" for v in (rows[i] or [])):
             continue
         name = normalize_name(raw.get(C.ROSTER_NAME))
-        if name in _SKIP_NAMES or name.startswith(_SKIP_PREFIXES):
+        first = normalize_name(next((v for v in rows[i] if clean_text(v)), ""))
+        if _is_footer(name) or (not name and _is_footer(first)) or _is_footer(normalize_id(raw.get(C.ROSTER_ID))):
             skipped.append(row_no)
             continue
         record: dict[str, Any] = {c: None for c in columns}
@@ -308,6 +338,10 @@ def normalize_roster(rows: list[list[Any]], subjects: tuple[str, ...], source: s
             )
         else:
             seen[value] = pos
+    if in_workbook:
+        id_col = next((j for j, canon in by_col.items() if canon == C.ROSTER_ID), None)
+        if id_col is not None:
+            dup_problems = [replace(p, cell=f"{col_letter(id_col + 1)}{p.row}") for p in dup_problems]
     if dup_problems:
         raise RosterError("名单中有重复的学号，学号用来区分学生，必须唯一。没有写入任何内容，请改正后重新导入：", dup_problems)
     missing_ids = [pos for pos, v in enumerate(ids) if v is None]

@@ -22,7 +22,7 @@ from .layout import Layout, Validation, cell_ref, clean_text, excel_value, find_
 class Subject:
     name: str
     preview_days: tuple[int, ...]  # weekdays (0 = Monday) with a preview to grade
-    note: str = ""
+    note: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

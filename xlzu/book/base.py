@@ -19,6 +19,9 @@ from ..errors import CellProblem, SheetMissing
 from ..layout import Layout, frame_from_values, parse_cell, range_ref
 
 
+NAME_CHUNK = 255  # longest string literal Excel accepts in a formula
+
+
 class Book(ABC):
     """One class workbook, opened by some backend."""
 
@@ -183,3 +186,36 @@ class Book(ABC):
         layout.style(range_ref(2, 1, len(shown) + 1, 2), "text")
         layout.widths = {1: 17, 2: 12, 3: 100}
         self.write_layout(C.CONSOLE, layout, anchor=f"A{top}", clear="below")
+
+
+def encode_text_formula(text: str) -> str:
+    """A defined name's formula holding ``text``: ``="…"``, split into
+    ``"…"&"…"`` pieces because Excel refuses string literals over 255
+    characters."""
+    pieces = [text[i : i + NAME_CHUNK] for i in range(0, len(text), NAME_CHUNK)] or [""]
+    return "=" + "&".join('"' + p.replace('"', '""') + '"' for p in pieces)
+
+
+def decode_text_formula(formula: str) -> str:
+    """Inverse of :func:`encode_text_formula` (also reads a plain ``="…"``)."""
+    body = formula[1:] if formula.startswith("=") else formula
+    out: list[str] = []
+    i, n = 0, len(body)
+    while i < n:
+        if body[i] != '"':
+            i += 1  # the & between pieces, or spaces
+            continue
+        i += 1
+        piece: list[str] = []
+        while i < n:
+            if body[i] == '"':
+                if i + 1 < n and body[i + 1] == '"':
+                    piece.append('"')
+                    i += 2
+                    continue
+                i += 1
+                break
+            piece.append(body[i])
+            i += 1
+        out.append("".join(piece))
+    return "".join(out) if out else body

@@ -19,13 +19,14 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import contract as C
 from ..errors import NotAClassWorkbook, WorkbookLocked, WorkbookNotFound, XlzuError
 from ..layout import FORM_SAMPLES, STYLES, Layout, Style, Validation, col_letter, parse_range, range_ref
-from .base import Book
+from .base import Book, decode_text_formula, encode_text_formula
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -153,6 +154,8 @@ class FileBook(Book):
             self._print_setup(ws, layout, dr, dc)
         for chart in layout.charts:
             self._add_chart(ws, chart, dr, dc)
+        for row in layout.page_breaks:
+            ws.row_breaks.append(Break(id=row + dr))
         ws.sheet_state = "hidden" if hidden else "visible"
 
     def delete_sheet(self, sheet: str) -> None:
@@ -172,17 +175,15 @@ class FileBook(Book):
         defined = self.wb.defined_names.get(name)
         if defined is None:
             return None
-        text = defined.attr_text or ""
-        if text.startswith('"') and text.endswith('"'):
-            return text[1:-1].replace('""', '"')
-        return text
+        return decode_text_formula(defined.attr_text or "")
 
     def write_name(self, name: str, value: str | None) -> None:
         if name in self.wb.defined_names:
             del self.wb.defined_names[name]
         if value:
-            quoted = '"' + value.replace('"', '""') + '"'
-            self.wb.defined_names[name] = DefinedName(name, attr_text=quoted, hidden=True)
+            # Excel refuses string literals over 255 characters: "…"&"…" pieces.
+            formula = encode_text_formula(value)[1:]
+            self.wb.defined_names[name] = DefinedName(name, attr_text=formula, hidden=True)
 
     def set_hidden(self, sheet: str, hidden: bool) -> None:
         self.wb[sheet].sheet_state = "hidden" if hidden else "visible"
@@ -278,12 +279,21 @@ class FileBook(Book):
                 for c in range(c1, c2 + 1):
                     ws.cell(r, c)._style = copy(sampled)
             return
-        parts = _openpyxl_parts(STYLES[key])
+        style = STYLES[key]
+        # Applying a key to a cell of a given style always gives the same
+        # style: work it out once per starting style, then copy the result
+        # (large record tables would otherwise cost seconds).
+        results: dict[tuple[int, ...], Any] = {}
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
                 cell = ws.cell(r, c)
-                for attr, value in parts:
-                    setattr(cell, attr, value)
+                start = tuple(cell._style) if cell._style is not None else ()
+                done = results.get(start)
+                if done is None:
+                    _style_cell(cell, style)
+                    results[start] = copy(cell._style)
+                else:
+                    cell._style = copy(done)
 
     def _print_setup(self, ws: Worksheet, layout: Layout, dr: int, dc: int) -> None:
         p = layout.print
@@ -295,6 +305,10 @@ class FileBook(Book):
             ws.sheet_properties.pageSetUpPr.fitToPage = True
             ws.page_setup.fitToWidth = p.fit_width
             ws.page_setup.fitToHeight = p.fit_height
+        elif ws.sheet_properties.pageSetUpPr is not None:
+            # 0 × 0 = no fitting (100 %), even when the form sheet fits to a page:
+            # Excel ignores manual page breaks on a sheet fitted to pages.
+            ws.sheet_properties.pageSetUpPr.fitToPage = False
         if p.margins:
             top, right, bottom, left = p.margins
             ws.page_margins.top, ws.page_margins.right = top, right
@@ -357,25 +371,27 @@ def _shift(ref: str, dr: int, dc: int) -> str:
     return range_ref(r1 + dr, c1 + dc, r2 + dr, c2 + dc)
 
 
-_PARTS_CACHE: dict[Style, list[tuple[str, Any]]] = {}
-
-
-def _openpyxl_parts(style: Style) -> list[tuple[str, Any]]:
-    if style in _PARTS_CACHE:
-        return _PARTS_CACHE[style]
-    parts: list[tuple[str, Any]] = []
-    if any(v is not None for v in (style.bold, style.italic, style.size, style.color)):
-        parts.append(("font", Font(bold=style.bold, italic=style.italic, size=style.size, color=style.color)))
+def _style_cell(cell, style: Style) -> None:
+    """Lay ``style`` over a cell: every field that is None is left as the
+    cell has it (a highlight keeps the centring, a bold keeps the size)."""
+    font = {k: v for k, v in (("b", style.bold), ("i", style.italic), ("sz", style.size), ("color", style.color)) if v is not None}
+    if font:
+        new = copy(cell.font)
+        for k, v in font.items():
+            setattr(new, k, v)
+        cell.font = new
     if style.fill:
-        parts.append(("fill", PatternFill("solid", start_color=style.fill, end_color=style.fill)))
+        cell.fill = PatternFill("solid", start_color=style.fill, end_color=style.fill)
     if style.border:
-        parts.append(("border", _BORDER))
-    if style.halign or style.valign or style.wrap:
-        parts.append(("alignment", Alignment(horizontal=style.halign, vertical=style.valign, wrap_text=style.wrap)))
+        cell.border = _BORDER
+    align = {k: v for k, v in (("horizontal", style.halign), ("vertical", style.valign), ("wrap_text", style.wrap)) if v is not None}
+    if align:
+        new = copy(cell.alignment)
+        for k, v in align.items():
+            setattr(new, k, v)
+        cell.alignment = new
     if style.number_format:
-        parts.append(("number_format", style.number_format))
-    _PARTS_CACHE[style] = parts
-    return parts
+        cell.number_format = style.number_format
 
 
 def _data_validation(v: Validation, ref: str) -> DataValidation:

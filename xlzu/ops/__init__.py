@@ -6,6 +6,11 @@ Each takes a workbook path or a :class:`~xlzu.book.Book` and returns a
 
 from .classbook import import_roster, new_class
 from .common import Report, load_settings, run
+from .daily import daily, print_daily, save
 from .group import group
+from .summary import month, review, term, week
 
-__all__ = ["Report", "group", "import_roster", "load_settings", "new_class", "run"]
+__all__ = [
+    "Report", "daily", "group", "import_roster", "load_settings", "month", "new_class", "print_daily", "review",
+    "run", "save", "term", "week",
+]

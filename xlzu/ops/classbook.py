@@ -25,7 +25,8 @@ PLACEHOLDERS = {
     C.WEEK_PEOPLE: "每周五运行“一键周汇总”（xlzu week）后在这里生成个人周排名。",
     C.WEEK_HISTORY: "每次周汇总后在这里追加各组的周得分和走势图。",
     C.MONTHLY: "每月运行“月度评比”（xlzu month）后在这里生成月度之星和多元评价表。",
-    C.COMPREHENSIVE: "运行“月度评比”或“期末评比”后在这里生成小组综合评价表。",
+    C.COMPREHENSIVE: "运行“小组综合评价”（xlzu review）后在这里生成小组综合评价表。",
+    C.TERM_AWARDS: "期中、期末运行“期末评比”（xlzu term）后在这里列出明星组长、先进小组、优秀组员和评选依据。",
     C.CERTIFICATES: "期中、期末运行“期末评比”（xlzu term）后在这里生成荣誉证书。",
 }
 EXAMS_DEFAULT = ("期中", "期末")
@@ -41,6 +42,7 @@ def console_layout(settings: Settings) -> Layout:
         ["xlzu save 班级.xlsx —— 把填好的日表存入记录"],
         ["xlzu week 班级.xlsx —— 一键周汇总：小组和个人周排名、明星小组、魔鬼小组"],
         ["xlzu month 班级.xlsx --month 2026-11 —— 月度之星和多元评价"],
+        ["xlzu review 班级.xlsx --period 2026-11 —— 小组综合评价（四个方面、多方评价）"],
         ["xlzu term 班级.xlsx --from 期中 --to 期末 —— 明星组长、先进小组、优秀组员和证书"],
         ["每次运行的结果和需要核对的单元格列在下方。"],
     ]
@@ -133,7 +135,7 @@ def _import_roster(book: Book, rows: list[list] | None, source: str) -> Report:
     settings = load_settings(book)
     if rows is None:
         rows = book.read_values(C.ROSTER)
-    imported = normalize_roster(rows, settings.subject_names, source)
+    imported = normalize_roster(rows, settings.subject_names, source, in_workbook=source == C.ROSTER)
     book.write_layout(C.ROSTER, roster_layout(imported.roster, settings.subject_names, imported.flags))
     report = Report("导入花名册", imported.report(), data={"roster": imported.roster, "import": imported})
     if book.has_sheet(C.GROUPS):

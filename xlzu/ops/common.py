@@ -57,10 +57,14 @@ def run(title: str, target: Target, fn: Callable[..., Report], *args: Any, **kwa
     try:
         report = _run_on(title, book, fn, args, kwargs, log_errors=False)
     except InputError as err:
-        # Record the error on a fresh copy: nothing the operation computed is kept.
+        # Highlight the bad cells on a fresh copy: nothing the operation
+        # computed is kept.  An error with no cell in this workbook (e.g. a
+        # bad roster file) leaves the workbook untouched.
         fresh = FileBook.open(path)
-        _record_error(fresh, title, err)
-        fresh.save()
+        names = set(fresh.sheet_names())
+        if any(p.cell and p.sheet in names for p in err.problems):
+            _record_error(fresh, title, err)
+            fresh.save()
         raise
     book.save()
     return report

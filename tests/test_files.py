@@ -1,0 +1,230 @@
+"""The file backend: atomic saves with a backup, refusing open workbooks, and
+workbooks that read back the same through openpyxl and pandas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from xlzu import contract as C
+from xlzu import import_roster
+from xlzu.book import FileBook, backup_path, open_book
+from xlzu.errors import CellProblem, NotAClassWorkbook, WorkbookLocked, WorkbookNotFound
+from xlzu.layout import Layout, PrintSetup, Validation, table_layout
+
+
+def roster_names(path: Path) -> list[str]:
+    return list(pd.read_excel(path, sheet_name=C.ROSTER)[C.ROSTER_NAME])
+
+
+def test_save_is_atomic_and_keeps_one_backup(class_book):
+    first = class_book.read_bytes()
+    book = open_book(class_book)
+    book.write_layout(C.SEATS, Layout(rows=[["第一次修改"]]))
+    book.save()
+    second = class_book.read_bytes()
+    assert backup_path(class_book).read_bytes() == first
+    assert openpyxl.load_workbook(class_book)[C.SEATS]["A1"].value == "第一次修改"
+
+    book = open_book(class_book)
+    book.write_layout(C.SEATS, Layout(rows=[["第二次修改"]]))
+    book.save()
+    assert backup_path(class_book).read_bytes() == second  # one backup: the previous file
+    assert backup_path(class_book).name == "班级.bak.xlsx"
+    leftovers = [p.name for p in class_book.parent.iterdir() if "tmp" in p.name]
+    assert leftovers == []
+
+
+def test_a_failed_write_leaves_the_file_as_it_was(class_book, monkeypatch):
+    before = class_book.read_bytes()
+    book = open_book(class_book)
+    book.write_layout(C.SEATS, Layout(rows=[["不该出现"]]))
+
+    def broken_save(path):
+        Path(path).write_bytes(b"half a workbook")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(book.wb, "save", broken_save)
+    with pytest.raises(OSError):
+        book.save()
+    assert class_book.read_bytes() == before
+    assert [p.name for p in class_book.parent.iterdir() if "tmp" in p.name] == []
+
+
+@pytest.mark.parametrize("lock", ["~$班级.xlsx", ".~lock.班级.xlsx#"])
+def test_an_open_workbook_is_refused_and_untouched(class_book, lock):
+    before = class_book.read_bytes()
+    (class_book.parent / lock).write_text("owner")
+    with pytest.raises(WorkbookLocked) as info:
+        import_roster(class_book)
+    assert "请先关闭工作簿" in str(info.value)
+    assert class_book.read_bytes() == before
+    assert not backup_path(class_book).exists()
+
+
+def test_a_replace_refused_by_the_system_is_reported_as_locked(class_book, monkeypatch):
+    """On Windows Excel holds the file: os.replace raises PermissionError."""
+    before = class_book.read_bytes()
+
+    def refuse(src, dst):
+        raise PermissionError(13, "in use")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    book = open_book(class_book)
+    with pytest.raises(WorkbookLocked, match="请先关闭工作簿"):
+        book.save()
+    assert class_book.read_bytes() == before
+    assert [p.name for p in class_book.parent.iterdir() if "tmp" in p.name] == []
+
+
+def test_opening_what_is_not_a_class_workbook(tmp_path):
+    with pytest.raises(WorkbookNotFound, match="找不到"):
+        open_book(tmp_path / "没有.xlsx")
+    other = tmp_path / "别的.xlsx"
+    openpyxl.Workbook().save(other)
+    with pytest.raises(NotAClassWorkbook, match="设置"):
+        open_book(other)
+    text = tmp_path / "名单.csv"
+    text.write_text("a,b")
+    with pytest.raises(Exception, match="xlsx"):
+        open_book(text)
+
+
+def _openpyxl_values(path: Path, sheet: str) -> list[list]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def _same(a, b) -> bool:
+    if a is None or (isinstance(a, float) and pd.isna(a)):
+        return b is None or (isinstance(b, float) and pd.isna(b)) or b is pd.NaT
+    if isinstance(a, dt.datetime) or isinstance(b, pd.Timestamp):
+        return pd.Timestamp(a) == pd.Timestamp(b)
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return float(a) == float(b)
+    return str(a) == str(b)
+
+
+def test_openpyxl_and_pandas_read_the_same_values(class_book):
+    """Every sheet of a written workbook reads back identically with two readers."""
+    sheets = openpyxl.load_workbook(class_book).sheetnames
+    frames = pd.read_excel(class_book, sheet_name=None, header=None, dtype=object)
+    assert set(frames) == set(sheets)
+    for sheet in sheets:
+        ours = _openpyxl_values(class_book, sheet)
+        theirs = frames[sheet].astype(object).values.tolist()
+        width = max([len(r) for r in ours] + [len(r) for r in theirs] + [0])
+        ours = [r + [None] * (width - len(r)) for r in ours]
+        theirs = [r + [None] * (width - len(r)) for r in theirs]
+        # pandas drops leading empty rows/cols only when the sheet is empty
+        assert len(ours) == len(theirs), sheet
+        for i, (a, b) in enumerate(zip(ours, theirs)):
+            assert all(_same(x, y) for x, y in zip(a, b)), (sheet, i, a, b)
+
+
+def test_layout_features_survive_a_round_trip(tmp_path):
+    book = FileBook.create(tmp_path / "t.xlsx")
+    df = pd.DataFrame({"学号": ["001", "002"], "姓名": ["甲", "乙"], "分数": [3.5, 4.0],
+                       "日期": [pd.Timestamp("2026-11-24"), pd.Timestamp("2026-11-25")]})
+    layout = table_layout(
+        df, title="测试表", column_styles={"学号": "id", "日期": "date"},
+        validations=[("分数", Validation("", "decimal", minimum=0, maximum=5, error="0–5"))],
+        highlights=[(1, "姓名")],
+        print_setup=PrintSetup(orientation="landscape", title_rows="1:2"),
+    )
+    book.write_layout(C.SETTINGS, layout)
+    book.write_layout(C.FORM_GROUP, Layout(rows=[["x"]]), hidden=True)
+    book.save()
+    wb = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    ws = wb[C.SETTINGS]
+    assert ws["A1"].value == "测试表" and "A1:D1" in {str(r) for r in ws.merged_cells.ranges}
+    assert [c.value for c in ws[2]] == ["学号", "姓名", "分数", "日期"]
+    assert ws["A3"].value == "001" and ws["A3"].number_format == "@"
+    assert ws["D4"].value == dt.datetime(2026, 11, 25) and ws["D4"].number_format == "yyyy-mm-dd"
+    assert ws["B4"].fill.fgColor.rgb[-6:] == C.COLOR_BAD
+    assert ws.freeze_panes == "A3"
+    (dv,) = ws.data_validations.dataValidation
+    assert str(dv.sqref).startswith("C3:C") and dv.formula2 == "5"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.print_title_rows == "$1:$2"
+    assert wb[C.FORM_GROUP].sheet_state == "hidden"
+    assert ws.views.sheetView[0].tabSelected
+
+
+def test_write_below_keeps_what_is_above(class_book):
+    book = open_book(class_book)
+    book.log("测试", ["第一行", "第二行", "第三行"])
+    book.log("测试", ["只有一行"])
+    book.save()
+    ws = openpyxl.load_workbook(class_book)[C.CONSOLE]
+    values = [v for r in ws.iter_rows(values_only=True) for v in r if v is not None]
+    assert "只有一行" in values and "第三行" not in values
+    assert ws["A1"].value.endswith("控制台")  # the top part is kept
+
+
+def test_marks_are_cleared_exactly(class_book):
+    book = open_book(class_book)
+    book.highlight(C.ROSTER, ["H2"], color="00B050")  # the teacher's own colour elsewhere
+    book.mark([CellProblem(C.ROSTER, "D3", 1, "x"), CellProblem(C.ROSTER, "E4:E5", 1, "y")])
+    book.save()
+    book = open_book(class_book)
+    assert book.get_marks() == [(C.ROSTER, "D3"), (C.ROSTER, "E4:E5")]
+    book.unmark(book.get_marks())
+    book.save()
+    ws = openpyxl.load_workbook(class_book)[C.ROSTER]
+    assert ws["D3"].fill.fill_type is None and ws["E5"].fill.fill_type is None
+    assert ws["H2"].fill.fgColor.rgb[-6:] == "00B050"
+    assert open_book(class_book).get_marks() == []
+
+
+def test_file_work_never_imports_xlwings(tmp_path, demo_roster):
+    """xlwings is for live Excel only: making and changing files must not need it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from xlzu import new_class, import_roster; "
+        f"new_class(r'{tmp_path / 'c.xlsx'}', r'{demo_roster}'); import_roster(r'{tmp_path / 'c.xlsx'}'); "
+        "import xlzu.cli; print('xlwings' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
+def test_many_marks_fit_in_excel_limits(class_book):
+    """Excel refuses string literals over 255 characters in a defined name."""
+    book = open_book(class_book)
+    problems = [CellProblem(C.ROSTER, f"D{r}", None, "x") for r in range(2, 120)]
+    book.mark(problems)
+    book.save()
+    wb = openpyxl.load_workbook(class_book)
+    formula = wb.defined_names[C.MARKS_NAME].attr_text
+    pieces = formula.split("&")
+    assert len(pieces) > 1 and all(len(p) <= 255 + 2 for p in pieces)
+    assert open_book(class_book).get_marks() == [(C.ROSTER, f"D{r}") for r in range(2, 120)]
+
+
+def test_a_style_laid_over_keeps_what_it_does_not_set(tmp_path):
+    """Style fields left None keep the cell's own: a highlight row over a
+    centred, bordered column keeps the centring and the border."""
+    book = FileBook.create(tmp_path / "t.xlsx")
+    layout = Layout(rows=[["甲", 14]])
+    layout.style("A1:B1", "number")
+    layout.style("A1:B1", "star")  # bold + fill only
+    book.write_layout(C.SETTINGS, layout)
+    book.save()
+    cell = openpyxl.load_workbook(tmp_path / "t.xlsx")[C.SETTINGS]["B1"]
+    assert cell.font.b and cell.fill.fgColor.rgb[-6:] == C.COLOR_STAR
+    assert cell.alignment.horizontal == "center" and cell.border.left.style == "thin"
+    assert cell.number_format == "General"  # "0.##" would show 14 as "14." in Excel

@@ -1,0 +1,240 @@
+"""xlzu month and xlzu review on real workbooks: stars with their figures,
+the school star-group recommendation, and forms whose typed values are kept."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from summary_helpers import class_records, make_members, roster_of, school_days, write_class
+from xlzu import contract as C
+from xlzu import new_class
+from xlzu.book.files import FileBook
+from xlzu.demo import demo_roster_path
+from xlzu.errors import InputError
+from xlzu.layout import clean_text, find_row
+from xlzu.ops.summary import month, review
+from xlzu.records import from_rows
+from xlzu.settings import DEFAULT
+
+
+@pytest.fixture(scope="module")
+def month_book(tmp_path_factory):
+    """52 students in 7 groups; records in the last week of October and the
+    first two weeks of November."""
+    path = tmp_path_factory.mktemp("month") / "班级.xlsx"
+    new_class(path, demo_roster_path(), class_name="初二(3)班")
+    members = make_members(roster_of(path), 7)
+    grecs, precs = class_records(members, school_days(date(2026, 10, 26), 3), seed=5, items_per_day=3)
+    write_class(path, members, grecs, precs)
+    return path, members, grecs, precs
+
+
+@pytest.fixture
+def book(month_book, tmp_path) -> Path:
+    copy = tmp_path / "班级.xlsx"
+    shutil.copy(month_book[0], copy)
+    return copy
+
+
+def section_table(values: list[list], title: str) -> tuple[int, pd.DataFrame]:
+    """(Excel row of the header, table) of the section whose title is in column A."""
+    at = find_row(values, title)
+    assert at is not None, title
+    header = next(i for i in range(at + 1, at + 4) if clean_text(values[i][0]) in (C.COL_AWARD, C.COL_RANK, C.COL_MONTH, C.COL_PERIOD))
+    names = [clean_text(v) for v in values[header]]
+    n = len([x for x in names if x])
+    rows = []
+    for row in values[header + 1:]:
+        if all(v is None or clean_text(v) == "" for v in row[:n]):
+            break
+        rows.append(row[:n])
+    return header + 1, pd.DataFrame(rows, columns=names[:n])
+
+
+def test_month_stars_each_with_the_figure_that_won_it(book, month_book):
+    _, members, grecs, precs = month_book
+    month(book, "2026-11")
+    values = FileBook.open(book).read_values(C.MONTHLY)
+    assert values[0][0] == "初二(3)班 2026年11月 月度评价"
+    _, stars = section_table(values, C.MONTH_SECTION_STARS)
+    nov = precs.loc[(precs[C.REC_DATE] >= "2026-11-01") & (precs[C.REC_DATE] < "2026-12-01")]
+    oct_ = precs.loc[(precs[C.REC_DATE] >= "2026-10-01") & (precs[C.REC_DATE] < "2026-11-01")]
+    ids = pd.Index(members[C.GROUP_ID])
+    for star in C.STARS[:-1]:
+        items = [i.name for i in DEFAULT.items if star in i.stars]
+        figure = nov.loc[nov[C.REC_ITEM].isin(items)].groupby(C.REC_ID)[C.REC_POINTS].sum().reindex(ids, fill_value=0)
+        winners = stars.loc[stars[C.COL_AWARD] == star]
+        assert set(winners[C.GROUP_ID].astype(str)) == set(figure.index[figure == figure.max()])
+        assert all(w == pytest.approx(figure.max()) for w in winners[C.COL_FIGURE])
+        assert all("、".join(items) in b for b in winners[C.COL_BASIS])
+    rise = (nov.groupby(C.REC_ID)[C.REC_POINTS].sum().reindex(ids, fill_value=0)
+            - oct_.groupby(C.REC_ID)[C.REC_POINTS].sum().reindex(ids, fill_value=0))
+    progress = stars.loc[stars[C.COL_AWARD] == C.STAR_PROGRESS]
+    assert set(progress[C.GROUP_ID].astype(str)) == set(rise.index[rise == rise.max()])
+    assert progress[C.COL_FIGURE].iloc[0] == pytest.approx(rise.max())
+    # the month's best group is recommended to the school
+    _, groups = section_table(values, C.MONTH_SECTION_GROUP)
+    g_nov = grecs.loc[(grecs[C.REC_DATE] >= "2026-11-01")].groupby(C.REC_GROUP)[C.REC_POINTS].sum()
+    recommended = groups.loc[groups[C.COL_AWARD].notna(), C.GROUP_NO]
+    assert set(recommended) == set(g_nov.index[g_nov == g_nov.max()])
+    assert groups.loc[groups[C.COL_AWARD].notna(), C.COL_AWARD].iloc[0] == "推荐校级明星小组"
+
+
+def test_star_items_come_from_settings(book):
+    """Re-mapping an item in 设置 changes which star it counts for."""
+    wb = load_workbook(book)
+    ws = wb[C.SETTINGS]
+    for row in ws.iter_rows():
+        if row[1].value == "作业" and row[0].value == C.CAT_SELF_STUDY:
+            row[4].value = C.STAR_SHOWING  # 作业 now counts for 展示之星, not 勤奋之星
+    wb.save(book)
+    report = month(book, "2026-11")
+    stars = report.data["stars"]
+    assert all("作业" not in b for b in stars.loc[stars[C.COL_AWARD] == C.STAR_DILIGENCE, C.COL_BASIS])
+    assert all("作业、展示" in b for b in stars.loc[stars[C.COL_AWARD] == C.STAR_SHOWING, C.COL_BASIS])
+
+
+def type_raters(path: Path, values: dict[str, dict[str, object]], month_key: str) -> None:
+    """A teacher types scores into the multi-rater form of 月度评价."""
+    wb = load_workbook(path)
+    ws = wb[C.MONTHLY]
+    rows = list(ws.iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if r[0] == C.MONTH_SECTION_RATERS)
+    header_i = next(i for i in range(at + 1, at + 4) if rows[i][0] == C.COL_MONTH)
+    header = list(rows[header_i])
+    for i in range(header_i + 1, len(rows)):
+        r = rows[i]
+        if r[0] == month_key and str(r[1]) in values:
+            for name, v in values[str(r[1])].items():
+                ws.cell(i + 1, header.index(name) + 1, v)
+    wb.save(path)
+
+
+def test_typed_rater_values_are_kept_when_the_month_is_rerun(book, month_book):
+    members = month_book[1]
+    a, b = members[C.GROUP_ID].iloc[0], members[C.GROUP_ID].iloc[1]
+    month(book, "2026-11")
+    type_raters(book, {a: {"自评": 90, "组内互评": 80, "任课教师": 85, "班主任": 95, "家长": 100, C.COL_COMMENT: "进步很大"},
+                       b: {"班主任": 70}}, "2026-11")
+    # more records arrive, the month is run again, then another month
+    extra = from_rows([{C.REC_DATE: pd.Timestamp("2026-11-16"), C.REC_ID: b, C.REC_NAME: None, C.REC_GROUP: 1,
+                        C.REC_CATEGORY: C.CAT_SELF_STUDY, C.REC_ITEM: "预习", C.REC_POINTS: 3.0, C.REC_NOTE: None,
+                        C.REC_SOURCE: "补录"}], "person")
+    opened = FileBook.open(book)
+    from xlzu.records import read_records
+    from xlzu.records import records_layout
+
+    old, _ = read_records(opened.read_values(C.PERSON_RECORDS), "person")
+    opened.write_layout(C.PERSON_RECORDS, records_layout(pd.concat([old, extra], ignore_index=True), "person"))
+    opened.save()
+    month(book, "2026-11")
+    month(book, "2026-10")
+    _, form = section_table(FileBook.open(book).read_values(C.MONTHLY), C.MONTH_SECTION_RATERS)
+    assert list(form.columns) == [C.COL_MONTH, C.GROUP_ID, C.GROUP_NAME_COL, C.GROUP_NO, C.GROUP_TEAM_NAME,
+                                  "自评", "组内互评", "任课教师", "班主任", "家长", C.COL_WEIGHTED, C.COL_COMMENT]
+    assert list(form[C.COL_MONTH].unique()) == ["2026-10", "2026-11"]
+    assert (form[C.COL_MONTH] == "2026-11").sum() == (form[C.COL_MONTH] == "2026-10").sum() == 52
+    nov = form.loc[form[C.COL_MONTH] == "2026-11"].set_index(C.GROUP_ID)
+    assert list(nov.loc[a, ["自评", "组内互评", "任课教师", "班主任", "家长"]]) == [90, 80, 85, 95, 100]
+    assert nov.at[a, C.COL_COMMENT] == "进步很大"
+    assert nov.at[a, C.COL_WEIGHTED] == pytest.approx(0.1 * 90 + 0.2 * 80 + 0.2 * 85 + 0.3 * 95 + 0.2 * 100)  # 90.5
+    assert nov.at[b, C.COL_WEIGHTED] == 70  # only 班主任 so far
+    assert form.loc[form[C.COL_MONTH] == "2026-10", C.COL_WEIGHTED].isna().all()
+
+
+def test_a_bad_typed_score_stops_the_month(book):
+    month(book, "2026-11")
+    values = FileBook.open(book).read_values(C.MONTHLY)
+    first, form = section_table(values, C.MONTH_SECTION_RATERS)
+    sid = str(form[C.GROUP_ID].iloc[3])
+    type_raters(book, {sid: {"家长": "优秀"}}, "2026-11")
+    with pytest.raises(InputError) as err:
+        month(book, "2026-11")
+    cell = f"J{first + 4}"  # header row, then the fourth student
+    assert f"月度评价!{cell}" in err.value.text() and "0–100" in err.value.text()
+    assert load_workbook(book)[C.MONTHLY][cell].value == "优秀"
+
+
+def test_review_is_prefilled_from_the_records_and_keeps_typed_scores(book, month_book):
+    grecs = month_book[2]
+    report = review(book, "2026-11")
+    form = report.data["form"]
+    assert len(form) == 7 * 4 and list(form[C.COL_ASPECT].unique()) == list(C.ASPECTS)
+    nov = grecs.loc[grecs[C.REC_DATE] >= "2026-11-01"]
+    learn = nov.loc[nov[C.REC_CATEGORY].isin([C.CAT_SELF_STUDY, C.CAT_PARTICIPATION])].groupby(C.REC_GROUP)[C.REC_POINTS].sum()
+    rows = form.loc[form[C.COL_ASPECT] == "学习情况"].set_index(C.GROUP_NO)
+    best, worst = learn.idxmax(), learn.idxmin()
+    assert rows.at[best, C.COL_SUGGESTED] == 100 and rows.at[worst, C.COL_SUGGESTED] == 60
+    g = 3
+    expected = round(60 + 40 * (learn[g] - learn.min()) / (learn.max() - learn.min()))
+    assert rows.at[g, C.COL_SUGGESTED] == expected
+    assert f"= {learn[g]:g} 分" in rows.at[g, C.COL_RECORD_BASIS]
+    # the teacher types 50 for 班主任 on group 3's 学习情况 and clears 组间互评 on its 常规要求
+    wb = load_workbook(book)
+    ws = wb[C.COMPREHENSIVE]
+    values = [list(r) for r in ws.iter_rows(values_only=True)]
+    header = next(i for i, r in enumerate(values) if r[0] == C.COL_PERIOD)
+    cols = values[header]
+    row_of = {(r[1], r[3]): i + 1 for i, r in enumerate(values) if i > header and r[0] == "2026-11"}
+    ws.cell(row_of[(g, "学习情况")], cols.index("班主任") + 1, 50)
+    ws.cell(row_of[(g, "常规要求")], cols.index("组间互评") + 1).value = None
+    wb.save(book)
+    # group 3 gets a prize; re-run: untouched cells follow the new suggestion, typed ones stay
+    extra = pd.concat([grecs, from_rows([{C.REC_DATE: pd.Timestamp("2026-11-12"), C.REC_GROUP: g, C.REC_TEAM: None,
+                                           C.REC_CATEGORY: C.CAT_PARTICIPATION, C.REC_ITEM: "加减分", C.REC_RAW: "40",
+                                           C.REC_POINTS: 40.0, C.REC_NOTE: None, C.REC_SOURCE: "补录"}], "group")],
+                      ignore_index=True)
+    write_class(book, None, extra, None)
+    again = review(book, "2026-11").data["form"]
+    rows = again.loc[again[C.COL_ASPECT] == "学习情况"].set_index(C.GROUP_NO)
+    learn[g] += 40
+    new = round(60 + 40 * (learn[g] - learn.min()) / (learn.max() - learn.min()))
+    assert rows.at[g, C.COL_SUGGESTED] == new != expected
+    assert rows.at[g, "班主任"] == 50  # typed: kept
+    assert rows.at[g, "任课教师"] == new  # untouched: follows the records
+    w = dict(DEFAULT.group_rater_weights)
+    assert rows.at[g, C.COL_WEIGHTED] == pytest.approx(round((50 * w["班主任"] + new * (1 - w["班主任"])), 1))
+    regular = again.loc[again[C.COL_ASPECT] == "常规要求"].set_index(C.GROUP_NO)
+    assert pd.isna(regular.at[g, "组间互评"])  # cleared by the teacher: stays blank, not counted
+    res = review(book, "2026-11").data["results"].set_index(C.GROUP_NO)
+    by_group = again.loc[again[C.GROUP_NO] == g].set_index(C.COL_ASPECT)[C.COL_WEIGHTED]
+    assert res.at[g, C.COL_RESULT] == pytest.approx(round(by_group.mean(), 1))
+    # a week is added to the sheet; November's typed score is still there
+    review(book, "2026-11-10")
+    kept = review(book, "2026-11").data["form"]
+    assert set(kept[C.COL_PERIOD]) == {"2026-11", "第11周"}
+    assert kept.loc[(kept[C.COL_PERIOD] == "2026-11") & (kept[C.GROUP_NO] == g) & (kept[C.COL_ASPECT] == "学习情况"), "班主任"].iloc[0] == 50
+
+
+def test_review_learning_progress_compares_with_the_previous_period(book, month_book):
+    grecs = month_book[2]
+    form = review(book, "第11周").data["form"]
+    prog = form.loc[form[C.COL_ASPECT] == C.ASPECT_PROGRESS].set_index(C.GROUP_NO)
+    learn = grecs.loc[grecs[C.REC_CATEGORY].isin([C.CAT_SELF_STUDY, C.CAT_PARTICIPATION])]
+    w11 = learn.loc[learn[C.REC_DATE] >= "2026-11-09"].groupby(C.REC_GROUP)[C.REC_POINTS].sum()
+    w10 = learn.loc[(learn[C.REC_DATE] >= "2026-11-02") & (learn[C.REC_DATE] < "2026-11-09")].groupby(C.REC_GROUP)[C.REC_POINTS].sum()
+    rise = w11 - w10
+    assert prog.at[rise.idxmax(), C.COL_SUGGESTED] == 100 and prog.at[rise.idxmin(), C.COL_SUGGESTED] == 60
+    # the first week of records has nothing to compare with: no suggestion, the raters score it
+    first = review(book, "第9周").data["form"]
+    nine = first.loc[first[C.COL_PERIOD] == "第9周"]
+    assert list(first[C.COL_PERIOD].unique()) == ["第9周", "第11周"]  # the period just run comes first
+    assert nine.loc[nine[C.COL_ASPECT] == C.ASPECT_PROGRESS, C.COL_SUGGESTED].isna().all()
+    assert nine.loc[nine[C.COL_ASPECT] == C.ASPECT_PROGRESS, C.COL_RECORD_BASIS].str.contains("请评委打分").all()
+
+
+def test_rerunning_month_and_review_changes_no_cell(book):
+    month(book, "2026-11")
+    review(book, "2026-11")
+    opened = FileBook.open(book)
+    first = {s: opened.read_values(s) for s in (C.MONTHLY, C.COMPREHENSIVE)}
+    month(book, "2026-11")
+    review(book, "2026-11")
+    opened = FileBook.open(book)
+    assert first == {s: opened.read_values(s) for s in (C.MONTHLY, C.COMPREHENSIVE)}

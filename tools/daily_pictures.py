@@ -1,0 +1,53 @@
+"""Regenerate docs/daily-class-sheet.png and docs/daily-member-sheet.png.
+
+Run by hand (python tools/daily_pictures.py) with LibreOffice and poppler
+installed; the PNGs are committed so the README shows what prints.  The demo
+class is grouped (tests/groupsheet.py until xlzu.group is merged), one day is
+generated and filled with the demo's typed entries, saved and printed.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from groupsheet import write_groups  # noqa: E402
+
+from xlzu import new_class  # noqa: E402
+from xlzu.book.files import FileBook  # noqa: E402
+from xlzu.demo import DEMO_CLASS_NAME, demo_roster_path, typed_entries  # noqa: E402
+from xlzu.ops.daily import daily, print_daily, save  # noqa: E402
+
+DAY = date(2026, 11, 24)
+
+
+def main() -> None:
+    docs = ROOT / "docs"
+    docs.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "班级.xlsx"
+        new_class(path, demo_roster_path(), class_name=DEMO_CLASS_NAME)
+        write_groups(path, 7)
+        book = FileBook.open(path)
+        rng = random.Random(3)
+        for form in daily(book, DAY).data["forms"]:
+            book.write_layout(form.sheet, form.filled(typed_entries(form, rng)), form=form.form)
+        save(book)
+        book.save()
+        pdf = Path(tmp) / "day.pdf"
+        print_daily(path, DAY, pdf)
+        for page, name in ((1, "daily-class-sheet"), (2, "daily-member-sheet")):
+            subprocess.run(["pdftoppm", "-png", "-r", "90", "-f", str(page), "-l", str(page), "-singlefile",
+                            str(pdf), str(docs / name)], check=True)
+            print(docs / f"{name}.png")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,352 @@
+"""Term awards (SPEC 5): 明星组长, 先进小组, 优秀组员, and their certificates.
+
+Pure pandas.  Rules (also in the README):
+
+- 明星组长 (compares two exams of 考试成绩, e.g. 期中 → 期末): the 大组长's class
+  rank by the later exam's total is within 设置's 明星组长-总分名次 (20), AND
+  the group has a 善学 (B) member and a 勤学 (C) member who are both within
+  the class's top 明星组长-进步名次 (10) for rank improvement between the two
+  exams.  Ranks: highest total 1st, ties share the best rank (1, 2, 2, 4),
+  among the students with a score.  Improvement = earlier rank − later rank;
+  only a real improvement (> 0) counts; its rank is taken among the students
+  with both scores.  A student with a missing score has no rank (缺考).
+  Layers are 分组's (指定层次 wins over 层次); a group's best B and best C
+  member (by improvement rank) are shown with their figures.
+- 先进小组: the groups placed 1st–contract.ADVANCED_GROUPS by the term's
+  小组记录 total (ties share a place, so more may win); none without records.
+- 优秀组员: in each group (as on 分组 now) the member(s) with the highest
+  term total of 个人记录 (ties: all; a total of 0 or less wins nothing).
+- 荣誉证书: one A4 landscape page per award winner (a group's certificate is
+  one page for the whole group), made from the hidden form 表样-证书.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import contract as C
+from .dates import long_date
+from .errors import CellProblem
+from .layout import Layout, PrintSetup, cell_ref, clean_text, frame_from_values, range_ref
+from .roster import normalize_id
+from .settings import Settings, normalize_text, parse_number
+from .stack import Stack
+from .weekly import group_label, people, rank_desc, tidy
+
+MISSING_WORDS = {"缺考", "缺", "-", "—", "/", "无", "免考", "请假"}
+
+
+# --------------------------------------------------------------------------
+# 考试成绩
+# --------------------------------------------------------------------------
+def read_exams(values: list[list[Any]]) -> tuple[pd.DataFrame, list[str], list[CellProblem]]:
+    """(table, exam names, problems).  The table has 学号, 姓名 and one float
+    column per exam (NaN = no score: blank or 缺考)."""
+    frame = frame_from_values(values, header_row=0) if values else pd.DataFrame({"_row": []})
+    names = [c for c in frame.columns if c != "_row"]
+    problems: list[CellProblem] = []
+    if names[:2] != list(C.EXAM_FIXED_COLUMNS):
+        problems.append(CellProblem(C.EXAMS, "A1", names[0] if names else None,
+                                    "第 1 行应为 学号、姓名，后面每次考试一列（如 期中、期末）"))
+        return pd.DataFrame(columns=list(C.EXAM_FIXED_COLUMNS)), [], problems
+    exams = names[2:]
+    rows = []
+    for rec in frame.to_dict("records"):
+        sid = normalize_id(rec[C.ROSTER_ID])
+        if not sid:
+            continue
+        out: dict[str, Any] = {C.ROSTER_ID: sid, C.ROSTER_NAME: clean_text(rec[C.ROSTER_NAME]) or None}
+        for j, e in enumerate(exams, start=3):
+            raw = rec[e]
+            text = normalize_text(raw)
+            x = parse_number(raw)
+            if text and x is None and text not in MISSING_WORDS:
+                problems.append(CellProblem(C.EXAMS, cell_ref(rec["_row"], j), text, f"应为 0–{C.TOTAL_MAX} 的总分，或空白/缺考"))
+            elif x is not None and not 0 <= x <= C.TOTAL_MAX:
+                problems.append(CellProblem(C.EXAMS, cell_ref(rec["_row"], j), text, f"应为 0–{C.TOTAL_MAX} 的总分"))
+                x = None
+            out[e] = x
+        rows.append(out)
+    df = pd.DataFrame(rows, columns=[*C.EXAM_FIXED_COLUMNS, *exams])
+    for e in exams:
+        df[e] = pd.to_numeric(df[e], errors="coerce").astype("float64")
+    return df, exams, problems
+
+
+def exams_with_scores(exams: pd.DataFrame, names: list[str]) -> list[str]:
+    return [e for e in names if exams[e].notna().any()]
+
+
+# --------------------------------------------------------------------------
+# 明星组长
+# --------------------------------------------------------------------------
+def layer_member(layer: str) -> str:
+    """善学生 / 勤学生"""
+    return f"{C.LAYER_NAMES[layer]}生"
+
+
+def exam_ranks(exams: pd.DataFrame, from_exam: str, to_exam: str) -> pd.DataFrame:
+    """Per student: both ranks, the improvement and its rank (index 学号)."""
+    df = exams.set_index(C.ROSTER_ID)
+    out = pd.DataFrame(index=df.index)
+    out["from_rank"] = rank_desc(df[from_exam])
+    out["to_total"] = df[to_exam]
+    out["to_rank"] = rank_desc(df[to_exam])
+    both = out["from_rank"].notna() & out["to_rank"].notna()
+    progress = (out["from_rank"].astype("float64") - out["to_rank"].astype("float64")).where(both)
+    out["progress"] = progress
+    out["progress_rank"] = rank_desc(progress)
+    return out
+
+
+def leader_ids(members: pd.DataFrame) -> list[str]:
+    out = []
+    for sid, roles in zip(members[C.GROUP_ID], members[C.GROUP_ROLES]):
+        text = roles if isinstance(roles, str) else ""
+        parts = [p.strip() for p in text.replace(",", C.ROLE_SEPARATOR).replace("，", C.ROLE_SEPARATOR).split(C.ROLE_SEPARATOR)]
+        if C.ROLE_LEADER in parts:
+            out.append(sid)
+    return out
+
+
+def star_leaders(exams: pd.DataFrame, members: pd.DataFrame, teams: pd.DataFrame, settings: Settings,
+                 from_exam: str, to_exam: str) -> pd.DataFrame:
+    """One row per 大组长 with the figures that decide 明星组长 (none without
+    two exams)."""
+    b, c = layer_member("B"), layer_member("C")
+    cols = [C.GROUP_NO, C.GROUP_TEAM_NAME, C.ROLE_LEADER, f"{to_exam}总分", f"{to_exam}名次",
+            b, f"{b}{C.COL_PROGRESS}", f"{b}{C.COL_PROGRESS_RANK}", c, f"{c}{C.COL_PROGRESS}", f"{c}{C.COL_PROGRESS_RANK}",
+            C.COL_RESULT_TEXT]
+    if not from_exam or not to_exam:
+        return pd.DataFrame(columns=cols)
+    ranks = exam_ranks(exams, from_exam, to_exam)
+    who = people(members, pd.DataFrame(columns=[C.REC_DATE, C.REC_ID, C.REC_NAME]))
+    names = dict(zip(teams[C.GROUP_NO].astype(int), teams[C.GROUP_TEAM_NAME]))
+    limit_rank, limit_progress = settings.star_leader_rank, settings.star_leader_progress
+    rows = []
+    for sid in leader_ids(members):
+        me = who.loc[who[C.GROUP_ID] == sid].iloc[0]
+        g = me[C.GROUP_NO]
+        mates = who.loc[(who[C.GROUP_NO] == g) & (who[C.GROUP_ID] != sid)] if pd.notna(g) else who.iloc[0:0]
+        row: dict[str, Any] = {C.GROUP_NO: int(g) if pd.notna(g) else None,
+                               C.GROUP_TEAM_NAME: names.get(int(g)) if pd.notna(g) else None,
+                               C.ROLE_LEADER: me[C.GROUP_NAME_COL]}
+        total = ranks["to_total"].get(sid, np.nan)
+        rank = ranks["to_rank"].get(sid, pd.NA)
+        row[f"{to_exam}总分"] = total
+        row[f"{to_exam}名次"] = rank
+        reasons = []
+        if pd.isna(rank):
+            reasons.append(f"缺{to_exam}成绩")
+        elif int(rank) > limit_rank:
+            reasons.append(f"{to_exam}名次 {int(rank)} 不在前{limit_rank}名")
+        for layer, label in (("B", b), ("C", c)):
+            pick = _best_progress(mates.loc[mates[C.GROUP_LAYER] == layer], ranks)
+            if pick is None:
+                row[label] = None
+                row[f"{label}{C.COL_PROGRESS}"] = None
+                row[f"{label}{C.COL_PROGRESS_RANK}"] = None
+                reasons.append(f"本组没有{label}（{layer}层）" if not len(mates.loc[mates[C.GROUP_LAYER] == layer])
+                               else f"{label}缺{from_exam}或{to_exam}成绩")
+                continue
+            name, progress, prank = pick
+            row[label] = name
+            row[f"{label}{C.COL_PROGRESS}"] = progress
+            row[f"{label}{C.COL_PROGRESS_RANK}"] = prank
+            if progress <= 0:
+                reasons.append(f"{label}{name}名次没有进步")
+            elif prank > limit_progress:
+                reasons.append(f"{label}{name}进步名次 {prank} 不在前{limit_progress}名")
+        row[C.COL_RESULT_TEXT] = C.AWARD_STAR_LEADER if not reasons else "未评上：" + "；".join(reasons)
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=cols)
+    for col in (f"{to_exam}名次", f"{b}{C.COL_PROGRESS}", f"{b}{C.COL_PROGRESS_RANK}", f"{c}{C.COL_PROGRESS}",
+                f"{c}{C.COL_PROGRESS_RANK}", C.GROUP_NO):
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
+    out[f"{to_exam}总分"] = pd.to_numeric(out[f"{to_exam}总分"], errors="coerce").astype("float64")
+    return out.assign(_g=out[C.GROUP_NO].fillna(10**6)).sort_values("_g", kind="stable").drop(columns="_g").reset_index(drop=True)
+
+
+def _best_progress(candidates: pd.DataFrame, ranks: pd.DataFrame) -> tuple[str, int, int] | None:
+    """(name, improvement, improvement rank) of the candidate with the best
+    improvement rank; None when nobody has both scores."""
+    best = None
+    for sid, name in zip(candidates[C.GROUP_ID], candidates[C.GROUP_NAME_COL]):
+        if sid not in ranks.index or pd.isna(ranks.at[sid, "progress_rank"]):
+            continue
+        pr, p = int(ranks.at[sid, "progress_rank"]), int(ranks.at[sid, "progress"])
+        if best is None or pr < best[2]:
+            best = (name, p, pr)
+    return best
+
+
+# --------------------------------------------------------------------------
+# 先进小组, 优秀组员
+# --------------------------------------------------------------------------
+def advanced_groups(group_records: pd.DataFrame, teams: pd.DataFrame) -> pd.DataFrame:
+    recs = group_records.dropna(subset=[C.REC_GROUP])
+    index = pd.Index(sorted(set(teams[C.GROUP_NO].astype(int)) | set(recs[C.REC_GROUP].astype(int))), dtype="int64")
+    total = tidy(recs[C.REC_POINTS].groupby(recs[C.REC_GROUP].astype("int64")).sum().reindex(index, fill_value=0.0).astype("float64"))
+    names = dict(zip(teams[C.GROUP_NO].astype(int), teams[C.GROUP_TEAM_NAME]))
+    rank = rank_desc(total)
+    out = pd.DataFrame({C.COL_RANK: rank.to_numpy(), C.GROUP_NO: index.to_numpy(),
+                        C.GROUP_TEAM_NAME: [names.get(g, f"第{g}组") for g in index], C.COL_TOTAL: total.to_numpy()})
+    won = (rank <= C.ADVANCED_GROUPS).to_numpy() & (len(recs) > 0)
+    out[C.COL_AWARD] = pd.Series([C.AWARD_ADVANCED_GROUP if w else None for w in won], dtype=object)
+    return out.sort_values([C.COL_RANK, C.GROUP_NO], kind="stable").reset_index(drop=True)
+
+
+def outstanding_members(person_records: pd.DataFrame, members: pd.DataFrame, teams: pd.DataFrame) -> pd.DataFrame:
+    who = people(members, person_records)
+    who = who.loc[who[C.GROUP_NO].notna()]
+    recs = person_records.dropna(subset=[C.REC_ID])
+    total = tidy(recs[C.REC_POINTS].groupby(recs[C.REC_ID]).sum().reindex(pd.Index(who[C.GROUP_ID], dtype=object), fill_value=0.0).astype("float64"))
+    names = dict(zip(teams[C.GROUP_NO].astype(int), teams[C.GROUP_TEAM_NAME]))
+    rows = []
+    for g in sorted(set(who[C.GROUP_NO].astype(int))):
+        mine = who.loc[who[C.GROUP_NO] == g]
+        t = total.reindex(pd.Index(mine[C.GROUP_ID], dtype=object))
+        if not len(t) or t.max() <= 0:
+            continue
+        for sid in t.index[t == t.max()]:
+            rows.append({C.GROUP_NO: g, C.GROUP_TEAM_NAME: names.get(g, f"第{g}组"), C.GROUP_ID: sid,
+                         C.GROUP_NAME_COL: mine.loc[mine[C.GROUP_ID] == sid, C.GROUP_NAME_COL].iloc[0],
+                         C.COL_TOTAL: float(t[sid]), C.COL_AWARD: C.AWARD_OUTSTANDING_MEMBER})
+    out = pd.DataFrame(rows, columns=[C.GROUP_NO, C.GROUP_TEAM_NAME, C.GROUP_ID, C.GROUP_NAME_COL, C.COL_TOTAL, C.COL_AWARD])
+    out[C.GROUP_NO] = out[C.GROUP_NO].astype("int64")
+    out[C.COL_TOTAL] = out[C.COL_TOTAL].astype("float64")
+    return out
+
+
+# --------------------------------------------------------------------------
+# The term's awards and their sheets
+# --------------------------------------------------------------------------
+def term_name(settings: Settings) -> str:
+    """2026—2027学年第一学期 (a term starting August–January is the first)."""
+    s = settings.term_start
+    if s.month >= 8:
+        return f"{s.year}—{s.year + 1}学年第一学期"
+    if s.month == 1:
+        return f"{s.year - 1}—{s.year}学年第一学期"
+    return f"{s.year - 1}—{s.year}学年第二学期"
+
+
+@dataclass
+class TermSummary:
+    from_exam: str | None
+    to_exam: str | None
+    leaders: pd.DataFrame
+    groups: pd.DataFrame
+    members: pd.DataFrame
+    day: date
+
+    def awards(self) -> pd.DataFrame:
+        """Every award: 称号, 获奖者 (a person or a group), 组号 — one row per certificate."""
+        rows = []
+        for rec in self.leaders.to_dict("records"):
+            if rec[C.COL_RESULT_TEXT] == C.AWARD_STAR_LEADER:
+                rows.append({C.COL_AWARD: C.AWARD_STAR_LEADER, C.COL_AWARDEE: rec[C.ROLE_LEADER], C.GROUP_NO: rec[C.GROUP_NO],
+                             "group": False})
+        for rec in self.groups.to_dict("records"):
+            if isinstance(rec[C.COL_AWARD], str) and rec[C.COL_AWARD]:
+                rows.append({C.COL_AWARD: C.AWARD_ADVANCED_GROUP, C.COL_AWARDEE: group_label(rec[C.GROUP_NO], rec[C.GROUP_TEAM_NAME]),
+                             C.GROUP_NO: rec[C.GROUP_NO], "group": True})
+        for rec in self.members.to_dict("records"):
+            rows.append({C.COL_AWARD: C.AWARD_OUTSTANDING_MEMBER, C.COL_AWARDEE: rec[C.GROUP_NAME_COL], C.GROUP_NO: rec[C.GROUP_NO],
+                         "group": False})
+        return pd.DataFrame(rows, columns=[C.COL_AWARD, C.COL_AWARDEE, C.GROUP_NO, "group"])
+
+
+def term_layout(summary: TermSummary, settings: Settings) -> Layout:
+    """期末评优: every decision with the figures behind it."""
+    width = max(len(summary.leaders.columns), 6)
+    s = Stack(width)
+    span = f"（{summary.from_exam}→{summary.to_exam}）" if summary.from_exam else ""
+    s.title(f"{settings.class_name} {term_name(settings)} 期末评优{span}")
+    s.subtitle(f"{long_date(summary.day)}；证书见“{C.CERTIFICATES}”")
+    s.blank()
+    s.section(C.TERM_SECTION_LEADERS)
+    b, c = layer_member("B"), layer_member("C")
+    s.hint(f"标准：大组长{summary.to_exam or '后一次考试'}总分班级名次在前{settings.star_leader_rank}名以内，且本组 1 位{b}、"
+           f"1 位{c}的名次进步（{summary.from_exam or '前一次'}名次 − {summary.to_exam or '后一次'}名次）都在全班前"
+           f"{settings.star_leader_progress}名；名次并列按同一名次算，缺考没有名次。")
+    if len(summary.leaders):
+        marks = [(i, "star") for i, r in enumerate(summary.leaders[C.COL_RESULT_TEXT]) if r == C.AWARD_STAR_LEADER]
+        s.table(summary.leaders, styles={C.COL_RESULT_TEXT: "left"}, widths={C.COL_RESULT_TEXT: 40}, row_styles=marks)
+    else:
+        s.hint(f"没有评比：{C.EXAMS}中需要两次考试的成绩，{C.GROUPS}中需要有大组长。")
+    s.blank()
+    s.section(C.TERM_SECTION_GROUPS)
+    s.hint(f"按全学期{C.GROUP_RECORDS}的合计排名，前{C.ADVANCED_GROUPS}名（并列都算）为{C.AWARD_ADVANCED_GROUP}。")
+    marks = [(i, "star") for i, a in enumerate(summary.groups[C.COL_AWARD]) if isinstance(a, str) and a]
+    s.table(summary.groups, styles={C.COL_TOTAL: "total"}, row_styles=marks)
+    s.blank()
+    s.section(C.TERM_SECTION_MEMBERS)
+    s.hint(f"每组全学期{C.PERSON_RECORDS}合计最高的组员（并列都算）。")
+    if len(summary.members):
+        s.table(summary.members, styles={C.GROUP_ID: "id", C.COL_TOTAL: "total"})
+    else:
+        s.hint("还没有个人记录。")
+    layout = s.layout
+    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0)
+    return layout
+
+
+# Certificate geometry: 8 columns × 12 rows per A4 landscape page at 100 %.
+CERT_COLS = 8
+CERT_WIDTH = 11.0  # characters per column (8 × 11 fits landscape A4 in Excel and LibreOffice)
+CERT_HEIGHTS = (30, 66, 24, 40, 36, 66, 36, 24, 30, 30, 30, 20)  # points; sum < one page
+
+
+def certificates_layout(summary: TermSummary, settings: Settings) -> Layout:
+    """荣誉证书: one certificate per page (manual page breaks between them),
+    styled from 表样-证书's sample cells (huge, big, title, subtitle, sign)."""
+    awards = summary.awards()
+    layout = Layout()
+    rows = layout.rows
+    n = CERT_COLS
+    term = term_name(settings)
+    full = lambda r: range_ref(r, 1, r, n)  # noqa: E731
+    for k, rec in enumerate(awards.to_dict("records")):
+        top = len(rows) + 1
+        who = rec[C.COL_AWARDEE]
+        block = [
+            [None],
+            ["荣 誉 证 书"],
+            [None],
+            [f"{who} 全体同学：" if rec["group"] else f"{who} 同学："],
+            [f"在{settings.class_name}{term}的小组合作学习中表现突出，被评为"],
+            [rec[C.COL_AWARD]],
+            ["特发此证，以资鼓励。"],
+            [None],
+            [None] * (n // 2) + [" ".join(x for x in (settings.school, settings.class_name) if x)],
+            [None] * (n // 2) + [f"班主任：{settings.head_teacher}" if settings.head_teacher else "班主任："],
+            [None] * (n // 2) + [long_date(summary.day).split(" ")[0]],
+            [None],
+        ]
+        rows.extend(block)
+        for i, h in enumerate(CERT_HEIGHTS):
+            layout.heights[top + i] = h
+        for i, key in ((1, "huge"), (3, "title"), (4, "title"), (5, "big"), (6, "title")):
+            layout.merges.append(full(top + i))
+            layout.style(full(top + i), key)
+        for i in (8, 9, 10):
+            ref = range_ref(top + i, n // 2 + 1, top + i, n)
+            layout.merges.append(ref)
+            layout.style(ref, "sign")
+        if k < len(awards) - 1:
+            layout.page_breaks.append(top + len(block) - 1)
+    if not len(awards):
+        rows.append(["本学期还没有评出奖项（见“期末评优”）。"])
+        layout.style("A1", "hint")
+    layout.widths = {j: CERT_WIDTH for j in range(1, n + 1)}
+    # No fitting: each block is one page at 100 %, the breaks separate them.
+    layout.print = PrintSetup(orientation="landscape", paper="A4", fit_width=0, fit_height=0,
+                              area=range_ref(1, 1, max(len(rows), 1), n),
+                              margins=(0.8, 0.6, 0.6, 0.6), center_horizontally=True, center_vertically=False)
+    return layout

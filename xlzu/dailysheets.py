@@ -1,0 +1,491 @@
+"""The two daily forms of a date as Layouts (SPEC 3a, 3b).
+
+* 日表-第N组 — 小组成员常规考核量化表, filled by the group's 大组长: one row per
+  member (学号, 代号, 姓名, 职务), one column per individual item of 设置 under
+  its category, then 合计 (a live formula) and 备注.  A4 portrait.
+* 日表-班级 — 班级考核表, filled by the 值日班长: one row per group, the
+  class-sheet rules of 设置 as columns (a preview grade per subject with a
+  preview that weekday, per period a place and extra points, the day
+  rules), then 合计 and 备注.  A4 landscape.
+
+Both are written as copies of the hidden form sheets (表样-小组日表,
+表样-班级日表), so their look (fonts, colours, margins, centring,
+header/footer) comes from the workbook.  Row 2 ends with the form's date as
+ISO text (2026-11-24): that cell is how ``save`` knows the date of a sheet.
+Every entry cell has data validation with a Chinese input message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Iterable
+
+import pandas as pd
+
+from . import contract as C
+from .dates import long_date, week_number
+from .layout import Layout, PrintSetup, Validation, _display_width as display_width, cell_ref, range_ref
+from .members import team_name
+from .scoring import (GRADE, PLACE, POINTS, Entry, class_entries, mapping_text, member_entries, range_text,
+                      total_formula, validation_formula)
+from .settings import Settings
+
+GROUP_FIXED = (C.GROUP_ID, C.GROUP_CODE, C.GROUP_NAME_COL, C.GROUP_ROLES)
+CLASS_FIXED = (C.GROUP_NO, C.GROUP_TEAM_NAME)
+HEADER_ROW = 3  # first header row of both forms
+ROW_HEIGHT = 40  # data rows: room to write by hand
+SIGN_BLANK = "＿" * 8
+
+
+@dataclass
+class Member:
+    student_id: str
+    name: str
+    code: str | None = None
+    roles: str | None = None
+
+
+@dataclass
+class Team:
+    """One group as it stood on a date."""
+
+    number: int
+    name: str
+    members: list[Member] = field(default_factory=list)
+
+    @property
+    def leader(self) -> str | None:
+        for m in self.members:
+            if m.roles and C.ROLE_LEADER in m.roles:
+                return m.name
+        return None
+
+
+@dataclass
+class Form:
+    """One generated daily sheet: its layout and where things are on it."""
+
+    sheet: str
+    form: str  # the hidden form sheet it is copied from
+    kind: str  # "group" or "class"
+    day: date
+    group: int | None
+    layout: Layout
+    entries: list[tuple[int, Entry]]  # (column, entry)
+    rows: list[tuple[int, Any]]  # (row, 学号 or 组号)
+    note_col: int
+    total_col: int
+    date_cell: str
+    prefilled: int = 0
+
+    def filled(self, typed: dict[tuple[int, int], Any]) -> Layout:
+        """A copy of the layout with ``typed`` values ((row, col) → value) in
+        its cells — what a sheet looks like after someone typed into it."""
+        rows = [list(r) for r in self.layout.rows]
+        for (r, c), v in typed.items():
+            rows[r - 1] += [None] * (c - len(rows[r - 1]))
+            rows[r - 1][c - 1] = v
+        return replace(self.layout, rows=rows)
+
+
+# --------------------------------------------------------------------------
+# Who was in which group on a date
+# --------------------------------------------------------------------------
+def _code_key(code: Any) -> tuple[int, int, str]:
+    text = str(code or "")
+    layer = C.LAYERS.index(text[0]) if text[:1] in C.LAYERS else len(C.LAYERS)
+    rank = int(text[1:]) if text[1:].isdigit() else 99
+    return layer, rank, text
+
+
+def teams_on(day_person: pd.DataFrame, members: pd.DataFrame, culture: pd.DataFrame,
+             day_groups: pd.DataFrame | None = None) -> list[Team]:
+    """The groups of a date: today's 分组, except that a student who already
+    has records on that date stays in the group the records name (groups
+    change over a term; a corrected Tuesday keeps Tuesday's groups)."""
+    current = members.loc[members[C.GROUP_NO].notna()]
+    info = {r[C.GROUP_ID]: r for r in current.to_dict("records")}
+    assigned: dict[str, int] = {sid: int(r[C.GROUP_NO]) for sid, r in info.items()}
+    names: dict[str, str] = {sid: r[C.GROUP_NAME_COL] or "" for sid, r in info.items()}
+    for rec in day_person.to_dict("records"):
+        sid, g = rec[C.REC_ID], rec[C.REC_GROUP]
+        if sid and not pd.isna(g):
+            assigned[sid] = int(g)
+            names.setdefault(sid, rec[C.REC_NAME] or "")
+    numbers = set(assigned.values())
+    if day_groups is not None:
+        numbers |= {int(g) for g in day_groups[C.REC_GROUP].dropna()}
+    teams = []
+    for g in sorted(numbers):
+        people = []
+        for sid, n in assigned.items():
+            if n != g:
+                continue
+            r = info.get(sid, {})
+            people.append(Member(sid, names.get(sid, ""), r.get(C.GROUP_CODE), r.get(C.GROUP_ROLES)))
+        people.sort(key=lambda m: (_code_key(m.code), m.student_id))
+        teams.append(Team(g, _team_name(g, culture, current, day_groups), people))
+    return teams
+
+
+def _team_name(g: int, culture: pd.DataFrame, members: pd.DataFrame, day_groups: pd.DataFrame | None) -> str:
+    name = team_name(culture, g)
+    if name != f"第{g}组":
+        return name
+    named = members.loc[(members[C.GROUP_NO] == g) & members[C.GROUP_TEAM_NAME].notna(), C.GROUP_TEAM_NAME]
+    if len(named):
+        return str(named.iloc[0])
+    if day_groups is not None:
+        named = day_groups.loc[(day_groups[C.REC_GROUP] == g) & day_groups[C.REC_TEAM].notna(), C.REC_TEAM]
+        if len(named):
+            return str(named.iloc[0])
+    return name
+
+
+# --------------------------------------------------------------------------
+# Shared pieces
+# --------------------------------------------------------------------------
+def _subtitle(settings: Settings, day: date, extra: str) -> str:
+    parts = [long_date(day)]
+    week = week_number(day, settings.term_start)
+    if week >= 1:
+        parts.append(f"第{week}周")
+    if extra:
+        parts.append(extra)
+    return "　".join(parts)
+
+
+def _title_rows(layout: Layout, title: str, subtitle: str, day: date, width: int) -> str:
+    """Rows 1–2: title, subtitle and (last column of row 2) the ISO date."""
+    layout.rows.append([title] + [None] * (width - 1))
+    layout.rows.append([subtitle] + [None] * (width - 2) + [day.isoformat()])
+    layout.merges += [range_ref(1, 1, 1, width), range_ref(2, 1, 2, width - 1)]
+    layout.style(range_ref(1, 1, 1, width), "title")
+    layout.style(range_ref(2, 1, 2, width), "subtitle")
+    layout.heights[1] = 30
+    layout.heights[2] = 20
+    return cell_ref(2, width)
+
+
+def _foot(layout: Layout, width: int, legend: list[str], signs: tuple[str, ...], line: int) -> None:
+    """Legend (wrapped at ``line`` characters into as many rows as needed)
+    and the signature line.  The first foot row starts with 说明, which is
+    where reading a typed form stops."""
+    layout.rows.append([None] * width)
+    lines = [f"{C.DAILY_LEGEND}："]
+    for part in legend:
+        if len(lines[-1]) + len(part) > line and lines[-1] != f"{C.DAILY_LEGEND}：":
+            lines.append("　" * 3)
+        lines[-1] += part + "；"
+    lines[-1] = lines[-1].rstrip("；") + "。"
+    first = len(layout.rows) + 1
+    for text in lines:
+        layout.rows.append([text] + [None] * (width - 1))
+        r = len(layout.rows)
+        layout.merges.append(range_ref(r, 1, r, width))
+        layout.heights[r] = 18
+    layout.style(range_ref(first, 1, len(layout.rows), width), "hint")
+    r = len(layout.rows) + 1
+    gap = "　" * 6
+    layout.rows.append([gap.join(f"{s}：{SIGN_BLANK}" for s in signs)] + [None] * (width - 1))
+    layout.merges.append(range_ref(r, 1, r, width))
+    layout.style(range_ref(r, 1, r, width), "sign")
+    layout.heights[r] = 34
+
+
+def _validation(entry: Entry, ref: str, column_range: str) -> Validation:
+    r1 = ref.split(":")[0]
+    title = entry.item[:32]
+    note = f"{entry.note}。" if entry.note else ""
+    if entry.kind == POINTS:
+        return Validation(ref, "decimal", minimum=entry.minimum, maximum=entry.maximum, prompt_title=title,
+                          prompt=(note + f"填 {range_text(entry.minimum, entry.maximum)} 的数字；空白不计分。")[:250],
+                          error=f"{entry.item}应为 {range_text(entry.minimum, entry.maximum)} 之间的数字")
+    if entry.kind == GRADE:
+        return Validation(ref, "custom", formula=validation_formula(entry, r1), prompt_title=title,
+                          prompt=(f"填等级 {'/'.join(entry.keys)}（大小写、全角都可以）：{mapping_text(entry.mapping)}。" + note)[:250],
+                          error=f"{entry.item}应为等级 {'/'.join(entry.keys)} 之一")
+    return Validation(ref, "custom", formula=validation_formula(entry, r1, column_range), prompt_title=title,
+                      prompt=(f"填名次 {'、'.join(entry.keys)}，每个名次这一栏只能用一次：{mapping_text(entry.mapping)}；空白不得分。")[:250],
+                      error=f"{entry.item}应为 {'、'.join(entry.keys)} 中的一个，且每个名次只能给一个小组")
+
+
+def _entry_value(entry: Entry, value: Any) -> Any:
+    """A recorded value as it goes back into a form cell."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if entry.kind == GRADE:
+        return str(value)
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return value
+    return int(x) if x.is_integer() else x
+
+
+def _runs(labels: list[str]) -> list[tuple[int, int, str]]:
+    """Runs of equal consecutive labels: (first index, last index, label)."""
+    out: list[tuple[int, int, str]] = []
+    for k, label in enumerate(labels):
+        if out and out[-1][2] == label:
+            out[-1] = (out[-1][0], k, label)
+        else:
+            out.append((k, k, label))
+    return out
+
+
+# --------------------------------------------------------------------------
+# 日表-第N组: the member sheet
+# --------------------------------------------------------------------------
+def member_form(settings: Settings, day: date, team: Team, records: pd.DataFrame | None = None,
+                sheet: str | None = None) -> Form:
+    """The member sheet of ``team`` for ``day``, pre-filled from ``records``
+    (that date's person records from daily sheets)."""
+    entries = member_entries(settings)
+    n_fixed = len(GROUP_FIXED)
+    first_entry = n_fixed + 1
+    total_col = first_entry + len(entries)
+    note_col = total_col + 1
+    width = note_col
+    layout = Layout()
+    name = f"第{team.number}组" + (f"（{team.name}）" if team.name and team.name != f"第{team.number}组" else "")
+    title = f"{settings.class_name}　{name}　{C.DAILY_GROUP_TITLE}"
+    extra = f"{C.ROLE_LEADER}：{team.leader}" if team.leader else ""
+    date_cell = _title_rows(layout, title, _subtitle(settings, day, extra), day, width)
+
+    h1 = HEADER_ROW
+    h2 = h1 + 1
+    layout.rows.append(list(GROUP_FIXED) + [e.category for e in entries] + [C.DAILY_TOTAL, C.REC_NOTE])
+    layout.rows.append([None] * n_fixed + [f"{e.item}\n{range_text(e.minimum, e.maximum)}" for e in entries] + [None, None])
+    layout.style(range_ref(h1, 1, h2, width), "header")
+    for k in list(range(1, n_fixed + 1)) + [total_col, note_col]:
+        layout.merges.append(range_ref(h1, k, h2, k))
+    for a, b, _label in _runs([e.category for e in entries]):
+        if b > a:
+            layout.merges.append(range_ref(h1, first_entry + a, h1, first_entry + b))
+            for k in range(a + 1, b + 1):
+                layout.rows[h1 - 1][first_entry + k - 1] = None
+    if entries:
+        layout.style(range_ref(h1, first_entry, h1, total_col - 1), "category")
+    layout.heights[h1] = 30
+    layout.heights[h2] = 44
+
+    prefill = _person_prefill(records)
+    first = h2 + 1
+    cols = [(first_entry + k, e) for k, e in enumerate(entries)]
+    rows: list[tuple[int, Any]] = []
+    filled = 0
+    for k, m in enumerate(team.members):
+        r = first + k
+        values, note = prefill.get(m.student_id, ({}, None))
+        row = [m.student_id, m.code, m.name, m.roles]
+        for _, e in cols:
+            v = _entry_value(e, values.get(e.item))
+            filled += v is not None
+            row.append(v)
+        row += [total_formula(cols, r), note]
+        layout.rows.append(row)
+        layout.heights[r] = ROW_HEIGHT
+        rows.append((r, m.student_id))
+    last = max(first + len(team.members) - 1, first)
+    if not team.members:
+        layout.rows.append([None] * width)
+    layout.style(range_ref(first, 1, last, 3), "text")
+    layout.style(range_ref(first, 4, last, 4), "left")
+    if entries:
+        layout.style(range_ref(first, first_entry, last, total_col - 1), "entry")
+    layout.style(range_ref(first, total_col, last, total_col), "total")
+    layout.style(range_ref(first, note_col, last, note_col), "note")
+    for col, e in cols:
+        ref = range_ref(first, col, last, col)
+        layout.validations.append(_validation(e, ref, _absolute(ref)))
+    layout.validations.append(Validation(range_ref(first, note_col, last, note_col), "textLength", maximum=200,
+                                         prompt_title=C.REC_NOTE, prompt="发生了什么（如 迟到、课堂展示优秀、请假）；可不填。",
+                                         error="备注请少于 200 字"))
+
+    legend = ["每格填该项当天得分（范围见表头，如 -5～5 可扣分），空白不计分", "合计自动计算"]
+    _foot(layout, width, legend, (C.DAILY_SIGN_LEADER, C.DAILY_SIGN_TEACHER), 60)
+    layout.widths = {1: 11, 2: 5, 3: 8, 4: 12, total_col: 6.5, note_col: 18}
+    for col, _ in cols:
+        layout.widths[col] = 7
+    layout.freeze = cell_ref(first, first_entry)
+    layout.print = PrintSetup(orientation="portrait", paper="A4", fit_width=1, fit_height=1,
+                              title_rows=f"1:{h2}", area=range_ref(1, 1, len(layout.rows), width),
+                              margins=None, center_horizontally=None, center_vertically=None)
+    return Form(sheet or C.daily_group_sheet(team.number), C.FORM_GROUP, "group", day, team.number, layout,
+                cols, rows, note_col, total_col, date_cell, filled)
+
+
+def _person_prefill(records: pd.DataFrame | None) -> dict[str, tuple[dict[str, Any], str | None]]:
+    out: dict[str, tuple[dict[str, Any], str | None]] = {}
+    if records is None or not len(records):
+        return out
+    for rec in records.to_dict("records"):
+        values, note = out.get(rec[C.REC_ID], ({}, None))
+        if rec[C.REC_ITEM] != C.NOTE_ITEM:
+            values[rec[C.REC_ITEM]] = rec[C.REC_POINTS]
+        out[rec[C.REC_ID]] = (values, note or rec[C.REC_NOTE])
+    return out
+
+
+def _absolute(ref: str) -> str:
+    a, _, b = ref.partition(":")
+    b = b or a
+
+    def dollar(cell: str) -> str:
+        letters = "".join(ch for ch in cell if ch.isalpha())
+        return f"${letters}${cell[len(letters):]}"
+
+    return f"{dollar(a)}:{dollar(b)}"
+
+
+# --------------------------------------------------------------------------
+# 日表-班级: the class sheet
+# --------------------------------------------------------------------------
+def class_form(settings: Settings, day: date, teams: list[Team], records: pd.DataFrame | None = None,
+               sheet: str | None = None) -> Form:
+    """The class sheet for ``day``, pre-filled from ``records`` (that
+    date's group records from daily sheets)."""
+    entries = class_entries(settings, day)
+    n_fixed = len(CLASS_FIXED)
+    first_entry = n_fixed + 1
+    total_col = first_entry + len(entries)
+    note_col = total_col + 1
+    width = note_col
+    layout = Layout()
+    title = f"{settings.class_name}　{C.DAILY_CLASS_TITLE}"
+    date_cell = _title_rows(layout, title, _subtitle(settings, day, ""), day, width)
+
+    h1, h2, h3 = HEADER_ROW, HEADER_ROW + 1, HEADER_ROW + 2
+    cats = [e.category for e in entries]
+    tops = [e.top for e in entries]
+    row1 = list(CLASS_FIXED) + cats + [C.DAILY_TOTAL, C.REC_NOTE]
+    row2 = [None] * n_fixed + tops + [None, None]
+    row3 = [None] * n_fixed + [e.leaf for e in entries] + [None, None]
+    layout.style(range_ref(h1, 1, h3, width), "header")
+    for k in list(range(1, n_fixed + 1)) + [total_col, note_col]:
+        layout.merges.append(range_ref(h1, k, h3, k))
+    for a, b, _ in _runs(cats):
+        if b > a:
+            layout.merges.append(range_ref(h1, first_entry + a, h1, first_entry + b))
+            for k in range(a + 1, b + 1):
+                row1[first_entry + k - 1] = None
+    for a, b, _ in _runs(tops):
+        if b > a:
+            layout.merges.append(range_ref(h2, first_entry + a, h2, first_entry + b))
+            for k in range(a + 1, b + 1):
+                row2[first_entry + k - 1] = None
+    layout.rows += [row1, row2, row3]
+    if entries:
+        layout.style(range_ref(h1, first_entry, h1, total_col - 1), "category")
+    layout.heights[h1] = 30
+    layout.heights[h2] = 30
+    layout.heights[h3] = 20
+
+    prefill = _group_prefill(records)
+    first = h3 + 1
+    cols = [(first_entry + k, e) for k, e in enumerate(entries)]
+    rows: list[tuple[int, Any]] = []
+    filled = 0
+    for k, team in enumerate(teams):
+        r = first + k
+        values, note = prefill.get(team.number, ({}, None))
+        row: list[Any] = [team.number, team.name]
+        for _, e in cols:
+            v = _entry_value(e, values.get(e.item))
+            filled += v is not None
+            row.append(v)
+        row += [total_formula(cols, r), note]
+        layout.rows.append(row)
+        layout.heights[r] = ROW_HEIGHT
+        rows.append((r, team.number))
+    last = max(first + len(teams) - 1, first)
+    if not teams:
+        layout.rows.append([None] * width)
+    layout.style(range_ref(first, 1, last, 2), "text")
+    if entries:
+        layout.style(range_ref(first, first_entry, last, total_col - 1), "entry")
+    layout.style(range_ref(first, total_col, last, total_col), "total")
+    layout.style(range_ref(first, note_col, last, note_col), "note")
+    # Validations: one per run of columns sharing a rule, one per place column.
+    k = 0
+    while k < len(cols):
+        col, e = cols[k]
+        end = k
+        if not e.unique:
+            while end + 1 < len(cols) and _same_rule(cols[end + 1][1], e) and cols[end + 1][0] == cols[end][0] + 1:
+                end += 1
+        ref = range_ref(first, col, last, cols[end][0])
+        layout.validations.append(_validation(e, ref, _absolute(range_ref(first, col, last, col))))
+        k = end + 1
+    layout.validations.append(Validation(range_ref(first, note_col, last, note_col), "textLength", maximum=200,
+                                         prompt_title=C.REC_NOTE, prompt="记录当天发生的事（加分、扣分的原因）；可不填。",
+                                         error="备注请少于 200 字"))
+    _foot(layout, width, _class_legend(settings), (C.DAILY_SIGN_MONITOR, C.DAILY_SIGN_TEACHER), 100)
+    layout.widths = {1: 5, 2: 10, total_col: 6.5, note_col: 18}
+    for col, e in cols:
+        day_rule = e.top == e.item
+        layout.widths[col] = 6.5 if day_rule else min(max(display_width(e.leaf) + 1, 4.6), 7)
+    layout.freeze = cell_ref(first, first_entry)
+    layout.print = PrintSetup(orientation="landscape", paper="A4", fit_width=1, fit_height=1,
+                              title_rows=f"1:{h3}", area=range_ref(1, 1, len(layout.rows), width),
+                              margins=None, center_horizontally=None, center_vertically=None)
+    return Form(sheet or C.DAILY_CLASS, C.FORM_CLASS, "class", day, None, layout, cols, rows, note_col, total_col,
+                date_cell, filled)
+
+
+def _same_rule(a: Entry, b: Entry) -> bool:
+    return (a.kind, a.minimum, a.maximum, a.mapping, a.leaf if a.top != a.item else a.item) == \
+        (b.kind, b.minimum, b.maximum, b.mapping, b.leaf if b.top != b.item else b.item)
+
+
+def _group_prefill(records: pd.DataFrame | None) -> dict[int, tuple[dict[str, Any], str | None]]:
+    out: dict[int, tuple[dict[str, Any], str | None]] = {}
+    if records is None or not len(records):
+        return out
+    for rec in records.to_dict("records"):
+        g = int(rec[C.REC_GROUP])
+        values, note = out.get(g, ({}, None))
+        if rec[C.REC_ITEM] != C.NOTE_ITEM:
+            raw = rec.get(C.REC_RAW)
+            values[rec[C.REC_ITEM]] = raw if raw is not None and not (isinstance(raw, float) and pd.isna(raw)) else rec[C.REC_POINTS]
+        out[g] = (values, note or rec[C.REC_NOTE])
+    return out
+
+
+def _class_legend(settings: Settings) -> list[str]:
+    parts = []
+    for rule in settings.rules:
+        if rule.kind == GRADE:
+            parts.append(f"{rule.name} {mapping_text(rule.mapping)}（大小写、全角都可以）")
+        elif rule.kind == PLACE:
+            parts.append(f"{rule.name} {mapping_text(rule.mapping)}，每节每个名次只给一个组，空白不得分")
+        else:
+            parts.append(f"{rule.name} {range_text(rule.minimum, rule.maximum)}")
+    return parts + ["合计自动计算"]
+
+
+# --------------------------------------------------------------------------
+# All forms of a date
+# --------------------------------------------------------------------------
+def day_forms(settings: Settings, day: date, teams: list[Team], person_day: pd.DataFrame | None = None,
+              group_day: pd.DataFrame | None = None, *, weekday_names: bool = False) -> list[Form]:
+    """The class sheet and every member sheet of ``day``.  With
+    ``weekday_names`` the sheets carry the weekday (日表-第3组(周三))."""
+    def name(sheet: str) -> str:
+        return C.daily_day_sheet(sheet, day.weekday()) if weekday_names else sheet
+
+    forms = [class_form(settings, day, teams, group_day, name(C.DAILY_CLASS))]
+    for team in teams:
+        mine = None
+        if person_day is not None and len(person_day):
+            mine = person_day.loc[person_day[C.REC_GROUP] == team.number]
+        forms.append(member_form(settings, day, team, mine, name(C.daily_group_sheet(team.number))))
+    return forms
+
+
+def fill(forms: Iterable[Form], typed: dict[str, dict[tuple[int, int], Any]]) -> list[tuple[Form, Layout]]:
+    """Each form with the values typed on its sheet (sheet → cells)."""
+    return [(f, f.filled(typed.get(f.sheet, {}))) for f in forms]
+

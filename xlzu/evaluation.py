@@ -1,0 +1,337 @@
+"""The comprehensive group evaluation (综合评价, SPEC 5) of a week, a month or
+the term: four aspects × the raters of 设置, pre-filled from the records.
+
+Pure pandas.  Rules (also in the README):
+
+- Each group gets four rows (学习情况, 常规要求, 行为习惯, 学习进步) and one
+  column per rater of 设置's 【综合评价权重】 (班主任, 任课教师, 学生干部,
+  大组长, 小组自评, 组间互评 by default); every rater scores 0–100.
+- What the records say (记录依据) is the group's 小组记录 points of the
+  period: 学习情况 = 自主学习 + 课堂参与, 常规要求 = 卫生纪律, 行为习惯 =
+  文明礼仪 + 好人好事 (contract.ASPECT_CATEGORIES), 学习进步 = the rise of
+  学习情况 points against the previous period of the same kind (the week or
+  month before; for the term: the rise of the members' mean class rank
+  between the last two exams on 考试成绩).
+- 建议分 turns those points into a 60–100 score across the groups (the best
+  group 100, the worst 60, linearly; all equal: 80).  Every rater cell starts
+  with it.  On a re-run a rater cell that still holds the old 建议分 follows
+  the new one; a cell the teacher changed (or cleared) is kept.
+- An aspect's score is the weighted mean of its rater cells (weights of 设置,
+  over the cells filled); 综合得分 is the mean of the four aspects; groups
+  are ranked by it (ties share a rank).
+- The sheet keeps every period evaluated so far; the period just run comes
+  first, and its results are summarised on top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import contract as C
+from .dates import monday, week_number
+from .errors import CellProblem
+from .layout import Layout, PrintSetup, Validation, cell_ref, clean_text, find_row, frame_from_values, range_ref
+from .monthly import Month, parse_month
+from .settings import Settings, parse_number
+from .stack import Stack
+from .weekly import fmt_points, make_week, rank_desc, tidy, week_from_text
+
+
+# --------------------------------------------------------------------------
+# Periods
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Period:
+    kind: str  # week, month, term
+    key: str  # what 周期 cells hold: 第12周, 2026-11, 全学期
+    start: date
+    end: date  # inclusive
+    title: str  # for headings: 第12周（11月23日—11月27日）
+
+    def contains(self, stamps: pd.Series) -> pd.Series:
+        return (stamps >= pd.Timestamp(self.start)) & (stamps <= pd.Timestamp(self.end))
+
+    def previous(self, settings: Settings) -> "Period | None":
+        if self.kind == "week":
+            return week_period(self.start - timedelta(days=7), settings)
+        if self.kind == "month":
+            return month_period(parse_month(self.key).previous)
+        return None
+
+
+def week_period(day: date, settings: Settings) -> Period:
+    start = monday(day)
+    n = week_number(start, settings.term_start)
+    w = make_week(start, settings)
+    return Period("week", f"第{n}周", start, start + timedelta(days=6), f"第{n}周（{w.span()}）")
+
+
+def month_period(month: Month) -> Period:
+    return Period("month", month.key, month.first, month.next.first - timedelta(days=1), month.label)
+
+
+def term_period(settings: Settings, last: date | None) -> Period:
+    end = max(last or settings.term_start, settings.term_start)
+    return Period("term", C.PERIOD_TERM, settings.term_start, end, f"{C.PERIOD_TERM}（{settings.term_start:%Y-%m-%d} 起）")
+
+
+def parse_period(text: Any, settings: Settings, last_record: date | None) -> Period | None:
+    """学期/全学期/term → the term; 2026-11 → that month; 2026-11-23, 12 or
+    第12周 → that week; blank → the month of the latest records."""
+    raw = clean_text(text)
+    if raw in ("", "月", "month") and last_record is not None:
+        return month_period(Month.of(last_record))
+    if raw in ("学期", "全学期", "本学期", "期末", "term", C.PERIOD_TERM):
+        return term_period(settings, last_record)
+    if raw in ("周", "week") and last_record is not None:
+        return week_period(last_record, settings)
+    from .settings import parse_date
+
+    if parse_date(raw) is None:
+        m = parse_month(raw)
+        if m is not None:
+            return month_period(m)
+    day = week_from_text(raw, settings)
+    if day is not None:
+        return week_period(day, settings)
+    return None
+
+
+# --------------------------------------------------------------------------
+# What the records say
+# --------------------------------------------------------------------------
+def _points(records: pd.DataFrame, period: Period, groups: pd.Index, cats: tuple[str, ...]) -> pd.Series:
+    recs = records.loc[period.contains(records[C.REC_DATE]) & records[C.REC_CATEGORY].isin(cats)] if len(records) else records
+    recs = recs.dropna(subset=[C.REC_GROUP])
+    return tidy(recs[C.REC_POINTS].groupby(recs[C.REC_GROUP].astype("int64")).sum().reindex(groups, fill_value=0.0).astype("float64"))
+
+
+def suggest(points: pd.Series) -> pd.Series:
+    """Points across groups → a 60–100 score (best 100, worst 60; equal: 80)."""
+    v = points.astype("float64")
+    if v.isna().all():
+        return v
+    lo, hi = v.min(), v.max()
+    if hi == lo:
+        return pd.Series((C.SUGGEST_LOW + C.SUGGEST_HIGH) / 2, index=v.index, dtype="float64").where(v.notna())
+    return (C.SUGGEST_LOW + (C.SUGGEST_HIGH - C.SUGGEST_LOW) * (v - lo) / (hi - lo)).round(0)
+
+
+def record_view(group_records: pd.DataFrame, groups: pd.Index, period: Period, settings: Settings,
+                exam_progress: pd.Series | None = None, exam_text: str = "") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(points, basis): one row per group, one column per aspect."""
+    points = pd.DataFrame(index=groups, dtype="float64")
+    basis = pd.DataFrame(index=groups, dtype=object)
+    in_period = group_records.loc[period.contains(group_records[C.REC_DATE])] if len(group_records) else group_records
+    any_records = len(in_period) > 0
+    for aspect in C.ASPECTS:
+        cats = C.ASPECT_CATEGORIES.get(aspect, ())
+        if cats:
+            parts = {c: _points(group_records, period, groups, (c,)) for c in cats}
+            total = tidy(sum(parts.values()))
+            points[aspect] = total if any_records else np.nan
+            basis[aspect] = [(" + ".join(f"{c} {fmt_points(parts[c][g])}" for c in cats)
+                              + (f" = {fmt_points(total[g])} 分" if len(cats) > 1 else " 分")) if any_records else "本期无记录"
+                             for g in groups]
+    learn = C.ASPECT_CATEGORIES[C.ASPECTS[0]]
+    if C.ASPECT_PROGRESS in C.ASPECTS:
+        prev = period.previous(settings)
+        if prev is not None:
+            before = group_records.loc[prev.contains(group_records[C.REC_DATE])] if len(group_records) else group_records
+            if any_records and len(before):
+                now = _points(group_records, period, groups, learn)
+                then = _points(group_records, prev, groups, learn)
+                rise = tidy(now - then)
+                points[C.ASPECT_PROGRESS] = rise
+                basis[C.ASPECT_PROGRESS] = [f"{C.ASPECTS[0]} {fmt_points(now[g])} 分，上期 {fmt_points(then[g])} 分，"
+                                            f"{'+' if rise[g] >= 0 else ''}{fmt_points(rise[g])}" for g in groups]
+            else:
+                points[C.ASPECT_PROGRESS] = np.nan
+                basis[C.ASPECT_PROGRESS] = "上期或本期无记录，请评委打分"
+        elif exam_progress is not None and exam_progress.notna().any():
+            ep = exam_progress.reindex(groups).astype("float64")
+            points[C.ASPECT_PROGRESS] = ep
+            basis[C.ASPECT_PROGRESS] = [f"{exam_text}组员平均进步 {fmt_points(round(v, 1))} 名" if pd.notna(v) else "无考试成绩"
+                                        for v in ep]
+        else:
+            points[C.ASPECT_PROGRESS] = np.nan
+            basis[C.ASPECT_PROGRESS] = "无两次考试成绩，请评委打分"
+    return points[list(C.ASPECTS)], basis[list(C.ASPECTS)]
+
+
+# --------------------------------------------------------------------------
+# The form
+# --------------------------------------------------------------------------
+def form_columns(settings: Settings) -> list[str]:
+    return [C.COL_PERIOD, C.GROUP_NO, C.GROUP_TEAM_NAME, C.COL_ASPECT, C.COL_SUGGESTED,
+            *[n for n, _ in settings.group_rater_weights], C.COL_WEIGHTED, C.COL_RECORD_BASIS]
+
+
+def read_form(values: list[list[Any]], settings: Settings) -> tuple[pd.DataFrame, list[CellProblem]]:
+    """The 评分表 of 综合评价 as the teacher left it: 周期, 组号, 方面,
+    建议分 and every rater column (by name).  A rater cell that is not a
+    0–100 number is a problem."""
+    raters = [n for n, _ in settings.group_rater_weights]
+    cols = [C.COL_PERIOD, C.GROUP_NO, C.COL_ASPECT, C.COL_SUGGESTED, *raters]
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    at = find_row(values, C.REVIEW_SECTION_FORM)
+    if at is None:
+        return empty, []
+    header = at + 1
+    while header < len(values) and clean_text(values[header][0] if values[header] else None) != C.COL_PERIOD:
+        header += 1
+        if header > at + 3:
+            return empty, []
+    frame = frame_from_values(values, header_row=header)
+    names = [c for c in frame.columns if c != "_row"]
+    problems: list[CellProblem] = []
+    rows = []
+    for rec in frame.to_dict("records"):
+        period, aspect = clean_text(rec.get(C.COL_PERIOD)), clean_text(rec.get(C.COL_ASPECT))
+        g = parse_number(rec.get(C.GROUP_NO))
+        if not period or aspect not in C.ASPECTS or g is None or not float(g).is_integer():
+            continue
+        out: dict[str, Any] = {C.COL_PERIOD: period, C.GROUP_NO: int(g), C.COL_ASPECT: aspect,
+                               C.COL_SUGGESTED: parse_number(rec.get(C.COL_SUGGESTED))}
+        for r in raters:
+            raw = rec.get(r) if r in names else None
+            x = parse_number(raw)
+            if clean_text(raw) and (x is None or not C.RATING_MIN_SCORE <= x <= C.RATING_MAX_SCORE):
+                problems.append(CellProblem(C.COMPREHENSIVE, cell_ref(rec["_row"], names.index(r) + 1), clean_text(raw),
+                                            f"应为 {C.RATING_MIN_SCORE}–{C.RATING_MAX_SCORE} 的分数"))
+                x = None
+            out[r] = x if r in names else _MISSING
+        rows.append(out)
+    if not rows:
+        return empty, problems
+    df = pd.DataFrame(rows, columns=cols).drop_duplicates([C.COL_PERIOD, C.GROUP_NO, C.COL_ASPECT], keep="first")
+    return df.reset_index(drop=True), problems
+
+
+_MISSING = "__missing__"  # a rater column the sheet did not have (added in 设置 since)
+
+
+def merge_form(existing: pd.DataFrame, period: Period, teams: pd.DataFrame, points: pd.DataFrame, basis: pd.DataFrame,
+               settings: Settings) -> pd.DataFrame:
+    """The whole 评分表: this period's rows (suggestions refreshed, typed
+    values kept) first, then every other period as it was."""
+    raters = [n for n, _ in settings.group_rater_weights]
+    suggested = pd.DataFrame({a: suggest(points[a]) for a in C.ASPECTS}, index=points.index)
+    old = existing.set_index([C.COL_PERIOD, C.GROUP_NO, C.COL_ASPECT]) if len(existing) else None
+    names = dict(zip(teams[C.GROUP_NO].astype(int), teams[C.GROUP_TEAM_NAME]))
+    rows = []
+    for g in points.index:
+        for aspect in C.ASPECTS:
+            new = suggested.at[g, aspect]
+            new = None if pd.isna(new) else float(new)
+            row = {C.COL_PERIOD: period.key, C.GROUP_NO: int(g), C.GROUP_TEAM_NAME: names.get(int(g), f"第{int(g)}组"),
+                   C.COL_ASPECT: aspect, C.COL_RECORD_BASIS: basis.at[g, aspect], C.COL_SUGGESTED: new}
+            key = (period.key, int(g), aspect)
+            before = old.loc[key] if old is not None and key in old.index else None
+            for r in raters:
+                if before is None or before[r] is _MISSING or (isinstance(before[r], str) and before[r] == _MISSING):
+                    row[r] = new
+                    continue
+                typed, was = before[r], before[C.COL_SUGGESTED]
+                if _same(typed, was):
+                    row[r] = new  # still the old suggestion: follow the records
+                else:
+                    row[r] = None if typed is None or pd.isna(typed) else float(typed)
+            rows.append(row)
+    this = pd.DataFrame(rows, columns=[c for c in form_columns(settings) if c != C.COL_WEIGHTED])
+    others = existing.loc[existing[C.COL_PERIOD] != period.key].copy() if len(existing) else existing
+    if len(others):
+        for r in raters:
+            others[r] = others[r].where(others[r].astype(object) != _MISSING, None)
+        others[C.GROUP_TEAM_NAME] = [names.get(int(g), f"第{int(g)}组") for g in others[C.GROUP_NO]]
+        others[C.COL_RECORD_BASIS] = None
+        others = others.reindex(columns=this.columns)
+        out = pd.concat([this, others], ignore_index=True)
+    else:
+        out = this
+    for c in (C.COL_SUGGESTED, *raters):
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+    out[C.GROUP_NO] = out[C.GROUP_NO].astype("int64")
+    out[C.COL_WEIGHTED] = weighted_scores(out, settings)
+    return out[form_columns(settings)].reset_index(drop=True)
+
+
+def _same(a: Any, b: Any) -> bool:
+    a_blank = a is None or (isinstance(a, float) and np.isnan(a))
+    b_blank = b is None or (isinstance(b, float) and np.isnan(b))
+    if a_blank or b_blank:
+        return a_blank and b_blank
+    return abs(float(a) - float(b)) < 1e-9
+
+
+def weighted_scores(form: pd.DataFrame, settings: Settings) -> pd.Series:
+    w = pd.Series(dict(settings.group_rater_weights), dtype="float64")
+    scores = form[list(w.index)].apply(pd.to_numeric, errors="coerce").astype("float64")
+    num = (scores.fillna(0.0) * w).sum(axis=1)
+    den = (scores.notna() * w).sum(axis=1)
+    return (num / den.where(den > 0)).round(1)
+
+
+def results(form: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The period's group result: each aspect's weighted score, 综合得分 (their
+    mean over the aspects scored) and its rank."""
+    this = form.loc[form[C.COL_PERIOD] == period.key]
+    groups = pd.Index(list(dict.fromkeys(this[C.GROUP_NO].astype("int64"))), dtype="int64", name=C.GROUP_NO)
+    names = dict(zip(this[C.GROUP_NO].astype("int64"), this[C.GROUP_TEAM_NAME]))
+    wide = this.set_index([C.GROUP_NO, C.COL_ASPECT])[C.COL_WEIGHTED].unstack()
+    wide = wide.reindex(index=groups, columns=list(C.ASPECTS)).astype("float64")
+    result = wide.mean(axis=1, skipna=True).round(1)
+    out = wide.reset_index()
+    out.insert(1, C.GROUP_TEAM_NAME, [names[g] for g in groups])
+    out[C.COL_RESULT] = result.to_numpy()
+    out.insert(0, C.COL_RANK, rank_desc(out[C.COL_RESULT]).to_numpy())
+    out[C.GROUP_NO] = out[C.GROUP_NO].astype("int64")
+    out = out.sort_values([C.COL_RANK, C.GROUP_NO], kind="stable", na_position="last").reset_index(drop=True)
+    out.columns.name = None
+    return out
+
+
+@dataclass
+class ReviewSummary:
+    period: Period
+    form: pd.DataFrame
+    results: pd.DataFrame
+
+
+def review_layout(summary: ReviewSummary, settings: Settings) -> Layout:
+    raters = [n for n, _ in settings.group_rater_weights]
+    cols = form_columns(settings)
+    s = Stack(len(cols))
+    s.title(f"{settings.class_name} 小组综合评价")
+    weights = "，".join(f"{n} {fmt_points(w)}" for n, w in settings.group_rater_weights)
+    s.subtitle(f"最近一次：{summary.period.title}　权重：{weights}")
+    s.blank()
+    s.section(f"{C.REVIEW_SECTION_RESULT}{summary.period.title}")
+    res = summary.results
+    marks = [(i, "star") for i, r in enumerate(res[C.COL_RANK]) if pd.notna(r) and int(r) == 1]
+    s.table(res, styles={C.COL_RESULT: "total"}, row_styles=marks)
+    s.blank()
+    s.section(C.REVIEW_SECTION_FORM)
+    s.hint(f"四个方面各由评价人打 {C.RATING_MIN_SCORE}–{C.RATING_MAX_SCORE} 分，预先填入由记录算出的{C.COL_SUGGESTED}"
+           f"（最好的组 {C.SUGGEST_HIGH}，最差的组 {C.SUGGEST_LOW}）。改过的分数在重新运行时保留；"
+           f"{C.COL_WEIGHTED}按权重算出，{C.COL_RESULT}为四个方面的平均。")
+    validation = Validation("", "decimal", minimum=C.RATING_MIN_SCORE, maximum=C.RATING_MAX_SCORE,
+                            prompt_title="评分", prompt=f"{C.RATING_MIN_SCORE}–{C.RATING_MAX_SCORE} 分",
+                            error=f"应为 {C.RATING_MIN_SCORE}–{C.RATING_MAX_SCORE} 的分数")
+    form = summary.form[cols]
+    header, first, last = s.table(
+        form,
+        styles={C.COL_RECORD_BASIS: "left", C.COL_SUGGESTED: "text", C.COL_WEIGHTED: "total", **{r: "entry" for r in raters}},
+        widths={C.COL_RECORD_BASIS: 34, C.COL_PERIOD: 10, **{r: 9 for r in raters}},
+        validations=[(r, validation) for r in raters],
+    )
+    layout = s.layout
+    if len(form):
+        layout.autofilter = range_ref(header, 1, last, len(cols))
+    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0)
+    return layout

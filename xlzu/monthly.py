@@ -1,0 +1,350 @@
+"""The monthly evaluation (SPEC 5): stars, the school star-group
+recommendation and the multi-rater form of every student.
+
+Pure pandas.  Rules (also in the README):
+
+- A star is won by the figure of the items that map to it in 设置
+  (【个人考核项目】's 对应之星 column): e.g. 纪律之星 from the points of every
+  item whose 对应之星 lists 纪律之星.  The student(s) with the highest
+  figure win; ties: all of them; a figure of 0 or less wins nothing.
+- 进步之星: the largest rise of a student's monthly total against the
+  previous month (positive rises only; needs records in both months).
+- 校级明星小组 (recommended to the school): the group(s) with the highest
+  total of 小组记录 in the month.
+- Multi-rater form: one row per student per month; each rater scores 0–100;
+  加权得分 uses the weights of 设置 over the raters filled so far.  Values a
+  teacher typed are read back before the month is rewritten and kept (merged
+  by 月份 + 学号); other months' rows are kept as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import contract as C
+from .errors import CellProblem
+from .layout import Layout, PrintSetup, Validation, range_ref, cell_ref, clean_text, excel_value, find_row, frame_from_values
+from .roster import normalize_id
+from .settings import Settings, normalize_text, parse_number
+from .stack import Stack
+from .weekly import fmt_points, group_names, people, rank_desc, tidy
+
+
+# --------------------------------------------------------------------------
+# Months
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+
+    @property
+    def key(self) -> str:
+        """2026-11 (what 月份 cells hold)"""
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    @property
+    def first(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def previous(self) -> "Month":
+        return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
+
+    @property
+    def next(self) -> "Month":
+        return Month(self.year + 1, 1) if self.month == 12 else Month(self.year, self.month + 1)
+
+    def contains(self, stamps: pd.Series) -> pd.Series:
+        return (stamps >= pd.Timestamp(self.first)) & (stamps < pd.Timestamp(self.next.first))
+
+    @classmethod
+    def of(cls, day: date) -> "Month":
+        return cls(day.year, day.month)
+
+
+def parse_month(value: Any) -> Month | None:
+    """2026-11, 2026/11, 2026年11月, 2026.11 or a date in that month."""
+    value = excel_value(value)
+    if hasattr(value, "year") and hasattr(value, "month"):
+        return Month(value.year, value.month)
+    text = normalize_text(value)
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]\s*\d{1,2}\s*日?)?", text)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return None
+    return Month(int(m.group(1)), int(m.group(2)))
+
+
+# --------------------------------------------------------------------------
+# Stars
+# --------------------------------------------------------------------------
+STAR_COLUMNS = (C.COL_AWARD, C.GROUP_ID, C.GROUP_NAME_COL, C.GROUP_NO, C.GROUP_TEAM_NAME, C.COL_FIGURE, C.COL_BASIS)
+
+
+def star_items(settings: Settings) -> dict[str, tuple[str, ...]]:
+    """Each star (except 进步之星) → the items that count for it, from 设置."""
+    out: dict[str, tuple[str, ...]] = {}
+    for star in C.STARS:
+        if star == C.STAR_PROGRESS:
+            continue
+        out[star] = tuple(i.name for i in settings.items if star in i.stars)
+    return out
+
+
+def month_stars(person_records: pd.DataFrame, members: pd.DataFrame, settings: Settings, month: Month) -> pd.DataFrame:
+    """One row per star winner (ties: every one) with the figure that won it."""
+    who = people(members, person_records).set_index(C.GROUP_ID)
+    recs = person_records.loc[month.contains(person_records[C.REC_DATE])] if len(person_records) else person_records
+    rows: list[dict] = []
+
+    def add(star: str, figures: pd.Series, basis: dict[str, str]) -> None:
+        for sid in best_positive(figures):
+            rows.append({C.COL_AWARD: star, C.GROUP_ID: sid, C.GROUP_NAME_COL: who[C.GROUP_NAME_COL].get(sid),
+                         C.GROUP_NO: who[C.GROUP_NO].get(sid), C.GROUP_TEAM_NAME: None,
+                         C.COL_BASIS: basis.get(sid, ""), C.COL_FIGURE: float(figures[sid])})
+
+    ids = pd.Index(list(who.index), dtype=object)
+    for star, items in star_items(settings).items():
+        if not items:
+            continue
+        mine = recs.loc[recs[C.REC_ITEM].isin(items)]
+        figures = tidy(mine[C.REC_POINTS].groupby(mine[C.REC_ID]).sum().reindex(ids, fill_value=0.0).astype("float64"))
+        text = "、".join(items)
+        add(star, figures, {sid: f"本月{text}共 {fmt_points(v)} 分" for sid, v in figures.items()})
+    prev = month.previous
+    before = person_records.loc[prev.contains(person_records[C.REC_DATE])] if len(person_records) else person_records
+    if len(before) and len(recs):
+        now_total = tidy(recs[C.REC_POINTS].groupby(recs[C.REC_ID]).sum().reindex(ids, fill_value=0.0).astype("float64"))
+        then_total = tidy(before[C.REC_POINTS].groupby(before[C.REC_ID]).sum().reindex(ids, fill_value=0.0).astype("float64"))
+        rise = tidy(now_total - then_total)
+        add(C.STAR_PROGRESS, rise, {sid: f"本月 {fmt_points(now_total[sid])} 分，{prev.month}月 {fmt_points(then_total[sid])} 分，"
+                                         f"提高 {fmt_points(rise[sid])} 分" for sid in ids})
+    out = pd.DataFrame(rows, columns=list(STAR_COLUMNS))
+    out[C.GROUP_NO] = pd.to_numeric(out[C.GROUP_NO], errors="coerce").astype("Int64")
+    out[C.COL_FIGURE] = out[C.COL_FIGURE].astype("float64")
+    for c in (C.COL_AWARD, C.GROUP_ID, C.GROUP_NAME_COL, C.GROUP_TEAM_NAME, C.COL_BASIS):
+        out[c] = out[c].astype(object)
+    order = {s: k for k, s in enumerate(C.STARS)}
+    out = (out.assign(_s=out[C.COL_AWARD].map(order), _g=out[C.GROUP_NO].fillna(10**6))
+              .sort_values(["_s", "_g", C.GROUP_ID], kind="stable").drop(columns=["_s", "_g"]).reset_index(drop=True))
+    return out
+
+
+def best_positive(figures: pd.Series) -> list:
+    """Index labels of every maximum, when the maximum is above 0."""
+    v = pd.to_numeric(figures, errors="coerce").dropna()
+    if v.empty or v.max() <= 0:
+        return []
+    return list(v.index[v == v.max()])
+
+
+def best(figures: pd.Series) -> list:
+    """Index labels of every maximum."""
+    v = pd.to_numeric(figures, errors="coerce").dropna()
+    return [] if v.empty else list(v.index[v == v.max()])
+
+
+def month_groups(group_records: pd.DataFrame, teams: pd.DataFrame, month: Month, settings: Settings) -> pd.DataFrame:
+    """Every group's total of the month, ranked; the best is recommended as
+    校级明星小组 (ties: all of them)."""
+    recs = group_records.loc[month.contains(group_records[C.REC_DATE])] if len(group_records) else group_records
+    recs = recs.dropna(subset=[C.REC_GROUP])
+    index = pd.Index(sorted(set(teams[C.GROUP_NO].astype(int)) | set(recs[C.REC_GROUP].astype(int))), dtype="int64")
+    total = tidy(recs[C.REC_POINTS].groupby(recs[C.REC_GROUP].astype("int64")).sum().reindex(index, fill_value=0.0).astype("float64"))
+    names = dict(zip(teams[C.GROUP_NO].astype(int), teams[C.GROUP_TEAM_NAME]))
+    out = pd.DataFrame({
+        C.COL_RANK: rank_desc(total).to_numpy(),
+        C.GROUP_NO: index.to_numpy(),
+        C.GROUP_TEAM_NAME: pd.Series([names.get(g, f"第{g}组") for g in index], dtype=object).to_numpy(),
+        C.COL_TOTAL: total.to_numpy(),
+    })
+    winners = set(best(total)) if len(recs) else set()
+    out[C.COL_AWARD] = pd.Series([f"推荐{C.SCHOOL_STAR_GROUP}" if g in winners else None for g in index], dtype=object).to_numpy()
+    return out.sort_values([C.COL_RANK, C.GROUP_NO], kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------
+# The multi-rater form
+# --------------------------------------------------------------------------
+def rater_columns(settings: Settings) -> list[str]:
+    return [C.COL_MONTH, C.GROUP_ID, C.GROUP_NAME_COL, C.GROUP_NO, C.GROUP_TEAM_NAME,
+            *[name for name, _ in settings.rater_weights], C.COL_WEIGHTED, C.COL_COMMENT]
+
+
+def read_rater_form(values: list[list[Any]], settings: Settings) -> tuple[pd.DataFrame, list[CellProblem]]:
+    """The multi-rater table of 月度评价 as the teacher left it: 月份, 学号,
+    every rater column found (by name) and 评语.  A rater cell that is not a
+    0–100 number is a problem."""
+    raters = [name for name, _ in settings.rater_weights]
+    cols = [C.COL_MONTH, C.GROUP_ID, *raters, C.COL_COMMENT]
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    at = find_row(values, C.MONTH_SECTION_RATERS)
+    header = find_row(values, C.COL_MONTH, start=at + 1) if at is not None else None
+    if header is None or header > at + 3:
+        return empty, []
+    frame = frame_from_values(values, header_row=header)
+    problems: list[CellProblem] = []
+    if C.COL_MONTH not in frame.columns or C.GROUP_ID not in frame.columns:
+        return empty, []
+    names = [c for c in frame.columns if c != "_row"]
+    rows = []
+    for rec in frame.to_dict("records"):
+        month = parse_month(rec[C.COL_MONTH])
+        sid = normalize_id(rec[C.GROUP_ID])
+        if month is None or not sid:
+            continue
+        out: dict[str, Any] = {C.COL_MONTH: month.key, C.GROUP_ID: sid}
+        for r in raters:
+            if r not in frame.columns:
+                out[r] = None
+                continue
+            raw = rec[r]
+            x = parse_number(raw)
+            if clean_text(raw) and (x is None or not C.RATING_MIN_SCORE <= x <= C.RATING_MAX_SCORE):
+                problems.append(CellProblem(C.MONTHLY, cell_ref(rec["_row"], names.index(r) + 1), clean_text(raw),
+                                            f"应为 {C.RATING_MIN_SCORE}–{C.RATING_MAX_SCORE} 的分数"))
+                x = None
+            out[r] = x
+        out[C.COL_COMMENT] = clean_text(rec.get(C.COL_COMMENT)) or None if C.COL_COMMENT in frame.columns else None
+        rows.append(out)
+    if not rows:
+        return empty, problems
+    return pd.DataFrame(rows, columns=cols).drop_duplicates([C.COL_MONTH, C.GROUP_ID], keep="first"), problems
+
+
+def weighted(df: pd.DataFrame, weights: tuple[tuple[str, float], ...]) -> pd.Series:
+    """Σ weight × score over the raters filled, divided by their weights;
+    blank when nobody has scored yet."""
+    names = [n for n, _ in weights]
+    w = pd.Series(dict(weights), dtype="float64")
+    scores = df[names].apply(pd.to_numeric, errors="coerce").astype("float64")
+    filled = scores.notna()
+    num = (scores.fillna(0.0) * w).sum(axis=1)
+    den = (filled * w).sum(axis=1)
+    return (num / den.where(den > 0)).round(1)
+
+
+def rater_form(existing: pd.DataFrame, members: pd.DataFrame, person_records: pd.DataFrame, teams: pd.DataFrame,
+               settings: Settings, month: Month) -> pd.DataFrame:
+    """Every month's rows: this month's students (current 分组) with what was
+    typed for them kept, and other months' rows as they were."""
+    raters = [name for name, _ in settings.rater_weights]
+    who = people(members, person_records)
+    names = dict(zip(teams[C.GROUP_NO].astype(int), teams[C.GROUP_TEAM_NAME]))
+    typed = existing.set_index([C.COL_MONTH, C.GROUP_ID]) if len(existing) else None
+    rows = []
+    current = set()
+    for rec in who.to_dict("records"):
+        sid = rec[C.GROUP_ID]
+        current.add(sid)
+        g = rec[C.GROUP_NO]
+        row = {C.COL_MONTH: month.key, C.GROUP_ID: sid, C.GROUP_NAME_COL: rec[C.GROUP_NAME_COL],
+               C.GROUP_NO: g if pd.notna(g) else None, C.GROUP_TEAM_NAME: names.get(int(g)) if pd.notna(g) else None}
+        for r in [*raters, C.COL_COMMENT]:
+            row[r] = typed.at[(month.key, sid), r] if typed is not None and (month.key, sid) in typed.index and r in typed.columns else None
+        rows.append(row)
+    # typed rows of this month for students no longer listed are kept
+    if len(existing):
+        for rec in existing.to_dict("records"):
+            if rec[C.COL_MONTH] == month.key and rec[C.GROUP_ID] not in current:
+                if any(_filled(rec.get(r)) for r in [*raters, C.COL_COMMENT]):
+                    rows.append({C.COL_MONTH: month.key, C.GROUP_ID: rec[C.GROUP_ID], C.GROUP_NAME_COL: None,
+                                 C.GROUP_NO: None, C.GROUP_TEAM_NAME: None,
+                                 **{r: rec.get(r) for r in [*raters, C.COL_COMMENT]}})
+    this = pd.DataFrame(rows, columns=[C.COL_MONTH, C.GROUP_ID, C.GROUP_NAME_COL, C.GROUP_NO, C.GROUP_TEAM_NAME, *raters, C.COL_COMMENT])
+    this = _order(this)
+    others = existing.loc[existing[C.COL_MONTH] != month.key] if len(existing) else existing
+    if len(others):
+        # other months: keep their rows; refresh names from the current roster
+        info = who.set_index(C.GROUP_ID)
+        others = others.copy()
+        others[C.GROUP_NAME_COL] = [info[C.GROUP_NAME_COL].get(s) for s in others[C.GROUP_ID]]
+        others[C.GROUP_NO] = [info[C.GROUP_NO].get(s) for s in others[C.GROUP_ID]]
+        others[C.GROUP_TEAM_NAME] = [names.get(int(g)) if g is not None and pd.notna(g) else None for g in others[C.GROUP_NO]]
+        others = others.reindex(columns=this.columns)
+        parts = [others.loc[others[C.COL_MONTH] == m] for m in sorted(set(others[C.COL_MONTH]))]
+        this = pd.concat([*[_order(p) for p in parts if p[C.COL_MONTH].iloc[0] < month.key], this,
+                          *[_order(p) for p in parts if p[C.COL_MONTH].iloc[0] > month.key]], ignore_index=True)
+    this[C.GROUP_NO] = pd.to_numeric(this[C.GROUP_NO], errors="coerce").astype("Int64")
+    for r in raters:
+        this[r] = pd.to_numeric(this[r], errors="coerce").astype("float64")
+    this.insert(len(this.columns) - 1, C.COL_WEIGHTED, weighted(this, settings.rater_weights))
+    return this.reset_index(drop=True)
+
+
+def _filled(v: Any) -> bool:
+    return v is not None and not (isinstance(v, float) and np.isnan(v)) and clean_text(v) != ""
+
+
+def _order(df: pd.DataFrame) -> pd.DataFrame:
+    g = pd.to_numeric(df[C.GROUP_NO], errors="coerce").fillna(10**6)
+    return df.assign(_g=g).sort_values(["_g", C.GROUP_ID], kind="stable").drop(columns="_g")
+
+
+# --------------------------------------------------------------------------
+# 月度评价
+# --------------------------------------------------------------------------
+@dataclass
+class MonthSummary:
+    month: Month
+    stars: pd.DataFrame
+    groups: pd.DataFrame
+    form: pd.DataFrame
+    n_records: int
+
+
+def summarize_month(group_records: pd.DataFrame, person_records: pd.DataFrame, members: pd.DataFrame,
+                    culture: pd.DataFrame, settings: Settings, month: Month, existing_form: pd.DataFrame) -> MonthSummary:
+    teams = group_names(members, culture, group_records, person_records)
+    stars = month_stars(person_records, members, settings, month)
+    names = dict(zip(teams[C.GROUP_NO].astype(int), teams[C.GROUP_TEAM_NAME]))
+    stars[C.GROUP_TEAM_NAME] = pd.Series([names.get(int(g)) if pd.notna(g) else None for g in stars[C.GROUP_NO]], dtype=object)
+    groups = month_groups(group_records, teams, month, settings)
+    form = rater_form(existing_form, members, person_records, teams, settings, month)
+    n = int(month.contains(person_records[C.REC_DATE]).sum()) if len(person_records) else 0
+    return MonthSummary(month, stars, groups, form, n)
+
+
+def monthly_layout(summary: MonthSummary, settings: Settings) -> Layout:
+    raters = [name for name, _ in settings.rater_weights]
+    width = len(rater_columns(settings))
+    s = Stack(width)
+    s.title(f"{settings.class_name} {summary.month.label} 月度评价")
+    s.subtitle(f"依据{summary.month.label}的{C.PERSON_RECORDS}和{C.GROUP_RECORDS}；每颗星后写明获得它的分数（并列都评上）")
+    s.blank()
+    s.section(C.MONTH_SECTION_STARS)
+    stars = summary.stars
+    if len(stars):
+        s.table(stars, styles={C.GROUP_ID: "id", C.COL_BASIS: "left", C.COL_FIGURE: "total"}, last_spans_to=width)
+    else:
+        s.hint("本月还没有可评的记录。")
+    s.blank()
+    s.section(C.MONTH_SECTION_GROUP)
+    marks = [(i, "star") for i, t in enumerate(summary.groups[C.COL_AWARD]) if isinstance(t, str) and t]
+    s.table(summary.groups, styles={C.COL_TOTAL: "total", C.COL_AWARD: "text"}, row_styles=marks)
+    s.blank()
+    s.section(C.MONTH_SECTION_RATERS)
+    weights = "，".join(f"{n} {fmt_points(w)}" for n, w in settings.rater_weights)
+    s.hint(f"每位评价人打 {C.RATING_MIN_SCORE}–{C.RATING_MAX_SCORE} 分（权重：{weights}）；填好后再运行“月度评比”，"
+           f"{C.COL_WEIGHTED}按已填的评价人加权算出。填写的分数和{C.COL_COMMENT}在重新运行时保留。")
+    validation = Validation("", "decimal", minimum=C.RATING_MIN_SCORE, maximum=C.RATING_MAX_SCORE,
+                            prompt_title="评分", prompt=f"{C.RATING_MIN_SCORE}–{C.RATING_MAX_SCORE} 分",
+                            error=f"应为 {C.RATING_MIN_SCORE}–{C.RATING_MAX_SCORE} 的分数")
+    styles = {C.GROUP_ID: "id", C.COL_WEIGHTED: "total", C.COL_COMMENT: "note", **{r: "entry" for r in raters}}
+    header, first, last = s.table(summary.form, styles=styles, validations=[(r, validation) for r in raters],
+                                  widths={C.COL_COMMENT: 30, C.COL_MONTH: 9, **{r: 9 for r in raters}})
+    layout = s.layout
+    if len(summary.form):
+        layout.autofilter = range_ref(header, 1, last, width)
+    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0)
+    return layout

@@ -1,0 +1,459 @@
+"""Daily sheets: generate them for a date, save what was typed as records,
+print them.
+
+* ``daily`` first saves the forms currently in the workbook (or refuses,
+  listing every bad cell, when they hold invalid entries: nothing typed is
+  ever thrown away), then writes 日表-班级 and every 日表-第N组 for the new
+  date, pre-filled from the records when that date already has some.  With
+  ``all_weekdays`` it also writes the other school days of that week as
+  日表-班级(周三), 日表-第3组(周三) …, for printing the week at once; they are
+  ordinary forms that ``save`` reads too.
+* ``save`` reads every daily sheet (each carries its date) and upserts those
+  dates in 个人记录 and 小组记录.  Any invalid entry stops the save: one
+  message lists every bad cell, the cells are highlighted, nothing is written.
+* ``print_daily`` prints daily sheets to PDF: by default every daily sheet
+  in the workbook, or one date's (or a week's).  A file goes through
+  LibreOffice, which also prints a date the workbook holds no forms for (they
+  are made in a temporary copy); a workbook open in Excel (the 打印日表 button)
+  uses Excel's own PDF export and prints only sheets it holds.
+
+Without a date, ``daily`` writes the forms of today when today is a school
+day in 设置, else of the next school day (:func:`default_day`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import contract as C
+from ..book.base import Book
+from ..book.files import FileBook
+from ..dailysheets import Form, day_forms, teams_on
+from ..dates import as_date, long_date, week_days, week_number
+from ..errors import EntryError, InputError, XlzuError
+from ..forms import form_layout
+from ..layout import excel_value
+from ..members import read_culture, read_members
+from ..records import read_records, records_layout
+from ..scoring import DayChange, FormEntries, apply_forms, day_records, parse_forms
+from ..settings import Settings
+from .common import Report, load_settings, run
+
+TITLE_DAILY = "生成日表"
+TITLE_SAVE = "保存日表"
+TITLE_PRINT = "打印日表"
+
+
+@dataclass
+class _Inputs:
+    settings: Settings
+    members: pd.DataFrame
+    culture: pd.DataFrame
+    person: pd.DataFrame
+    groups: pd.DataFrame
+    # The record sheets' cells as read (None: no such sheet), so a run can
+    # tell whether a table changed without reading the sheet again.
+    person_values: list[list[Any]] | None = None
+    groups_values: list[list[Any]] | None = None
+
+
+# --------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------
+def _read_inputs(book: Book, *, need_groups: bool = True) -> _Inputs:
+    settings = load_settings(book)
+    problems = []
+    members = culture = None
+    if book.has_sheet(C.GROUPS):
+        values = book.read_values(C.GROUPS)
+        members, found = read_members(values)
+        culture = read_culture(values)
+        problems += found
+    person_values = book.read_values(C.PERSON_RECORDS) if book.has_sheet(C.PERSON_RECORDS) else None
+    person, found = read_records(person_values, "person") if person_values is not None else (None, [])
+    problems += found
+    groups_values = book.read_values(C.GROUP_RECORDS) if book.has_sheet(C.GROUP_RECORDS) else None
+    groups, found = read_records(groups_values, "group") if groups_values is not None else (None, [])
+    problems += found
+    if problems:
+        raise InputError("“分组”或记录表中有需要改正的内容（已标成红色），日表没有处理：", problems)
+    from ..records import empty
+
+    if members is None:
+        members, _ = read_members([])
+        culture = read_culture([])
+    if need_groups and not members[C.GROUP_NO].notna().any():
+        raise InputError(f"“{C.GROUPS}”中还没有小组。请先运行“自动分组”（xlzu group），再生成日表。")
+    return _Inputs(settings, members, culture, person if person is not None else empty("person"),
+                   groups if groups is not None else empty("group"), person_values, groups_values)
+
+
+def daily_sheet_names(book: Book) -> list[str]:
+    """Every daily sheet in the workbook, in workbook order."""
+    return [s for s in book.sheet_names() if C.parse_daily_sheet(s) is not None]
+
+
+def _odd_daily_names(book: Book) -> list[str]:
+    """Sheets that look like daily sheets but are not named like one
+    (a copy “日表-第3组 (2)”): their entries are not read."""
+    prefix = C.DAILY_CLASS.split("-")[0]
+    return [s for s in book.sheet_names() if s.startswith(prefix) and C.parse_daily_sheet(s) is None]
+
+
+def _current_forms(book: Book, settings: Settings) -> tuple[list[FormEntries], list]:
+    sheets = {s: book.read_values(s) for s in daily_sheet_names(book)}
+    return parse_forms(sheets, settings)
+
+
+# --------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------
+def _grid(values: list[list[Any]]) -> list[list[Any]]:
+    rows = [[excel_value(v) for v in r] for r in values]
+    for r in rows:
+        while r and r[-1] is None:
+            r.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def _write_records(book: Book, inputs: _Inputs, kind: str, table: pd.DataFrame) -> bool:
+    """Write a record table (in one go) unless the sheet already shows
+    exactly that.  Compares with what the run read at its start, never
+    reads the sheet again: in live Excel every read is a round trip, and a
+    run reads everything before it writes anything."""
+    sheet = C.PERSON_RECORDS if kind == "person" else C.GROUP_RECORDS
+    old = inputs.person if kind == "person" else inputs.groups
+    values = inputs.person_values if kind == "person" else inputs.groups_values
+    if len(old) == len(table) and old.reset_index(drop=True).equals(table.reset_index(drop=True)):
+        return False
+    layout = records_layout(table, kind)
+    if values is not None and _grid(values) == _grid(layout.grid()):
+        return False
+    book.write_layout(sheet, layout)
+    return True
+
+
+def _ensure_forms(book: Book) -> None:
+    for form in (C.FORM_GROUP, C.FORM_CLASS):
+        if not book.has_sheet(form):
+            book.write_layout(form, form_layout(form), hidden=True)
+
+
+def _write_forms(book: Book, forms: list[Form]) -> None:
+    _ensure_forms(book)
+    keep = {f.sheet for f in forms}
+    for sheet in daily_sheet_names(book):
+        if sheet not in keep:
+            book.delete_sheet(sheet)
+    for f in forms:
+        book.write_layout(f.sheet, f.layout, form=f.form)
+
+
+def _change_lines(changes: list[DayChange]) -> list[str]:
+    lines = []
+    for ch in changes:
+        if not (ch.added or ch.changed or ch.removed or ch.person or ch.groups):
+            continue  # an empty form of a day without records
+        what = f"新增 {ch.added} 条、修改 {ch.changed} 条、删除 {ch.removed} 条" if ch.added or ch.changed or ch.removed else "与已存的记录相同，没有变化"
+        lines.append(f"{long_date(ch.day)}（{len(ch.sheets)} 张日表）：{what}；这一天共有个人记录 {ch.person} 条、小组记录 {ch.groups} 条。")
+    return lines
+
+
+def _save_current(book: Book, inputs: _Inputs, *, refuse: str) -> tuple[pd.DataFrame, pd.DataFrame, list[DayChange], list[FormEntries]]:
+    forms, problems = _current_forms(book, inputs.settings)
+    if problems:
+        raise EntryError(refuse.format(n=len(problems)), problems)
+    dated = [f for f in forms if f.day is not None]
+    person, groups, changes = apply_forms(inputs.person, inputs.groups, dated)
+    return person, groups, changes, forms
+
+
+# --------------------------------------------------------------------------
+# Generating
+# --------------------------------------------------------------------------
+def forms_for(book: Book, day: date | str, *, all_weekdays: bool = False, inputs: _Inputs | None = None) -> list[Form]:
+    """The forms ``daily`` writes for ``day`` (and, with ``all_weekdays``,
+    the other school days of its week), pre-filled from the records."""
+    day = _day(day)
+    inputs = inputs or _read_inputs(book)
+    s = inputs.settings
+    days = [day]
+    if all_weekdays:
+        days += [d for d in week_days(day, s.school_days) if d != day]
+    forms: list[Form] = []
+    for d in sorted(days):
+        person_day = day_records(inputs.person, d)
+        group_day = day_records(inputs.groups, d)
+        teams = teams_on(person_day, inputs.members, inputs.culture, group_day)
+        forms += day_forms(s, d, teams, person_day, group_day, weekday_names=d != day)
+    return forms
+
+
+def _day(value: date | str) -> date:
+    try:
+        return as_date(value)
+    except ValueError:
+        raise XlzuError(f"日期应写成 2026-11-24 这样的格式，而不是“{value}”。") from None
+
+
+def today() -> date:
+    """The computer's date (the one clock the daily operations read)."""
+    return date.today()
+
+
+def default_day(settings: Settings, on: date | None = None) -> date:
+    """The date ``daily`` writes when none is given: ``on`` (default today)
+    if it is a school day in 设置, else the next school day."""
+    day = on or today()
+    if not settings.school_days:
+        return day
+    while not settings.is_school_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _daily(book: Book, day: date | None, all_weekdays: bool) -> Report:
+    inputs = _read_inputs(book)
+    person, groups, changes, _ = _save_current(
+        book, inputs,
+        refuse="当前日表中有 {n} 处需要改正（已标成红色）。为了不丢失已填写的内容，没有生成新日表；请改正后再运行：")
+    now = today()
+    chosen = day is None
+    if day is None:
+        day = default_day(inputs.settings, now)
+    new = _Inputs(inputs.settings, inputs.members, inputs.culture, person, groups)
+    forms = forms_for(book, day, all_weekdays=all_weekdays, inputs=new)
+    # Everything is checked: now write.
+    report = Report(TITLE_DAILY, data={"forms": forms, "person": person, "groups": groups, "changes": changes, "day": day})
+    saved = _change_lines(changes)
+    if changes:
+        wrote = [_write_records(book, inputs, "person", person), _write_records(book, inputs, "group", groups)]
+        if saved:
+            report.add("先保存了原来的日表" + ("：" if any(wrote) else "（记录已是最新）："))
+            report.lines += saved
+    _write_forms(book, forms)
+    s = inputs.settings
+    by_day: dict[date, list[Form]] = {}
+    for f in forms:
+        by_day.setdefault(f.day, []).append(f)
+    for d, fs in sorted(by_day.items()):
+        groups_n = sum(1 for f in fs if f.kind == "group")
+        names = "、".join(f.sheet for f in fs[:2]) + (f" … {fs[-1].sheet}" if len(fs) > 2 else "")
+        report.add(f"已生成 {long_date(d)} 的日表：班级考核表 1 张、小组日表 {groups_n} 张（{names}）。")
+        filled = sum(f.prefilled for f in fs)
+        if filled:
+            report.add(f"  这一天已有记录，日表已按记录填好（{filled} 格）；改正后运行“保存日表”（xlzu save）即可。")
+        if not s.is_school_day(d):
+            report.add(f"  注意：{long_date(d)} 不在“设置”的上课日中。")
+    if chosen and day != now:
+        report.add(f"今天（{long_date(now)}）不是“设置”中的上课日，生成的是下一个上课日的日表。"
+                   "要生成别的日期，请在命令行用 xlzu daily --date。")
+    others = [f.sheet for f in forms if f.day != day]
+    if others:
+        report.add(f"一周的日表可一起打印；{long_date(day)} 用“{C.DAILY_CLASS}”“{C.daily_group_sheet(1)}”等表名，"
+                   f"其他几天的表名带星期，如“{others[0]}”。各天填好后都可直接保存。")
+    week = week_number(day, s.term_start)
+    if week < 1:
+        report.add(f"注意：{long_date(day)} 在学期开始日期（{s.term_start.isoformat()}）之前。")
+    report.add("打印后由大组长、值日班长填写；填好的内容录入这些表，再运行“保存日表”（xlzu save）。")
+    return report
+
+
+def daily(target: Book | str | os.PathLike, day: date | str | None = None, *, all_weekdays: bool = False) -> Report:
+    """Write the daily sheets of ``day`` (SPEC 3): 日表-班级 and one
+    日表-第N组 per group; with ``all_weekdays`` the week's other school days
+    too.  Without ``day``: today if it is a school day in 设置, else the next
+    school day (:func:`default_day`).  The forms currently in the workbook
+    are saved first (or, when invalid, nothing happens and every bad cell is
+    listed)."""
+    return run(TITLE_DAILY, target, _daily, None if day is None else _day(day), all_weekdays)
+
+
+# --------------------------------------------------------------------------
+# Saving
+# --------------------------------------------------------------------------
+def _save(book: Book) -> Report:
+    inputs = _read_inputs(book, need_groups=False)
+    person, groups, changes, forms = _save_current(
+        book, inputs,
+        refuse="日表中有 {n} 处需要改正（已标成红色），这次没有保存任何记录；请改正后再保存：")
+    report = Report(TITLE_SAVE, data={"person": person, "groups": groups, "changes": changes})
+    for name in _odd_daily_names(book):
+        report.add(f"工作表“{name}”不是日表的标准名称，没有读取。要保存它的内容，请把它改名为“{C.DAILY_CLASS}”或“{C.daily_group_sheet(1)}”这样的名称。")
+    if not changes:
+        report.add("没有找到要保存的日表。请先运行“生成日表”（xlzu daily），填好后再保存。")
+        return report
+    _write_records(book, inputs, "person", person)
+    _write_records(book, inputs, "group", groups)
+    lines = _change_lines(changes)
+    if lines:
+        report.add(f"已保存日表到“{C.PERSON_RECORDS}”和“{C.GROUP_RECORDS}”：")
+        report.lines += lines
+    else:
+        report.add("日表中还没有填写任何内容，记录没有变化。")
+    empty = [f.sheet for f in forms if f.day is not None and f.typed == 0]
+    if empty and len(empty) < len(forms):
+        report.add("以下日表还没有填写：" + "、".join(empty))
+    return report
+
+
+def save(target: Book | str | os.PathLike) -> Report:
+    """Save every daily sheet's entries into 个人记录 / 小组记录 (an upsert
+    of each sheet's date: saving twice changes nothing, a corrected cell
+    replaces, a cleared cell removes).  Invalid entries stop the save with
+    every bad cell listed and highlighted."""
+    return run(TITLE_SAVE, target, _save)
+
+
+# --------------------------------------------------------------------------
+# Printing
+# --------------------------------------------------------------------------
+def print_daily(target: Book | str | os.PathLike, day: date | str | None = None, pdf: str | os.PathLike | None = None, *,
+                all_weekdays: bool = False) -> Report:
+    """Print daily sheets to PDF: without ``day`` every daily sheet in the
+    workbook; with ``day`` that date's sheets; with ``all_weekdays`` the
+    school week of ``day`` (or of the date on 日表-班级).  Without ``pdf``
+    the PDF goes beside the workbook, named by class and date
+    (初二(3)班-日表-2026-11-24.pdf).
+
+    A file is printed with LibreOffice and is not changed: a date it holds
+    no forms for is made, pre-filled from the records, in a temporary copy.
+    A workbook open in Excel (a live :class:`Book`) is exported by Excel
+    itself and only the sheets it holds can be printed; the PDF's path goes
+    on 控制台."""
+    day = None if day is None else _day(day)
+    if isinstance(target, Book):
+        if not hasattr(target, "export_pdf"):
+            raise XlzuError("打印日表需要工作簿文件名（命令行）或在 Excel 中打开的工作簿（“打印日表”按钮）。")
+        return run(TITLE_PRINT, target, _print_live, day, pdf, all_weekdays)
+    return _print_file(Path(target), day, pdf, all_weekdays)
+
+
+def _sheets_by_day(forms: list[FormEntries]) -> dict[date, list[str]]:
+    on_sheet: dict[date, list[str]] = {}
+    for f in forms:
+        if f.day is not None:
+            on_sheet.setdefault(f.day, []).append(f.sheet)
+    return on_sheet
+
+
+def _printed_days(day: date | None, all_weekdays: bool, forms: list[FormEntries], settings: Settings) -> list[date]:
+    """The dates to print (see :func:`print_daily`)."""
+    on_sheet = _sheets_by_day(forms)
+    if day is None:
+        if not on_sheet:
+            raise XlzuError("工作簿中还没有日表。请先生成日表（“生成日表”按钮，或 xlzu daily），再打印。")
+        if not all_weekdays:
+            return sorted(on_sheet)
+        day = next((f.day for f in forms if f.sheet == C.DAILY_CLASS and f.day is not None), min(on_sheet))
+    days = week_days(day, settings.school_days) if all_weekdays else [day]
+    if day not in days:
+        days = sorted(days + [day])
+    return days
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def pdf_name(settings: Settings, days: list[date], *, all_weekdays: bool = False, fallback: str = "日表") -> str:
+    """The PDF's file name: class, 日表, date (初二(3)班-日表-2026-11-24.pdf),
+    a week (…-日表-第13周.pdf) or a span of dates."""
+    who = _UNSAFE.sub("", settings.class_name).strip(".") or fallback
+    week = week_number(days[0], settings.term_start)
+    if all_weekdays and week >= 1:
+        label = f"第{week}周"
+    elif len(days) == 1:
+        label = days[0].isoformat()
+    else:
+        label = f"{days[0].isoformat()}至{days[-1].isoformat()}"
+    return f"{who}-日表-{label}.pdf"
+
+
+def _printed_what(days: list[date]) -> str:
+    return f"{long_date(days[0])} 至 {long_date(days[-1])}" if len(days) > 1 else long_date(days[0])
+
+
+def _documents() -> Path:
+    home = Path.home()
+    for name in ("Documents", "文档"):
+        if (home / name).is_dir():
+            return home / name
+    return home
+
+
+def _print_live(book: Book, day: date | None, pdf: str | os.PathLike | None, all_weekdays: bool) -> Report:
+    book.require_pdf_export()  # type: ignore[attr-defined]
+    settings = load_settings(book)
+    forms, _problems = _current_forms(book, settings)
+    days = _printed_days(day, all_weekdays, forms, settings)
+    on_sheet = _sheets_by_day(forms)
+    missing = [d for d in days if d not in on_sheet]
+    if missing:
+        raise XlzuError(
+            f"工作簿中没有 {'、'.join(long_date(d) for d in missing)} 的日表。在 Excel 中只能打印工作簿里已有的日表："
+            "请先生成这一天的日表（一周的日表可在命令行用 xlzu daily --all-weekdays 一次生成），再打印。")
+    wanted = [sheet for d in days for sheet in on_sheet[d]]
+    folder = getattr(book, "folder", None)
+    if pdf is None:
+        pdf = (folder or _documents()) / pdf_name(settings, days, all_weekdays=all_weekdays)
+    path = book.export_pdf(wanted, Path(pdf))  # type: ignore[attr-defined]
+    report = Report(TITLE_PRINT, data={"pdf": path, "sheets": wanted})
+    report.add(f"已把 {_printed_what(days)} 的日表（{len(wanted)} 张）导出为 PDF：{path}")
+    if folder is None and Path(path).parent == _documents():
+        report.add("工作簿还没有保存在这台电脑的文件夹里（新建未保存，或在 OneDrive 等网盘上），所以 PDF 放在了“文档”文件夹。")
+    report.add("用 PDF 阅读器打开这个文件，按 A4 打印（每张日表一页）。")
+    return report
+
+
+def _print_file(path: Path, day: date | None, pdf: str | os.PathLike | None, all_weekdays: bool) -> Report:
+    from .. import pdf as pdfmod
+
+    book = FileBook.open(path)
+    inputs = _read_inputs(book)
+    s = inputs.settings
+    forms, _problems = _current_forms(book, s)
+    days = _printed_days(day, all_weekdays, forms, s)
+    on_sheet = _sheets_by_day(forms)
+    wanted: list[str] = []
+    made: list[Form] = []
+    for d in days:
+        if d in on_sheet:
+            wanted += on_sheet[d]
+        else:
+            new = forms_for(book, d, inputs=inputs)
+            for f in new:
+                f.sheet = C.daily_day_sheet(f.sheet, d.weekday())
+            made += new
+            wanted += [f.sheet for f in new]
+    if pdf is None:
+        pdf = path.with_name(pdf_name(s, days, all_weekdays=all_weekdays, fallback=path.stem))
+    pdf = Path(pdf)
+    with tempfile.TemporaryDirectory(prefix="xlzu-daily-") as tmp:
+        if made:
+            for sheet in daily_sheet_names(book):
+                if sheet not in wanted:
+                    book.delete_sheet(sheet)
+            _ensure_forms(book)
+            for f in made:
+                book.write_layout(f.sheet, f.layout, form=f.form)
+        # The copy keeps only what is printed (the forms refer to nothing
+        # else), so LibreOffice need not load a term of records.
+        for sheet in book.sheet_names():
+            if sheet not in wanted:
+                book.delete_sheet(sheet)
+        copy = Path(tmp) / f"print{path.suffix}"
+        book.save(copy)
+        pdfmod.print_sheets(copy, wanted, pdf)
+    report = Report(TITLE_PRINT, data={"pdf": pdf, "sheets": wanted})
+    report.add(f"已把 {_printed_what(days)} 的日表（{len(wanted)} 张）打印到“{pdf}”。")
+    return report
