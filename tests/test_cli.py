@@ -42,6 +42,15 @@ def test_every_command_has_help_and_is_documented():
             f"xlzu {name} is missing from the README command table"
 
 
+def test_every_documented_command_exists():
+    """The other direction: a README row whose command the CLI lacks fails."""
+    names = set(commands())
+    documented = re.findall(r"^\| `xlzu ((?:template )?[a-z]+)", README, flags=re.M)
+    assert documented, "no command table in the README"
+    missing = [d for d in documented if d not in names]
+    assert missing == [], f"in the README but not a command: {missing}"
+
+
 def test_readme_opens_with_the_two_commands_and_ci_runs_the_second():
     blocks = re.findall(r"```bash\n(.*?)\n```", README, flags=re.S)
     assert blocks[0].strip() == "pip install . && xlzu demo"

@@ -107,44 +107,18 @@ def roster(
 
 @app.command()
 @guarded
-def demo(
-    directory: Path = typer.Argument(Path("xlzu-demo"), help="示例工作簿放在这个文件夹。"),
+def group(
+    workbook: Path = WorkbookArg,
+    seed: int = typer.Option(0, "--seed", help="随机种子：同一种子总得到同样的分组，换一个数可得到另一种同样均衡的分法。"),
+    regroup: bool = typer.Option(False, "--regroup", help="已分过组时重新搭配所有未锁定的学生（锁定的不动）。"),
+    keep: bool = typer.Option(False, "--keep", help="谁也不动，层次也不变，只重排代号、职务和座位。"),
 ) -> None:
-    """用自带的示例班级走一遍全部流程，生成示例工作簿。"""
-    from .demo import run_demo
+    """自动分组：分层、均衡分组、排代号职务和座位；已分组时保留现有分组，只重排职务和座位。"""
+    from .ops.group import group as run_group
 
-    run_demo(directory, echo=lambda line: out.print(line, markup=False))
-
-
-@template_app.command("build")
-@guarded
-def template_build(
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写到这个文件（默认：源代码中的 templates/xlzu.xlsm）。"),
-) -> None:
-    """由 macros/ 中的 VBA 和工作簿约定重新生成宏模板（每次生成的字节完全相同）。"""
-    from .template import build_template
-
-    out.print(f"已生成宏模板：{build_template(output)}", markup=False)
+    show(run_group(workbook, seed=seed, regroup=regroup, keep=keep))
 
 
-@template_app.command("check")
-@guarded
-def template_check(
-    path: Optional[Path] = typer.Argument(None, help="要检查的模板（默认：xlzu 自带的模板）。", show_default=False),
-) -> None:
-    """检查宏模板是否与 macros/ 和工作簿约定一致（过时则失败）。"""
-    from .template import check_template
-
-    out.print(f"宏模板是最新的：{check_template(path)}", markup=False)
-
-
-@template_app.command("python")
-@guarded
-def template_python(workbook: Path = WorkbookArg) -> None:
-    """让 .xlsm 班级工作簿的按钮使用本机的 Python（换了电脑或重装 Python 后运行）。"""
-    from .template import use_this_python
-
-    show(use_this_python(workbook))
 @app.command()
 @guarded
 def daily(
@@ -156,18 +130,6 @@ def daily(
     from .ops.daily import daily as make_daily
 
     show(make_daily(workbook, date, all_weekdays=all_weekdays))
-@app.command()
-@guarded
-def week(
-    workbook: Path = WorkbookArg,
-    which: Optional[str] = typer.Option(None, "--week", "-w", help="要汇总的周：这周里的某一天（如 2026-11-23）或周次（如 12）；默认最近有记录的一周。"),
-) -> None:
-    """一键周汇总：小组和个人周排名、明星小组和魔鬼小组，记入周历史。"""
-    from .ops.summary import week as run_week, week_table
-
-    report = run_week(workbook, which)
-    out.print(week_table(report))
-    show(report)
 
 
 @app.command()
@@ -191,6 +153,24 @@ def print_(
     from .ops.daily import print_daily
 
     show(print_daily(workbook, date, pdf, all_weekdays=all_weekdays))
+
+
+@app.command()
+@guarded
+def week(
+    workbook: Path = WorkbookArg,
+    which: Optional[str] = typer.Option(None, "--week", "-w", help="要汇总的周：这周里的某一天（如 2026-11-23）或周次（如 12）；默认最近有记录的一周。"),
+) -> None:
+    """一键周汇总：小组和个人周排名、明星小组和魔鬼小组，记入周历史。"""
+    from .ops.summary import week as run_week, week_table
+
+    report = run_week(workbook, which)
+    out.print(week_table(report))
+    show(report)
+
+
+@app.command()
+@guarded
 def month(
     workbook: Path = WorkbookArg,
     which: Optional[str] = typer.Option(None, "--month", "-m", help="月份，如 2026-11；默认最近有记录的月份。"),
@@ -229,16 +209,44 @@ def term(
 
 @app.command()
 @guarded
-def group(
-    workbook: Path = WorkbookArg,
-    seed: int = typer.Option(0, "--seed", help="随机种子：同一种子总得到同样的分组，换一个数可得到另一种同样均衡的分法。"),
-    regroup: bool = typer.Option(False, "--regroup", help="已分过组时重新搭配所有未锁定的学生（锁定的不动）。"),
-    keep: bool = typer.Option(False, "--keep", help="谁也不动，层次也不变，只重排代号、职务和座位。"),
+def demo(
+    directory: Path = typer.Argument(Path("xlzu-demo"), help="示例工作簿放在这个文件夹。"),
 ) -> None:
-    """自动分组：分层、均衡分组、排代号职务和座位；已分组时保留现有分组，只重排职务和座位。"""
-    from .ops.group import group as run_group
+    """用自带的示例班级走一遍全部流程，生成示例工作簿。"""
+    from .demo import run_demo
 
-    show(run_group(workbook, seed=seed, regroup=regroup, keep=keep))
+    run_demo(directory, echo=lambda line: out.print(line, markup=False))
+
+
+@template_app.command("build")
+@guarded
+def template_build(
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写到这个文件（默认：源代码中的 templates/xlzu.xlsm）。"),
+) -> None:
+    """由 macros/ 中的 VBA 和工作簿约定重新生成宏模板（每次生成的字节完全相同）。"""
+    from .template import build_template
+
+    out.print(f"已生成宏模板：{build_template(output)}", markup=False)
+
+
+@template_app.command("check")
+@guarded
+def template_check(
+    path: Optional[Path] = typer.Argument(None, help="要检查的模板（默认：xlzu 自带的模板）。", show_default=False),
+) -> None:
+    """检查宏模板是否与 macros/ 和工作簿约定一致（过时则失败）。"""
+    from .template import check_template
+
+    out.print(f"宏模板是最新的：{check_template(path)}", markup=False)
+
+
+@template_app.command("python")
+@guarded
+def template_python(workbook: Path = WorkbookArg) -> None:
+    """让 .xlsm 班级工作簿的按钮使用本机的 Python（换了电脑或重装 Python 后运行）。"""
+    from .template import use_this_python
+
+    show(use_this_python(workbook))
 
 
 def main() -> None:
