@@ -69,3 +69,16 @@ def class_book(tmp_path: Path, demo_roster: Path) -> Path:
     path = tmp_path / "班级.xlsx"
     new_class(path, demo_roster, class_name="初二(3)班")
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> tuple[Path, str]:
+    """`xlzu demo` run once for the whole session: (its folder, what it printed)."""
+    from typer.testing import CliRunner
+
+    from xlzu.cli import app
+
+    out = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(app, ["demo", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, result.output

@@ -114,7 +114,7 @@ def type_day(path: Path, rng: random.Random, typed: Typed, *, fancy: bool = True
     """Fill every daily sheet of the workbook with plausible entries;
     record in ``typed`` what each is worth.  ``fancy`` also types grades in
     lower case and full width and some numbers as full-width text."""
-    wb = load_workbook(path)
+    wb = load_workbook(path, keep_vba=Path(path).suffix.lower() == ".xlsm")
     sheets = []
     for ws in wb.worksheets:
         if not ws.title.startswith("日表"):
@@ -168,7 +168,7 @@ def _type(ws, sheet: Sheet, r: int, col: Column, value: Any, points: float, type
 
 def type_cells(path: Path, cells: dict[tuple[str, str], Any]) -> None:
     """Type (or with None clear) cells: (sheet, ref) → value."""
-    wb = load_workbook(path)
+    wb = load_workbook(path, keep_vba=Path(path).suffix.lower() == ".xlsm")
     for (sheet, ref), value in cells.items():
         wb[sheet][ref] = value
     wb.save(path)

@@ -1,42 +1,49 @@
-"""`xlzu demo`: the bundled sample class through every operation that exists."""
+"""`xlzu demo`: the bundled sample class through the whole week-to-term cycle."""
 
 from __future__ import annotations
 
 import openpyxl
 import pandas as pd
-import pytest
-from typer.testing import CliRunner
 
 from xlzu import contract as C
 from xlzu.book import open_book
-from xlzu.cli import app
+from xlzu.demo import DEMO_MACRO_WORKBOOK, DEMO_WORKBOOK
 from xlzu.members import read_members
 
 
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(app, ["demo", str(out)])
-    assert result.exit_code == 0, result.output
-    return out / "示例班级.xlsx", result.output
-
-
-def test_demo_workbook_has_exactly_the_contract_sheets(demo_run):
-    path, _ = demo_run
-    wb = openpyxl.load_workbook(path)
-    members, _ = read_members(open_book(path).read_values(C.GROUPS))
-    n_groups = int(members[C.GROUP_NO].max()) if members[C.GROUP_NO].notna().any() else 0
-    assert wb.sheetnames == C.workbook_sheets(n_groups)
-    hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
-    assert hidden == set(C.HIDDEN_FORMS)
+def test_demo_workbooks_have_exactly_the_contract_sheets(demo_run):
+    folder, _ = demo_run
+    for name, macro in ((DEMO_WORKBOOK, False), (DEMO_MACRO_WORKBOOK, True)):
+        path = folder / name
+        wb = openpyxl.load_workbook(path, keep_vba=macro)
+        members, _ = read_members(open_book(path).read_values(C.GROUPS))
+        n_groups = int(members[C.GROUP_NO].max())
+        assert n_groups == 7  # 52 students in groups of about 8
+        assert wb.sheetnames == C.workbook_sheets(n_groups, macro=macro)
+        hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
+        assert hidden == set(C.HIDDEN_FORMS) | ({C.XLWINGS_CONF} if macro else set())
 
 
 def test_demo_class_is_realistic(demo_run):
-    path, output = demo_run
-    roster = pd.read_excel(path, sheet_name=C.ROSTER, dtype={C.ROSTER_ID: str})
+    folder, output = demo_run
+    roster = pd.read_excel(folder / DEMO_WORKBOOK, sheet_name=C.ROSTER, dtype={C.ROSTER_ID: str})
     assert 45 <= len(roster) <= 60
     assert set(roster[C.ROSTER_GENDER]) == {"男", "女"}
     assert roster[C.ROSTER_ID].is_unique and roster[C.ROSTER_NAME].is_unique
     assert roster[C.ROSTER_TOTAL].std() > 30
     assert all(s in roster.columns and roster[s].notna().all() for s in C.DEFAULT_SUBJECTS)
     assert "导入 52 名学生" in output
+
+
+def test_demo_shows_the_week_to_term_cycle(demo_run):
+    """The demo ends with a week's ranking, a month's stars and the term's certificates."""
+    folder, output = demo_run
+    for step in ("自动分组", "日表", "一键周汇总", "明星小组：", "魔鬼小组：", "纪律之星", "进步之星",
+                 "推荐校级明星小组", "明星组长", "荣誉证书"):
+        assert step in output, step
+    wb = openpyxl.load_workbook(folder / DEMO_WORKBOOK)
+    records = pd.read_excel(folder / DEMO_WORKBOOK, sheet_name=C.PERSON_RECORDS)
+    assert records[C.REC_DATE].nunique() == 5  # a school week of saved daily sheets
+    assert wb[C.WEEK_HISTORY]._charts
+    certificates = wb[C.CERTIFICATES]
+    assert certificates.page_setup.orientation == "landscape" and len(certificates.row_breaks.brk) >= 1

@@ -224,8 +224,13 @@ def test_conf_names_this_python_only_with_keys_that_have_values(tmp_path, platfo
 
 @pytest.fixture(scope="module")
 def cycled(tmp_path_factory) -> Path:
-    """A class workbook made with `xlzu new X.xlsm`, then taken through every
-    CLI operation that exists on this branch."""
+    """A class workbook made with `xlzu new X.xlsm`, then taken through the
+    whole cycle on the command line: roster, grouping, a week of daily
+    sheets typed in (openpyxl, keep_vba) and saved, the weekly summary, the
+    month, the review and the term."""
+    import random
+
+    from formfill import Typed, type_day
     from xlzu.demo import demo_roster_path
 
     folder = tmp_path_factory.mktemp("cycle")
@@ -234,9 +239,19 @@ def cycled(tmp_path_factory) -> Path:
         ["new", str(book), "--roster", str(demo_roster_path()), "--class-name", "初二(3)班"],
         ["roster", str(book)],
         ["roster", str(book), "--from", str(demo_roster_path())],
-        ["template", "python", str(book)],
+        ["group", str(book)],
     ]
+    rng = random.Random(5)
+    for day in ("2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"):
+        steps.append(["daily", str(book), "--date", day])
+        steps.append(lambda: type_day(book, rng, Typed()))
+        steps.append(["save", str(book)])
+    steps += [["week", str(book)], ["month", str(book)], ["review", str(book)], ["term", str(book)],
+              ["template", "python", str(book)]]
     for step in steps:
+        if callable(step):
+            step()
+            continue
         result = runner.invoke(app, step)
         assert result.exit_code == 0, (step, result.output)
     return book
@@ -251,9 +266,13 @@ def test_class_workbook_keeps_vba_buttons_and_code_names_after_cli_operations(cy
     wb = openpyxl.load_workbook(cycled, keep_vba=True)
     template = openpyxl.load_workbook(T.template_path(), keep_vba=True)
     codes = {ws.title: ws.sheet_properties.codeName for ws in wb.worksheets}
-    assert codes == {ws.title: ws.sheet_properties.codeName for ws in template.worksheets}
+    assert {t: codes[t] for t in template.sheetnames} == {ws.title: ws.sheet_properties.codeName for ws in template.worksheets}
     assert wb[C.CONSOLE]["A1"].value == T.CONSOLE_TITLE
-    assert wb[C.CONSOLE].cell(C.CONSOLE_MESSAGES_ROW + 1, 2).value == "导入花名册"  # the last run's log
+    assert wb[C.CONSOLE].cell(C.CONSOLE_MESSAGES_ROW + 1, 2).value == "期末评比"  # the last run's log
+    # the cycle really ran: records, rankings and certificates are in the macro workbook
+    assert wb[C.PERSON_RECORDS].max_row > 100 and wb[C.GROUP_RECORDS].max_row > 50
+    assert wb[C.WEEK_GROUPS]["A1"].value and "第13周" in str(wb[C.WEEK_GROUPS]["A1"].value)
+    assert wb[C.WEEK_HISTORY]._charts, "the 周历史 chart is in the macro workbook"
     assert wb[C.ROSTER]["B2"].value  # the roster itself
     assert wb[C.FORM_GROUP]["A1"].value != C.FORM_GROUP  # real form content, not the template's placeholder
     leftovers = [ws.title for ws in wb.worksheets if any(T.SHEET_HINT in r for r in ws.iter_rows(values_only=True))]
@@ -272,7 +291,8 @@ def test_new_xlsm_writes_the_forms_like_an_xlsx_workbook(cycled, class_book):
         assert a == b
         assert macro[form].sheet_state == "hidden"
     # 控制台 of the .xlsm is the template's (with buttons), not the .xlsx text console
-    assert macro.sheetnames == C.workbook_sheets(0, macro=True)
+    groups = {ws.title for ws in macro.worksheets if C.parse_daily_group_sheet(ws.title)}
+    assert macro.sheetnames == C.workbook_sheets(len(groups), macro=True)
 
 
 @pytest.fixture(scope="module")
@@ -322,15 +342,14 @@ def test_libreoffice_shows_every_button_on_the_console_bound_to_its_macro(libreo
         assert f"Sub {b.macro}()" in source
 
 
-def test_demo_also_makes_a_workbook_with_buttons(tmp_path):
-    from xlzu.demo import DEMO_MACRO_WORKBOOK, run_demo
+def test_demo_also_makes_a_workbook_with_buttons(demo_run):
+    from xlzu.demo import DEMO_MACRO_WORKBOOK
 
-    lines: list[str] = []
-    run_demo(tmp_path, echo=lines.append)
-    macro = tmp_path / DEMO_MACRO_WORKBOOK
+    folder, output = demo_run
+    macro = folder / DEMO_MACRO_WORKBOOK
     assert button_bindings(macro) == {b.caption: b.macro for b in C.BUTTONS}
     assert "xlzuButtons" in vba_modules(macro)
-    assert any(DEMO_MACRO_WORKBOOK in line for line in lines)
+    assert DEMO_MACRO_WORKBOOK in output
 
 
 def test_other_builder_versions_are_refused(monkeypatch):

@@ -29,12 +29,16 @@ def run_demo(directory: str | Path, echo: Callable[[str], None] = print) -> Path
     for line in report.lines:
         echo(line)
     demo_group(book, echo)
-    macro = directory / DEMO_MACRO_WORKBOOK
-    echo(f"== 带按钮的工作簿：{macro}（在 Excel 中打开，启用宏，点“控制台”上的按钮）")
-    new_class(macro, demo_roster_path(), class_name=DEMO_CLASS_NAME, force=True)
     demo_daily(book, echo)
     summaries_step(book, echo)
-    echo(f"完成。示例工作簿：{book.resolve()}")
+    macro = directory / DEMO_MACRO_WORKBOOK
+    echo(f"== 带按钮的工作簿：{macro}（同一个班级走完同样的流程；在 Excel 中打开，启用宏，点“控制台”上的按钮）")
+    quiet: Callable[[str], None] = lambda line: None  # noqa: E731
+    new_class(macro, demo_roster_path(), class_name=DEMO_CLASS_NAME, force=True)
+    demo_group(macro, quiet)
+    demo_daily(macro, quiet, print_pdf=False)
+    summaries_step(macro, quiet)
+    echo(f"完成。示例工作簿：{book.resolve()}，带按钮的：{macro.resolve()}")
     return book
 
 
@@ -113,7 +117,7 @@ def typed_entries(form, rng) -> dict[tuple[int, int], object]:
 
 
 def demo_daily(book_path: str | Path, echo: Callable[[str], None] = print, *, seed: int = 20261123,
-               week: int = 13) -> Path | None:
+               week: int = 13, print_pdf: bool = True) -> Path | None:
     """Generate week ``week`` of daily sheets, type plausible entries into
     them (seeded), save each day, and print the week's PDF when LibreOffice
     is present.  Skipped (None) while 分组 has no groups."""
@@ -147,6 +151,8 @@ def demo_daily(book_path: str | Path, echo: Callable[[str], None] = print, *, se
         book.save()
         for line in report.lines[1:2]:
             echo("  " + line)
+    if not print_pdf:
+        return None
     if libreoffice() is None:
         echo("  没有安装 LibreOffice，跳过打印 PDF。")
         return None
@@ -185,14 +191,18 @@ def summaries_step(book: Path, echo: Callable[[str], None] = print) -> bool:
 
 
 def _fill_demo_exams(book) -> bool:
-    """Give the demo class two exams (期中 from 花名册's 总分, 期末 around it)
-    when 考试成绩 has no scores yet, so 明星组长 can be judged."""
+    """Give the demo class two exams when 考试成绩 has no scores yet, so
+    明星组长 can be judged: 期中 is 花名册's 总分; 期末 moves around it, and
+    members of groups that scored well in the records gain a little more
+    (the premise of the whole system, and it makes the demo's awards show)."""
     import random
 
     import pandas as pd
 
     from . import contract as C
     from .layout import table_layout
+    from .members import read_members
+    from .records import read_records
     from .roster import read_roster
     from .settings import parse_number
 
@@ -200,9 +210,22 @@ def _fill_demo_exams(book) -> bool:
     if any(parse_number(v) is not None for row in values[1:] for v in row[2:]):
         return False
     roster, _ = read_roster(book.read_values(C.ROSTER), ())
+    members, _ = read_members(book.read_values(C.GROUPS))
+    group_of = dict(zip(members[C.GROUP_ID], members[C.GROUP_NO]))
+    records, _ = read_records(book.read_values(C.GROUP_RECORDS), "group")
+    points = records.groupby(C.REC_GROUP)[C.REC_POINTS].sum()
+    spread = float(points.std()) if len(points) > 1 and points.std() > 0 else 1.0
+    bonus = {int(g): 25 * (p - points.mean()) / spread for g, p in points.items()}
     rng = random.Random(2026)
     mid = [round(t) if pd.notna(t) else None for t in roster[C.ROSTER_TOTAL]]
-    final = [None if m is None else max(0, min(C.TOTAL_MAX, m + rng.randint(-60, 60))) for m in mid]
+    final = []
+    for sid, m in zip(roster[C.ROSTER_ID], mid):
+        if m is None:
+            final.append(None)
+            continue
+        g = group_of.get(sid)
+        lift = bonus.get(int(g), 0.0) if g is not None and pd.notna(g) else 0.0
+        final.append(max(0, min(C.TOTAL_MAX, round(m + rng.gauss(0, 25) + lift))))
     exams = pd.DataFrame({C.ROSTER_ID: roster[C.ROSTER_ID], C.ROSTER_NAME: roster[C.ROSTER_NAME], "期中": mid, "期末": final})
     book.write_layout(C.EXAMS, table_layout(exams, column_styles={C.ROSTER_ID: "id"}))
     return True
