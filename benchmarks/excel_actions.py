@@ -5,7 +5,8 @@ records what Excel would do instead of doing it, and prints the number of
 recorded actions per operation for classes of 40 and 80 students (and 1 and
 20 weeks of records for the summaries).  A whole-table backend makes these
 numbers independent of the class size, except for operations that write one
-sheet per group: for those the script prints the cost per extra sheet.
+block per group: a member sheet (生成日表) or a certificate (期末评比); for
+those the script prints the cost per extra block.
 
     python benchmarks/excel_actions.py
 
@@ -43,6 +44,7 @@ class Case:
     function: str  # in xlzu.excel (see contract.BUTTONS)
     prepare: tuple[str, ...] = ()
     weeks: tuple[int, ...] = ()  # records of this many weeks (summaries); () = not relevant
+    history: bool = False  # 周历史 holds every week of records but the latest (as if summarised each Friday)
     caption: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -57,9 +59,10 @@ CASES = [
     Case("make_daily", prepare=("xlzu.ops.group:group", "xlzu.ops.daily:daily", "history:type_forms"), weeks=(1, 20)),
     Case("save_daily", prepare=("xlzu.ops.group:group", "xlzu.ops.daily:daily", "history:type_forms"), weeks=(1, 20)),
     Case("print_daily", prepare=("xlzu.ops.group:group", "xlzu.ops.daily:daily")),  # remote engine: no PDF export
-    Case("weekly_summary", prepare=("xlzu.ops.group:group",), weeks=(1, 20)),
-    Case("monthly_review", prepare=("xlzu.ops.group:group",), weeks=(1, 20)),
-    Case("term_review", prepare=("xlzu.ops.group:group",), weeks=(1, 20)),
+    # the summaries: 周历史 up to last week, 期中 and 期末 typed (history:type_exams)
+    Case("weekly_summary", prepare=("xlzu.ops.group:group",), weeks=(1, 20), history=True),
+    Case("monthly_review", prepare=("xlzu.ops.group:group",), weeks=(1, 20), history=True),
+    Case("term_review", prepare=("xlzu.ops.group:group", "history:type_exams"), weeks=(1, 20), history=True),
 ]
 SIZES = (40, 80)
 
@@ -85,23 +88,24 @@ def _library(name: str):
     return group
 
 
-def fill_weeks(path: Path, weeks: int) -> None:
+def fill_weeks(path: Path, weeks: int, history: bool = False) -> None:
     """Records of ``weeks`` school weeks from the start of term, as if each
-    day's forms had been typed and saved (tests/history.py)."""
+    day's forms had been typed and saved (tests/history.py); with
+    ``history``, 周历史 of every week but the latest."""
     from history import fill_weeks as records
 
-    records(path, weeks)
+    records(path, weeks, history=history)
 
 
 def measure(case: Case, n: int, weeks: int | None, folder: Path) -> tuple[int | None, dict[str, int], int, str]:
-    """(actions, by kind, sheets in the workbook, note)."""
+    """(actions, by kind, blocks (sheets in the workbook, or certificates), note)."""
     path = folder / f"{case.function}-{n}-{weeks}.xlsx"
     new_class(path, write_roster(folder / f"roster-{n}.csv", n), class_name="初二(3)班")
     try:
         for step in case.prepare:
             _library(step)(path)
         if weeks:
-            fill_weeks(path, weeks)
+            fill_weeks(path, weeks, case.history)
     except (ImportError, AttributeError):
         return None, {}, 0, "not in this build (preparation)"
     data = payload(path)
@@ -114,6 +118,9 @@ def measure(case: Case, n: int, weeks: int | None, folder: Path) -> tuple[int | 
         if "还没有" in note:
             return None, {}, 0, "not in this build"
         return len(actions), count(actions), len(book.sheets), f"failed: {note[:60]}"
+    awards = report.data.get("awards")
+    if awards is not None:
+        return len(actions), count(actions), len(awards), f"{len(awards)} certificates"
     return len(actions), count(actions), len(book.sheets), ""
 
 
@@ -125,7 +132,7 @@ def main() -> None:
             for weeks in case.weeks or (None,):
                 results = {n: measure(case, n, weeks, folder) for n in SIZES}
                 rows.append((case, weeks, results))
-    print(f"{'button':<10} {'weeks':>5} " + " ".join(f"{n:>4} students" for n in SIZES) + "  per extra sheet  note")
+    print(f"{'button':<10} {'weeks':>5} " + " ".join(f"{n:>4} students" for n in SIZES) + "  per extra block  note")
     for case, weeks, results in rows:
         totals = [results[n][0] for n in SIZES]
         shown = " ".join(f"{'-' if t is None else t:>13}" for t in totals)
@@ -133,7 +140,7 @@ def main() -> None:
         per_sheet = ""
         if None not in totals and sheets[1] != sheets[0]:
             per_sheet = f"{(totals[1] - totals[0]) / (sheets[1] - sheets[0]):.1f}"
-        notes = "; ".join(sorted({r[3] for r in results.values() if r[3]}))
+        notes = "; ".join(dict.fromkeys(r[3] for r in results.values() if r[3]))
         print(f"{case.caption:<10} {weeks if weeks else '':>5} {shown}  {per_sheet:>15}  {notes}")
     print("(xlwings splits a write of more than 100,000 cells into pieces of that size, on every engine:")
     print(" with 20 weeks of records a record table costs 2-3 setValues instead of 1)")

@@ -35,9 +35,12 @@ def school_days(path: str | Path, weeks: int, first_week: int = 1) -> list[date]
     return [d for w in range(weeks) for d in week_days(start + timedelta(weeks=w), settings.school_days)]
 
 
-def fill_weeks(path: str | Path, weeks: int, *, first_week: int = 1, seed: int = 0) -> tuple[int, int]:
+def fill_weeks(path: str | Path, weeks: int, *, first_week: int = 1, seed: int = 0,
+               history: bool = False) -> tuple[int, int]:
     """Records for ``weeks`` school weeks from term week ``first_week`` in
-    个人记录 / 小组记录 (kept: records of other days already there).
+    个人记录 / 小组记录 (kept: records of other days already there); with
+    ``history``, 周历史 (and its chart) as if every week but the latest had
+    been summarised (:func:`week_history`).
     Returns the number of (person, group) records afterwards."""
     path = Path(path)
     book = FileBook.open(path)
@@ -60,6 +63,11 @@ def fill_weeks(path: str | Path, weeks: int, *, first_week: int = 1, seed: int =
         person, groups, _ = apply_forms(person, groups, typed)
         book.write_layout(C.PERSON_RECORDS, records_layout(person, "person"))
         book.write_layout(C.GROUP_RECORDS, records_layout(groups, "group"))
+        if history:
+            from xlzu.weekly import history_layout
+
+            past = week_history(person, groups, members, read_culture(values), settings)
+            book.write_layout(C.WEEK_HISTORY, history_layout(past, settings))
         book.save()
     return len(person), len(groups)
 
@@ -73,3 +81,36 @@ def type_forms(path: str | Path, *, seed: int = 1) -> int:
     typed = Typed()
     type_day(Path(path), random.Random(seed), typed)
     return len(typed.cells)
+
+
+def week_history(person, groups, members, culture, settings, *, latest: bool = False):
+    """周历史 as if 一键周汇总 had been pressed at the end of every week that
+    has records (all but the latest week unless ``latest``): the library's
+    own path (``summarize_week`` → ``history_rows`` → ``upsert_history``)."""
+    from xlzu.weekly import empty_history, history_rows, record_days, summarize_week, upsert_history
+
+    mondays = sorted({monday(d) for d in record_days(groups, person)})
+    history = empty_history()
+    for start in mondays if latest else mondays[:-1]:
+        summary = summarize_week(groups, person, members, culture, settings, start)
+        history = upsert_history(history, history_rows(summary))
+    return history
+
+def type_exams(path: str | Path, *, seed: int = 5, missing: int = 1) -> int:
+    """Scores for every exam column of 考试成绩 (期中, 期末 in a new class
+    workbook), typed with openpyxl; the last ``missing`` students missed
+    the last exam (blank).  Returns the number of students."""
+    from openpyxl import load_workbook
+
+    rng = random.Random(seed)
+    wb = load_workbook(path)
+    ws = wb[C.EXAMS]
+    rows = range(2, ws.max_row + 1)
+    for r in rows:
+        base = rng.randint(350, 650)
+        for c in range(3, ws.max_column + 1):
+            ws.cell(r, c).value = min(750, max(0, base + rng.randint(-60, 60)))
+    for r in list(rows)[len(rows) - missing:]:
+        ws.cell(r, ws.max_column).value = None
+    wb.save(path)
+    return len(rows)

@@ -6,8 +6,9 @@
 * :func:`replay` applies the actions the remote engine recorded
   (``book.json()["actions"]``) to that payload, giving the workbook Excel
   would show afterwards: values, sheets, fills, merges, validations, names,
-  widths, freeze panes, print areas, alerts.  Unknown actions raise, so a new
-  kind of call cannot slip past the tests.
+  widths, freeze panes, print areas, charts (type, data, x values, titles,
+  anchor), alerts.  Unknown actions raise, so a new kind of call cannot slip
+  past the tests.
 * :func:`file_state` reads a saved workbook into the same :class:`State`, so
   one assertion checks both backends.
 
@@ -64,6 +65,10 @@ def payload(path: str | Path, *, client: str = "Office.js") -> dict:
     wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
     sheets = []
     for ws in wb.worksheets:
+        # Charts as a client lists them (name, type, geometry): a button that
+        # rewrites the sheet must replace them, not add to them.
+        charts = [{"name": f"Chart {k}" if k > 1 else "Chart", "chart_type": "Line", "left": 0, "top": 0,
+                   "width": 400, "height": 300} for k in range(1, len(ws._charts) + 1)]
         if ws.max_row == 1 and ws.max_column == 1 and ws.cell(1, 1).value is None:
             values: list[list[Any]] = [[""]]
         else:
@@ -72,7 +77,7 @@ def payload(path: str | Path, *, client: str = "Office.js") -> dict:
             "name": ws.title,
             "values": values,
             "visibility": "Visible" if ws.sheet_state == "visible" else "Hidden",
-            "pictures": [], "shapes": [], "charts": [], "notes": [], "tables": [],
+            "pictures": [], "shapes": [], "charts": charts, "notes": [], "tables": [],
             "print_area": None,
         })
     names = []
@@ -116,7 +121,14 @@ class Sheet:
     number_formats: list[tuple[str, str]] = field(default_factory=list)
     freeze: str | None = None
     print_area: str | None = None
-    charts: int = 0
+    chart_list: list[dict] = field(default_factory=list)  # type, title, data, categories, anchor, x_title, y_title
+    # live side only (a file's are not read back): cells with a border, vertical alignment per cell
+    borders: set[tuple[int, int]] = field(default_factory=set)
+    valigns: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    @property
+    def charts(self) -> int:
+        return len(self.chart_list)
 
     def values(self) -> list[list[Any]]:
         """Rows from A1 to the last non-blank cell, blanks as None."""
@@ -213,12 +225,35 @@ def file_state(path: str | Path) -> State:
         s.freeze = ws.freeze_panes
         if ws.print_area:
             s.print_area = ws.print_area.split("!")[-1].replace("$", "")
-        s.charts = len(ws._charts)
+        s.chart_list = [_file_chart(ch) for ch in ws._charts]
         sheets.append(s)
     names = {}
     for name, defined in wb.defined_names.items():
         names[name] = _decode_name("=" + (defined.attr_text or ""))
     return State(sheets, names)
+
+
+def _file_chart(chart: Any) -> dict:
+    """What a teacher sees of a chart in a file: type, title, axis titles,
+    the data block (series names and values), the x values, the anchor cell."""
+    from xlzu.layout import cell_ref
+
+    def text(title: Any) -> str | None:
+        if title is None or title.tx is None or title.tx.rich is None:
+            return None
+        return "".join(r.t for p in title.tx.rich.p for r in (p.r or []))
+
+    def box(refs: list[str]) -> str:
+        boxes = [parse_range(f.split("!")[-1].replace("$", "")) for f in refs]
+        return range_ref(min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+    series = list(chart.series)
+    data = box([s.tx.strRef.f for s in series] + [s.val.numRef.f for s in series])
+    categories = box([(s.cat.numRef or s.cat.strRef).f for s in series])
+    anchor = chart.anchor._from
+    return {"type": chart.tagname.removesuffix("Chart"), "title": text(chart.title), "data": data, "categories": categories,
+            "anchor": cell_ref(anchor.row + 1, anchor.col + 1), "x_title": text(chart.x_axis.title),
+            "y_title": text(chart.y_axis.title)}
 
 
 def _col(letters: str) -> int:
@@ -246,6 +281,7 @@ def payload_state(data: dict) -> State:
     sheets = []
     for sh in data["sheets"]:
         s = Sheet(sh["name"], hidden=sh.get("visibility", "Visible") != "Visible")
+        s.chart_list = [{"name": c["name"]} for c in sh.get("charts", [])]
         for i, row in enumerate(sh["values"], start=1):
             for j, v in enumerate(row, start=1):
                 v = normalize(v)
@@ -272,9 +308,7 @@ def _overlaps(ref: str, box: tuple[int, int, int, int]) -> bool:
 
 _IGNORED = {
     # formats the state does not model (their count is what the action tests check)
-    "setFontProperty", "setBorderProperty", "setHorizontalAlignment", "setVerticalAlignment",
-    "setWrapText", "activateSheet", "setScreenUpdating",
-    "setChartTitle", "setChartXAxisValues", "setChartType", "setChartSourceData",
+    "setFontProperty", "setHorizontalAlignment", "setWrapText", "activateSheet", "setScreenUpdating",
 }
 
 
@@ -320,16 +354,24 @@ def replay(data: dict, actions: list[dict], initial: State | None = None) -> Sta
             sh.fills.clear()
             sh.merges.clear()
             sh.number_formats.clear()
+            sh.borders.clear()
+            sh.valigns.clear()
         elif func in ("rangeClear", "rangeClearContents"):
             box = _box(a)
             sh.cells = {k: v for k, v in sh.cells.items() if not _inside(k, box)}
             if func == "rangeClear":
                 sh.fills = {k: v for k, v in sh.fills.items() if not _inside(k, box)}
                 sh.merges = {m for m in sh.merges if not _overlaps(m, box)}
+                sh.borders = {k for k in sh.borders if not _inside(k, box)}
+                sh.valigns = {k: v for k, v in sh.valigns.items() if not _inside(k, box)}
         elif func == "rangeUnmerge":
             sh.merges = {m for m in sh.merges if not _overlaps(m, _box(a))}
         elif func == "rangeMerge":
-            sh.merges.add(range_ref(*_box(a)))
+            box = _box(a)
+            if args and args[0]:  # across: each row of the range merged on its own
+                sh.merges |= {range_ref(r, box[1], r, box[3]) for r in range(box[0], box[2] + 1)}
+            else:
+                sh.merges.add(range_ref(*box))
         elif func == "setRangeColor":
             box = _box(a)
             for r in range(box[0], box[2] + 1):
@@ -341,6 +383,15 @@ def replay(data: dict, actions: list[dict], initial: State | None = None) -> Sta
                 for j, color in enumerate(row):
                     if color != "keep":
                         _set_fill(sh, (box[0] + i, box[1] + j), color)
+        elif func == "setBorderProperty":
+            # xlzu sets every edge and inside line of a range ("all"): a cell of it has a border
+            box = _box(a)
+            sh.borders |= {(r, c) for r in range(box[0], box[2] + 1) for c in range(box[1], box[3] + 1)}
+        elif func == "setVerticalAlignment":
+            box = _box(a)
+            for r in range(box[0], box[2] + 1):
+                for c in range(box[1], box[3] + 1):
+                    sh.valigns[(r, c)] = args[0].lower()
         elif func == "setNumberFormat":
             sh.number_formats.append((range_ref(*_box(a)), args[0]))
         elif func == "copyFromRange":
@@ -389,9 +440,20 @@ def replay(data: dict, actions: list[dict], initial: State | None = None) -> Sta
         elif func == "setPrintArea":
             sh.print_area = args[0].replace("$", "")
         elif func == "addChart":
-            sh.charts += 1
+            _name, kind, _sheet, address, *_geometry, _plot_by, anchor, _style = args
+            sh.chart_list.append({"type": kind[0].lower() + kind[1:], "title": None, "data": address.replace("$", ""),
+                                  "categories": None, "anchor": (anchor or "").replace("$", "") or None,
+                                  "x_title": None, "y_title": None})
         elif func == "deleteChart":
-            sh.charts -= 1
+            del sh.chart_list[args[0]]
+        elif func == "setChartTitle":
+            sh.chart_list[args[0]]["title"] = args[1]
+        elif func == "setChartXAxisValues":
+            sh.chart_list[args[0]]["categories"] = args[2].replace("$", "")
+        elif func == "setChartAxis":
+            index, axis, values = args
+            assert set(values) == {"title"} and axis in ("category", "value"), a
+            sh.chart_list[index]["x_title" if axis == "category" else "y_title"] = values["title"]
         elif func == "namesAdd":
             state.names[args[0]] = _decode_name(args[1])
         elif func == "setNameRefersTo":
@@ -468,8 +530,8 @@ def shown_fills(sheet: Sheet) -> dict[tuple[int, int], str]:
 def assert_same(file_side: State, live_side: State, *, console_time: bool = False, layout: bool = True) -> None:
     """What the teacher sees is the same on both sides: sheet names and
     order, visibility, values, fills, merges, validations, defined names;
-    with ``layout`` also freeze panes, print areas, row heights and column
-    widths.
+    with ``layout`` also freeze panes, print areas, row heights, column
+    widths and charts.
     ``console_time``: also the run's time stamp on 控制台 (off by default:
     the two runs may fall in different minutes)."""
     from xlzu import contract as C
@@ -492,6 +554,7 @@ def assert_same(file_side: State, live_side: State, *, console_time: bool = Fals
             assert v.heights == f.heights, f.name
             # widths: the remote engine sets points, a file characters (rounded both ways)
             assert {c: round(w, 1) for c, w in v.widths.items()} == {c: round(w, 1) for c, w in f.widths.items()}, f.name
+            assert v.chart_list == f.chart_list, f.name
     assert live_side.names == file_side.names
 
 

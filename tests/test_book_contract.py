@@ -28,6 +28,7 @@ CANNOT = {
     ("live", "page_setup"): "the remote engine records only the print area (desktop Excel gets the rest through COM)",
     ("live", "validation_messages"): "xlwings has no engine-neutral call for validation prompts (COM only)",
     ("live", "autofilter"): "xlwings' remote engine has no autofilter on plain ranges (COM only)",
+    ("live", "page_breaks"): "xlwings' remote engine has no manual page breaks (COM only: HPageBreaks.Add)",
     ("file", "alert"): "a file has no screen",
 }
 
@@ -225,9 +226,15 @@ def test_a_sheet_made_from_a_form_is_a_visible_copy_without_the_samples(h):
         assert funcs.count("copySheet") == 2 and funcs.count("sheetDelete") == 1
         copied = [a for a in h.actions() if a["func"] == "copyFromRange"]
         assert len(copied) == 6  # per write: title, header, text from the form's sample cells
-        # the copy's row heights (the form's tall sample rows 11-12) are fitted again
+        # the copy's row heights (the form's tall sample rows 11-12) are fitted again, and so are
+        # the widths of the form's columns (this layout sizes none): as in a file, default widths
         fitted = [a for a in h.actions() if a["func"] == "setAutofit"]
-        assert len(fitted) == 2 and all(a["args"] == ["rows"] and a["row_count"] >= 12 for a in fitted)
+        rows = [a for a in fitted if a["args"] == ["rows"]]
+        columns = [a for a in fitted if a["args"] == ["columns"]]
+        assert len(rows) == 2 and all(a["row_count"] >= 12 for a in rows)
+        width = form_layout(C.FORM_GROUP).n_cols
+        assert len(columns) == 2 and all((a["start_column"], a["column_count"]) == (0, width) for a in columns)
+    assert s.widths == {}
 
 
 def test_hidden_sheets_and_deleting(h):
@@ -288,10 +295,29 @@ def test_log_writes_below_the_buttons(h):
 
 def test_a_rewritten_sheet_has_one_chart(h):
     layout = Layout(rows=[["周", "第1组", "第2组"], [1, 10, 12], [2, 14, 9], [3, 11, 15]])
-    layout.charts.append(ChartSpec("line", "各组周得分", data="B1:C4", categories="A2:A4", anchor="E2"))
+    layout.charts.append(ChartSpec("line", "各组周得分", data="B1:C4", categories="A2:A4", anchor="E2",
+                                   x_title="周次", y_title="周得分"))
     h.book.write_layout(C.WEEK_HISTORY, layout)
     h.book.write_layout(C.WEEK_HISTORY, layout)
-    assert h.state()[C.WEEK_HISTORY].charts == 1
+    assert h.state()[C.WEEK_HISTORY].chart_list == [{
+        "type": "line", "title": "各组周得分", "data": "B1:C4", "categories": "A2:A4", "anchor": "E2",
+        "x_title": "周次", "y_title": "周得分"}]
+    if h.kind == "live":  # add (with its data), x values, title, two axis titles; rewritten: deleted first
+        add = ["addChart", "setChartXAxisValues", "setChartTitle", "setChartAxis", "setChartAxis"]
+        assert [a["func"] for a in h.actions() if "Chart" in a["func"]] == add + ["deleteChart"] + add
+
+
+def test_page_breaks(h):
+    h.requires("page_breaks")
+    layout = Layout(rows=[[f"第{i}页"] for i in range(1, 10)])
+    layout.page_breaks = [3, 6]
+    layout.print = PrintSetup(fit_width=0, fit_height=0)
+    h.book.write_layout(C.CERTIFICATES, layout)
+    h.book.save()
+    import openpyxl
+
+    ws = openpyxl.load_workbook(h.path)[C.CERTIFICATES]
+    assert [b.id for b in ws.row_breaks.brk] == [3, 6] and not ws.sheet_properties.pageSetUpPr.fitToPage
 
 
 def test_page_setup(h):
@@ -397,8 +423,9 @@ def test_sheets_copied_from_a_form_cost_a_constant_each(base_payload):
     per_sheet = totals[5] / 5
     assert totals[10] == 10 * per_sheet  # exactly proportional: no fixed part, no per-row part
     # copy form + name it + show it + clear the samples, 4 style regions copied from the form,
-    # 1 setValues, 1 merge, 1 validation, 1 row-height reset, 3 width runs (8, 12, 8), 1 print area
-    assert per_sheet == 4 + 4 + 1 + 1 + 1 + 1 + 3 + 1
+    # 1 setValues, 1 merge, 1 validation, 1 row-height reset, 3 width runs (8, 12, 8), 1 width reset of
+    # the form's other columns, 1 print area
+    assert per_sheet == 4 + 4 + 1 + 1 + 1 + 1 + 3 + 1 + 1
 
 
 def test_a_table_write_costs_an_exact_number_of_calls(base_payload):

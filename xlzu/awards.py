@@ -276,8 +276,12 @@ def term_layout(summary: TermSummary, settings: Settings) -> Layout:
            f"1 位{c}的名次进步（{summary.from_exam or '前一次'}名次 − {summary.to_exam or '后一次'}名次）都在全班前"
            f"{settings.star_leader_progress}名；名次并列按同一名次算，缺考没有名次。")
     if len(summary.leaders):
-        marks = [(i, "star") for i, r in enumerate(summary.leaders[C.COL_RESULT_TEXT]) if r == C.AWARD_STAR_LEADER]
-        s.table(summary.leaders, styles={C.COL_RESULT_TEXT: "left"}, widths={C.COL_RESULT_TEXT: 40}, row_styles=marks)
+        # The 明星组长 first (then the others), each part by group: the highlighted rows are
+        # one block, however many win.
+        won = (summary.leaders[C.COL_RESULT_TEXT] == C.AWARD_STAR_LEADER).to_numpy()
+        leaders = pd.concat([summary.leaders.loc[won], summary.leaders.loc[~won]], ignore_index=True)
+        marks = [(i, "star") for i in range(int(won.sum()))]
+        s.table(leaders, styles={C.COL_RESULT_TEXT: "left"}, widths={C.COL_RESULT_TEXT: 40}, row_styles=marks)
     else:
         s.hint(f"没有评比：{C.EXAMS}中需要两次考试的成绩，{C.GROUPS}中需要有大组长。")
     s.blank()

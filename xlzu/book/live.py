@@ -7,8 +7,10 @@ of Excel round trips that does not grow with the class:
 
 * ``read_values``: one read of ``A1:<last used cell>``;
 * ``write_layout``: one ``setValues`` for the whole grid, one call per style
-  region and style property, per merge, per validation, per run of equal
-  column widths or row heights; sheet add / copy-from-form / clear;
+  region and style property, per merge (a run of one-row merges over the
+  same columns is one merge "across"), per validation, per run of equal
+  column widths or row heights, a few per chart; sheet add /
+  copy-from-form / clear;
 * ``highlight``: one ``set_colors`` over the bounding box of the cells;
 * defined names through ``book.names``; ``alert`` is Excel's message box.
 
@@ -19,7 +21,8 @@ drives the running Excel.  The tests drive the same code through xlwings'
 no engine-neutral call for are done with the COM object model on Windows
 only and skipped elsewhere, by name (:data:`NATIVE_ONLY`): page setup other
 than the print area, freeze panes on the desktop engines, input/error
-messages of data validation, autofilter, tab colour, hiding a defined name.
+messages of data validation, autofilter, tab colour, hiding a defined name,
+manual page breaks.
 PDF export (:meth:`LiveBook.export_pdf`, the 打印日表 button) is Excel's own,
 through xlwings' ``Book.to_pdf``; the remote engine has none and says so.
 None of this has been run against a real Excel on the machine it was
@@ -64,7 +67,11 @@ NATIVE_ONLY = (
     "autofilter",
     "tab colour",
     "hidden defined names",
+    "manual page breaks (荣誉证书: one certificate per page)",
 )
+
+#: Layout chart kinds → xlwings chart types.
+_CHART_TYPES = {"line": "line", "column": "column_clustered", "bar": "bar_clustered"}
 
 
 class LiveBook(Book):
@@ -123,9 +130,9 @@ class LiveBook(Book):
         top, left, _, _ = parse_range(anchor)
         dr, dc = top - 1, left - 1
         existed = sheet in self._names
-        form_rows = 0  # rows whose heights a copied form brought along
+        form_rows = form_cols = 0  # rows / columns whose sizes a copied form brought along
         if clear == "sheet" or not existed:
-            sh, form_rows = self._fresh_sheet(sheet, form)
+            sh, form_rows, form_cols = self._fresh_sheet(sheet, form)
         else:
             sh = self.xl.sheets[sheet]
             self._clear_below(sh, top)
@@ -136,12 +143,17 @@ class LiveBook(Book):
         grid = layout.grid()
         if grid and layout.n_cols:
             sh.range((top, left)).value = [[_as_text(v) for v in row] for row in grid]
-        for ref in layout.merges:
-            sh.range(_shift(ref, dr, dc)).merge()
+        for ref, across in _merge_runs([_shift(ref, dr, dc) for ref in layout.merges]):
+            sh.range(ref).merge(across)
         for v in layout.validations:
             self._validation(sh, v, _shift(v.ref, dr, dc))
         for first, last, width in _runs(layout.widths):
             sh.range((1, first), (1, last)).column_width = self._column_width(width)
+        # The copy has the form's column widths too; columns the layout does
+        # not size get default widths in a file: fit them again.
+        unsized = {c: 0 for c in range(1, form_cols + 1) if c not in layout.widths}
+        for first, last, _ in _runs(unsized):
+            sh.range((1, first), (1, last)).columns.autofit()
         if form_rows:
             # The copy has the form's row heights (its sample rows); a file
             # gets default heights: let Excel fit the rows to what they hold.
@@ -286,32 +298,34 @@ class LiveBook(Book):
             return self.xl.sheets[others[0]], None
         return None, self.xl.sheets[others[index - 1]]
 
-    def _fresh_sheet(self, sheet: str, form: str | None) -> tuple[Any, int]:
+    def _fresh_sheet(self, sheet: str, form: str | None) -> tuple[Any, int, int]:
         """An empty sheet named ``sheet``: a copy of ``form`` (its page setup,
         header/footer and pictures; its sample cells cleared), the existing
-        sheet cleared, or a new sheet where the contract places it.  Also
-        returns how many rows came from the form (their heights need a reset)."""
+        sheet cleared (charts included), or a new sheet where the contract
+        places it.  Also returns how many rows and columns came from the form
+        (their heights and widths need a reset)."""
         if form is not None and form in self._names:
             if sheet in self._names:
                 self.delete_sheet(sheet)
             before, after = self._neighbours(sheet)
             source = self.xl.sheets[form]
             form_rows = source.used_range.last_cell.row
+            form_cols = source.used_range.last_cell.column
             sh = source.copy(before=before, after=after, name=sheet)
             self._names = [s.name for s in self.xl.sheets]
             sh.clear()
-            return sh, form_rows
+            return sh, form_rows, form_cols
         if sheet in self._names:
             sh = self.xl.sheets[sheet]
             sh.clear()  # values, formats and merges
             sh.range((1, 1), (EXCEL_ROWS, EXCEL_COLUMNS)).data_validation.delete()
-            for i in range(len(sh.charts), 0, -1):
+            for i in range(len(sh.charts), 0, -1):  # a re-run replaces its chart
                 sh.charts[i - 1].delete()
-            return sh, 0
+            return sh, 0, 0
         before, after = self._neighbours(sheet)
         sh = self.xl.sheets.add(sheet, before=before, after=after)
         self._names = [s.name for s in self.xl.sheets]
-        return sh, 0
+        return sh, 0, 0
 
     def _clear_below(self, sh: Any, top: int) -> None:
         """Everything from row ``top`` down (validations may reach past the
@@ -328,7 +342,8 @@ class LiveBook(Book):
 
         * consecutive regions of one key that touch are merged into one;
         * the thin border and the vertical alignment, which most keys share,
-          are set once over the block the regions exactly cover (borders
+          are set once over each block that touching regions exactly cover
+          (a table; a sheet of stacked tables has one block each; borders
           only add; a key with another alignment still sets its own after);
         * consecutive regions that only set a fill (problem cells) become one
           ``set_colors`` over their bounding box;
@@ -337,29 +352,30 @@ class LiveBook(Book):
         regions = _coalesce(regions)
         sampled = {i for i, (_, key) in enumerate(regions) if form_sheet is not None and key in FORM_SAMPLES}
         plain = [(ref, key) for i, (ref, key) in enumerate(regions) if i not in sampled]
-        shared_border = _exact_block([ref for ref, key in plain if STYLES[key].border])
-        if shared_border:
-            sh.range(shared_border).borders.set("all", line_style="continuous", color=BORDER_COLOR)
+        blocks, bordered = _exact_blocks([(i, ref) for i, (ref, key) in enumerate(regions)
+                                          if i not in sampled and STYLES[key].border])
+        for block in blocks:
+            sh.range(block).borders.set("all", line_style="continuous", color=BORDER_COLOR)
         valigns = [STYLES[key].valign for _, key in plain if STYLES[key].valign]
         common_valign = max(set(valigns), key=valigns.count) if valigns else None
-        shared_valign = _exact_block([ref for ref, key in plain if STYLES[key].valign == common_valign])
-        if shared_valign and _valign_conflict(plain, common_valign):
-            shared_valign = None
-        if shared_valign:
-            sh.range(shared_valign).vertical_alignment = common_valign
+        valigned: set[int] = set()
+        if common_valign and not _valign_conflict(plain, common_valign):
+            blocks, valigned = _exact_blocks([(i, ref) for i, (ref, key) in enumerate(regions)
+                                              if i not in sampled and STYLES[key].valign == common_valign])
+            for block in blocks:
+                sh.range(block).vertical_alignment = common_valign
 
         fills: list[tuple[str, str]] = []  # a run of fill-only regions: (ref, colour)
         for i, (ref, key) in enumerate(regions):
             style = STYLES[key]
-            if i not in sampled and _fill_only(style, shared_valign is not None, common_valign):
+            if i not in sampled and _fill_only(style, i in valigned):
                 fills.append((ref, style.fill))
                 continue
             self._flush_fills(sh, fills)
             if i in sampled:
                 self._copy_format(form_sheet.range(FORM_SAMPLES[key]), sh.range(ref))
             else:
-                self._style(sh.range(ref), style, border=not shared_border,
-                            valign=not (shared_valign and style.valign == common_valign))
+                self._style(sh.range(ref), style, border=i not in bordered, valign=i not in valigned)
         self._flush_fills(sh, fills)
 
     def _flush_fills(self, sh: Any, fills: list[tuple[str, str]]) -> None:
@@ -478,6 +494,10 @@ class LiveBook(Book):
             ps.Zoom = False
             ps.FitToPagesWide = p.fit_width or False
             ps.FitToPagesTall = p.fit_height or False
+        else:
+            # 0 × 0 = no fitting (100 %), even when the form sheet fits to a page:
+            # Excel ignores manual page breaks on a sheet fitted to pages.
+            ps.Zoom = 100
         if p.margins:
             top, right, bottom, left = (m * 72 for m in p.margins)
             ps.TopMargin, ps.RightMargin, ps.BottomMargin, ps.LeftMargin = top, right, bottom, left
@@ -492,20 +512,33 @@ class LiveBook(Book):
             ps.CenterFooter = p.footer
 
     def _chart(self, sh: Any, spec: ChartSpec, dr: int, dc: int) -> None:
+        """A native chart in at most five calls: add (with its data, one
+        series per column, the header row naming them), x values, title and
+        the two axis titles.  A re-run does not pile charts up: the sheet was
+        cleared of its charts first (:meth:`_fresh_sheet`)."""
         data = sh.range(_shift(spec.data, dr, dc))
         chart = sh.charts.add(
-            chart_type="line",
+            chart_type=_CHART_TYPES.get(spec.kind, "line"),
             source=data,
             plot_by="columns",
             anchor=sh.range(_shift(spec.anchor, dr, dc)),
-            width=spec.width_cm * CM_TO_POINTS,
-            height=spec.height_cm * CM_TO_POINTS,
+            width=round(spec.width_cm * CM_TO_POINTS, 2),
+            height=round(spec.height_cm * CM_TO_POINTS, 2),
         )
         chart.set_x_axis_values(sh.range(_shift(spec.categories, dr, dc)))
         chart.title = spec.title
+        if spec.x_title:
+            chart.category_axis.title = spec.x_title
+        if spec.y_title:
+            chart.value_axis.title = spec.y_title
 
     def _native_extras(self, sh: Any, layout: Layout, dr: int, dc: int) -> None:
-        """Windows COM only: autofilter and tab colour."""
+        """Windows COM only: autofilter, tab colour and manual page breaks
+        (one call each: Excel adds page breaks one at a time)."""
+        if layout.page_breaks:
+            sh.api.ResetAllPageBreaks()
+            for row in layout.page_breaks:
+                sh.api.HPageBreaks.Add(Before=sh.range((row + dr + 1, 1)).api)
         if layout.autofilter:
             if sh.api.AutoFilterMode:
                 sh.api.AutoFilterMode = False
@@ -543,6 +576,23 @@ def _coalesce(regions: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
+def _merge_runs(refs: list[str]) -> list[tuple[str, bool]]:
+    """Merges as (range, across): consecutive one-row merges over the same
+    columns on consecutive rows become one block merged "across" (Excel
+    merges each row of it separately), so a table whose rows each merge a
+    long last column costs one call, not one per row."""
+    out: list[list[Any]] = []  # [r1, c1, r2, c2, across]
+    for ref in refs:
+        r1, c1, r2, c2 = parse_range(ref)
+        if r1 == r2 and c2 > c1 and out:
+            a1, b1, a2, b2, across = out[-1]
+            if (across or a1 == a2) and (b1, b2) == (c1, c2) and r1 == a2 + 1:
+                out[-1] = [a1, b1, r2, b2, True]
+                continue
+        out.append([r1, c1, r2, c2, False])
+    return [(range_ref(a1, b1, a2, b2), across) for a1, b1, a2, b2, across in out]
+
+
 def _exact_block(refs: list[str]) -> str | None:
     """The bounding box of ``refs`` if they cover it completely (so one call
     over the box equals one call per region), else None.  Needs two or more
@@ -564,6 +614,71 @@ def _exact_block(refs: list[str]) -> str | None:
     return range_ref(r1, c1, r2, c2)
 
 
+def _exact_blocks(items: list[tuple[int, str]]) -> tuple[list[str], set[int]]:
+    """Group regions ``(index, ref)`` into clusters of regions that touch
+    (share an edge or overlap); each cluster of two or more that exactly
+    covers its bounding box is one block.  A cluster that does not (a table
+    under a one-cell section title) is cut into bands of rows no region
+    crosses, and consecutive bands that together are exact become one block.
+    Returns the blocks and the indices of the regions they cover (the
+    others are styled one by one)."""
+    boxes = [parse_range(ref) for _, ref in items]
+    parent = list(range(len(items)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for a in range(len(boxes)):
+        for b in range(a + 1, len(boxes)):
+            if _boxes_touch(boxes[a], boxes[b]):
+                parent[root(a)] = root(b)
+    clusters: dict[int, list[int]] = {}
+    for k in range(len(items)):
+        clusters.setdefault(root(k), []).append(k)
+    blocks, covered = [], set()
+    for members in sorted(clusters.values()):
+        for band in _bands(members, boxes):
+            block = _exact_block([items[k][1] for k in band])
+            if block:
+                blocks.append(block)
+                covered |= {items[k][0] for k in band}
+    return blocks, covered
+
+
+def _bands(members: list[int], boxes: list[tuple[int, int, int, int]]) -> list[list[int]]:
+    """``members`` as one group if they are exact, else as runs of row bands
+    (cut between rows no member crosses), consecutive bands joined while
+    their union stays exact."""
+    refs = lambda ks: [range_ref(*boxes[k]) for k in ks]  # noqa: E731
+    if _exact_block(refs(members)):
+        return [members]
+    top = min(boxes[k][0] for k in members)
+    crossed = {r for k in members for r in range(boxes[k][0], boxes[k][2])}  # r: a member spans r and r + 1
+    bands: dict[int, list[int]] = {}
+    for k in members:
+        start = max((r + 1 for r in range(top, boxes[k][0]) if r not in crossed), default=top)
+        bands.setdefault(start, []).append(k)
+    out: list[list[int]] = []
+    for start in sorted(bands):
+        if out and _exact_block(refs(out[-1] + bands[start])):
+            out[-1] += bands[start]
+        else:
+            out.append(list(bands[start]))
+    return out
+
+
+def _boxes_touch(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Overlap, or share an edge (not just a corner)."""
+    rows_overlap = a[0] <= b[2] and b[0] <= a[2]
+    cols_overlap = a[1] <= b[3] and b[1] <= a[3]
+    rows_touch = a[0] <= b[2] + 1 and b[0] <= a[2] + 1
+    cols_touch = a[1] <= b[3] + 1 and b[1] <= a[3] + 1
+    return (rows_overlap and cols_touch) or (cols_overlap and rows_touch)
+
+
 def _valign_conflict(regions: list[tuple[str, str]], common: str | None) -> bool:
     """True if a region with another vertical alignment is later overridden
     by an overlapping region with the common one (then setting the common
@@ -582,14 +697,15 @@ def _boxes_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -
     return not (a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1])
 
 
-def _fill_only(style: Any, valign_shared: bool, common_valign: str | None) -> bool:
-    """A style that only colours the background (problem / warning cells)."""
+def _fill_only(style: Any, valign_done: bool) -> bool:
+    """A style that only colours the background (problem / warning cells),
+    its alignment (if any) already set over the block it lies in."""
     if not style.fill:
         return False
     rest = (style.bold, style.italic, style.size, style.color, style.border, style.halign, style.wrap, style.number_format)
     if any(v is not None and v is not False for v in rest):
         return False
-    return style.valign is None or (valign_shared and style.valign == common_valign)
+    return style.valign is None or valign_done
 
 
 _COERCIBLE = set("0123456789+-.,/:%eE年月日 ")
