@@ -43,14 +43,14 @@ def libreoffice() -> str | None:
     return None
 
 
-def _profile_dir() -> Path:
-    base = Path(tempfile.gettempdir()) / f"xlzu-lo-profile-{os.getuid() if hasattr(os, 'getuid') else 'u'}"
-    user = base / "user"
-    user.mkdir(parents=True, exist_ok=True)
-    reg = user / "registrymodifications.xcu"
-    if not reg.exists():
-        reg.write_text(_PROFILE, encoding="utf-8")
-    return base
+def _new_profile(parent: Path) -> Path:
+    """A fresh LibreOffice user profile that recalculates on load.  One per
+    conversion: conversions can run side by side, and a profile left locked
+    by a killed LibreOffice can never make a later one wait."""
+    user = parent / "lo-profile" / "user"
+    user.mkdir(parents=True)
+    (user / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
+    return user.parent
 
 
 def convert(path: str | os.PathLike, fmt: str, outdir: str | os.PathLike, *, timeout: float = 180) -> Path:
@@ -63,16 +63,14 @@ def convert(path: str | os.PathLike, fmt: str, outdir: str | os.PathLike, *, tim
         )
     path, outdir = Path(path), Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    # A private profile per process lets several conversions run side by side.
-    profile = _profile_dir().with_name(_profile_dir().name + f"-{os.getpid()}")
-    if not profile.exists():
-        shutil.copytree(_profile_dir(), profile)
-    cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-           "--convert-to", fmt, "--outdir", str(outdir), str(path)]
-    try:
-        done = subprocess.run(cmd, capture_output=True, timeout=timeout, text=True)
-    except subprocess.TimeoutExpired as exc:
-        raise XlzuError(f"LibreOffice 处理“{path.name}”超时。") from exc
+    with tempfile.TemporaryDirectory(prefix="xlzu-lo-") as tmp:
+        profile = _new_profile(Path(tmp))
+        cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+               "--convert-to", fmt, "--outdir", str(outdir), str(path)]
+        try:
+            done = subprocess.run(cmd, capture_output=True, timeout=timeout, text=True)
+        except subprocess.TimeoutExpired as exc:
+            raise XlzuError(f"LibreOffice 处理“{path.name}”超时。") from exc
     target = outdir / (path.stem + "." + fmt.split(":")[0])
     if done.returncode != 0 or not target.exists():
         raise XlzuError(f"LibreOffice 无法转换“{path.name}”：{(done.stderr or done.stdout).strip()[:300]}")
