@@ -26,6 +26,7 @@ import copy
 import csv
 import random
 import re
+import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -590,3 +591,17 @@ __all__ = [
     "State", "Sheet", "assert_same", "by_sheet", "shown_fills", "count", "file_state", "normalize", "payload", "payload_state", "remote_book", "replay",
     "write_roster",
 ]
+
+
+def copy_of(src: Path, folder: Path, name: str = "班级.xlsx") -> Path:
+    """A copy of a prepared workbook, to run one side of a comparison on."""
+    path = folder / name
+    shutil.copy(src, path)
+    return path
+
+
+def live_run(data: dict, run) -> tuple[object, list[dict]]:
+    """``run(xlwings_book)`` on a fresh remote book of ``data``: (its result, the actions)."""
+    xl = remote_book(data)
+    result = run(xl)
+    return result, xl.json()["actions"]

@@ -11,7 +11,6 @@ member sheet each), never with the students or the weeks of records.
 from __future__ import annotations
 
 import random
-import shutil
 import unicodedata
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,7 +25,7 @@ from conftest import pdf_pages, pdf_text
 from formfill import GRADES, Typed, read_sheet, type_cells, type_day
 from groupsheet import write_groups
 from history import fill_weeks, school_days, type_forms
-from remote import assert_same, by_sheet, count, file_state, payload, remote_book, replay, write_roster
+from remote import assert_same, by_sheet, copy_of, count, file_state, live_run, payload, remote_book, replay, write_roster
 from xlzu import contract as C
 from xlzu import new_class
 from xlzu.book.live import PDF_UNAVAILABLE, LiveBook
@@ -64,17 +63,6 @@ def typed(tmp_path_factory) -> SimpleNamespace:
     return SimpleNamespace(path=path, data=payload(path), typed=entries)
 
 
-def copy_of(src: Path, folder: Path, name: str = "班级.xlsx") -> Path:
-    path = folder / name
-    shutil.copy(src, path)
-    return path
-
-
-def live_run(data: dict, run) -> tuple[object, list[dict]]:
-    """``run(xlwings_book)`` on a fresh remote book of ``data``: (its result, the actions)."""
-    xl = remote_book(data)
-    result = run(xl)
-    return result, xl.json()["actions"]
 
 
 def shown(value):

@@ -12,7 +12,6 @@ certificate (one block per award).
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,7 +22,7 @@ from openpyxl import load_workbook
 import xlzu.excel as X
 from groupsheet import write_groups
 from history import fill_weeks, type_exams
-from remote import assert_same, by_sheet, count, file_state, payload, remote_book, replay, write_roster
+from remote import assert_same, by_sheet, copy_of, count, file_state, live_run, payload, remote_book, replay, write_roster
 from xlzu import contract as C
 from xlzu import new_class
 from xlzu.book.live import NATIVE_ONLY
@@ -85,16 +84,6 @@ def ready(tmp_path_factory) -> SimpleNamespace:
     return SimpleNamespace(path=path, data=payload(path), typed=typed)
 
 
-def copy_of(src: Path, folder: Path, name: str = "班级.xlsx") -> Path:
-    path = folder / name
-    shutil.copy(src, path)
-    return path
-
-
-def live_run(data: dict, run) -> tuple[object, list[dict]]:
-    xl = remote_book(data)
-    result = run(xl)
-    return result, xl.json()["actions"]
 
 
 def both(ready, tmp_path, button: str, op) -> tuple[object, object, list[dict]]:
