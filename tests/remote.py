@@ -589,7 +589,7 @@ def write_roster(path: str | Path, n: int, seed: int = 7) -> Path:
 
 __all__ = [
     "State", "Sheet", "assert_same", "by_sheet", "shown_fills", "count", "file_state", "normalize", "payload", "payload_state", "remote_book", "replay",
-    "write_roster",
+    "write_roster", "copy_of", "live_run", "refused_alike",
 ]
 
 
@@ -605,3 +605,32 @@ def live_run(data: dict, run) -> tuple[object, list[dict]]:
     xl = remote_book(data)
     result = run(xl)
     return result, xl.json()["actions"]
+
+
+def refused_alike(bad_path: Path, folder: Path, op, button: str, error: type[Exception]):
+    """Run a refused operation both ways on copies of ``bad_path``: ``op`` in
+    file mode must raise ``error``; the Excel button must return nothing and
+    leave the workbook as the file side left it (same 控制台 text, highlights
+    and marks).  Returns what a test looks at next: ``live`` (state after the
+    button), ``title`` and ``message`` of its one alert, ``before`` (state
+    before) and ``touched`` (the button's actions by sheet)."""
+    from types import SimpleNamespace
+
+    import xlzu.excel as X
+
+    on_file = copy_of(bad_path, folder)
+    try:
+        op(on_file)
+    except error:
+        pass
+    else:
+        raise AssertionError(f"{op.__name__} accepted {bad_path.name}")
+    data = payload(bad_path)
+    report, actions = live_run(data, getattr(X, button))
+    assert report is None
+    before = file_state(bad_path)
+    live = replay(data, actions, before)
+    assert_same(file_state(on_file), live)
+    ((title, message),) = live.alerts
+    assert "Traceback" not in message
+    return SimpleNamespace(live=live, title=title, message=message, before=before, touched=by_sheet(data, actions))

@@ -25,7 +25,7 @@ from conftest import pdf_pages, pdf_text
 from formfill import GRADES, Typed, read_sheet, type_cells, type_day
 from groupsheet import write_groups
 from history import fill_weeks, school_days, type_forms
-from remote import assert_same, by_sheet, copy_of, count, file_state, live_run, payload, remote_book, replay, write_roster
+from remote import assert_same, by_sheet, copy_of, count, file_state, live_run, payload, refused_alike, remote_book, replay, write_roster
 from xlzu import contract as C
 from xlzu import new_class
 from xlzu.book.live import PDF_UNAVAILABLE, LiveBook
@@ -196,19 +196,10 @@ def test_a_bad_entry_is_refused_with_an_alert_and_the_same_console_text(typed, t
     bad_path = copy_of(typed.path, tmp_path, "bad.xlsx")
     bad = _bad_cells(bad_path)
     type_cells(bad_path, bad)
-    on_file = copy_of(bad_path, tmp_path)
-    with pytest.raises(EntryError):
-        op(on_file)
-
-    data = payload(bad_path)
-    report, actions = live_run(data, getattr(X, button))
-    assert report is None
-    before = file_state(bad_path)
-    live = replay(data, actions, before)
-    assert_same(file_state(on_file), live)  # same 控制台 text, same highlights, same marks
+    run = refused_alike(bad_path, tmp_path, op, button, EntryError)
+    live, message = run.live, run.message
     caption = next(b.caption for b in C.BUTTONS if b.function == button)
-    ((title, message),) = live.alerts
-    assert title == f"{caption}：没有完成" and said in message and "Traceback" not in message
+    assert run.title == f"{caption}：没有完成" and said in message
     for sheet, ref in bad:
         assert f"{sheet}!{ref}" in message
         assert live[sheet].fill(ref) == C.COLOR_BAD
@@ -216,12 +207,11 @@ def test_a_bad_entry_is_refused_with_an_alert_and_the_same_console_text(typed, t
     console = [v for v in live[C.CONSOLE].values()[C.CONSOLE_MESSAGES_ROW:] if v[2]]
     assert console[0][1] == caption and console[0][2].startswith("没有完成")
     # Nothing else was touched: records, the forms, every other sheet.
-    touched = by_sheet(data, actions)
-    assert set(touched) == {C.CONSOLE, "", *(s for s, _ in bad)}
+    assert set(run.touched) == {C.CONSOLE, "", *(s for s, _ in bad)}
     for sheet, _ in bad:
-        assert [a["func"] for a in touched[sheet]] == ["setRangeColors"]
+        assert [a["func"] for a in run.touched[sheet]] == ["setRangeColors"]
     for sheet in (C.PERSON_RECORDS, C.GROUP_RECORDS):
-        assert live[sheet].values() == before[sheet].values()
+        assert live[sheet].values() == run.before[sheet].values()
 
 
 # --------------------------------------------------------------------------

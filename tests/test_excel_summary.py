@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 import xlzu.excel as X
 from groupsheet import write_groups
 from history import fill_weeks, type_exams
-from remote import assert_same, by_sheet, copy_of, count, file_state, live_run, payload, remote_book, replay, write_roster
+from remote import assert_same, by_sheet, copy_of, count, file_state, live_run, payload, refused_alike, replay, write_roster
 from xlzu import contract as C
 from xlzu import new_class
 from xlzu.book.live import NATIVE_ONLY
@@ -221,25 +221,14 @@ def test_a_bad_cell_is_refused_with_an_alert_and_the_same_console_text(ready, tm
     wb = load_workbook(bad_path)
     wb[sheet][ref] = typed
     wb.save(bad_path)
-    on_file = copy_of(bad_path, tmp_path)
-    with pytest.raises(InputError):
-        op(on_file)
-
-    data = payload(bad_path)
-    report, actions = live_run(data, getattr(X, button))
-    assert report is None
-    before = file_state(bad_path)
-    live = replay(data, actions, before)
-    assert_same(file_state(on_file), live)  # same 控制台 text, same highlight, same marks
-    ((title, message),) = live.alerts
-    assert title == f"{CAPTION[button]}：没有完成" and f"{sheet}!{ref}" in message and said in message
-    assert "Traceback" not in message
+    run = refused_alike(bad_path, tmp_path, op, button, InputError)
+    live, before = run.live, run.before
+    assert run.title == f"{CAPTION[button]}：没有完成" and f"{sheet}!{ref}" in run.message and said in run.message
     assert live[sheet].fill(ref) == C.COLOR_BAD and live[sheet].cell(ref) == typed
     console = [v for v in live[C.CONSOLE].values()[C.CONSOLE_MESSAGES_ROW:] if v[2]]
     assert console[0][1] == CAPTION[button] and console[0][2].startswith("没有完成")
-    touched = by_sheet(data, actions)
-    assert set(touched) == {C.CONSOLE, "", sheet}
-    assert [a["func"] for a in touched[sheet]] == ["setRangeColors"]
+    assert set(run.touched) == {C.CONSOLE, "", sheet}
+    assert [a["func"] for a in run.touched[sheet]] == ["setRangeColors"]
     for other in before.sheet_names:
         if other not in (C.CONSOLE, sheet):
             assert live[other].values() == before[other].values(), other

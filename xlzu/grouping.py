@@ -516,7 +516,7 @@ def _greedy_start(feats: np.ndarray, layer: np.ndarray, fixed: np.ndarray, count
     highest 总分 down go to the group, among those with a free place of that
     layer, whose mean is currently lowest relative to its eventual size, with
     girls and boys spread.  With ``rng``, the order is shuffled a little."""
-    n, K = len(layer), counts.shape[0]
+    K = counts.shape[0]
     g = np.where(fixed >= 0, fixed, -1)
     room = counts.copy()
     for i in np.flatnonzero(fixed >= 0):

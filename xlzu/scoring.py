@@ -321,13 +321,11 @@ def parse_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple
     fixed = {t: j for j, t in enumerate(h1) if t in fixed_names}
     # Entry columns from the header texts (merged cells read blank: fill forward).
     entries: list[tuple[int, Entry | None, str]] = []  # (0-based col, entry, header ref)
-    category = top = ""
+    top = ""
     for j in range(width):
         if j in fixed.values():
-            category = top = ""
+            top = ""
             continue
-        if h1[j]:
-            category = h1[j]
         if kind == "group":
             name = _first_line(_cell(values, header + 1, j))
             if not name:
