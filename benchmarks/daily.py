@@ -26,7 +26,7 @@ from xlzu import contract as C  # noqa: E402
 from xlzu.book.files import FileBook  # noqa: E402
 from xlzu.dates import monday  # noqa: E402
 from xlzu.demo import demo_roster_path, typed_entries  # noqa: E402
-from xlzu.ops.daily import daily, forms_for, print_daily, save  # noqa: E402
+from xlzu.ops.daybook import daily, forms_for, print_daily, save  # noqa: E402
 from xlzu.pdf import libreoffice  # noqa: E402
 from xlzu.settings import read_settings  # noqa: E402
 

@@ -54,20 +54,20 @@ class Case:
 CASES = [
     Case("import_roster"),
     Case("auto_group"),
-    Case("reassign_roles", prepare=("xlzu.ops.group:group",)),
+    Case("reassign_roles", prepare=("xlzu.ops.groups:group",)),
     # the daily buttons: today's forms typed in (history:type_forms) and weeks of records before
-    Case("make_daily", prepare=("xlzu.ops.group:group", "xlzu.ops.daily:daily", "history:type_forms"), weeks=(1, 20)),
-    Case("save_daily", prepare=("xlzu.ops.group:group", "xlzu.ops.daily:daily", "history:type_forms"), weeks=(1, 20)),
-    Case("print_daily", prepare=("xlzu.ops.group:group", "xlzu.ops.daily:daily")),  # remote engine: no PDF export
+    Case("make_daily", prepare=("xlzu.ops.groups:group", "xlzu.ops.daybook:daily", "history:type_forms"), weeks=(1, 20)),
+    Case("save_daily", prepare=("xlzu.ops.groups:group", "xlzu.ops.daybook:daily", "history:type_forms"), weeks=(1, 20)),
+    Case("print_daily", prepare=("xlzu.ops.groups:group", "xlzu.ops.daybook:daily")),  # remote engine: no PDF export
     # the summaries: 周历史 up to last week, 期中 and 期末 typed (history:type_exams)
-    Case("weekly_summary", prepare=("xlzu.ops.group:group",), weeks=(1, 20), history=True),
-    Case("monthly_review", prepare=("xlzu.ops.group:group",), weeks=(1, 20), history=True),
-    Case("term_review", prepare=("xlzu.ops.group:group", "history:type_exams"), weeks=(1, 20), history=True),
+    Case("weekly_summary", prepare=("xlzu.ops.groups:group",), weeks=(1, 20), history=True),
+    Case("monthly_review", prepare=("xlzu.ops.groups:group",), weeks=(1, 20), history=True),
+    Case("term_review", prepare=("xlzu.ops.groups:group", "history:type_exams"), weeks=(1, 20), history=True),
 ]
 SIZES = (40, 80)
 
 
-GROUP = "xlzu.ops.group:group"
+GROUP = "xlzu.ops.groups:group"
 
 
 def _library(name: str):

@@ -21,7 +21,7 @@ from xlzu import new_class
 from xlzu.cli import app
 from xlzu.demo import demo_daily, demo_roster_path
 from xlzu.errors import EntryError, InputError
-from xlzu.ops.daily import daily, print_daily, save
+from xlzu.ops.daybook import daily, print_daily, save
 
 from conftest import pdf_pages, pdf_text
 from formfill import GRADES, Typed, points_by_key, read_sheet, records, type_cells, type_day

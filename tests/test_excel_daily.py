@@ -33,7 +33,7 @@ from xlzu.cli import app
 from xlzu.dates import long_date
 from xlzu.demo import demo_roster_path
 from xlzu.errors import EntryError, XlzuError
-from xlzu.ops.daily import daily, default_day, print_daily, save
+from xlzu.ops.daybook import daily, default_day, print_daily, save
 from xlzu.settings import Settings
 
 MONDAY = date(2026, 11, 23)

@@ -267,7 +267,9 @@ def test_class_workbook_keeps_vba_buttons_and_code_names_after_cli_operations(cy
     template = openpyxl.load_workbook(T.template_path(), keep_vba=True)
     codes = {ws.title: ws.sheet_properties.codeName for ws in wb.worksheets}
     assert {t: codes[t] for t in template.sheetnames} == {ws.title: ws.sheet_properties.codeName for ws in template.worksheets}
-    assert wb[C.CONSOLE]["A1"].value == T.CONSOLE_TITLE
+    assert wb[C.CONSOLE]["A1"].value == C.console_title("初二(3)班")  # titled for the class
+    font, styled = wb[C.CONSOLE]["A1"].font, template[C.CONSOLE]["A1"].font
+    assert (font.b, font.sz, font.name) == (styled.b, styled.sz, styled.name) == (True, 16, "Calibri")  # the template's title style
     assert wb[C.CONSOLE].cell(C.CONSOLE_MESSAGES_ROW + 1, 2).value == "期末评比"  # the last run's log
     # the cycle really ran: records, rankings and certificates are in the macro workbook
     assert wb[C.PERSON_RECORDS].max_row > 100 and wb[C.GROUP_RECORDS].max_row > 50

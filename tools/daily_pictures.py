@@ -23,7 +23,7 @@ from groupsheet import write_groups  # noqa: E402
 from xlzu import new_class  # noqa: E402
 from xlzu.book.files import FileBook  # noqa: E402
 from xlzu.demo import DEMO_CLASS_NAME, demo_roster_path, typed_entries  # noqa: E402
-from xlzu.ops.daily import daily, print_daily, save  # noqa: E402
+from xlzu.ops.daybook import daily, print_daily, save  # noqa: E402
 
 DAY = date(2026, 11, 24)
 

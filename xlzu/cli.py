@@ -114,7 +114,7 @@ def group(
     keep: bool = typer.Option(False, "--keep", help="谁也不动，层次也不变，只重排代号、职务和座位。"),
 ) -> None:
     """自动分组：分层、均衡分组、排代号职务和座位；已分组时保留现有分组，只重排职务和座位。"""
-    from .ops.group import group as run_group
+    from .ops.groups import group as run_group
 
     show(run_group(workbook, seed=seed, regroup=regroup, keep=keep))
 
@@ -127,7 +127,7 @@ def daily(
     all_weekdays: bool = typer.Option(False, "--all-weekdays", help="同时生成这一周其他上课日的日表（表名带星期，如 日表-班级(周三)），一起打印。"),
 ) -> None:
     """生成某天的日表：班级考核表（日表-班级）和每组的小组日表（日表-第N组）。先保存当前日表。"""
-    from .ops.daily import daily as make_daily
+    from .ops.daybook import daily as make_daily
 
     show(make_daily(workbook, date, all_weekdays=all_weekdays))
 
@@ -136,7 +136,7 @@ def daily(
 @guarded
 def save(workbook: Path = WorkbookArg) -> None:
     """把填好的日表存入个人记录和小组记录（同一天再存会覆盖，不会重复）。"""
-    from .ops.daily import save as save_daily
+    from .ops.daybook import save as save_daily
 
     show(save_daily(workbook))
 
@@ -150,7 +150,7 @@ def print_(
     all_weekdays: bool = typer.Option(False, "--all-weekdays", help="打印这一周所有上课日的日表。"),
 ) -> None:
     """用 LibreOffice 把日表（工作簿中现有的，或某天、整周的）打印成 PDF。"""
-    from .ops.daily import print_daily
+    from .ops.daybook import print_daily
 
     show(print_daily(workbook, date, pdf, all_weekdays=all_weekdays))
 

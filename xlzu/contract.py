@@ -249,6 +249,12 @@ CONSOLE_MESSAGES_ROW = 14  # first row of the message table (header)
 CONSOLE_COLUMNS = ("时间", "操作", "消息")
 CONSOLE_MAX_LINES = 200
 
+
+def console_title(class_name: str) -> str:
+    """控制台's title line (A1) in a class workbook."""
+    return f"{class_name} · 小组建设 控制台"
+
+
 WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
 
 # Workbook-level defined name that remembers which cells the last failed run

@@ -44,7 +44,7 @@ def run_demo(directory: str | Path, echo: Callable[[str], None] = print) -> Path
 
 def demo_group(book_path: str | Path, echo: Callable[[str], None] = print, *, seed: int = 1) -> None:
     """Group the demo class and print a short summary per group."""
-    from .ops.group import group
+    from .ops.groups import group
 
     echo("== 自动分组：分层、均衡分组、代号、职务、座位表")
     report = group(book_path, seed=seed)
@@ -129,7 +129,7 @@ def demo_daily(book_path: str | Path, echo: Callable[[str], None] = print, *, se
     from .dates import long_date, monday, week_days
     from .members import read_members
     from .ops.common import load_settings
-    from .ops.daily import daily, print_daily, save
+    from .ops.daybook import daily, print_daily, save
     from .pdf import libreoffice
 
     book_path = Path(book_path)

@@ -110,7 +110,7 @@ def auto_group(book: Any = None):
     """自动分组: balanced groups, codes, roles and seats (locked students stay)."""
 
     def run(live):
-        from .ops.group import group
+        from .ops.groups import group
 
         return group(live)
 
@@ -121,7 +121,7 @@ def reassign_roles(book: Any = None):
     """重排职务座位: keep the groups as they stand, redo codes, roles, seats."""
 
     def run(live):
-        from .ops.group import group
+        from .ops.groups import group
 
         return group(live, keep=True)
 
@@ -133,7 +133,7 @@ def make_daily(book: Any = None):
     school day of 设置 when today is not one (the current ones saved first)."""
 
     def run(live):
-        from .ops.daily import daily
+        from .ops.daybook import daily
 
         return daily(live)
 
@@ -144,7 +144,7 @@ def save_daily(book: Any = None):
     """保存日表: the filled daily sheets into 个人记录 / 小组记录."""
 
     def run(live):
-        from .ops.daily import save
+        from .ops.daybook import save
 
         return save(live)
 
@@ -157,7 +157,7 @@ def print_daily(book: Any = None):
     (Excel on the web / the remote engine cannot export: a Chinese message.)"""
 
     def run(live):
-        from .ops.daily import print_daily as op
+        from .ops.daybook import print_daily as op
 
         return op(live)
 

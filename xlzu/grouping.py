@@ -1,7 +1,7 @@
 """Balanced groups (分组): layers, group sizes and the anticlustering search.
 
 Pure numpy/pandas; nothing here knows about Excel.  The operation
-``xlzu.ops.group`` reads the workbook, calls :func:`plan_groups`, and writes
+``xlzu.ops.groups`` reads the workbook, calls :func:`plan_groups`, and writes
 分组 and 座位表.
 
 The problem (SPEC 2, 组内异质、组间同质) is anticlustering (Papenberg & Klau

@@ -380,15 +380,18 @@ def conf_layout(entries: list[tuple[str, str]]) -> Layout:
     return layout
 
 
-def new_macro_book(path: str | os.PathLike) -> FileBook:
+def new_macro_book(path: str | os.PathLike, class_name: str | None = None) -> FileBook:
     """A new (unsaved) class workbook at ``path`` made from the macro
-    template: its VBA and buttons kept, the form sheets written like those of
-    an .xlsx workbook, and ``xlwings.conf`` pointing at this computer's
-    Python.  :func:`xlzu.ops.classbook.new_class` writes the other sheets."""
+    template: its VBA and buttons kept, 控制台 titled with the class name,
+    the form sheets written like those of an .xlsx workbook, and
+    ``xlwings.conf`` pointing at this computer's Python.
+    :func:`xlzu.ops.classbook.new_class` writes the other sheets."""
     template = template_path()
     if not template.is_file():
         raise XlzuError(f"找不到宏模板 {template}。请重新安装 xlzu（pip install --force-reinstall xlzu）。")
     book = FileBook.create(path, template=template)
+    if class_name:
+        book.wb[C.CONSOLE]["A1"].value = C.console_title(class_name)  # the template's title style stays
     for form in C.HIDDEN_FORMS:
         book.write_layout(form, form_layout(form), hidden=True)
     write_conf(book)

@@ -6,8 +6,8 @@ Each takes a workbook path or a :class:`~xlzu.book.Book` and returns a
 
 from .classbook import import_roster, new_class
 from .common import Report, load_settings, run
-from .daily import daily, print_daily, save
-from .group import group
+from .daybook import daily, print_daily, save
+from .groups import group
 from .summary import month, review, term, week
 
 __all__ = [

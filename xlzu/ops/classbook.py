@@ -35,7 +35,7 @@ EXAMS_DEFAULT = ("期中", "期末")
 def console_layout(settings: Settings) -> Layout:
     """控制台 of an .xlsx workbook (the .xlsm template has buttons here)."""
     rows = [
-        [f"{settings.class_name} · 小组建设 控制台"],
+        [C.console_title(settings.class_name)],
         ["这个工作簿由 xlzu 管理。在命令行运行以下命令（宏工作簿 .xlsm 可直接点按钮）："],
         ["xlzu group 班级.xlsx —— 自动分组、排职务和座位"],
         ["xlzu daily 班级.xlsx --date 2026-11-24 —— 生成当天的日表（打印后填写）"],
@@ -120,7 +120,7 @@ def new_class(
     if suffix == ".xlsm":
         from ..template import new_macro_book
 
-        book = new_macro_book(path)
+        book = new_macro_book(path, settings.class_name)
     else:
         book = FileBook.create(path)
     build_class_sheets(book, settings, imported)
