@@ -188,6 +188,30 @@ def test_worked_example_in_a_workbook(class_book):
     assert all(groups.at[g, C.COL_AWARD] == "魔鬼小组" for g in range(3, 8))
 
 
+def test_award_names_are_the_teachers_labels_from_settings(book):
+    """SPEC 4: a teacher who finds 魔鬼小组 too harsh calls it 待进步小组; the logic stays."""
+    wb = load_workbook(book)
+    ws = wb[C.SETTINGS]
+    label_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "魔鬼小组称号")
+    ws.cell(label_row, 2).value = "待进步小组"
+    wb.save(book)
+    report = week(book)
+    groups = table_at(FileBook.open(book).read_values(C.WEEK_GROUPS), 3)
+    totals = groups.set_index(C.GROUP_NO)[C.COL_TOTAL]
+    devils = set(totals.index[totals == totals.min()])
+    assert set(groups.loc[groups[C.COL_AWARD] == "待进步小组", C.GROUP_NO]) == devils
+    assert set(groups.loc[groups[C.COL_AWARD] == "明星小组", C.GROUP_NO]) == set(totals.index[totals == totals.max()])
+    shown = load_workbook(book)
+    output = [v for sheet in (C.WEEK_GROUPS, C.WEEK_PEOPLE, C.WEEK_HISTORY) for row in shown[sheet].iter_rows(values_only=True) for v in row]
+    output += [v for row in shown[C.CONSOLE].iter_rows(min_row=C.CONSOLE_MESSAGES_ROW, values_only=True) for v in row]
+    assert "待进步小组" in str(output) and "魔鬼" not in str(output)
+    ws = shown[C.WEEK_GROUPS]
+    for i, g in enumerate(groups[C.GROUP_NO], start=4):
+        if g in devils:
+            assert ws.cell(i, 1).fill.fgColor.rgb[-6:] == C.COLOR_DEVIL  # still highlighted
+    assert any(line.startswith("待进步小组：") for line in report.lines)
+
+
 def test_a_bad_record_stops_the_week_and_names_the_cell(book):
     ws_book = load_workbook(book)
     ws_book[C.GROUP_RECORDS]["G5"] = "三分"

@@ -444,7 +444,7 @@ BUTTONS: tuple[Button, ...] = (
     Button("打印日表", "PrintDaily", "print_daily",
            "把当天的日表导出为 PDF（在工作簿所在文件夹），用于打印"),
     Button("一键周汇总", "WeeklySummary", "weekly_summary",
-           "生成本周小组和个人排名，评出明星小组、魔鬼小组，更新周历史和走势图"),
+           "生成本周小组和个人排名，评出第一名和最后一名小组（称号在设置中），更新周历史和走势图"),
     Button("月度评比", "MonthlyReview", "monthly_review",
            "评出本月各项之星和校级明星小组，生成多元评价表"),
     Button("期末评比", "TermReview", "term_review",

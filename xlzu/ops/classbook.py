@@ -40,7 +40,7 @@ def console_layout(settings: Settings) -> Layout:
         ["xlzu group 班级.xlsx —— 自动分组、排职务和座位"],
         ["xlzu daily 班级.xlsx --date 2026-11-24 —— 生成当天的日表（打印后填写）"],
         ["xlzu save 班级.xlsx —— 把填好的日表存入记录"],
-        ["xlzu week 班级.xlsx —— 一键周汇总：小组和个人周排名、明星小组、魔鬼小组"],
+        [f"xlzu week 班级.xlsx —— 一键周汇总：小组和个人周排名、{settings.star_group_label}、{settings.devil_group_label}"],
         ["xlzu month 班级.xlsx --month 2026-11 —— 月度之星和多元评价"],
         ["xlzu review 班级.xlsx --period 2026-11 —— 小组综合评价（四个方面、多方评价）"],
         ["xlzu term 班级.xlsx --from 期中 --to 期末 —— 明星组长、先进小组、优秀组员和证书"],
