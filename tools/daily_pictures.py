@@ -2,7 +2,7 @@
 
 Run by hand (python tools/daily_pictures.py) with LibreOffice and poppler
 installed; the PNGs are committed so the README shows what prints.  The demo
-class is grouped (tests/groupsheet.py until xlzu.group is merged), one day is
+class is grouped by ``xlzu.group`` (as ``xlzu demo`` does), one day is
 generated and filled with the demo's typed entries, saved and printed.
 """
 
@@ -16,11 +16,9 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT)]
 
-from groupsheet import write_groups  # noqa: E402
-
-from xlzu import new_class  # noqa: E402
+from xlzu import group, new_class  # noqa: E402
 from xlzu.book.files import FileBook  # noqa: E402
 from xlzu.demo import DEMO_CLASS_NAME, demo_roster_path, typed_entries  # noqa: E402
 from xlzu.ops.daybook import daily, print_daily, save  # noqa: E402
@@ -34,7 +32,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "班级.xlsx"
         new_class(path, demo_roster_path(), class_name=DEMO_CLASS_NAME)
-        write_groups(path, 7)
+        group(path)
         book = FileBook.open(path)
         rng = random.Random(3)
         for form in daily(book, DAY).data["forms"]:
