@@ -235,6 +235,41 @@ def _runs(labels: list[str]) -> list[tuple[int, int, str]]:
     return out
 
 
+def _merge_runs(layout: Layout, row: list[Any], row_no: int, first_entry: int, labels: list[str]) -> None:
+    """Merge each run of equal header labels over the entry columns of
+    sheet row ``row_no`` (``row`` is its list in the layout; repeats are blanked)."""
+    for a, b, _ in _runs(labels):
+        if b > a:
+            layout.merges.append(range_ref(row_no, first_entry + a, row_no, first_entry + b))
+            for k in range(a + 1, b + 1):
+                row[first_entry + k - 1] = None
+
+
+def _entry_rows(layout: Layout, first: int, fixed: list[tuple[Any, list[Any]]], cols: list[tuple[int, Entry]],
+                prefill: dict[Any, tuple[dict[str, Any], str | None]], width: int) -> tuple[list[tuple[int, Any]], int, int]:
+    """One body row per (key, fixed cells) from sheet row ``first``: the
+    fixed cells, the entries pre-filled from ``prefill[key]``, the 合计
+    formula and the note.  Returns ((row, key) per row, entries pre-filled,
+    last body row); an empty body keeps one blank row."""
+    rows: list[tuple[int, Any]] = []
+    filled = 0
+    for k, (key, cells) in enumerate(fixed):
+        r = first + k
+        values, note = prefill.get(key, ({}, None))
+        row = list(cells)
+        for _, e in cols:
+            v = _entry_value(e, values.get(e.item))
+            filled += v is not None
+            row.append(v)
+        row += [total_formula(cols, r), note]
+        layout.rows.append(row)
+        layout.heights[r] = ROW_HEIGHT
+        rows.append((r, key))
+    if not fixed:
+        layout.rows.append([None] * width)
+    return rows, filled, max(first + len(fixed) - 1, first)
+
+
 # --------------------------------------------------------------------------
 # 日表-第N组: the member sheet
 # --------------------------------------------------------------------------
@@ -261,36 +296,16 @@ def member_form(settings: Settings, day: date, team: Team, records: pd.DataFrame
     layout.style(range_ref(h1, 1, h2, width), "header")
     for k in list(range(1, n_fixed + 1)) + [total_col, note_col]:
         layout.merges.append(range_ref(h1, k, h2, k))
-    for a, b, _label in _runs([e.category for e in entries]):
-        if b > a:
-            layout.merges.append(range_ref(h1, first_entry + a, h1, first_entry + b))
-            for k in range(a + 1, b + 1):
-                layout.rows[h1 - 1][first_entry + k - 1] = None
+    _merge_runs(layout, layout.rows[h1 - 1], h1, first_entry, [e.category for e in entries])
     if entries:
         layout.style(range_ref(h1, first_entry, h1, total_col - 1), "category")
     layout.heights[h1] = 30
     layout.heights[h2] = 44
 
-    prefill = _person_prefill(records)
     first = h2 + 1
     cols = [(first_entry + k, e) for k, e in enumerate(entries)]
-    rows: list[tuple[int, Any]] = []
-    filled = 0
-    for k, m in enumerate(team.members):
-        r = first + k
-        values, note = prefill.get(m.student_id, ({}, None))
-        row = [m.student_id, m.code, m.name, m.roles]
-        for _, e in cols:
-            v = _entry_value(e, values.get(e.item))
-            filled += v is not None
-            row.append(v)
-        row += [total_formula(cols, r), note]
-        layout.rows.append(row)
-        layout.heights[r] = ROW_HEIGHT
-        rows.append((r, m.student_id))
-    last = max(first + len(team.members) - 1, first)
-    if not team.members:
-        layout.rows.append([None] * width)
+    fixed = [(m.student_id, [m.student_id, m.code, m.name, m.roles]) for m in team.members]
+    rows, filled, last = _entry_rows(layout, first, fixed, cols, _person_prefill(records), width)
     layout.style(range_ref(first, 1, last, 3), "text")
     layout.style(range_ref(first, 4, last, 4), "left")
     if entries:
@@ -366,16 +381,8 @@ def class_form(settings: Settings, day: date, teams: list[Team], records: pd.Dat
     layout.style(range_ref(h1, 1, h3, width), "header")
     for k in list(range(1, n_fixed + 1)) + [total_col, note_col]:
         layout.merges.append(range_ref(h1, k, h3, k))
-    for a, b, _ in _runs(cats):
-        if b > a:
-            layout.merges.append(range_ref(h1, first_entry + a, h1, first_entry + b))
-            for k in range(a + 1, b + 1):
-                row1[first_entry + k - 1] = None
-    for a, b, _ in _runs(tops):
-        if b > a:
-            layout.merges.append(range_ref(h2, first_entry + a, h2, first_entry + b))
-            for k in range(a + 1, b + 1):
-                row2[first_entry + k - 1] = None
+    _merge_runs(layout, row1, h1, first_entry, cats)
+    _merge_runs(layout, row2, h2, first_entry, tops)
     layout.rows += [row1, row2, row3]
     if entries:
         layout.style(range_ref(h1, first_entry, h1, total_col - 1), "category")
@@ -383,26 +390,10 @@ def class_form(settings: Settings, day: date, teams: list[Team], records: pd.Dat
     layout.heights[h2] = 30
     layout.heights[h3] = 20
 
-    prefill = _group_prefill(records)
     first = h3 + 1
     cols = [(first_entry + k, e) for k, e in enumerate(entries)]
-    rows: list[tuple[int, Any]] = []
-    filled = 0
-    for k, team in enumerate(teams):
-        r = first + k
-        values, note = prefill.get(team.number, ({}, None))
-        row: list[Any] = [team.number, team.name]
-        for _, e in cols:
-            v = _entry_value(e, values.get(e.item))
-            filled += v is not None
-            row.append(v)
-        row += [total_formula(cols, r), note]
-        layout.rows.append(row)
-        layout.heights[r] = ROW_HEIGHT
-        rows.append((r, team.number))
-    last = max(first + len(teams) - 1, first)
-    if not teams:
-        layout.rows.append([None] * width)
+    fixed = [(team.number, [team.number, team.name]) for team in teams]
+    rows, filled, last = _entry_rows(layout, first, fixed, cols, _group_prefill(records), width)
     layout.style(range_ref(first, 1, last, 2), "text")
     if entries:
         layout.style(range_ref(first, first_entry, last, total_col - 1), "entry")
