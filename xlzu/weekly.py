@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Iterable
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -91,27 +91,22 @@ def group_names(members: pd.DataFrame, culture: pd.DataFrame, group_records: pd.
     if person_records is not None and len(person_records):
         for g in person_records[C.REC_GROUP].dropna().unique():
             names.setdefault(int(g), "")
+
+    def take(numbers: Iterable[Any], teams: Iterable[Any]) -> None:
+        """Later sources override earlier ones where they name the group."""
+        for g, team in zip(numbers, teams):
+            if pd.notna(g):
+                if isinstance(team, str) and team:
+                    names[int(g)] = team
+                else:
+                    names.setdefault(int(g), "")
+
     if len(group_records):
         recs = group_records.dropna(subset=[C.REC_GROUP]).sort_values(C.REC_DATE, kind="stable")
-        for g, team in zip(recs[C.REC_GROUP], recs[C.REC_TEAM]):
-            if isinstance(team, str) and team:
-                names[int(g)] = team
-            else:
-                names.setdefault(int(g), "")
-    if len(members):
-        for g, team in zip(members[C.GROUP_NO], members[C.GROUP_TEAM_NAME]):
-            if pd.notna(g):
-                if isinstance(team, str) and team:
-                    names[int(g)] = team
-                else:
-                    names.setdefault(int(g), "")
-    if len(culture):
-        for g, team in zip(culture[C.GROUP_NO], culture[C.GROUP_TEAM_NAME]):
-            if pd.notna(g):
-                if isinstance(team, str) and team:
-                    names[int(g)] = team
-                else:
-                    names.setdefault(int(g), "")
+        take(recs[C.REC_GROUP], recs[C.REC_TEAM])
+    for table in (members, culture):
+        if len(table):
+            take(table[C.GROUP_NO], table[C.GROUP_TEAM_NAME])
     rows = [(g, names[g] or f"第{g}组") for g in sorted(names)]
     out = pd.DataFrame(rows, columns=[C.GROUP_NO, C.GROUP_TEAM_NAME])
     out[C.GROUP_NO] = out[C.GROUP_NO].astype("int64")
