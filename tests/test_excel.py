@@ -130,6 +130,19 @@ def test_a_bug_becomes_a_plain_message_unless_debug_is_on(pasted, monkeypatch):
         X.import_roster(remote_book(data))
 
 
+def test_a_button_whose_operation_this_installation_lacks_says_so(pasted, monkeypatch):
+    import xlzu.ops.summary as summary
+
+    monkeypatch.delattr(summary, "week")  # as if xlzu were older than the workbook's buttons
+    monkeypatch.delenv(X.DEBUG_ENV, raising=False)
+    data = payload(pasted)
+    xl = remote_book(data)
+    assert X.weekly_summary(xl) is None
+    ((title, message),) = replay(data, xl.json()["actions"]).alerts
+    assert title == "一键周汇总：没有完成"
+    assert message == "这个版本的 xlzu 还没有“一键周汇总”功能。请升级：pip install -U xlzu"
+
+
 def test_without_a_book_the_button_takes_the_calling_workbook(pasted, monkeypatch):
     import xlwings as xw
 

@@ -18,6 +18,7 @@ operation this installation lacks says so instead of failing to load.
 
 from __future__ import annotations
 
+import importlib
 import os
 from typing import Any, Callable
 
@@ -94,104 +95,65 @@ def _fail(live, caption: str, text: str, first: str = "没有完成：") -> None
 # --------------------------------------------------------------------------
 # One function per button (names: xlzu.contract.BUTTONS)
 # --------------------------------------------------------------------------
+def _op(module: str, name: str, **options: Any) -> Callable[[Any], Any]:
+    """``xlzu.ops.<module>.<name>(live, **options)``, imported when the
+    button is pressed (a missing one is reported as an ImportError naming
+    the module, which ``press`` turns into "this version lacks it")."""
+
+    def run(live: Any) -> Any:
+        found = importlib.import_module(f"{__package__}.ops.{module}")
+        operation = getattr(found, name, None)
+        if operation is None:
+            raise ImportError(f"cannot import name {name!r}", name=found.__name__)
+        return operation(live, **options)
+
+    return run
+
+
 def import_roster(book: Any = None):
     """导入花名册: tidy what was pasted into 花名册 (header aliases,
     full-width characters, spaces), flag the rows that need a look."""
-
-    def run(live):
-        from .ops.classbook import import_roster as op
-
-        return op(live)
-
-    return press("import_roster", run, book)
+    return press("import_roster", _op("classbook", "import_roster"), book)
 
 
 def auto_group(book: Any = None):
     """自动分组: balanced groups, codes, roles and seats (locked students stay)."""
-
-    def run(live):
-        from .ops.groups import group
-
-        return group(live)
-
-    return press("auto_group", run, book)
+    return press("auto_group", _op("groups", "group"), book)
 
 
 def reassign_roles(book: Any = None):
     """重排职务座位: keep the groups as they stand, redo codes, roles, seats."""
-
-    def run(live):
-        from .ops.groups import group
-
-        return group(live, keep=True)
-
-    return press("reassign_roles", run, book)
+    return press("reassign_roles", _op("groups", "group", keep=True), book)
 
 
 def make_daily(book: Any = None):
     """生成日表: the class sheet and member sheets of today, or of the next
     school day of 设置 when today is not one (the current ones saved first)."""
-
-    def run(live):
-        from .ops.daybook import daily
-
-        return daily(live)
-
-    return press("make_daily", run, book)
+    return press("make_daily", _op("daybook", "daily"), book)
 
 
 def save_daily(book: Any = None):
     """保存日表: the filled daily sheets into 个人记录 / 小组记录."""
-
-    def run(live):
-        from .ops.daybook import save
-
-        return save(live)
-
-    return press("save_daily", run, book)
+    return press("save_daily", _op("daybook", "save"), book)
 
 
 def print_daily(book: Any = None):
     """打印日表: the daily sheets in the workbook as one PDF beside it, named by
     class and date, made by Excel's own PDF export; its path goes on 控制台.
     (Excel on the web / the remote engine cannot export: a Chinese message.)"""
-
-    def run(live):
-        from .ops.daybook import print_daily as op
-
-        return op(live)
-
-    return press("print_daily", run, book)
+    return press("print_daily", _op("daybook", "print_daily"), book)
 
 
 def weekly_summary(book: Any = None):
     """一键周汇总: weekly rankings, star and devil groups, 周历史."""
-
-    def run(live):
-        from .ops.summary import week
-
-        return week(live)
-
-    return press("weekly_summary", run, book)
+    return press("weekly_summary", _op("summary", "week"), book)
 
 
 def monthly_review(book: Any = None):
     """月度评比: the month's stars and the multi-rater form."""
-
-    def run(live):
-        from .ops.summary import month
-
-        return month(live)
-
-    return press("monthly_review", run, book)
+    return press("monthly_review", _op("summary", "month"), book)
 
 
 def term_review(book: Any = None):
     """期末评比: 明星组长, 先进小组, 优秀组员 and their certificates."""
-
-    def run(live):
-        from .ops.summary import term
-
-        return term(live)
-
-    return press("term_review", run, book)
+    return press("term_review", _op("summary", "term"), book)
