@@ -73,8 +73,8 @@ def test_month_stars_each_with_the_figure_that_won_it(book, month_book):
         assert set(winners[C.GROUP_ID].astype(str)) == set(figure.index[figure == figure.max()])
         assert all(w == pytest.approx(figure.max()) for w in winners[C.COL_FIGURE])
         assert all("、".join(items) in b for b in winners[C.COL_BASIS])
-    rise = (nov.groupby(C.REC_ID)[C.REC_POINTS].sum().reindex(ids, fill_value=0)
-            - oct_.groupby(C.REC_ID)[C.REC_POINTS].sum().reindex(ids, fill_value=0))
+    both = ids.intersection(nov[C.REC_ID]).intersection(oct_[C.REC_ID])  # a rise needs both months
+    rise = nov.groupby(C.REC_ID)[C.REC_POINTS].sum()[both] - oct_.groupby(C.REC_ID)[C.REC_POINTS].sum()[both]
     progress = stars.loc[stars[C.COL_AWARD] == C.STAR_PROGRESS]
     assert set(progress[C.GROUP_ID].astype(str)) == set(rise.index[rise == rise.max()])
     assert progress[C.COL_FIGURE].iloc[0] == pytest.approx(rise.max())
@@ -84,6 +84,23 @@ def test_month_stars_each_with_the_figure_that_won_it(book, month_book):
     recommended = groups.loc[groups[C.COL_AWARD].notna(), C.GROUP_NO]
     assert set(recommended) == set(g_nov.index[g_nov == g_nov.max()])
     assert groups.loc[groups[C.COL_AWARD].notna(), C.COL_AWARD].iloc[0] == "推荐校级明星小组"
+
+
+def test_progress_star_needs_records_in_both_months(book, month_book):
+    """A student with no October records (joined in November) has no rise to
+    compare, however many points November brings."""
+    _, members, grecs, precs = month_book
+    newcomer = str(members[C.GROUP_ID].iloc[0])
+    nov = precs[C.REC_DATE] >= pd.Timestamp("2026-11-01")
+    mine = precs[C.REC_ID] == newcomer
+    late = precs.loc[~mine | nov].copy()
+    late.loc[late[C.REC_ID] == newcomer, C.REC_POINTS] = 3  # the best November of the class
+    write_class(book, None, grecs, late)
+    month(book, "2026-11")
+    _, stars = section_table(FileBook.open(book).read_values(C.MONTHLY), C.MONTH_SECTION_STARS)
+    progress = stars.loc[stars[C.COL_AWARD] == C.STAR_PROGRESS]
+    assert len(progress) and newcomer not in set(progress[C.GROUP_ID].astype(str))
+    assert all("10月" in b and "提高" in b for b in progress[C.COL_BASIS])
 
 
 def test_star_items_come_from_settings(book):

@@ -188,6 +188,31 @@ def test_worked_example_in_a_workbook(class_book):
     assert all(groups.at[g, C.COL_AWARD] == "魔鬼小组" for g in range(3, 8))
 
 
+def test_a_dissolved_group_and_students_who_left_are_ranked_only_in_their_weeks(book, term_book):
+    """Group 7 is dissolved after 第9周 and its students leave: 分组 lists groups 1–6
+    only, and group 7's records stop.  Later weeks rank only who was there."""
+    _, members, grecs, precs = term_book
+    stayed = members.loc[members[C.GROUP_NO] != 7]
+    left = set(members.loc[members[C.GROUP_NO] == 7, C.GROUP_ID])
+
+    def until_dissolved(recs):
+        return recs.loc[(recs[C.REC_DATE] < pd.Timestamp("2026-11-02")) | (recs[C.REC_GROUP] != 7)]
+
+    write_class(book, stayed, until_dissolved(grecs), until_dissolved(precs))
+    week(book)  # 第11周
+    fb = FileBook.open(book)
+    groups = table_at(fb.read_values(C.WEEK_GROUPS), 3)
+    people = table_at(fb.read_values(C.WEEK_PEOPLE), 3)
+    assert sorted(groups[C.GROUP_NO]) == [1, 2, 3, 4, 5, 6]
+    assert set(people[C.GROUP_ID].astype(str)) == set(stayed[C.GROUP_ID])
+    totals = groups.set_index(C.GROUP_NO)[C.COL_TOTAL]
+    assert set(groups.loc[groups[C.COL_AWARD] == "魔鬼小组", C.GROUP_NO]) == set(totals.index[totals == totals.min()])
+    week(book, "9")  # the week group 7 still worked: it and its students are ranked
+    fb = FileBook.open(book)
+    assert 7 in set(table_at(fb.read_values(C.WEEK_GROUPS), 3)[C.GROUP_NO])
+    assert left <= set(table_at(fb.read_values(C.WEEK_PEOPLE), 3)[C.GROUP_ID].astype(str))
+
+
 def test_award_names_are_the_teachers_labels_from_settings(book):
     """SPEC 4: a teacher who finds 魔鬼小组 too harsh calls it 待进步小组; the logic stays."""
     wb = load_workbook(book)

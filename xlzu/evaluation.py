@@ -37,6 +37,7 @@ from .dates import monday, week_number
 from .errors import CellProblem
 from .layout import Layout, PrintSetup, Validation, cell_ref, clean_text, find_row, frame_from_values, range_ref
 from .monthly import Month, parse_month
+from .records import within
 from .settings import Settings, parse_number
 from .stack import Stack
 from .weekly import fmt_points, make_week, rank_desc, tidy, week_from_text
@@ -106,8 +107,8 @@ def parse_period(text: Any, settings: Settings, last_record: date | None) -> Per
 # What the records say
 # --------------------------------------------------------------------------
 def _points(records: pd.DataFrame, period: Period, groups: pd.Index, cats: tuple[str, ...]) -> pd.Series:
-    recs = records.loc[period.contains(records[C.REC_DATE]) & records[C.REC_CATEGORY].isin(cats)] if len(records) else records
-    recs = recs.dropna(subset=[C.REC_GROUP])
+    recs = within(records, period)
+    recs = recs.loc[recs[C.REC_CATEGORY].isin(cats)].dropna(subset=[C.REC_GROUP])
     return tidy(recs[C.REC_POINTS].groupby(recs[C.REC_GROUP].astype("int64")).sum().reindex(groups, fill_value=0.0).astype("float64"))
 
 
@@ -127,7 +128,7 @@ def record_view(group_records: pd.DataFrame, groups: pd.Index, period: Period, s
     """(points, basis): one row per group, one column per aspect."""
     points = pd.DataFrame(index=groups, dtype="float64")
     basis = pd.DataFrame(index=groups, dtype=object)
-    in_period = group_records.loc[period.contains(group_records[C.REC_DATE])] if len(group_records) else group_records
+    in_period = within(group_records, period)
     any_records = len(in_period) > 0
     for aspect in C.ASPECTS:
         cats = C.ASPECT_CATEGORIES.get(aspect, ())
@@ -142,7 +143,7 @@ def record_view(group_records: pd.DataFrame, groups: pd.Index, period: Period, s
     if C.ASPECT_PROGRESS in C.ASPECTS:
         prev = period.previous(settings)
         if prev is not None:
-            before = group_records.loc[prev.contains(group_records[C.REC_DATE])] if len(group_records) else group_records
+            before = within(group_records, prev)
             if any_records and len(before):
                 now = _points(group_records, period, groups, learn)
                 then = _points(group_records, prev, groups, learn)

@@ -30,6 +30,7 @@ import pandas as pd
 from . import contract as C
 from .errors import CellProblem
 from .layout import Layout, PrintSetup, Validation, range_ref, cell_ref, clean_text, excel_value, find_row, frame_from_values
+from .records import within
 from .roster import normalize_id
 from .settings import Settings, normalize_text, parse_number
 from .stack import Stack
@@ -103,8 +104,8 @@ def star_items(settings: Settings) -> dict[str, tuple[str, ...]]:
 
 def month_stars(person_records: pd.DataFrame, members: pd.DataFrame, settings: Settings, month: Month) -> pd.DataFrame:
     """One row per star winner (ties: every one) with the figure that won it."""
-    who = people(members, person_records).set_index(C.GROUP_ID)
-    recs = person_records.loc[month.contains(person_records[C.REC_DATE])] if len(person_records) else person_records
+    recs = within(person_records, month)
+    who = people(members, recs).set_index(C.GROUP_ID)
     rows: list[dict] = []
 
     def add(star: str, figures: pd.Series, basis: dict[str, str]) -> None:
@@ -122,13 +123,16 @@ def month_stars(person_records: pd.DataFrame, members: pd.DataFrame, settings: S
         text = "、".join(items)
         add(star, figures, {sid: f"本月{text}共 {fmt_points(v)} 分" for sid, v in figures.items()})
     prev = month.previous
-    before = person_records.loc[prev.contains(person_records[C.REC_DATE])] if len(person_records) else person_records
-    if len(before) and len(recs):
-        now_total = tidy(recs[C.REC_POINTS].groupby(recs[C.REC_ID]).sum().reindex(ids, fill_value=0.0).astype("float64"))
-        then_total = tidy(before[C.REC_POINTS].groupby(before[C.REC_ID]).sum().reindex(ids, fill_value=0.0).astype("float64"))
+    before = within(person_records, prev)
+    # A rise needs a figure in both months: a student without records in one
+    # of them (joined, away) is not compared.
+    both = pd.Index([sid for sid in ids if sid in set(recs[C.REC_ID]) and sid in set(before[C.REC_ID])], dtype=object)
+    if len(both):
+        now_total = tidy(recs[C.REC_POINTS].groupby(recs[C.REC_ID]).sum().reindex(both, fill_value=0.0).astype("float64"))
+        then_total = tidy(before[C.REC_POINTS].groupby(before[C.REC_ID]).sum().reindex(both, fill_value=0.0).astype("float64"))
         rise = tidy(now_total - then_total)
         add(C.STAR_PROGRESS, rise, {sid: f"本月 {fmt_points(now_total[sid])} 分，{prev.month}月 {fmt_points(then_total[sid])} 分，"
-                                         f"提高 {fmt_points(rise[sid])} 分" for sid in ids})
+                                         f"提高 {fmt_points(rise[sid])} 分" for sid in both})
     out = pd.DataFrame(rows, columns=list(STAR_COLUMNS))
     out[C.GROUP_NO] = pd.to_numeric(out[C.GROUP_NO], errors="coerce").astype("Int64")
     out[C.COL_FIGURE] = out[C.COL_FIGURE].astype("float64")
@@ -157,8 +161,7 @@ def best(figures: pd.Series) -> list:
 def month_groups(group_records: pd.DataFrame, teams: pd.DataFrame, month: Month, settings: Settings) -> pd.DataFrame:
     """Every group's total of the month, ranked; the best is recommended as
     校级明星小组 (ties: all of them)."""
-    recs = group_records.loc[month.contains(group_records[C.REC_DATE])] if len(group_records) else group_records
-    recs = recs.dropna(subset=[C.REC_GROUP])
+    recs = within(group_records, month).dropna(subset=[C.REC_GROUP])
     index = pd.Index(sorted(set(teams[C.GROUP_NO].astype(int)) | set(recs[C.REC_GROUP].astype(int))), dtype="int64")
     total = tidy(recs[C.REC_POINTS].groupby(recs[C.REC_GROUP].astype("int64")).sum().reindex(index, fill_value=0.0).astype("float64"))
     names = dict(zip(teams[C.GROUP_NO].astype(int), teams[C.GROUP_TEAM_NAME]))
@@ -239,7 +242,7 @@ def rater_form(existing: pd.DataFrame, members: pd.DataFrame, person_records: pd
     """Every month's rows: this month's students (current 分组) with what was
     typed for them kept, and other months' rows as they were."""
     raters = [name for name, _ in settings.rater_weights]
-    who = people(members, person_records)
+    who = people(members, within(person_records, month))
     names = dict(zip(teams[C.GROUP_NO].astype(int), teams[C.GROUP_TEAM_NAME]))
     typed = existing.set_index([C.COL_MONTH, C.GROUP_ID]) if len(existing) else None
     rows = []
@@ -305,13 +308,13 @@ class MonthSummary:
 
 def summarize_month(group_records: pd.DataFrame, person_records: pd.DataFrame, members: pd.DataFrame,
                     culture: pd.DataFrame, settings: Settings, month: Month, existing_form: pd.DataFrame) -> MonthSummary:
-    teams = group_names(members, culture, group_records, person_records)
+    teams = group_names(members, culture, within(group_records, month), within(person_records, month))
     stars = month_stars(person_records, members, settings, month)
     names = dict(zip(teams[C.GROUP_NO].astype(int), teams[C.GROUP_TEAM_NAME]))
     stars[C.GROUP_TEAM_NAME] = pd.Series([names.get(int(g)) if pd.notna(g) else None for g in stars[C.GROUP_NO]], dtype=object)
     groups = month_groups(group_records, teams, month, settings)
     form = rater_form(existing_form, members, person_records, teams, settings, month)
-    n = int(month.contains(person_records[C.REC_DATE]).sum()) if len(person_records) else 0
+    n = len(within(person_records, month))
     return MonthSummary(month, stars, groups, form, n)
 
 

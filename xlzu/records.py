@@ -195,3 +195,9 @@ def records_layout(df: pd.DataFrame, kind: str) -> Layout:
     df = df.reindex(columns=list(COLUMNS[kind]))
     return table_layout(df, column_styles=styles, autofilter=True,
                         widths={C.REC_DATE: 12, C.REC_SOURCE: 18, C.REC_NOTE: 24, C.REC_ITEM: 14})
+
+
+def within(records: pd.DataFrame, period: Any) -> pd.DataFrame:
+    """The records dated inside ``period`` (a week, month or evaluation
+    period: anything with ``contains(dates)``)."""
+    return records.loc[period.contains(records[C.REC_DATE])] if len(records) else records

@@ -35,6 +35,7 @@ from . import contract as C
 from .dates import as_date, monday, short_date, week_days, week_number
 from .errors import CellProblem
 from .layout import Layout, PrintSetup, ChartSpec, cell_ref, clean_text, frame_from_values, range_ref, table_layout
+from .records import within
 from .settings import Settings, parse_date, parse_number
 
 DECIMALS = 4  # sums are rounded to this many decimals (no 0.30000000000000004)
@@ -263,13 +264,14 @@ def summarize_week(
     if day is None:
         day = latest_day(group_records, person_records) or date.today()
     week = make_week(as_date(day), settings, group_records, person_records)
-    grecs = group_records.loc[week.contains(group_records[C.REC_DATE])] if len(group_records) else group_records
-    precs = person_records.loc[week.contains(person_records[C.REC_DATE])] if len(person_records) else person_records
-    teams = group_names(members, culture, group_records, person_records)
+    grecs, precs = within(group_records, week), within(person_records, week)
+    # Groups and students of this week: on 分组 now, or in this week's records
+    # (a group or student that has since gone is not ranked in later weeks).
+    teams = group_names(members, culture, grecs, precs)
     groups, day_cols, cat_cols = group_table(grecs, teams, week, settings)
     stars = [int(g) for g in groups.loc[groups[C.COL_AWARD] == settings.star_group_label, C.GROUP_NO]]
     devils = [int(g) for g in groups.loc[groups[C.COL_AWARD] == settings.devil_group_label, C.GROUP_NO]]
-    table = people_table(precs, members, person_records, groups, week, settings)
+    table = people_table(precs, members, groups, week, settings)
     return WeekSummary(week, groups, table, day_cols, cat_cols, stars, devils, len(grecs), len(precs))
 
 
@@ -308,16 +310,15 @@ def group_table(records: pd.DataFrame, teams: pd.DataFrame, week: Week, settings
 def people_table(
     records: pd.DataFrame,
     members: pd.DataFrame,
-    all_person_records: pd.DataFrame,
     groups: pd.DataFrame,
     week: Week,
     settings: Settings,
 ) -> pd.DataFrame:
     """One row per student: points per day, own total, ranks, the group's
     total, the bundle share and the composite.  ``records`` are that week's
-    个人记录."""
+    个人记录; the students are those on 分组 and those in ``records``."""
     day_cols = [day_label(d) for d in week.days]
-    who = people(members, all_person_records)
+    who = people(members, records)
     # The group of the week: the latest record's 组号, else 分组's.
     recs = records.dropna(subset=[C.REC_ID])
     latest = recs.dropna(subset=[C.REC_GROUP]).sort_values(C.REC_DATE, kind="stable").drop_duplicates(C.REC_ID, keep="last")

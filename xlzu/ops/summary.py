@@ -22,7 +22,7 @@ from ..errors import CellProblem, InputError
 from ..layout import col_letter
 from ..members import read_culture, read_members
 from ..monthly import Month, monthly_layout, parse_month, read_rater_form, summarize_month
-from ..records import read_records
+from ..records import read_records, within
 from ..records import empty as empty_records
 from ..evaluation import ReviewSummary, merge_form, parse_period, read_form, record_view, results, review_layout
 from ..settings import Settings
@@ -48,8 +48,12 @@ class ClassData:
     def last_day(self) -> date | None:
         return latest_day(self.group_records, self.person_records)
 
-    def teams(self) -> pd.DataFrame:
-        return group_names(self.members, self.culture, self.group_records, self.person_records)
+    def teams(self, period: Any = None) -> pd.DataFrame:
+        """Groups on 分组 and in the records (of ``period``, when given: a
+        group that has since gone is listed only for periods it had records in)."""
+        if period is None:
+            return group_names(self.members, self.culture, self.group_records, self.person_records)
+        return group_names(self.members, self.culture, within(self.group_records, period), within(self.person_records, period))
 
 
 def read_class(book: Book, *, layers: bool = False) -> tuple[ClassData, list[CellProblem]]:
@@ -204,7 +208,7 @@ def _month(book: Book, month: Any = None) -> Report:
         if m is None:
             raise InputError(f"看不懂月份“{month}”：请写成 2026-11 这样的年-月。")
     summary = summarize_month(data.group_records, data.person_records, data.members, data.culture, s, m, existing)
-    has_any = bool(summary.n_records) or bool(m.contains(data.group_records[C.REC_DATE]).any() if len(data.group_records) else False)
+    has_any = bool(summary.n_records) or bool(len(within(data.group_records, m)))
     if not has_any:
         raise InputError(f"{m.label}没有任何记录：请检查月份（最近的记录在 {data.last_day:%Y-%m-%d}）。")
     # ---- write ------------------------------------------------------------
@@ -273,7 +277,7 @@ def _review(book: Book, period: Any = None) -> Report:
     _no_records(data, REVIEW_TITLE)
     if p is None:
         raise InputError(f"看不懂评价的周期“{period}”：请写 2026-11（一个月）、2026-11-23 或 第12周（一周）、学期（全学期）。")
-    teams = data.teams()
+    teams = data.teams(p)
     groups = pd.Index(teams[C.GROUP_NO].astype("int64"), dtype="int64")
     points, basis = record_view(data.group_records, groups, p, s, exam_progress, exam_text)
     form = merge_form(existing, p, teams, points, basis, s)
