@@ -49,7 +49,7 @@ def reference_read_records(values: list[list[Any]], kind: str) -> tuple[pd.DataF
                 problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_ID]), None, "学号不能为空"))
                 ok = False
         group = parse_number(r[C.REC_GROUP])
-        if kind == "group" and (group is None or not float(group).is_integer()):
+        if kind == "group" and (group is None or not float(group).is_integer() or group < 1):
             problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_GROUP]), clean_text(r[C.REC_GROUP]), "组号应为正整数"))
             ok = False
         if not ok:

@@ -14,7 +14,7 @@ import pytest
 from xlzu import contract as C
 from xlzu import import_roster
 from xlzu.book import FileBook, backup_path, open_book
-from xlzu.errors import CellProblem, NotAClassWorkbook, WorkbookLocked, WorkbookNotFound
+from xlzu.errors import CellProblem, NotAClassWorkbook, WorkbookLocked, WorkbookNotFound, XlzuError
 from xlzu.layout import Layout, PrintSetup, Validation, table_layout
 
 
@@ -91,7 +91,7 @@ def test_opening_what_is_not_a_class_workbook(tmp_path):
         open_book(other)
     text = tmp_path / "名单.csv"
     text.write_text("a,b")
-    with pytest.raises(Exception, match="xlsx"):
+    with pytest.raises(XlzuError, match="不是 .xlsx 或 .xlsm 工作簿"):
         open_book(text)
 
 

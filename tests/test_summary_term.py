@@ -9,11 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from typer.testing import CliRunner
 
 from conftest import pdf_pages, pdf_text
 from summary_helpers import class_records, make_members, roster_of, school_days, write_class
 from xlzu import contract as C
 from xlzu.book.files import FileBook
+from xlzu.cli import app
 from xlzu.errors import InputError
 from xlzu.members import read_culture
 from xlzu.ops.summary import term
@@ -182,3 +184,10 @@ def test_term_needs_the_named_exams(class_book):
     assert len(report.data["awards"]) == 0
     values = FileBook.open(class_book).read_values(C.CERTIFICATES)
     assert "还没有评出奖项" in values[0][0]
+
+
+def test_a_bad_certificate_date_gets_a_chinese_message(class_book):
+    result = CliRunner().invoke(app, ["term", str(class_book), "--date", "2027-13-01"])
+    assert result.exit_code == 1
+    assert "日期应写成 2026-11-24 这样的格式，而不是“2027-13-01”" in result.output
+    assert "程序出错" not in result.output and "Traceback" not in result.output

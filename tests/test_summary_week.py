@@ -237,6 +237,17 @@ def test_award_names_are_the_teachers_labels_from_settings(book):
     assert any(line.startswith("待进步小组：") for line in report.lines)
 
 
+def test_group_number_zero_in_the_records_is_refused(book):
+    wb = load_workbook(book)
+    ws = wb[C.GROUP_RECORDS]
+    col = next(c.column_letter for c in ws[1] if c.value == C.REC_GROUP)
+    ws[f"{col}5"] = 0
+    wb.save(book)
+    with pytest.raises(InputError) as err:
+        week(book)
+    assert f"小组记录!{col}5" in err.value.text() and "组号应为正整数" in err.value.text()
+
+
 def test_a_bad_record_stops_the_week_and_names_the_cell(book):
     ws_book = load_workbook(book)
     ws_book[C.GROUP_RECORDS]["G5"] = "三分"

@@ -47,7 +47,6 @@ def typed_book(tmp_path_factory):
 
 def test_the_group_scores_14_in_the_records_and_the_ranking(typed_book):
     path, _, _ = typed_book
-    assert BY_HAND == 14
     save(path)
     records = pd.read_excel(path, sheet_name=C.GROUP_RECORDS)
     mine = records[(records[C.REC_GROUP] == 1) & (records[C.REC_DATE] == pd.Timestamp(DAY))]

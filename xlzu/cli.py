@@ -161,7 +161,7 @@ def week(
     workbook: Path = WorkbookArg,
     which: Optional[str] = typer.Option(None, "--week", "-w", help="要汇总的周：这周里的某一天（如 2026-11-23）或周次（如 12）；默认最近有记录的一周。"),
 ) -> None:
-    """一键周汇总：小组和个人周排名、明星小组和魔鬼小组，记入周历史。"""
+    """一键周汇总：小组和个人周排名、第一名和最后一名小组（称号在设置中），记入周历史。"""
     from .ops.summary import week as run_week, week_table
 
     report = run_week(workbook, which)

@@ -134,7 +134,7 @@ def read_records(values: list[list[Any]], kind: str) -> tuple[pd.DataFrame, list
             ok = ok and bool(ids[k])
         else:
             g = groups[k]
-            ok = ok and g is not None and float(g).is_integer()
+            ok = ok and g is not None and float(g).is_integer() and g >= 1
         if ok:
             keep.append(k)
             continue
@@ -146,7 +146,7 @@ def read_records(values: list[list[Any]], kind: str) -> tuple[pd.DataFrame, list
         if kind == "person" and not ids[k]:
             problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_ID] + 1), None, "学号不能为空"))
         g = groups[k]
-        if kind == "group" and (g is None or not float(g).is_integer()):
+        if kind == "group" and (g is None or not float(g).is_integer() or g < 1):
             problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_GROUP] + 1), clean_text(raw[C.REC_GROUP][k]), "组号应为正整数"))
     if not keep:
         return empty(kind), problems

@@ -168,7 +168,7 @@ class LiveBook(Book):
             self._chart(sh, chart, dr, dc)
         if self.com:
             self._native_extras(sh, layout, dr, dc)
-        if sh.visible == hidden:
+        if bool(sh.visible) == hidden:  # Windows reports -1 for visible
             sh.visible = not hidden
 
     def delete_sheet(self, sheet: str) -> None:
@@ -201,7 +201,7 @@ class LiveBook(Book):
 
     def set_hidden(self, sheet: str, hidden: bool) -> None:
         sh = self.xl.sheets[sheet]
-        if sh.visible == hidden:
+        if bool(sh.visible) == hidden:  # Windows reports -1 for visible
             sh.visible = not hidden
 
     def read_name(self, name: str) -> str | None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
 from .. import contract as C
 from ..book.base import Book
 from ..book.files import FileBook, ensure_not_locked
+from ..dates import as_date
 from ..errors import CellProblem, InputError, XlzuError
 from ..settings import Settings, read_settings
 
@@ -98,3 +100,11 @@ def load_settings(book: Book) -> Settings:
     """设置 as the teacher left it (raises SettingsError naming bad cells)."""
     book.require(C.SETTINGS, hint="请用 xlzu new 创建班级工作簿。")
     return read_settings(book.read_values(C.SETTINGS))
+
+
+def parse_day(value: date | str) -> date:
+    """A date given on the command line or by a caller (2026-11-24, 2026/11/24 …)."""
+    try:
+        return as_date(value)
+    except ValueError:
+        raise XlzuError(f"日期应写成 2026-11-24 这样的格式，而不是“{value}”。") from None

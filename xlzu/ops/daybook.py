@@ -37,7 +37,7 @@ from .. import contract as C
 from ..book.base import Book
 from ..book.files import FileBook
 from ..dailysheets import Form, day_forms, teams_on
-from ..dates import as_date, long_date, week_days, week_number
+from ..dates import long_date, week_days, week_number
 from ..errors import EntryError, InputError, XlzuError
 from ..forms import form_layout
 from ..layout import excel_value
@@ -45,7 +45,7 @@ from ..members import read_culture, read_members
 from ..records import read_records, records_layout
 from ..scoring import DayChange, FormEntries, apply_forms, day_records, parse_forms
 from ..settings import Settings
-from .common import Report, load_settings, run
+from .common import Report, load_settings, parse_day, run
 
 TITLE_DAILY = "生成日表"
 TITLE_SAVE = "保存日表"
@@ -184,7 +184,7 @@ def _save_current(book: Book, inputs: _Inputs, *, refuse: str) -> tuple[pd.DataF
 def forms_for(book: Book, day: date | str, *, all_weekdays: bool = False, inputs: _Inputs | None = None) -> list[Form]:
     """The forms ``daily`` writes for ``day`` (and, with ``all_weekdays``,
     the other school days of its week), pre-filled from the records."""
-    day = _day(day)
+    day = parse_day(day)
     inputs = inputs or _read_inputs(book)
     s = inputs.settings
     days = [day]
@@ -199,13 +199,6 @@ def forms_for(book: Book, day: date | str, *, all_weekdays: bool = False, inputs
     return forms
 
 
-def _day(value: date | str) -> date:
-    try:
-        return as_date(value)
-    except ValueError:
-        raise XlzuError(f"日期应写成 2026-11-24 这样的格式，而不是“{value}”。") from None
-
-
 def today() -> date:
     """The computer's date (the one clock the daily operations read)."""
     return date.today()
@@ -217,7 +210,7 @@ def default_day(settings: Settings, on: date | None = None) -> date:
     day = on or today()
     if not settings.school_days:
         return day
-    while not settings.is_school_day(day):
+    while not settings.is_schoolparse_day(day):
         day += timedelta(days=1)
     return day
 
@@ -276,7 +269,7 @@ def daily(target: Book | str | os.PathLike, day: date | str | None = None, *, al
     school day (:func:`default_day`).  The forms currently in the workbook
     are saved first (or, when invalid, nothing happens and every bad cell is
     listed)."""
-    return run(TITLE_DAILY, target, _daily, None if day is None else _day(day), all_weekdays)
+    return run(TITLE_DAILY, target, _daily, None if day is None else parse_day(day), all_weekdays)
 
 
 # --------------------------------------------------------------------------
@@ -331,7 +324,7 @@ def print_daily(target: Book | str | os.PathLike, day: date | str | None = None,
     A workbook open in Excel (a live :class:`Book`) is exported by Excel
     itself and only the sheets it holds can be printed; the PDF's path goes
     on 控制台."""
-    day = None if day is None else _day(day)
+    day = None if day is None else parse_day(day)
     if isinstance(target, Book):
         if not hasattr(target, "export_pdf"):
             raise XlzuError("打印日表需要工作簿文件名（命令行）或在 Excel 中打开的工作簿（“打印日表”按钮）。")

@@ -30,7 +30,7 @@ from ..awards import (TermSummary, advanced_groups, certificates_layout, exams_w
                     read_exams, star_leaders, term_layout)
 from ..weekly import (fmt_points, group_label, group_names, group_ranking_layout, history_layout, history_rows,
                       latest_day, people_ranking_layout, read_history, summarize_week, upsert_history, week_from_text)
-from .common import Report, Target, load_settings, run
+from .common import Report, Target, load_settings, parse_day, run
 
 
 # --------------------------------------------------------------------------
@@ -330,7 +330,7 @@ def _term(book: Book, from_exam: str | None = None, to_exam: str | None = None, 
         to_exam = later[0] if later else None
     if from_exam is not None and from_exam == to_exam:
         raise InputError(f"--from 和 --to 是同一次考试“{from_exam}”：明星组长比较两次考试的名次进步。")
-    award_day = as_date(day) if day is not None else date.today()
+    award_day = parse_day(day) if day is not None else date.today()
     teams = data.teams()
     leaders = star_leaders(exams, data.members, teams, s, from_exam, to_exam)
     groups = advanced_groups(data.group_records, teams)
