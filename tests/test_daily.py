@@ -570,6 +570,23 @@ def test_cli_daily_and_save(grouped, tmp_path):
     assert result.exit_code == 1 and "2026-11-24 这样的格式" in result.output
 
 
+def test_a_repeated_student_id_on_groups_stops_daily_and_the_summaries(grouped, tmp_path):
+    """Two 分组 rows with one 学号 would file one student's scores under the
+    other: every operation that reads 分组 refuses, naming the later cell."""
+    from xlzu.ops.summary import review, week
+
+    path = copy_of(grouped.path, tmp_path)
+    wb = load_workbook(path)
+    ws = wb[C.GROUPS]
+    ws["A3"] = ws["A2"].value
+    wb.save(path)
+    for operation in (lambda: daily(path, "2026-11-24"), lambda: week(path), lambda: review(path, "学期")):
+        with pytest.raises(InputError) as err:
+            operation()
+        assert "分组!A3" in err.value.text() and "学号与第2行重复" in err.value.text()
+    assert load_workbook(path)[C.GROUPS]["A3"].fill.fgColor.rgb[-6:] == C.COLOR_BAD
+
+
 def test_without_groups_daily_says_so_and_demo_skips(tmp_path):
     path = tmp_path / "班级.xlsx"
     new_class(path, demo_roster_path())

@@ -29,7 +29,8 @@ def is_locked(value: Any) -> bool:
 def read_members(values: list[list[Any]]) -> tuple[pd.DataFrame, list[CellProblem]]:
     """The student table of 分组, typed: 学号/姓名/性别/层次/指定层次/组名/
     代号/职务 as text (None when blank), 组号 as nullable Int64, 锁定 as
-    bool, plus ``_row`` (the Excel row).  Problems name bad cells."""
+    bool, plus ``_row`` (the Excel row).  Problems name bad cells; a
+    repeated 学号 is one (its later row is left out)."""
     frame = frame_from_values(values, header_row=0, n_cols=len(C.GROUP_COLUMNS))
     problems: list[CellProblem] = []
     header = [clean_text(v) for v in (values[0][: len(C.GROUP_COLUMNS)] if values else [])]
@@ -42,6 +43,7 @@ def read_members(values: list[list[Any]]) -> tuple[pd.DataFrame, list[CellProble
         return empty, problems
     col = {c: i + 1 for i, c in enumerate(C.GROUP_COLUMNS)}
     rows = []
+    first_row: dict[str, int] = {}
     for _, r in frame.iterrows():
         row = int(r["_row"])
         rec: dict[str, Any] = {}
@@ -52,6 +54,11 @@ def read_members(values: list[list[Any]]) -> tuple[pd.DataFrame, list[CellProble
                 continue  # a hint line, not a student
             problems.append(CellProblem(C.GROUPS, cell_ref(row, col[C.GROUP_ID]), None, "学号不能为空"))
             continue
+        if rec[C.GROUP_ID] in first_row:  # one student, two rows: whose scores would they be?
+            problems.append(CellProblem(C.GROUPS, cell_ref(row, col[C.GROUP_ID]), rec[C.GROUP_ID],
+                                        f"学号与第{first_row[rec[C.GROUP_ID]]}行重复，请删掉重复的行"))
+            continue
+        first_row[rec[C.GROUP_ID]] = row
         for c in (C.GROUP_GENDER, C.GROUP_TEAM_NAME, C.GROUP_CODE, C.GROUP_ROLES):
             rec[c] = clean_text(r[c]) or None
         for c in (C.GROUP_LAYER, C.GROUP_LAYER_OVERRIDE):
