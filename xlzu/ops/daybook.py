@@ -210,7 +210,7 @@ def default_day(settings: Settings, on: date | None = None) -> date:
     day = on or today()
     if not settings.school_days:
         return day
-    while not settings.is_schoolparse_day(day):
+    while not settings.is_school_day(day):
         day += timedelta(days=1)
     return day
 
