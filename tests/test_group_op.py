@@ -307,6 +307,40 @@ def test_a_bad_group_number_is_named_and_nothing_is_written(copy):
     assert console[0] == "没有完成，工作簿未作其他改动："
 
 
+def test_locks_typed_before_the_first_grouping_keep_the_class_size_group_count(tmp_path):
+    """A teacher types 学号, 组号, 锁定=是 for six students into the empty 分组
+    and runs 自动分组: 52 students still make 7 groups of 7–8, the six stay
+    where they were put (two of them together), everyone else is balanced
+    around them."""
+    path = tmp_path / "班级.xlsx"
+    new_class(path, demo_roster_path())
+    roster = roster_table(path)
+    ids = list(roster[C.ROSTER_ID])
+    pins = {ids[0]: 1, ids[5]: 1, ids[10]: 3, ids[20]: 4, ids[30]: 6, ids[40]: 7}
+    no_col = col_letter(C.GROUP_COLUMNS.index(C.GROUP_NO) + 1)
+    lock_col = col_letter(C.GROUP_COLUMNS.index(C.GROUP_LOCKED) + 1)
+    edits = {}
+    for r, (sid, g) in enumerate(pins.items(), start=2):
+        edits.update({f"A{r}": sid, f"{no_col}{r}": g, f"{lock_col}{r}": "是"})
+    _edit(path, C.GROUPS, edits)
+
+    report = group(path, seed=3)
+    table = student_table(path)
+    assert sorted(table[C.GROUP_ID].astype(str)) == sorted(ids)
+    sizes = table[C.GROUP_NO].value_counts()
+    assert sorted(sizes.index) == list(range(1, 8)) and set(sizes) == {7, 8}
+    now = dict(zip(table[C.GROUP_ID].astype(str), table[C.GROUP_NO]))
+    assert all(now[sid] == g for sid, g in pins.items())
+    locked = table[table[C.GROUP_LOCKED] == "是"][C.GROUP_ID].astype(str)
+    assert sorted(locked) == sorted(pins)
+    assert report.lines[0] == "共 52 人，分成 7 组（每组 7–8 人），锁定的 6 人留在指定的组，随机种子 3。"
+    figures = report.data["plan"].figures
+    assert figures["D_means"] <= 0.01 and figures["gender"] <= 1
+    layers = table.groupby([C.GROUP_NO, C.GROUP_LAYER]).size().unstack(fill_value=0)
+    assert ((layers.max() - layers.min()) <= 2).all()
+    assert not any("新同学" in line for line in report.lines)
+
+
 def test_fewer_than_six_students_get_a_message_and_no_groups(tmp_path):
     roster = tmp_path / "名单.csv"
     roster.write_text("学号,姓名,性别,总分\n1,甲,男,500\n2,乙,女,480\n3,丙,男,470\n4,丁,女,460\n5,戊,男,450\n", encoding="utf-8")

@@ -205,7 +205,9 @@ def test_the_benchmark_classes_beat_the_snake_draft_even_with_a_short_search(n):
     ours = measure(total, balance(total, layer, girl, boy, lead, k, seed=1, effort="fast").groups, girl)
     snake = measure(total, snake_draft(composite_scores(total, roster[C.ROSTER_QUALITY]), k), girl)
     rand = measure(total, random_within_layers(layer, k, seed=1), girl)
-    assert ours["D_means"] <= 0.02 and ours["D_sd"] <= 0.06 and ours["gender"] <= 1
+    # D_sd in population SDs (issue 13): a class of 30 in groups of 7 and 8
+    # with the short search lands at 0.060–0.067.
+    assert ours["D_means"] <= 0.02 and ours["D_sd"] <= 0.07 and ours["gender"] <= 1
     assert ours["D_means"] < min(snake["D_means"], rand["D_means"])
     assert ours["D_sd"] < min(snake["D_sd"], rand["D_sd"])
 
