@@ -765,7 +765,7 @@ class GroupPlan:
     mode: str  # new (first grouping), regroup, update (nobody moves), keep
     moves: list[Move] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
-    figures: dict[str, float] = field(default_factory=dict)
+    figures: dict = field(default_factory=dict)  # measure() figures, the D_sd bound and the student behind it, class SD
     search: SearchResult | None = None
 
     def summary(self) -> pd.DataFrame:
@@ -926,7 +926,7 @@ def plan_groups(
     score = composite_scores(s["total"], s["quality"], weight_total, weight_quality)
     overrides = s["override"].tolist()
     if mode == "keep":
-        overrides = [o or ol for o, ol in zip(s["override"], s["old_layer"])]
+        overrides = [o if isinstance(o, str) else ol if isinstance(ol, str) else None for o, ol in zip(s["override"], s["old_layer"])]
     layer = assign_layers(score, overrides)
     letters = np.array(C.LAYERS)[layer]
     s["layer"] = letters
@@ -937,7 +937,8 @@ def plan_groups(
     if missing_gender:
         lines.append(f"没有性别，分组时不计入男女平衡：{'、'.join(map(str, missing_gender))}。请在“{C.ROSTER}”中补填。")
     if mode in ("update", "regroup"):
-        changed = [(nm, a, b) for nm, a, b in zip(s["name"], s["old_layer"], letters) if a and a != b]
+        # (a newcomer has no old layer: missing values arrive as NaN, which is truthy)
+        changed = [(nm, a, b) for nm, a, b in zip(s["name"], s["old_layer"], letters) if isinstance(a, str) and a != b]
         if changed:
             lines.append("层次有变化（按最新的总分和学习品质）：" + "，".join(f"{nm} {a}→{b}" for nm, a, b in changed) + "。")
 
@@ -1061,7 +1062,7 @@ def plan_groups(
         C.GROUP_TEAM_NAME: [team_label(new_culture, g) for g in s["group"]],
         C.GROUP_CODE: s["code"].astype(object),
         C.GROUP_ROLES: [C.ROLE_SEPARATOR.join(roles[i]) for i in range(n)],
-        C.GROUP_LOCKED: [C.LOCKED_MARK if v else None for v in locked],
+        C.GROUP_LOCKED: pd.Series([C.LOCKED_MARK if v else None for v in locked], dtype=object),
     })
     details = pd.DataFrame({
         C.ROSTER_TOTAL: s["total"], C.ROSTER_QUALITY: s["quality"], C.ROSTER_LEADERSHIP: s["lead"],
@@ -1075,5 +1076,17 @@ def plan_groups(
     details = details.iloc[order]
 
     figures = measure(total, groups, girl) if (~np.isnan(total)).sum() > 1 else {}
+    if figures:
+        # How close to the best possible: the least D_sd any split with these
+        # groups' layer counts and D_means ≤ 0.01 could have (xlzu.sdbound).
+        counts = np.zeros((k, N_LAYERS), dtype=int)
+        np.add.at(counts, (groups, layer), 1)
+        pinned = np.where(locked, groups, -1)
+        bound = search.bound if search is not None else sd_lower_bound(total, layer, counts, TAU_MEANS, pinned)
+        figures["bound"] = bound.value
+        figures["bound_student"] = bound.student
+        figures["bound_name"] = None if bound.student is None else s.at[bound.student, "name"]
+        figures["bound_high"] = bound.high
+        figures["class_sd"] = float(np.nanstd(total))
     plan = GroupPlan(table, details, new_culture, k, seats, mode, moves, lines, figures, search)
     return plan
