@@ -91,7 +91,7 @@ def test_groups_sheet_lists_every_student_once_in_balanced_groups(grouped):
         assert all(r for r in roles)
         assert set(m[C.GROUP_TEAM_NAME]) == {f"第{g}组"}
     assert report.lines[0] == "共 52 人，分成 7 组（每组 7–8 人），随机种子 1。"
-    assert any(line.startswith("均衡情况：各组平均总分最多相差") for line in report.lines)
+    assert any(line.startswith("均衡情况：各组平均分相差") and "各组标准差相差" in line for line in report.lines)
 
 
 def test_groups_sheet_reads_back_through_the_members_contract(grouped):

@@ -261,6 +261,8 @@ def seat_rows(codes: Sequence[str]) -> list[tuple[str | None, ...]]:
     for slot, p in zip(free, others):
         order[slot] = p
     rows = [p for p in order if p is not None]
+    if extra is not None and not rows:
+        return [(extra, None)]  # a group of one
     if extra is not None:
         same = [r for r in rows if any(code_key(c)[0] == code_key(extra)[0] for c in r)]
         target = same[0] if same else rows[-1]
