@@ -144,6 +144,19 @@ def test_seat_chart_draws_each_group_as_its_facing_pairs(grouped):
         left, right = cells.get((r, head[1]), ""), cells.get((r, head[1] + 1), "")
         seen.append((left.split()[0], right.split()[0]))
     assert seen == list(C.SEAT_PAIRS)
+    # Each group of 7 seats its odd member beside a layer-mate (two names in one
+    # seat cell, both of one layer), and the caption says so.
+    for g, m in table.groupby(C.GROUP_NO):
+        if len(m) != 7:
+            continue
+        head = next(k for k, v in cells.items() if v.startswith(f"第{g}组"))
+        band = [cells.get((r, head[1] + side), "") for r in range(head[0] + 1, head[0] + 5) for side in (0, 1)]
+        doubles = [v for v in band if len(re.findall(r"^[A-D]\d ", v, flags=re.M)) == 2]
+        assert len(doubles) == 1
+        layers = re.findall(r"^([A-D])\d ", doubles[0], flags=re.M)
+        assert layers[0] == layers[1]
+    caption = ws["A2"].value
+    assert caption.startswith("面对面坐的两人是学习对子") and "三人一排" in caption
     # Role under the name.
     leader = table[table[C.GROUP_ROLES].str.contains(C.ROLE_LEADER)].iloc[0]
     assert any(v.startswith(f"{leader[C.GROUP_CODE]} {leader[C.GROUP_NAME_COL]}\n{C.ROLE_LEADER}") for v in cells.values())

@@ -125,10 +125,10 @@ def _plan_columns(k: int) -> int:
 def seat_caption(plan: GroupPlan) -> str:
     """The line under the title: what the chart draws, from the seats it
     actually has (three-seat rows only when some group has them)."""
-    text = ("面对面坐的两人是学习对子，从前往后：" + "、".join(f"{a}|{b}" for a, b in C.SEAT_PAIRS)
-            + "（8 人组）；A 层坐中间几排，B、C 层坐两端")
+    text = ("面对面坐的两人是学习对子（8 人组从前往后：" + "、".join(f"{a}|{b}" for a, b in C.SEAT_PAIRS)
+            + "）；A 层坐中间，B、C 层坐两端")
     if any(len(row) > 2 for rows in plan.seats.values() for row in rows):
-        text += "；人数为单数的组，多出的一人坐到本层同学旁边（三人一排，同格上下两人并排坐）"
+        text += "；单数人数的组，多出的一人和同层同学写在同一格，并排坐（三人一排）"
     return text + "。"
 
 
