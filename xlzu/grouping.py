@@ -79,11 +79,11 @@ class Effort:
     restarts: int  # independent starts (the first is the greedy split)
     iterations: int  # perturb-and-improve rounds per start
     perturb: int  # random same-layer swaps per perturbation
-    combos: int = 216  # largest recombination of two groups enumerated at once
+    combos: int = 216  # largest recombination of two groups enumerated at once (1296: two groups of 2A+2B+2C+2D)
 
 
 EFFORTS = {
-    "full": Effort(restarts=2, iterations=40, perturb=3),
+    "full": Effort(restarts=2, iterations=40, perturb=3, combos=1296),
     "fast": Effort(restarts=1, iterations=8, perturb=3),
 }
 

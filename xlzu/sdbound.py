@@ -180,20 +180,17 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
 
     def options(block: tuple[int, ...]) -> list[tuple[tuple, float, int]]:
         """(where, SS lower bound, known members) of the group holding
-        exactly the extreme students ``block``; per place only the
-        Pareto-best pairs (small SS, many members) are kept."""
+        exactly the extreme students ``block``.  Every formula below grows
+        with SS and shrinks with the number of members, so per place the
+        least SS and the most members over every count of absent members
+        is a (slightly weaker) bound that covers them all."""
         if block not in cache:
             front = []
             for tag in tags_for(block):
                 row = np.array(rows[tag[1]] if tag[0] == "group" else tag[1])
-                opts = sorted(set((round(ss, 12), n) for ss, n in
-                                  _group_options(z, layer, known, block, row, delta, exclude=extremes)),
-                              key=lambda o: (o[0], -o[1]))
-                best_n = -1
-                for ss, n in opts:
-                    if n > best_n:
-                        front.append((tag, ss, n))
-                        best_n = n
+                opts = _group_options(z, layer, known, block, row, delta, exclude=extremes)
+                if opts:
+                    front.append((tag, min(o[0] for o in opts), max(o[1] for o in opts)))
             cache[block] = front
         return cache[block]
 
