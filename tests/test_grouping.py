@@ -4,6 +4,8 @@ operation is tested in test_group_op.py."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -602,3 +604,53 @@ def test_the_report_names_the_outlier_and_the_least_possible_difference():
     line = next(x for x in report_lines(plan) if x.startswith("本班有成绩特别突出的同学"))
     assert f"（{roster.at[3, C.ROSTER_NAME]}）" in line
     assert f"各组标准差最多只能接近到相差 {f['bound'] * f['class_sd']:.1f} 分" in line
+
+
+def _splits(members, sizes):
+    """Every way to deal ``members`` into groups of ``sizes``."""
+    if not sizes:
+        yield []
+        return
+    for chosen in itertools.combinations(members, sizes[0]):
+        rest = [m for m in members if m not in chosen]
+        for tail in _splits(rest, sizes[1:]):
+            yield [chosen] + tail
+
+
+@pytest.mark.parametrize("trial", range(16))
+def test_the_sd_bound_never_exceeds_the_best_split_found_by_enumeration(trial):
+    """sd_lower_bound is a lower bound: on small classes every split that
+    keeps the planned layer counts is enumerated, and the least D_sd among
+    those with D_means ≤ delta is never below the bound (outliers, absent
+    students and ties included)."""
+    from xlzu.sdbound import sd_lower_bound
+
+    rng = np.random.default_rng(trial)
+    n, k = (12, 2) if trial % 2 else (15, 3)
+    x = rng.normal(0, 1, n)
+    if trial % 3 == 0:
+        x[0] = 3.5
+    if trial % 4 == 1:
+        x[1] = -3.0
+    if trial % 5 == 0:
+        x[[2, 3]] = np.nan
+    layer = assign_layers(np.nan_to_num(x, nan=0.0))
+    counts = plan_counts(layer, np.full(n, -1), k)
+    delta = 0.15  # loose enough that small classes have splits within it
+    bound = sd_lower_bound(x, layer, counts, delta).value
+    best = np.inf
+    per_layer = [list(_splits(list(np.flatnonzero(layer == L)), list(counts[:, L]))) for L in range(4)]
+    for combo in itertools.product(*per_layer):
+        g = np.empty(n, dtype=int)
+        for parts in combo:
+            for gi, members in enumerate(parts):
+                g[list(members)] = gi
+        f = measure(x, g, np.zeros(n, dtype=bool))
+        if f["D_means"] <= delta:
+            best = min(best, f["D_sd"])
+    assert np.isfinite(best)
+    assert bound <= best + 1e-9
+    if trial % 6 == 0:
+        # 15 students, one of them far out: the bound says something (in a
+        # class of 12 the outlier inflates the class SD and the best is ~0).
+        assert bound > 0.1
