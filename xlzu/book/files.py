@@ -195,7 +195,7 @@ class FileBook(Book):
         self._tidy_views()
         tmp = target.with_name(f".{target.stem}.tmp-{os.getpid()}{target.suffix}")
         try:
-            self.wb.save(tmp)
+            self._write_to(tmp)
         except PermissionError as exc:
             _unlink(tmp)
             raise WorkbookLocked(target.name, "文件夹不可写") from exc
@@ -214,6 +214,11 @@ class FileBook(Book):
             raise
         self.path = target
         return target
+
+    def _write_to(self, tmp: Path) -> None:
+        """Write the workbook's bytes to ``tmp`` (a fresh file beside the
+        target).  :meth:`save` owns locking, backups and the final rename."""
+        self.wb.save(tmp)
 
     # ---- internals -----------------------------------------------------------
     def _position(self, sheet: str) -> int:
