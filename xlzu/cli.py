@@ -85,7 +85,7 @@ def new(
     workbook: Path = WorkbookArg,
     roster: Path = typer.Option(..., "--roster", "-r", help="学校系统导出的名单（.xlsx、.xls 或 .csv）。", show_default=False),
     class_name: Optional[str] = typer.Option(None, "--class-name", "-n", help="班级名称，如 初二(3)班。"),
-    force: bool = typer.Option(False, "--force", help="工作簿已存在时重新创建（旧文件备份为 .bak）。"),
+    force: bool = typer.Option(False, "--force", help="工作簿已存在时重新创建（旧文件保存在旁边的 xlzu备份 文件夹里）。"),
 ) -> None:
     """新建班级工作簿：导入名单，写好设置和所有工作表（.xlsm 带按钮）。"""
     from .ops.classbook import new_class
