@@ -15,7 +15,8 @@ from ..errors import XlzuError
 from ..forms import form_layout
 from ..records import empty as empty_records, records_layout
 from ..layout import Layout, placeholder_layout, range_ref, table_layout
-from ..roster import RosterImport, import_roster as read_roster_file, normalize_roster, roster_layout
+from ..book.rosterfile import import_roster_file as read_roster_file, read_raw
+from ..roster import RosterImport, normalize_roster, roster_layout
 from ..settings import DEFAULT, Settings, settings_layout
 from .common import Report, load_settings, run
 
@@ -165,8 +166,6 @@ def import_roster(target: Book | str | os.PathLike, source: str | os.PathLike | 
     """Re-import 花名册: from a roster file, or (with no file) clean up what
     was pasted into the 花名册 sheet itself (aliases, full-width, spaces)."""
     if source is not None:
-        from ..roster import read_raw
-
         rows = read_raw(source)
         return run("导入花名册", target, _import_roster, rows, Path(source).name)
     return run("导入花名册", target, _import_roster, None, C.ROSTER)
