@@ -302,3 +302,55 @@ def test_without_os_locking_an_exclusive_lock_file_with_a_stale_rule(class_book,
     result = cli("roster", str(class_book))  # too old to be a run still going
     assert result.exit_code == 0, result.output
     assert not lock.exists()
+
+
+FULL_DISK_AT_THE_OS_BOUNDARY = """
+import builtins, errno, io, os, sys
+folder, room = os.path.realpath(sys.argv[1]), int(sys.argv[2])
+real_open, written = io.open, [0]
+
+class OnFullDisk:
+    '''A file on a disk with `room` bytes left in all: writes beyond fail as the OS fails them.'''
+    def __init__(self, f):
+        self._f = f
+    def write(self, data):
+        written[0] += len(data)
+        if written[0] > room:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return self._f.write(data)
+    def __getattr__(self, name):
+        return getattr(self._f, name)
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        self._f.close()
+    def __iter__(self):
+        return iter(self._f)
+
+def on_full_disk(file, mode="r", *args, **kwargs):
+    f = real_open(file, mode, *args, **kwargs)
+    writing = any(c in mode for c in "wax+")
+    if writing and isinstance(file, (str, os.PathLike)) and os.path.realpath(file).startswith(folder):
+        return OnFullDisk(f)
+    return f
+
+builtins.open = io.open = on_full_disk
+from xlzu.cli import main
+sys.argv = ["xlzu", "roster", sys.argv[3]]
+main()
+"""
+
+
+@pytest.mark.parametrize("room", [0, 40_000], ids=["no room at all", "room for the new file, not the backup"])
+def test_a_full_disk_at_the_os_boundary(class_book, room):
+    """The same case without a mount (any machine, any user): every file xlzu
+    opens for writing in the workbook's folder fails with ENOSPC once `room`
+    bytes are used, as a full disk fails it."""
+    before = class_book.read_bytes()
+    proc = subprocess.run([sys.executable, "-c", FULL_DISK_AT_THE_OS_BOUNDARY, str(class_book.parent), str(room),
+                           str(class_book)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "磁盘空间不足" in proc.stderr and "程序出错" not in proc.stderr
+    assert class_book.read_bytes() == before
+    assert backups(class_book) == [] and leftovers(class_book.parent) == []

@@ -119,7 +119,7 @@ class WorkbookBusy(XlzuError):
 
     def __init__(self, path: str, waited: float):
         super().__init__(
-            f"另一个 xlzu 命令（或 Excel 按钮）正在修改工作簿“{path}”，等了 {waited:g} 秒仍未结束。"
+            f"另一个 xlzu 命令正在修改工作簿“{path}”，等了 {waited:g} 秒仍未结束。"
             "请等它完成后再运行。本次没有修改文件。"
         )
         self.path = path

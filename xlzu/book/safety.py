@@ -190,7 +190,7 @@ class _Lock:
             pid = info.get("pid")
             if pid == os.getpid():
                 return True  # not in _held, so a leftover of an earlier run
-            if isinstance(pid, int) and os.name == "posix":
+            if isinstance(pid, int) and os.name == "posix" and hasattr(os, "kill"):
                 try:
                     os.kill(pid, 0)
                 except ProcessLookupError:
