@@ -98,6 +98,7 @@ def test_every_help_page_is_chinese():
         assert result.exit_code == 0, result.output
         assert result.output.startswith("用法：") and "选项：" in result.output
         assert "显示这个帮助" in result.output
+        assert "\\[" not in result.output  # no markup escape left over
         english = ENGLISH_FRAME.findall(result.output)
         assert english == [], f"xlzu {' '.join(words)} --help: {english}\n{result.output}"
 

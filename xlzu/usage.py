@@ -27,6 +27,7 @@ EXIT_USAGE = 2
 EXIT_BUG = 3
 
 _HELP_WORDS = [
+    (re.compile(r"\\\["), "["),  # typer < 0.29 escapes "[" for rich even when rich is off
     (re.compile(r"^(\s*)Usage: ", re.M), r"\1用法："),
     (re.compile(r"\{([^{}\s]+)\}"), r"\1"),  # typer 0.29 shows an argument as {name}
     (re.compile(r"\[OPTIONS\]"), "[选项]"),
