@@ -354,3 +354,24 @@ def test_a_full_disk_at_the_os_boundary(class_book, room):
     assert "磁盘空间不足" in proc.stderr and "程序出错" not in proc.stderr
     assert class_book.read_bytes() == before
     assert backups(class_book) == [] and leftovers(class_book.parent) == []
+
+
+def test_a_file_system_that_cannot_lock_degrades_to_the_lock_file(class_book, monkeypatch):
+    """flock failing with ENOSYS (Pyodide, some network drives) is not "held
+    by another": xlzu falls back to the O_EXCL lock file and runs."""
+    import errno
+    import fcntl
+    import types
+
+    def cannot(fd, op):
+        if op & fcntl.LOCK_UN:
+            return None
+        raise OSError(errno.ENOSYS, os.strerror(errno.ENOSYS))
+
+    monkeypatch.setattr(safety, "fcntl", types.SimpleNamespace(LOCK_EX=fcntl.LOCK_EX, LOCK_NB=fcntl.LOCK_NB,
+                                                               LOCK_UN=fcntl.LOCK_UN, flock=cannot))
+    started = time.monotonic()
+    result = cli("roster", str(class_book))
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - started < safety.LOCK_WAIT  # not mistaken for a busy workbook
+    assert len(backups(class_book)) == 1 and leftovers(class_book.parent) == []

@@ -58,6 +58,10 @@ STALE_LOCK_AGE = 600.0  # an O_EXCL lock file older than this is a crashed run's
 _POLL = 0.1
 _FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
 _READ_ONLY_FS = {errno.EROFS, errno.EACCES, errno.EPERM}
+# What flock/msvcrt.locking raise when another process holds the lock (any
+# other error means the file system cannot lock at all).
+_HELD = {errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES, getattr(errno, "EDEADLK", errno.EAGAIN),
+         getattr(errno, "EDEADLOCK", errno.EAGAIN)}
 _STAMP = "%Y-%m-%d %H%M%S"
 _WINDOWS = os.name == "nt"
 
@@ -118,6 +122,7 @@ class _Lock:
         self.path = lock_path(real)
         self.fd: int | None = None
         self.depth = 0
+        self.exclusive_file = fcntl is None and msvcrt is None
 
     def acquire(self, wait: float) -> None:
         deadline = time.monotonic() + wait
@@ -129,10 +134,15 @@ class _Lock:
             time.sleep(_POLL)
 
     def _try(self) -> bool:
-        if fcntl is None and msvcrt is None:
+        if self.exclusive_file:
             return self._try_exclusive_file()
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fd, created = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644), True
+            except FileExistsError:
+                fd, created = os.open(self.path, os.O_RDWR), False
+        except FileNotFoundError:
+            return False  # removed by its holder between the two opens: try again
         except OSError as exc:
             raise _folder_error(exc, self.real) from exc
         try:
@@ -140,9 +150,19 @@ class _Lock:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             else:
                 msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
+        except OSError as exc:
+            if exc.errno in _HELD:
+                os.close(fd)
+                return False
+            # This file system cannot lock (Pyodide, some network drives):
+            # degrade to an O_EXCL lock file; one we have just made is ours.
+            self.exclusive_file = True
+            if created:
+                _write_owner(fd)
+                self.fd = fd
+                return True
             os.close(fd)
-            return False
+            return self._try_exclusive_file()
         # The holder before us may have removed the file after we opened it:
         # then we locked a file nobody else will see; try again.
         try:
@@ -153,6 +173,7 @@ class _Lock:
             self._unlock_fd(fd)
             return False
         self.fd = fd
+        _write_owner(fd)
         return True
 
     def _try_exclusive_file(self) -> bool:
@@ -168,7 +189,7 @@ class _Lock:
             return False
         except OSError as exc:
             raise _folder_error(exc, self.real) from exc
-        os.write(fd, json.dumps({"pid": os.getpid(), "host": platform.node(), "time": time.time()}).encode())
+        _write_owner(fd)
         self.fd = fd
         return True
 
@@ -177,8 +198,8 @@ class _Lock:
         holds no lock on it), one too old, or one of a dead process here."""
         try:
             info = json.loads(self.path.read_text(encoding="utf-8") or "{}")
-            age = time.time() - float(info.get("time", 0))
-        except (OSError, ValueError):
+            age = time.time() - float(info["time"])
+        except (OSError, ValueError, KeyError, TypeError):
             try:
                 age = time.time() - self.path.stat().st_mtime
             except OSError:
@@ -203,7 +224,7 @@ class _Lock:
         fd, self.fd = self.fd, None
         if fd is None:
             return
-        if fcntl is not None:
+        if fcntl is not None and not self.exclusive_file:
             # Remove while still holding it: a waiter that opened this file
             # sees it is gone and opens a new one.
             _unlink(self.path)
@@ -215,10 +236,11 @@ class _Lock:
             except OSError:  # Windows: another process has just opened it
                 pass
 
-    @staticmethod
-    def _unlock_fd(fd: int) -> None:
+    def _unlock_fd(self, fd: int) -> None:
         try:
-            if fcntl is not None:
+            if self.exclusive_file:
+                pass
+            elif fcntl is not None:
                 fcntl.flock(fd, fcntl.LOCK_UN)
             elif msvcrt is not None:
                 os.lseek(fd, 0, os.SEEK_SET)
@@ -227,6 +249,16 @@ class _Lock:
             pass
         finally:
             os.close(fd)
+
+
+def _write_owner(fd: int) -> None:
+    """Who holds the lock (read by the stale-lock rule)."""
+    try:
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, json.dumps({"pid": os.getpid(), "host": platform.node(), "time": time.time()}).encode())
+    except OSError:
+        pass
 
 
 def _lock_wait() -> float:
