@@ -2,7 +2,9 @@
 
 Every command opens the workbook file, calls one public function of the
 package, prints its report, and turns an :class:`~xlzu.errors.XlzuError`
-into ``错误：…`` with exit code 1 (a traceback only with ``--debug``).
+into ``错误：…`` with exit code 1 (a traceback only with ``--debug``).  Help
+pages and usage errors are Chinese too (:mod:`xlzu.usage`); exit codes:
+0 done, 1 refused, 2 the command is written wrong, 3 a program error.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from rich.console import Console
 
 from . import __version__
 from .errors import XlzuError
+from .usage import EXIT_BUG, EXIT_REFUSED, ChineseGroup
 
 app = typer.Typer(
+    cls=ChineseGroup,
     name="xlzu",
     help="xlzu（小组）：班级合作学习小组的分组、日常考核、周汇总和评优，都在 Excel 工作簿里完成。",
     no_args_is_help=True,
@@ -32,7 +36,7 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 _state = {"debug": False}
 
-WorkbookArg = typer.Argument(..., help="班级工作簿（.xlsx 或 .xlsm）", show_default=False)
+WorkbookArg = typer.Argument(..., help="班级工作簿（.xlsx 或 .xlsm）", show_default=False, metavar="班级工作簿")
 
 
 def _version(value: bool) -> None:
@@ -67,14 +71,14 @@ def guarded(fn):
             if _state["debug"]:
                 raise
             err.print(f"错误：{exc.text()}", markup=False)
-            raise typer.Exit(1)
+            raise typer.Exit(EXIT_REFUSED)
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:  # a bug: say so plainly, no traceback for teachers
             if _state["debug"]:
                 raise
             err.print(f"程序出错（{type(exc).__name__}: {exc}）。请加 --debug 重新运行，把显示的内容发给技术人员。", markup=False)
-            raise typer.Exit(2)
+            raise typer.Exit(EXIT_BUG)
 
     return wrapper
 
@@ -85,7 +89,7 @@ def new(
     workbook: Path = WorkbookArg,
     roster: Path = typer.Option(..., "--roster", "-r", help="学校系统导出的名单（.xlsx、.xls 或 .csv）。", show_default=False),
     class_name: Optional[str] = typer.Option(None, "--class-name", "-n", help="班级名称，如 初二(3)班。"),
-    force: bool = typer.Option(False, "--force", help="工作簿已存在时重新创建（旧文件备份为 .bak）。"),
+    force: bool = typer.Option(False, "--force", help="工作簿已存在时重新创建（旧文件保存在旁边的 xlzu备份 文件夹里）。"),
 ) -> None:
     """新建班级工作簿：导入名单，写好设置和所有工作表（.xlsm 带按钮）。"""
     from .ops.classbook import new_class
@@ -210,7 +214,7 @@ def term(
 @app.command()
 @guarded
 def demo(
-    directory: Path = typer.Argument(Path("xlzu-demo"), help="示例工作簿放在这个文件夹。"),
+    directory: Path = typer.Argument(Path("xlzu-demo"), help="示例工作簿放在这个文件夹。", metavar="文件夹"),
 ) -> None:
     """用自带的示例班级走一遍全部流程，生成示例工作簿。"""
     from .demo import run_demo
@@ -232,7 +236,7 @@ def template_build(
 @template_app.command("check")
 @guarded
 def template_check(
-    path: Optional[Path] = typer.Argument(None, help="要检查的模板（默认：xlzu 自带的模板）。", show_default=False),
+    path: Optional[Path] = typer.Argument(None, help="要检查的模板（默认：xlzu 自带的模板）。", show_default=False, metavar="模板"),
 ) -> None:
     """检查宏模板是否与 macros/ 和工作簿约定一致（过时则失败）。"""
     from .template import check_template
