@@ -209,6 +209,24 @@ def term(
 
 @app.command()
 @guarded
+def school(
+    workbook: Path = typer.Argument(..., help="学校（年级）工作簿，如 初二年级.xlsx；没有则新建。", show_default=False),
+    classes: list[Path] = typer.Argument(..., help="各班的班级工作簿（只读取，不修改）。", show_default=False),
+    which: Optional[str] = typer.Option(None, "--month", "-m", help="月份，如 2026-11；默认各班最近有记录的月份。"),
+    term: bool = typer.Option(False, "--term", help="期中、期末：评校级先进小组和校级优秀组员（从学期开始到最近的记录）。"),
+    until: Optional[str] = typer.Option(None, "--until", help="与 --term 同用：只算到这一天，如期中 2026-11-13。"),
+    day: Optional[str] = typer.Option(None, "--date", help="证书上的日期，如 2026-11-30；默认今天。"),
+) -> None:
+    """校级评比：由各班的班级工作簿生成学校（年级）工作簿：每月校级明星小组，期中期末校级先进小组、优秀组员和证书。"""
+    from .ops.school import school as run_school
+
+    if until is not None and not term:
+        raise XlzuError("--until 只和 --term 一起用（期中评比算到哪一天）。")
+    show(run_school(workbook, classes, month=which, term=term, until=until, day=day))
+
+
+@app.command()
+@guarded
 def demo(
     directory: Path = typer.Argument(Path("xlzu-demo"), help="示例工作簿放在这个文件夹。"),
 ) -> None:
