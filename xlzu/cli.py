@@ -86,11 +86,12 @@ def new(
     roster: Path = typer.Option(..., "--roster", "-r", help="学校系统导出的名单（.xlsx、.xls 或 .csv）。", show_default=False),
     class_name: Optional[str] = typer.Option(None, "--class-name", "-n", help="班级名称，如 初二(3)班。"),
     force: bool = typer.Option(False, "--force", help="工作簿已存在时重新创建（旧文件备份为 .bak）。"),
+    settings_from: Optional[Path] = typer.Option(None, "--settings-from", help="同年级另一个班级的工作簿：照搬它的“设置”（班级名称和班主任除外），全年级计分规则相同。"),
 ) -> None:
     """新建班级工作簿：导入名单，写好设置和所有工作表（.xlsm 带按钮）。"""
     from .ops.classbook import new_class
 
-    show(new_class(workbook, roster, class_name=class_name, force=force))
+    show(new_class(workbook, roster, class_name=class_name, force=force, settings_from=settings_from))
 
 
 @app.command()
