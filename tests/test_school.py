@@ -28,7 +28,7 @@ from xlzu.cli import app
 from xlzu.errors import XlzuError
 from xlzu.grouping import synthetic_class
 from xlzu.ops import group, new_class
-from xlzu.ops.school import school
+from xlzu.ops.schoolbook import school
 
 CLASSES = ("初二1班.xlsx", "初二2班.xlsx", "初二3班.xlsx", "初二4班.xlsx")
 NOV = (pd.Timestamp(2026, 11, 1), pd.Timestamp(2026, 11, 30))

@@ -219,7 +219,7 @@ def school(
     day: Optional[str] = typer.Option(None, "--date", help="证书上的日期，如 2026-11-30；默认今天。"),
 ) -> None:
     """校级评比：由各班的班级工作簿生成学校（年级）工作簿：每月校级明星小组，期中期末校级先进小组、优秀组员和证书。"""
-    from .ops.school import school as run_school
+    from .ops.schoolbook import school as run_school
 
     if until is not None and not term:
         raise XlzuError("--until 只和 --term 一起用（期中评比算到哪一天）。")

@@ -252,7 +252,7 @@ def grade_step(directory: Path, demo_book: Path, echo: Callable[[str], None] = p
     from .ops.classbook import new_class
     from .ops.common import load_settings
     from .ops.groups import group
-    from .ops.school import school
+    from .ops.schoolbook import school
 
     opened = FileBook.open(demo_book)
     if not any(len(opened.read_values(s)) > 1 for s in (C.GROUP_RECORDS, C.PERSON_RECORDS) if opened.has_sheet(s)):

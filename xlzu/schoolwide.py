@@ -361,8 +361,9 @@ def month_rows(classes: list[SchoolClass], m: Month, done: Completeness, ss: Sch
     ranks = _rank(fair, eligible)
     won = _award(ranks, eligible, fair, ss.month_groups)
     df[C.COL_SCHOOL_RANK] = ranks
-    df[C.COL_SCHOOL_RESULT] = [C.AWARD_SCHOOL_STAR_GROUP if w else (None if e else ("未参评" if df.at[i, C.GROUP_NO] is not None and pd.notna(df.at[i, C.GROUP_NO]) else None))
-                               for i, (w, e) in enumerate(zip(won, eligible))]
+    recommended = df[C.GROUP_NO].notna()
+    df[C.COL_SCHOOL_RESULT] = [C.AWARD_SCHOOL_STAR_GROUP if w else ("未参评" if r and not e else None)
+                               for w, e, r in zip(won, eligible, recommended)]
     df[C.GROUP_NO] = pd.to_numeric(df[C.GROUP_NO], errors="coerce").astype("Int64")
     df[C.COL_MEMBERS_N] = pd.to_numeric(df[C.COL_MEMBERS_N], errors="coerce").astype("Int64")
     df[C.COL_GROUP_POINTS] = pd.to_numeric(df[C.COL_GROUP_POINTS], errors="coerce").astype("float64")

@@ -26,7 +26,7 @@ from ..errors import InputError, SettingsError, WorkbookLocked, XlzuError
 from ..forms import form_layout
 from ..layout import placeholder_layout
 from ..monthly import Month, parse_month
-from ..school import (SchoolClass, SchoolSettings, Span, classes_layout, completeness, group_members, keep_typed,
+from ..schoolwide import (SchoolClass, SchoolSettings, Span, classes_layout, completeness, group_members, keep_typed,
                       month_layout, month_rows, month_span, read_school_settings, read_table_at, school_certificates,
                       school_settings_layout, term_groups, term_layout, term_members, term_span)
 from ..weekly import latest_day
