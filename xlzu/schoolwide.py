@@ -208,7 +208,12 @@ def point_rules(s: Settings) -> dict[str, str]:
             text += f"，{format_mapping(r.mapping)}"
         out[f"班级规则：{r.name}"] = text
     out["每天节数"] = str(s.periods)
-    out["预习学科"] = "；".join(f"{x.name}({format_weekdays(x.preview_days)})" for x in s.subjects if x.preview_days) or "无"
+    by_days: dict[tuple[int, ...], list[str]] = {}
+    for x in s.subjects:
+        if x.preview_days:
+            by_days.setdefault(x.preview_days, []).append(x.name)
+    out["预习学科"] = "；".join(f"{'、'.join(names)}（{'每天' if days == s.school_days else format_weekdays(days)}）"
+                            for days, names in by_days.items()) or "无"
     return out
 
 
@@ -497,6 +502,22 @@ def keep_typed(new: pd.DataFrame, existing: pd.DataFrame, keys: list[str], compu
 # Sheets
 # --------------------------------------------------------------------------
 PRIVATE = "仅供学校留存"
+LINE_HEIGHT = 15  # points per line of wrapped text
+
+
+def _fit_heights(layout: Layout, first: int, df: pd.DataFrame, wrapped: dict[str, float]) -> None:
+    """Rows tall enough for the wrapped text of ``wrapped`` columns (name →
+    width in characters; a Chinese character is two)."""
+    from .layout import _display_width
+
+    for i, rec in enumerate(df.to_dict("records")):
+        lines = 1
+        for col, width in wrapped.items():
+            text = rec.get(col)
+            if isinstance(text, str) and text:
+                lines = max(lines, -(-int(_display_width(text)) // max(int(width) - 1, 1)))
+        if lines > 1:
+            layout.heights[first + i] = LINE_HEIGHT * lines
 
 
 def classes_layout(done: Completeness, span: Span, title: str) -> Layout:
@@ -505,14 +526,18 @@ def classes_layout(done: Completeness, span: Span, title: str) -> Layout:
     s.subtitle(f"{span.start:%Y-%m-%d} 至 {span.end:%Y-%m-%d}；比较之前先看各班的记录是否齐全、计分规则是否相同")
     s.blank()
     marks = [(i, "warn") for i, f in enumerate(done.table[C.COL_FLAGS]) if isinstance(f, str) and f]
-    s.table(done.table, styles={C.COL_FLAGS: "left", "缺记录的日期": "left", C.COL_FILE: "left"},
-            widths={C.COL_FLAGS: 40, "缺记录的日期": 30}, row_styles=marks)
+    wide = {C.COL_FLAGS: 40, "缺记录的日期": 24, "计分规则": 14}
+    _, first, _ = s.table(done.table, styles={C.COL_FLAGS: "left", "缺记录的日期": "left", C.COL_FILE: "left", "计分规则": "left"},
+                          widths={**wide, C.COL_FILE: 14}, row_styles=marks)
+    _fit_heights(s.layout, first, done.table, wide)
     s.hint("应有上课日：各班“设置”中的上课日，从本期开始（不早于学期开始日期）到各班最后有记录的那天；"
            "有记录上课日：小组记录或个人记录中出现的日期。标黄的班级不参加比较（学校设置中可改）。")
     s.blank()
     s.section(C.SCHOOL_CLASSES_SECTION_RULES)
     s.hint("每个班级“设置”中决定每天能得多少分的规则；与多数班级不同的格标成红色。")
-    header, first, _ = s.table(done.rules, styles={c: "left" for c in done.rules.columns})
+    wide = {c: 18 if c == "规则" else 26 for c in done.rules.columns}
+    header, first, _ = s.table(done.rules, styles={c: "left" for c in done.rules.columns}, widths=wide)
+    _fit_heights(s.layout, first, done.rules, wide)
     for j, col in enumerate(done.rules.columns[2:], start=3):
         for i, (mine, common) in enumerate(zip(done.rules[col], done.rules["多数班级"])):
             if mine != common:
@@ -532,9 +557,10 @@ def month_layout(table: pd.DataFrame, title: str, latest: str) -> Layout:
     s.blank()
     marks = [(i, "star") for i, r in enumerate(table[C.COL_SCHOOL_RESULT]) if r == C.AWARD_SCHOOL_STAR_GROUP]
     marks += [(i, "warn") for i, f in enumerate(table[C.COL_FLAGS]) if isinstance(f, str) and f and (i, "star") not in marks]
-    s.table(table, styles={C.COL_FAIR_GROUP: "decimal", C.COL_GROUP_POINTS: "total", C.COL_FLAGS: "left",
-                           C.COL_FILE: "left", C.COL_COMMENT: "left", C.COL_MONTH: "id"},
-            widths={C.COL_FLAGS: 36, C.COL_COMMENT: 24}, row_styles=sorted(marks))
+    _, first, _ = s.table(table, styles={C.COL_FAIR_GROUP: "decimal", C.COL_GROUP_POINTS: "total", C.COL_FLAGS: "left",
+                                         C.COL_FILE: "left", C.COL_COMMENT: "left", C.COL_MONTH: "id"},
+                          widths={C.COL_FLAGS: 36, C.COL_COMMENT: 24}, row_styles=sorted(marks))
+    _fit_heights(s.layout, first, table, {C.COL_FLAGS: 36, C.COL_COMMENT: 24})
     layout = s.layout
     layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0)
     return layout
@@ -550,15 +576,17 @@ def term_layout(groups: pd.DataFrame, members: pd.DataFrame, span: Span, title: 
     s.hint(f"按每人每日得分（小组得分合计 ÷ 组员数 ÷ 本班有记录的上课日数）排名，前 {ss.term_groups} 名（并列都算）为"
            f"{C.AWARD_SCHOOL_ADVANCED_GROUP}。有“标记”的班级不参加比较。")
     marks = [(i, "star") for i, r in enumerate(groups[C.COL_SCHOOL_RESULT]) if r == C.AWARD_SCHOOL_ADVANCED_GROUP]
-    s.table(groups, styles={C.COL_FAIR_GROUP: "decimal", C.COL_GROUP_POINTS: "total", C.COL_FLAGS: "left", C.COL_COMMENT: "left"},
-            widths={C.COL_FLAGS: 30}, row_styles=marks)
+    _, first, _ = s.table(groups, styles={C.COL_FAIR_GROUP: "decimal", C.COL_GROUP_POINTS: "total", C.COL_FLAGS: "left",
+                                          C.COL_COMMENT: "left"}, widths={C.COL_FLAGS: 30}, row_styles=marks)
+    _fit_heights(s.layout, first, groups, {C.COL_FLAGS: 30})
     s.blank()
     s.section(C.SCHOOL_TERM_SECTION_MEMBERS)
     s.hint(f"按每日得分（个人得分合计 ÷ 本班有记录的上课日数）排名，前 {ss.term_members} 名（并列都算）为"
            f"{C.AWARD_SCHOOL_OUTSTANDING_MEMBER}。")
     marks = [(i, "star") for i, r in enumerate(members[C.COL_SCHOOL_RESULT]) if r == C.AWARD_SCHOOL_OUTSTANDING_MEMBER]
-    s.table(members, styles={C.GROUP_ID: "id", C.COL_FAIR_PERSON: "decimal", C.COL_PERSON_POINTS: "total",
-                             C.COL_FLAGS: "left", C.COL_COMMENT: "left"}, widths={C.COL_FLAGS: 30}, row_styles=marks)
+    _, first, _ = s.table(members, styles={C.GROUP_ID: "id", C.COL_FAIR_PERSON: "decimal", C.COL_PERSON_POINTS: "total",
+                                           C.COL_FLAGS: "left", C.COL_COMMENT: "left"}, widths={C.COL_FLAGS: 30}, row_styles=marks)
+    _fit_heights(s.layout, first, members, {C.COL_FLAGS: 30})
     layout = s.layout
     layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0)
     return layout
