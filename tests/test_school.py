@@ -187,17 +187,23 @@ def test_month_against_the_records(grade: Path):
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize in (9, "9")
 
 
+def set_school_settings(target: Path, changes: dict) -> None:
+    """Type values into 学校设置, as the school does in Excel."""
+    wb = openpyxl.load_workbook(target)
+    ws = wb[C.SCHOOL_SETTINGS]
+    cell = {ws.cell(r, 1).value: ws.cell(r, 2) for r in range(1, ws.max_row + 1)}
+    for label, value in changes.items():
+        cell[label].value = value
+    wb.save(target)
+
+
 def test_school_settings_are_used(grade: Path):
     paths = [grade / n for n in CLASSES]
     target = grade / "年级.xlsx"
     school(target, paths, month="2026-11")
-    wb = openpyxl.load_workbook(target)
-    ws = wb[C.SCHOOL_SETTINGS]
-    cell = {ws.cell(r, 1).value: ws.cell(r, 2) for r in range(1, ws.max_row + 1)}
-    cell["每月校级明星小组数"].value = 1
-    cell["标出的班级也参评"].value = "是"
-    cell["学校名称"].value = "竹市镇中学"
-    wb.save(target)
+    assert "记录偏少" in sheet_table(target, C.SCHOOL_MONTHLY, C.COL_MONTH).set_index(C.COL_CLASS).at["初二(2)班", C.COL_FLAGS]
+    set_school_settings(target, {"每月校级明星小组数": 1, "标出的班级也参评": "是", "学校名称": "竹市镇中学",
+                                 "记录天数下限": "50%"})
     school(target, paths, month="2026-11")
     table = sheet_table(target, C.SCHOOL_MONTHLY, C.COL_MONTH)
     fair = {}
@@ -209,7 +215,9 @@ def test_school_settings_are_used(grade: Path):
     won = table.loc[table[C.COL_SCHOOL_RESULT] == C.SCHOOL_STAR_GROUP]
     assert list(zip(won[C.COL_CLASS], won[C.GROUP_NO])) == [best]
     assert table[C.COL_SCHOOL_RANK].notna().all()
-    assert table.loc[table[C.COL_CLASS] == "初二(2)班", C.COL_FLAGS].iloc[0]  # still flagged on the sheet
+    flags = dict(zip(table[C.COL_CLASS], table[C.COL_FLAGS]))
+    assert pd.isna(flags["初二(2)班"])  # 5 days of 10 is enough at 50 %
+    assert "计分规则" in flags["初二(3)班"]  # still flagged on the sheet, though compared
     cert = [c.value for r in openpyxl.load_workbook(target)[C.SCHOOL_CERTIFICATES].iter_rows() for c in r if c.value]
     assert "竹市镇中学" in cert and "教导处" in cert
     # A bad setting is refused with its cell named, and nothing changes.
@@ -311,8 +319,20 @@ def test_term_against_the_records(grade: Path):
     assert len(ws.row_breaks.brk) == len(won) + len(got) - 1
     assert "2027年1月20日" in cells
     assert C.AWARD_SCHOOL_ADVANCED_GROUP in report.text()
-    # Mid-term: --until cuts the term.
+    # Mid-term: --until cuts the term; fewer awards and another issuer set on 学校设置.
+    set_school_settings(target, {"每学期校级先进小组数": 1, "每学期校级优秀组员数": 2, "发证单位": "初二年级组"})
     school(target, paths, term=True, until="2026-11-06")
+    name, days, gf, pf = expected_figures(paths[0], start, pd.Timestamp(2026, 11, 6))  # the only class compared
+    groups = sheet_table(target, C.SCHOOL_TERM, C.COL_SCHOOL_RANK, after=C.SCHOOL_TERM_SECTION_GROUPS,
+                         before=C.SCHOOL_TERM_SECTION_MEMBERS)
+    members = sheet_table(target, C.SCHOOL_TERM, C.COL_SCHOOL_RANK, after=C.SCHOOL_TERM_SECTION_MEMBERS)
+    won = groups.loc[groups[C.COL_SCHOOL_RESULT] == C.AWARD_SCHOOL_ADVANCED_GROUP]
+    assert sorted(won[C.GROUP_NO]) == sorted(gf.index[gf["fair"] >= gf["fair"].max() - 1e-9])
+    got = members.loc[members[C.COL_SCHOOL_RESULT] == C.AWARD_SCHOOL_OUTSTANDING_MEMBER]
+    cut = sorted(pf["fair"], reverse=True)[1]
+    assert sorted(got[C.GROUP_ID].astype(str)) == sorted(pf.index[pf["fair"] >= cut - 1e-9])
+    cells = [c.value for r in openpyxl.load_workbook(target)[C.SCHOOL_CERTIFICATES].iter_rows() for c in r if c.value]
+    assert "初二年级组" in cells and "教导处" not in cells
     early = sheet_table(target, C.SCHOOL_CLASSES, C.COL_CLASS, before=C.SCHOOL_CLASSES_SECTION_RULES)
     early = early.loc[early[C.COL_CLASS].isin(days_of)]  # the class rows (a note follows them)
     assert dict(zip(early[C.COL_CLASS], early[C.COL_RECORDED_DAYS])) == {"初二(1)班": 10, "初二(2)班": 0, "初二(3)班": 5, "初二(4)班": 5}
