@@ -459,3 +459,18 @@ def test_certificates_print_one_page_each(grade: Path, soffice, poppler):
     for page, (award, who, members) in enumerate(report.data["awards"], start=1):
         text = pdf_text(pdf, page)
         assert award in text and who.split(" ")[0] in text and members[0] in text
+
+
+def test_typed_values_of_a_row_that_is_gone_are_reported():
+    """A recommendation that changed (records corrected) takes its row away: what
+    the school typed there is named in the report, not silently dropped."""
+    from xlzu.schoolwide import keep_typed
+
+    old = pd.DataFrame({C.COL_MONTH: ["2026-11", "2026-11"], C.COL_CLASS: ["初二(1)班", "初二(2)班"],
+                        C.GROUP_NO: [3, 5], C.COL_COMMENT: ["好", None], C.COL_CONFIRM: ["是", None], "奖品": ["书", None],
+                        "_row": [5, 6]})
+    new = pd.DataFrame({C.COL_MONTH: ["2026-11", "2026-11"], C.COL_CLASS: ["初二(1)班", "初二(2)班"], C.GROUP_NO: [4, 5]})
+    out, lost = keep_typed(new, old, [C.COL_MONTH, C.COL_CLASS, C.GROUP_NO], list(new.columns))
+    assert list(out.columns) == [*new.columns, C.COL_COMMENT, C.COL_CONFIRM, "奖品"]
+    assert out[[C.COL_COMMENT, C.COL_CONFIRM, "奖品"]].isna().all().all()
+    assert lost == ["2026-11、初二(1)班、3：评语“好”，确认“是”，奖品“书”"]
