@@ -366,6 +366,8 @@ def test_refusals_name_the_file_and_write_nothing(grade: Path, tmp_path: Path):
         school(paths[0], paths[1:])
     with pytest.raises(XlzuError, match="不是 xlzu 学校工作簿"):
         school(other, paths)
+    with pytest.raises(XlzuError, match="学校工作簿的文件名应以 .xlsx 结尾"):
+        school(grade / "初二年级.xlsm", paths)
     # A bad cell in a class's records: refused, the file and the cell named.
     broken = grade / CLASSES[3]
     wb = openpyxl.load_workbook(broken)

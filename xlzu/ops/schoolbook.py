@@ -91,7 +91,7 @@ def _open_school(target: Any) -> tuple[Book, bool]:
     if isinstance(target, Book):
         return target, not target.has_sheet(C.SCHOOL_SETTINGS)
     path = Path(target)
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+    if path.suffix.lower() != ".xlsx":  # no buttons: the school workbook has no macros
         raise XlzuError(f"学校工作簿的文件名应以 .xlsx 结尾，而不是“{path.name}”。")
     ensure_not_locked(path)
     if not path.exists():
