@@ -127,11 +127,49 @@ def school(
     (up to ``until``, default the latest record).  ``day`` is the date on the
     certificates (default today).  Returns a :class:`Report`; when the
     target is a path the school workbook is saved atomically with a backup."""
+    loaded = read_classes(classes, None if isinstance(target, Book) else Path(target))
+    span = _span(loaded, month, term, until)
+    book, new = _open_school(target)
+    ss = read_school_settings(book.read_values(C.SCHOOL_SETTINGS)) if not new else SchoolSettings()
+    done = completeness(loaded, span, ss)
+    if all(done.recorded[c.name] == 0 for c in loaded):
+        last = max((d for c in loaded for d in [latest_day(c.group_records, c.person_records)] if d), default=None)
+        where = f"最近的记录在 {last:%Y-%m-%d}" if last else "各班都还没有任何记录"
+        raise InputError(f"{span.label}各班都没有记录（" + "、".join(f"“{c.file}”" for c in loaded)
+                         + f"）：请检查{'日期' if term else '月份'}（{where}）。")
+    title = ss.title or (book.name.rsplit(".", 1)[0] if isinstance(target, Book) else Path(target).stem)
+    school_name = ss.school or next((c.settings.school for c in loaded if c.settings.school), "")
+    award_day = parse_day(day) if day is not None else date.today()
+    make = _term_sheet if term else _month_sheet
+    sheet, layout, awards, lost, data = make(book, loaded, span, done, ss, title)
+    # ---- every check passed: write ----------------------------------------
+    if new:
+        book.write_layout(C.SCHOOL_SETTINGS, school_settings_layout(ss))
+    if not book.has_sheet(C.FORM_CERTIFICATE):
+        book.write_layout(C.FORM_CERTIFICATE, form_layout(C.FORM_CERTIFICATE), hidden=True)
+    book.write_layout(C.SCHOOL_CLASSES, classes_layout(done, span, title))
+    book.write_layout(sheet, layout)
+    for other, hint in ((C.SCHOOL_MONTHLY, "运行 xlzu school 学校工作簿 班级工作簿…（可加 --month 2026-11）后在这里列出各班推荐的明星小组和校级明星小组。"),
+                        (C.SCHOOL_TERM, "期中、期末运行 xlzu school 学校工作簿 班级工作簿… --term 后在这里列出校级先进小组和校级优秀组员。")):
+        if not book.has_sheet(other):
+            book.write_layout(other, placeholder_layout(other, hint))
+    book.write_layout(C.SCHOOL_CERTIFICATES, school_certificates(awards, span, ss, school_name, award_day), form=C.FORM_CERTIFICATE)
+    report = _report(loaded, span, done, ss, awards, lost, sheet)
+    report.data.update({"span": span, "classes": done.table, "rules": done.rules, "awards": awards,
+                        "groups": None, "members": None, "month": None, **data})
+    if isinstance(book, FileBook) and not isinstance(target, Book):
+        book.save()
+    return report
+
+
+def read_classes(classes: Sequence[ClassSource], target: Path | None = None) -> list[SchoolClass]:
+    """Every class, read and checked; refuses the same file or the same
+    class twice, and the school workbook among the classes."""
     if not classes:
         raise XlzuError("请在学校工作簿后面给出班级工作簿，如：xlzu school 初二年级.xlsx 初二1班.xlsx 初二2班.xlsx")
     sources = [_source(item, k) for k, item in enumerate(classes, start=1)]
-    target_path = None if isinstance(target, Book) else Path(target).resolve()
-    seen: dict[Any, str] = {}
+    target_path = target.resolve() if target is not None else None
+    seen: set[Path] = set()
     for s in sources:
         if s.path is None:
             continue
@@ -140,7 +178,7 @@ def school(
             raise XlzuError(f"“{s.name}”既是学校工作簿又是班级工作簿：学校工作簿请另起一个文件名。")
         if key in seen:
             raise XlzuError(f"同一个班级工作簿给了两次：“{s.name}”。每个班级只给一次。")
-        seen[key] = s.name
+        seen.add(key)
     loaded = [read_school_class(s) for s in sources]
     by_name: dict[str, str] = {}
     for c in loaded:
@@ -148,90 +186,66 @@ def school(
             raise XlzuError(f"“{by_name[c.name]}”和“{c.file}”的班级名称都是“{c.name}”：同一个班级给了两次，"
                             f"或有一个班级的“设置”中班级名称没有改。每个班级只给一次，班级名称各不相同。")
         by_name[c.name] = c.file
+    return loaded
+
+
+def _span(loaded: list[SchoolClass], month: Any, term: bool, until: Any) -> Span:
     if term:
-        span = term_span(loaded, parse_day(until) if until is not None else None)
-    else:
-        if month is None or (isinstance(month, str) and not month.strip()):
-            last = max((d for c in loaded for d in [latest_day(c.group_records, c.person_records)] if d), default=None)
-            if last is None:
-                raise InputError("各班级工作簿中都还没有任何记录：" + "、".join(f"“{c.file}”" for c in loaded) + "。")
-            m = Month.of(last)
-        else:
-            m = parse_month(month)
-            if m is None:
-                raise XlzuError(f"看不懂月份“{month}”：请写成 2026-11 这样的年-月。")
-        span = month_span(m)
-    book, new = _open_school(target)
-    ss = read_school_settings(book.read_values(C.SCHOOL_SETTINGS)) if not new else SchoolSettings()
-    done = completeness(loaded, span, ss)
-    empty = [c for c in loaded if done.recorded[c.name] == 0]
-    if len(empty) == len(loaded):
-        latest = [latest_day(c.group_records, c.person_records) for c in loaded]
-        last = max((d for d in latest if d), default=None)
-        where = f"最近的记录在 {last:%Y-%m-%d}" if last else "各班都还没有任何记录"
-        raise InputError(f"{span.label}各班都没有记录（" + "、".join(f"“{c.file}”" for c in loaded) + f"）：请检查{'月份' if not term else '日期'}（{where}）。")
-    title = ss.title or (Path(target).stem if not isinstance(target, Book) else book.name.rsplit(".", 1)[0])
-    school_name = ss.school or next((c.settings.school for c in loaded if c.settings.school), "")
-    award_day = parse_day(day) if day is not None else date.today()
-    lost: list[str] = []
-    if term:
-        values = book.read_values(C.SCHOOL_TERM) if book.has_sheet(C.SCHOOL_TERM) else []
-        groups = term_groups(loaded, span, done, ss)
-        members = term_members(loaded, span, done, ss)
-        old_g = read_table_at(values, C.COL_SCHOOL_RANK, after=C.SCHOOL_TERM_SECTION_GROUPS, before=C.SCHOOL_TERM_SECTION_MEMBERS)
-        old_m = read_table_at(values, C.COL_SCHOOL_RANK, after=C.SCHOOL_TERM_SECTION_MEMBERS)
-        groups, lost_g = keep_typed(groups, old_g, [C.COL_CLASS, C.GROUP_NO], C.SCHOOL_TERM_GROUP_COLUMNS)
-        members, lost_m = keep_typed(members, old_m, [C.COL_CLASS, C.GROUP_ID], C.SCHOOL_TERM_MEMBER_COLUMNS)
-        lost = lost_g + lost_m
-        by_class = {c.name: c for c in loaded}
-        awards = []
-        for rec in groups.loc[groups[C.COL_SCHOOL_RESULT] == C.AWARD_SCHOOL_ADVANCED_GROUP].to_dict("records"):
-            c = by_class[rec[C.COL_CLASS]]
-            who = f"{c.name} {_group(rec[C.GROUP_NO], rec[C.GROUP_TEAM_NAME])} 全体同学："
-            awards.append((C.AWARD_SCHOOL_ADVANCED_GROUP, who, group_members(c, int(rec[C.GROUP_NO]))))
-        for rec in members.loc[members[C.COL_SCHOOL_RESULT] == C.AWARD_SCHOOL_OUTSTANDING_MEMBER].to_dict("records"):
-            awards.append((C.AWARD_SCHOOL_OUTSTANDING_MEMBER, f"{rec[C.COL_CLASS]} {rec[C.GROUP_NAME_COL]} 同学：", ()))
-        sheet_layout = term_layout(groups, members, span, title, ss)
-        sheet = C.SCHOOL_TERM
-    else:
-        values = book.read_values(C.SCHOOL_MONTHLY) if book.has_sheet(C.SCHOOL_MONTHLY) else []
-        rows = month_rows(loaded, m, done, ss)
-        old = read_table_at(values, C.COL_MONTH)
-        this = old.loc[[str(v).strip() == m.key for v in old[C.COL_MONTH]]] if len(old) and C.COL_MONTH in old.columns else old
-        rows, lost = keep_typed(rows, this, [C.COL_MONTH, C.COL_CLASS, C.GROUP_NO], C.SCHOOL_MONTH_COLUMNS)
-        others = old.loc[[str(v).strip() != m.key for v in old[C.COL_MONTH]]].drop(columns="_row") if len(this) < len(old) else None
-        table = rows
-        if others is not None and len(others):
-            columns = list(dict.fromkeys([*rows.columns, *[c for c in others.columns if c]]))
-            table = pd.concat([rows.reindex(columns=columns), others.reindex(columns=columns)], ignore_index=True)
-            table = table.assign(_m=[str(v) for v in table[C.COL_MONTH]]).sort_values("_m", ascending=False, kind="stable").drop(columns="_m")
-        by_class = {c.name: c for c in loaded}
-        awards = []
-        for rec in rows.loc[rows[C.COL_SCHOOL_RESULT] == C.AWARD_SCHOOL_STAR_GROUP].to_dict("records"):
-            c = by_class[rec[C.COL_CLASS]]
-            awards.append((C.AWARD_SCHOOL_STAR_GROUP, f"{c.name} {rec[C.COL_RECOMMENDED]} 全体同学：",
-                           group_members(c, int(rec[C.GROUP_NO]))))
-        sheet_layout = month_layout(table.reset_index(drop=True), title, m.label)
-        sheet = C.SCHOOL_MONTHLY
-    # ---- every check passed: write ----------------------------------------
-    if new:
-        book.write_layout(C.SCHOOL_SETTINGS, school_settings_layout(ss))
-    if not book.has_sheet(C.FORM_CERTIFICATE):
-        book.write_layout(C.FORM_CERTIFICATE, form_layout(C.FORM_CERTIFICATE), hidden=True)
-    book.write_layout(C.SCHOOL_CLASSES, classes_layout(done, span, title))
-    book.write_layout(sheet, sheet_layout)
-    for other, hint in ((C.SCHOOL_MONTHLY, "运行 xlzu school 学校工作簿 班级工作簿…（可加 --month 2026-11）后在这里列出各班推荐的明星小组和校级明星小组。"),
-                        (C.SCHOOL_TERM, "期中、期末运行 xlzu school 学校工作簿 班级工作簿… --term 后在这里列出校级先进小组和校级优秀组员。")):
-        if not book.has_sheet(other):
-            book.write_layout(other, placeholder_layout(other, hint))
-    book.write_layout(C.SCHOOL_CERTIFICATES, school_certificates(awards, span, ss, school_name, award_day), form=C.FORM_CERTIFICATE)
-    report = _report(loaded, span, done, ss, awards, lost, term, sheet)
-    report.data.update({"span": span, "classes": done.table, "rules": done.rules, "awards": awards,
-                        "groups": groups if term else None, "members": members if term else None,
-                        "month": rows if not term else None})
-    if isinstance(book, FileBook) and not isinstance(target, Book):
-        book.save()
-    return report
+        return term_span(loaded, parse_day(until) if until is not None else None)
+    if month is None or (isinstance(month, str) and not month.strip()):
+        last = max((d for c in loaded for d in [latest_day(c.group_records, c.person_records)] if d), default=None)
+        if last is None:
+            raise InputError("各班级工作簿中都还没有任何记录：" + "、".join(f"“{c.file}”" for c in loaded) + "。")
+        return month_span(Month.of(last))
+    m = parse_month(month)
+    if m is None:
+        raise XlzuError(f"看不懂月份“{month}”：请写成 2026-11 这样的年-月。")
+    return month_span(m)
+
+
+def _month_sheet(book: Book, loaded: list[SchoolClass], span: Span, done, ss: SchoolSettings, title: str):
+    """校级明星小组: this month's rows replaced (the school's typed columns
+    kept by 月份 + 班级 + 组号), other months' rows kept as they are."""
+    m = parse_month(span.key)
+    values = book.read_values(C.SCHOOL_MONTHLY) if book.has_sheet(C.SCHOOL_MONTHLY) else []
+    rows = month_rows(loaded, m, done, ss)
+    old = read_table_at(values, C.COL_MONTH)
+    same = [str(v).strip() == m.key for v in old[C.COL_MONTH]] if len(old) else []
+    this = old.loc[same] if len(old) else old
+    rows, lost = keep_typed(rows, this, [C.COL_MONTH, C.COL_CLASS, C.GROUP_NO], C.SCHOOL_MONTH_COLUMNS)
+    table = rows
+    others = old.loc[[not x for x in same]].drop(columns="_row") if len(old) else old
+    if len(others):
+        columns = list(dict.fromkeys([*rows.columns, *[c for c in others.columns if c]]))
+        table = pd.concat([rows.reindex(columns=columns), others.reindex(columns=columns)], ignore_index=True)
+        order = [str(v) for v in table[C.COL_MONTH]]  # newest month first, each month's rows as they were
+        table = table.assign(_m=order).sort_values("_m", ascending=False, kind="stable").drop(columns="_m")
+    by_class = {c.name: c for c in loaded}
+    awards = [(C.AWARD_SCHOOL_STAR_GROUP, f"{rec[C.COL_CLASS]} {rec[C.COL_RECOMMENDED]} 全体同学：",
+               group_members(by_class[rec[C.COL_CLASS]], int(rec[C.GROUP_NO])))
+              for rec in rows.loc[rows[C.COL_SCHOOL_RESULT] == C.AWARD_SCHOOL_STAR_GROUP].to_dict("records")]
+    layout = month_layout(table.reset_index(drop=True), title, m.label)
+    return C.SCHOOL_MONTHLY, layout, awards, lost, {"month": rows}
+
+
+def _term_sheet(book: Book, loaded: list[SchoolClass], span: Span, done, ss: SchoolSettings, title: str):
+    """校级评优: the term's groups and students (typed columns kept by
+    班级 + 组号 / 班级 + 学号)."""
+    values = book.read_values(C.SCHOOL_TERM) if book.has_sheet(C.SCHOOL_TERM) else []
+    groups = term_groups(loaded, span, done, ss)
+    members = term_members(loaded, span, done, ss)
+    old_g = read_table_at(values, C.COL_SCHOOL_RANK, after=C.SCHOOL_TERM_SECTION_GROUPS, before=C.SCHOOL_TERM_SECTION_MEMBERS)
+    old_m = read_table_at(values, C.COL_SCHOOL_RANK, after=C.SCHOOL_TERM_SECTION_MEMBERS)
+    groups, lost_g = keep_typed(groups, old_g, [C.COL_CLASS, C.GROUP_NO], C.SCHOOL_TERM_GROUP_COLUMNS)
+    members, lost_m = keep_typed(members, old_m, [C.COL_CLASS, C.GROUP_ID], C.SCHOOL_TERM_MEMBER_COLUMNS)
+    by_class = {c.name: c for c in loaded}
+    awards = [(C.AWARD_SCHOOL_ADVANCED_GROUP, f"{rec[C.COL_CLASS]} {_group(rec[C.GROUP_NO], rec[C.GROUP_TEAM_NAME])} 全体同学：",
+               group_members(by_class[rec[C.COL_CLASS]], int(rec[C.GROUP_NO])))
+              for rec in groups.loc[groups[C.COL_SCHOOL_RESULT] == C.AWARD_SCHOOL_ADVANCED_GROUP].to_dict("records")]
+    awards += [(C.AWARD_SCHOOL_OUTSTANDING_MEMBER, f"{rec[C.COL_CLASS]} {rec[C.GROUP_NAME_COL]} 同学：", ())
+               for rec in members.loc[members[C.COL_SCHOOL_RESULT] == C.AWARD_SCHOOL_OUTSTANDING_MEMBER].to_dict("records")]
+    layout = term_layout(groups, members, span, title, ss)
+    return C.SCHOOL_TERM, layout, awards, lost_g + lost_m, {"groups": groups, "members": members}
 
 
 def _group(no: Any, team: Any) -> str:
@@ -239,8 +253,7 @@ def _group(no: Any, team: Any) -> str:
     return base if not isinstance(team, str) or not team or team == base else f"{base} {team}"
 
 
-def _report(classes: list[SchoolClass], span: Span, done, ss: SchoolSettings, awards, lost: list[str], term: bool,
-            sheet: str) -> Report:
+def _report(classes: list[SchoolClass], span: Span, done, ss: SchoolSettings, awards, lost: list[str], sheet: str) -> Report:
     report = Report(SCHOOL_TITLE)
     report.add(f"{span.label}（{span.start:%Y-%m-%d} 至 {span.end:%Y-%m-%d}）：{len(classes)} 个班级。")
     for rec in done.table.to_dict("records"):
