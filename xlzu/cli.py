@@ -90,11 +90,12 @@ def new(
     roster: Path = typer.Option(..., "--roster", "-r", help="学校系统导出的名单（.xlsx、.xls 或 .csv）。", show_default=False),
     class_name: Optional[str] = typer.Option(None, "--class-name", "-n", help="班级名称，如 初二(3)班。"),
     force: bool = typer.Option(False, "--force", help="工作簿已存在时重新创建（旧文件保存在旁边的 xlzu备份 文件夹里）。"),
+    settings_from: Optional[Path] = typer.Option(None, "--settings-from", help="同年级另一个班级的工作簿：照搬它的“设置”（班级名称和班主任除外），全年级计分规则相同。"),
 ) -> None:
     """新建班级工作簿：导入名单，写好设置和所有工作表（.xlsm 带按钮）。"""
     from .ops.classbook import new_class
 
-    show(new_class(workbook, roster, class_name=class_name, force=force))
+    show(new_class(workbook, roster, class_name=class_name, force=force, settings_from=settings_from))
 
 
 @app.command()
@@ -209,6 +210,24 @@ def term(
     from .ops.summary import term as run_term
 
     show(run_term(workbook, from_exam, to_exam, day))
+
+
+@app.command()
+@guarded
+def school(
+    workbook: Path = typer.Argument(..., help="学校（年级）工作簿，如 初二年级.xlsx；没有则新建。", show_default=False),
+    classes: list[Path] = typer.Argument(..., help="各班的班级工作簿（只读取，不修改）。", show_default=False),
+    which: Optional[str] = typer.Option(None, "--month", "-m", help="月份，如 2026-11；默认各班最近有记录的月份。"),
+    term: bool = typer.Option(False, "--term", help="期中、期末：评校级先进小组和校级优秀组员（从学期开始到最近的记录）。"),
+    until: Optional[str] = typer.Option(None, "--until", help="与 --term 同用：只算到这一天，如期中 2026-11-13。"),
+    day: Optional[str] = typer.Option(None, "--date", help="证书上的日期，如 2026-11-30；默认今天。"),
+) -> None:
+    """校级评比：由各班的班级工作簿生成学校（年级）工作簿：每月校级明星小组，期中期末校级先进小组、优秀组员和证书。"""
+    from .ops.schoolbook import school as run_school
+
+    if until is not None and not term:
+        raise XlzuError("--until 只和 --term 一起用（期中评比算到哪一天）。")
+    show(run_school(workbook, classes, month=which, term=term, until=until, day=day))
 
 
 @app.command()

@@ -67,8 +67,23 @@ class FileBook(Book):
             raise WorkbookNotFound(str(path))
         if path.suffix.lower() not in (".xlsx", ".xlsm"):
             raise XlzuError(f"“{path.name}”不是 .xlsx 或 .xlsm 工作簿。班级工作簿请用 xlzu new 创建。")
+        return cls._load(path, path, require_contract)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, name: str, *, require_contract: bool = True) -> "FileBook":
+        """A workbook given as its bytes (a file chosen in a browser page),
+        named ``name`` in messages; ``save`` needs a path."""
+        import io
+
+        path = Path(name)
+        if path.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise XlzuError(f"“{path.name}”不是 .xlsx 或 .xlsm 工作簿。班级工作簿请用 xlzu new 创建。")
+        return cls._load(io.BytesIO(bytes(data)), path, require_contract)
+
+    @classmethod
+    def _load(cls, source: Any, path: Path, require_contract: bool) -> "FileBook":
         try:
-            wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
+            wb = load_workbook(source, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
         except PermissionError as exc:
             raise WorkbookLocked(path.name, "无法读取文件") from exc
         except Exception as exc:  # openpyxl raises many kinds on a damaged file
