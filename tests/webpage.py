@@ -45,7 +45,7 @@ def built_page(cache: Path | None = None) -> Path:
 class Page:
     """One Chromium session on the offline page."""
 
-    def __init__(self, html: Path, downloads: Path):
+    def __init__(self, html: Path, downloads: Path, *, watch_network: bool = True):
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
 
@@ -56,7 +56,8 @@ class Page:
         for flag in FLAGS:
             opts.add_argument(flag)
         opts.add_argument(f"--user-data-dir={self.profile}")
-        opts.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+        if watch_network:
+            opts.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
         opts.add_experimental_option("prefs", {
             "download.default_directory": str(downloads),
             "download.prompt_for_download": False,
@@ -64,7 +65,8 @@ class Page:
         })
         self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
         self.driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
-        self.driver.execute_cdp_cmd("Network.enable", {})
+        if watch_network:
+            self.driver.execute_cdp_cmd("Network.enable", {})
         self.requests: list[str] = []
         self.t_open = time.perf_counter()
         self.driver.get(html.resolve().as_uri())
@@ -90,9 +92,18 @@ class Page:
         return self.wait_state("ready", timeout) - self.t_open
 
     # ---- actions ---------------------------------------------------------------
-    def upload(self, role: str, path: Path) -> None:
+    def upload(self, role: str, path: Path, timeout: float = 30) -> None:
+        """Choose a file in an input; for the workbook, wait until the page has read it."""
+        before = self.entries()
         el = self.driver.find_element("css selector", f'input[data-role="{role}"]')
         el.send_keys(str(Path(path).resolve()))
+        if role != "workbook":
+            return
+        end = time.perf_counter() + timeout
+        while self.entries() == before:
+            if time.perf_counter() > end:
+                raise TimeoutError(f"the page did not open {path}")
+            time.sleep(0.02)
 
     def set_option(self, opt: str, value: str, op: str | None = None) -> None:
         sel = f'[data-opt="{opt}"]' + (f'[data-for="{op}"]' if op else "")

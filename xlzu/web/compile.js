@@ -17,6 +17,13 @@ with zipfile.ZipFile("/tmp/xlzu-source.zip") as z:
 importlib.invalidate_caches()
 import xlzu.web.inpage as page
 page.check_imports()
+# Open, make and save a workbook once, so the modules loaded only then (the
+# roster readers, openpyxl's writer) are compiled too.
+from xlzu import ops
+from xlzu.demo import demo_roster_path
+os.makedirs("/tmp/warm", exist_ok=True)
+ops.new_class("/tmp/warm/class.xlsx", demo_roster_path(), class_name="warm")
+ops.import_roster("/tmp/warm/class.xlsx")
 files = sorted({m.__file__ for m in list(sys.modules.values())
                 if isinstance(getattr(m, "__file__", None), str) and m.__file__.startswith(sp + "/") and m.__file__.endswith(".py")})
 with zipfile.ZipFile("/tmp/compiled.zip", "w") as out:

@@ -143,6 +143,7 @@ _xlzu_page.check_imports()
     py.FS.mkdirTree(WORK);
     state.run = py.globals.get("_xlzu_page").run;
     state.py = py;
+    window.xlzuPyodide = py; // for diagnostics and benchmarks/web.py
     timings.ready = performance.now();
     const secs = ((timings.ready - timings.start) / 1000).toFixed(1);
     status(`已就绪（用时 ${secs} 秒）。请打开班级工作簿，或新建班级。`, 100);
