@@ -31,8 +31,7 @@ OPS = {
     "review": ("综合评价", "summary", "review"),
     "term": ("期末评比", "summary", "term"),
 }
-# Never imported in the page (command line, live Excel, template building).
-SKIPPED = ("xlzu.cli", "xlzu.__main__", "xlzu.excel", "xlzu.book.live", "xlzu.template", "xlzu.web.build")
+from .pins import PAGE_SKIPS as SKIPPED  # never imported in the page (command line, live Excel, templates)
 
 
 def check_imports() -> list[str]:
@@ -42,7 +41,7 @@ def check_imports() -> list[str]:
 
     loaded = []
     for info in pkgutil.walk_packages(xlzu.__path__, "xlzu."):
-        if info.name in SKIPPED or info.name.startswith(SKIPPED):
+        if info.name in SKIPPED or any(info.name.startswith(s + ".") for s in SKIPPED):
             continue
         importlib.import_module(info.name)
         loaded.append(info.name)
