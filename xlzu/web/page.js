@@ -62,7 +62,13 @@
     $("#status-text").textContent = text;
     if (pct != null) $("#progress").style.width = pct + "%";
   }
-  const nextPaint = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  // Let the browser paint the new state (a hidden tab gets no frames: then a short wait).
+  const nextPaint = () => new Promise((r) => {
+    let done = false;
+    const go = () => { if (!done) { done = true; r(); } };
+    requestAnimationFrame(() => setTimeout(go, 0));
+    setTimeout(go, 100);
+  });
   function refreshButtons() {
     const ready = !!state.py && !state.busy;
     $$("button[data-op]").forEach((b) => {
@@ -226,6 +232,7 @@ _xlzu_page.check_imports()
       status(result.ok ? `“${caption}”已完成（${seconds.toFixed(1)} 秒）。` : `“${caption}”没有完成，原因见运行记录。`, 100);
     } catch (err) {
       console.error(err);
+      if (!result) timings.ops.push({ op, seconds: (performance.now() - t0) / 1000, ok: false });
       logEntry(caption + "：没有完成", [`程序出错（${err && err.message ? err.message : err}）。请把这段文字发给技术人员。`],
         { fail: true, op });
       status(`“${caption}”出错。`, 100);
