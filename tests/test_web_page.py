@@ -225,3 +225,18 @@ def test_the_page_embeds_the_current_source(page_html):
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert z.read("xlzu/ops/summary.py") == (package / "ops" / "summary.py").read_bytes()
         assert z.read("xlzu/web/inpage.py") == (package / "web" / "inpage.py").read_bytes()
+
+
+def test_an_import_the_page_cannot_satisfy_stops_the_build(page_html, tmp_path):
+    """An import the static check cannot see (made at run time) is caught when
+    the build imports xlzu in the page's own Pyodide: the build fails, naming it."""
+    import xlzu
+    from xlzu.web.build import WebBuildError, cache_dir, collect
+
+    pkg = tmp_path / "xlzu"
+    shutil.copytree(Path(xlzu.__file__).parent, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    (pkg / "poster.py").write_text('import importlib\n\nImage = importlib.import_module("PIL.Image")\n', encoding="utf-8")
+    with pytest.raises(WebBuildError) as err:
+        collect(cache_dir(), package_dir=pkg, reuse_compiled=False)
+    assert "xlzu 在离线版的 Pyodide 中无法导入" in str(err.value)
+    assert "No module named 'PIL'" in str(err.value)
