@@ -294,6 +294,8 @@ class Parts:
 
 def collect(cache: Path | None = None, *, package_dir: Path = PACKAGE_DIR, echo: Callable[[str], None] = lambda s: None,
             reuse_compiled: bool = True) -> Parts:
+    """Everything the page embeds: downloaded (or taken from ``cache``) and
+    checked, xlzu's source from ``package_dir``, its bytecode compiled."""
     cache = cache or cache_dir()
     echo(f"下载缓存：{cache}")
     core = pyodide_core(npm_pyodide(cache))
