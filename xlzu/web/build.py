@@ -329,11 +329,28 @@ def collect(cache: Path | None = None, *, package_dir: Path = PACKAGE_DIR, echo:
     parts.files["pyodide-lock.json"] = json.dumps(page_lock, sort_keys=True, ensure_ascii=False).encode()
     parts.files[SOURCE_ARCHIVE] = source_archive(package_dir)
     echo("在 Pyodide 中导入 xlzu 并预编译字节码（node）…")
-    parts.files[COMPILED_ARCHIVE] = compiled(parts, cache / "compiled" if reuse_compiled else None)
+    site_pyc, stdlib_pyc = compiled(parts, cache / "compiled" if reuse_compiled else None)
+    parts.files[COMPILED_ARCHIVE] = site_pyc
+    parts.files["python_stdlib.zip"] = with_bytecode(parts.files["python_stdlib.zip"], stdlib_pyc)
     return parts
 
 
-def compiled(parts: Parts, store: Path | None) -> bytes:
+def with_bytecode(stdlib: bytes, pyc: bytes) -> bytes:
+    """Pyodide's standard-library zip with the .pyc of the modules the page
+    loads added beside their .py (same entries otherwise, same order)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(stdlib)) as src, zipfile.ZipFile(io.BytesIO(pyc)) as extra, \
+            zipfile.ZipFile(buf, "w") as out:
+        for archive, info in [*((src, i) for i in src.infolist()), *((extra, i) for i in extra.infolist())]:
+            data = archive.read(info.filename)
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.external_attr = info.external_attr or (0o644 << 16)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(entry, data, compresslevel=9)
+    return buf.getvalue()
+
+
+def compiled(parts: Parts, store: Path | None) -> tuple[bytes, bytes]:
     """The bytecode of every module the page imports, made by the page's own
     Pyodide under node (``compile.js``).  Importing there is the build's
     proof that xlzu runs on what the page holds: an import error stops the
@@ -344,8 +361,9 @@ def compiled(parts: Parts, store: Path | None) -> bytes:
     key.update((HERE / "compile.js").read_bytes())
     key.update(json.dumps(parts.packages).encode())
     kept = store / f"{key.hexdigest()}.zip" if store else None
-    if kept and kept.exists():
-        return kept.read_bytes()
+    kept_std = store / f"{key.hexdigest()}-stdlib.zip" if store else None
+    if kept and kept.exists() and kept_std.exists():
+        return kept.read_bytes(), kept_std.read_bytes()
     with tempfile.TemporaryDirectory(prefix="xlzu-web-") as tmp:
         d = Path(tmp)
         for name, data in parts.files.items():
@@ -359,10 +377,12 @@ def compiled(parts: Parts, store: Path | None) -> bytes:
             raise WebBuildError("xlzu 在离线版的 Pyodide 中无法导入，离线版不能构建：\n"
                                 + (done.stderr.strip() or done.stdout.strip())[-3000:])
         data = (d / "compiled.zip").read_bytes()
+        std = (d / "stdlib-pyc.zip").read_bytes()
     if kept:
         kept.parent.mkdir(parents=True, exist_ok=True)
         kept.write_bytes(data)
-    return data
+        kept_std.write_bytes(std)
+    return data, std
 
 
 def render(parts: Parts, version: str) -> bytes:

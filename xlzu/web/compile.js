@@ -35,7 +35,23 @@ with zipfile.ZipFile("/tmp/compiled.zip", "w") as out:
         info.compress_type = zipfile.ZIP_DEFLATED
         with open(cfile, "rb") as fh:
             out.writestr(info, fh.read(), compresslevel=9)
-print(f"compiled {len(files)} modules")
+# The standard library comes as .py files in a zip, compiled again at each
+# start: its modules that were loaded get .pyc files beside them in the zip
+# (zipimport prefers an unchecked-hash .pyc).
+stdzip = next(p for p in sys.path if p.endswith(".zip"))
+std = sorted({m.__file__ for m in list(sys.modules.values())
+              if isinstance(getattr(m, "__file__", None), str) and m.__file__.startswith(stdzip + "/") and m.__file__.endswith(".py")})
+with zipfile.ZipFile(stdzip) as src, zipfile.ZipFile("/tmp/stdlib-pyc.zip", "w") as out:
+    for f in std:
+        rel = f[len(stdzip) + 1:]
+        source = src.read(rel)
+        code = compile(source, f, "exec", dont_inherit=True)
+        data = importlib._bootstrap_external._code_to_hash_pyc(code, importlib.util.source_hash(source), False)
+        info = zipfile.ZipInfo(rel[:-3] + ".pyc", date_time=(1980, 1, 1, 0, 0, 0))
+        info.external_attr = 0o644 << 16
+        info.compress_type = zipfile.ZIP_DEFLATED
+        out.writestr(info, data, compresslevel=9)
+print(f"compiled {len(files)} modules, {len(std)} of the standard library")
 `;
 
 (async () => {
@@ -50,6 +66,7 @@ print(f"compiled {len(files)} modules")
   py.FS.writeFile("/tmp/xlzu-source.zip", fs.readFileSync(path.join(dir, manifest.source)));
   py.runPython(PY);
   fs.writeFileSync(path.join(dir, "compiled.zip"), py.FS.readFile("/tmp/compiled.zip"));
+  fs.writeFileSync(path.join(dir, "stdlib-pyc.zip"), py.FS.readFile("/tmp/stdlib-pyc.zip"));
 })().catch((err) => {
   process.stderr.write(String(err && err.message ? err.message : err) + "\n");
   process.exit(1);
