@@ -114,7 +114,7 @@
   // ---- Python --------------------------------------------------------------
   async function boot() {
     setState("loading");
-    status("正在启动 Python（约需 15–25 秒）…", 5);
+    status("正在启动 Python（约需 10–20 秒）…", 5);
     await nextPaint();
     phase("parsed");
     await loadScript("pyodide.js");
