@@ -52,7 +52,7 @@ NOT_IN_PAGE = {
     "oletools": "checking the macro template",
 }
 # xlzu modules the page never imports (their own imports are not checked).
-PAGE_SKIPS = ("xlzu.cli", "xlzu.__main__", "xlzu.excel", "xlzu.book.live", "xlzu.template", "xlzu.web.build")
+PAGE_SKIPS = ("xlzu.cli", "xlzu.usage", "xlzu.__main__", "xlzu.excel", "xlzu.book.live", "xlzu.template", "xlzu.web.build")
 # Standard-library modules Pyodide's python_stdlib.zip lacks (unvendored or absent).
 STDLIB_MISSING = ("ssl", "_ssl", "sqlite3", "_sqlite3", "lzma", "_lzma", "tkinter", "_tkinter", "turtle",
                   "curses", "_curses", "readline", "dbm", "hashlib_openssl")
