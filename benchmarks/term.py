@@ -67,8 +67,6 @@ SCRIPTS = {
 def build(directory: Path, students: int, weeks: int) -> tuple[Path, Path, Path, str]:
     """The class workbook after ``weeks`` weeks, a copy with the next day's
     daily sheets typed in (for save), the roster, and that next day."""
-    from datetime import timedelta
-
     from history import fill_weeks, type_exams, type_forms, school_days
     from summary_helpers import synthetic_roster
 
@@ -76,19 +74,24 @@ def build(directory: Path, students: int, weeks: int) -> tuple[Path, Path, Path,
 
     roster = synthetic_roster(directory / f"名单{students}.csv", students, seed=2026)
     path = directory / f"班级-{students}人-{weeks}周.xlsx"
+    typed = path.with_name(path.stem + "-日表.xlsx")
+    if path.exists() and typed.exists():  # --keep folder of an earlier run
+        last = school_days(path, weeks)[-1]
+        day = next(d for d in school_days(path, weeks + 1) if d > last)
+        print(f"  {students} students, {weeks:2d} weeks: {path.name} (built before)", flush=True)
+        return path, typed, roster, day.isoformat()
     new_class(path, roster, class_name="初二(3)班")
     group(path, seed=1)
     n_p, n_g = fill_weeks(path, weeks, seed=weeks, history=True)
     type_exams(path)
     last = school_days(path, weeks)[-1]
     day = next(d for d in school_days(path, weeks + 1) if d > last)
-    typed = path.with_name(path.stem + "-日表.xlsx")
     shutil.copy(path, typed)
     daily(typed, day)
     type_forms(typed, seed=weeks)
     print(f"  {students} students, {weeks:2d} weeks: {n_p} 个人记录 + {n_g} 小组记录 rows, "
           f"{path.stat().st_size / 1e6:.2f} MB", flush=True)
-    return path, typed, roster, (day - timedelta(days=0)).isoformat()
+    return path, typed, roster, day.isoformat()
 
 
 def measure(op: str, source: Path, roster: Path, day: str, work: Path) -> tuple[float, float]:
@@ -115,7 +118,7 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, nargs="+", default=[1, 5, 10, 20])
     parser.add_argument("--ops", nargs="+", default=list(OPS), choices=OPS)
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--keep", type=Path, help="build the workbooks in this folder and keep them")
+    parser.add_argument("--keep", type=Path, help="build the workbooks in this folder and keep them (reused when there)")
     args = parser.parse_args()
     weeks_list = sorted(set(args.weeks) | {1})
     print("CPU seconds of the whole process (user+system, start-up and imports included), peak RSS in MB.")

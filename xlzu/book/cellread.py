@@ -76,30 +76,63 @@ def rectangle(cells: dict[int, dict[int, Any]]) -> list[list[Any]]:
 
 
 def trim(grid: list[list[Any]]) -> list[list[Any]]:
-    """A grid cut to its last row and column holding a value."""
+    """A grid cut to its last row and column holding a value (rows are
+    changed in place when they are longer)."""
     last = 0
     width = 0
     for i, row in enumerate(grid):
-        for j in range(len(row) - 1, -1, -1):
+        n = len(row)
+        if n <= width:
+            if any(v is not None for v in row):
+                last = i + 1
+            continue
+        for j in range(n - 1, -1, -1):
             if row[j] is not None:
                 last = i + 1
                 width = max(width, j + 1)
                 break
-    return [list(row[:width]) + [None] * (width - len(row[:width])) for row in grid[:last]]
+    out = grid[:last]
+    for k, row in enumerate(out):
+        n = len(row)
+        if n > width:
+            out[k] = row[:width]
+        elif n < width:
+            out[k] = row + [None] * (width - n)
+    return out
 
 
 # --------------------------------------------------------------------------
 # python-calamine
 # --------------------------------------------------------------------------
-def calamine_grid(package: bytes, sheet: str) -> list[list[Any]]:
-    """The grid of ``sheet`` read by python-calamine from the package bytes."""
-    book = python_calamine.CalamineWorkbook.from_object(io.BytesIO(package))
-    try:
-        rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    finally:
-        book.close()
-    normal = _normal
-    return trim([[normal(v) for v in row] for row in rows])
+def calamine_book(package: bytes):
+    """python-calamine's reader of the package bytes (one per opened file)."""
+    return python_calamine.CalamineWorkbook.from_object(io.BytesIO(package))
+
+
+def calamine_grid(book, sheet: str) -> list[list[Any]]:
+    """The grid of ``sheet`` read by python-calamine."""
+    return trim(normal_rows(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)))
+
+
+def normal_rows(rows: Iterable[list[Any]]) -> list[list[Any]]:
+    """Every value of a grid normalised as :func:`_normal` does (inlined: a
+    term's records are a quarter of a million cells)."""
+    out = []
+    for row in rows:
+        line = []
+        add = line.append
+        for v in row:
+            t = v.__class__
+            if t is str:
+                add(v if v else None)
+            elif t is float:
+                add(v if not v.is_integer() or abs(v) >= 2**53 else int(v)) if v == v else add(None)
+            elif t is date:
+                add(datetime(v.year, v.month, v.day))
+            else:
+                add(v)
+        out.append(line)
+    return out
 
 
 # --------------------------------------------------------------------------

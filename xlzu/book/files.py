@@ -69,8 +69,7 @@ class _Bulk:
     source: str | None = None  # its part name in the file opened
     body: bytes | None = None  # new cell data (replaces part's)
     ref: str | None = None  # dimension of the new cell data
-    grid: list[list[Any]] | None = None  # values, once read
-    pending: list[list[Any]] | None = None  # values written, not yet normalised
+    pending: list[list[Any]] | None = None  # the values written (a Layout's grid)
 
 
 def backup_path(path: Path) -> Path:
@@ -107,6 +106,7 @@ class FileBook(Book):
         self._bulk: dict[str, _Bulk] = {}
         self._xf_cache: dict[tuple, int] = {}
         self._shared: list[str] | None = None
+        self._calamine = None  # python-calamine's reader of the file opened
 
     # ---- opening -----------------------------------------------------------
     @classmethod
@@ -156,7 +156,7 @@ class FileBook(Book):
         self.require(sheet)
         bulk = self._bulk.get(sheet)
         if bulk is not None:
-            return [list(row) for row in self._bulk_grid(sheet, bulk)]
+            return self._bulk_grid(sheet, bulk)
         ws = self.wb[sheet]
         if ws.max_row == 1 and ws.max_column == 1 and ws.cell(1, 1).value is None:
             return []
@@ -281,23 +281,19 @@ class FileBook(Book):
         return self._shared
 
     def _bulk_grid(self, sheet: str, bulk: _Bulk) -> list[list[Any]]:
-        if bulk.grid is None:
-            if bulk.pending is not None:
-                normal = cellread._normal
-                bulk.grid = cellread.trim([[normal(v) for v in row] for row in bulk.pending])
-                bulk.pending = None
-            elif bulk.body is not None:  # pragma: no cover - written bodies keep their values
-                bulk.grid = cellread.expat_grid(bulk.body, [])
-            elif bulk.part.has_formulas:
-                bulk.grid = cellread.openpyxl_grid(self._pkg.read(bulk.source), self._shared_strings(), self.wb)
-            elif cellread.python_calamine is not None and not os.environ.get(PURE_READER_ENV):
-                bulk.grid = cellread.calamine_grid(self._pkg.data, sheet)
-            else:
-                bulk.grid = cellread.expat_grid(
-                    bulk.part.body, self._shared_strings() if bulk.part.uses_shared_strings else [],
-                    prefix=bulk.part.prefix.decode(), date_styles=self.wb._date_formats,
-                    duration_styles=self.wb._timedelta_formats, epoch=self.wb.epoch)
-        return bulk.grid
+        """A held sheet's values, read anew each time (the caller owns them)."""
+        if bulk.pending is not None:
+            return cellread.trim(cellread.normal_rows(bulk.pending))
+        if bulk.part.has_formulas:
+            return cellread.openpyxl_grid(self._pkg.read(bulk.source), self._shared_strings(), self.wb)
+        if cellread.python_calamine is not None and not os.environ.get(PURE_READER_ENV):
+            if self._calamine is None:
+                self._calamine = cellread.calamine_book(self._pkg.data)
+            return cellread.calamine_grid(self._calamine, sheet)
+        return cellread.expat_grid(
+            bulk.part.body, self._shared_strings() if bulk.part.uses_shared_strings else [],
+            prefix=bulk.part.prefix.decode(), date_styles=self.wb._date_formats,
+            duration_styles=self.wb._timedelta_formats, epoch=self.wb.epoch)
 
     def _streams(self, sheet: str, layout: Layout, anchor: str, clear: str) -> bool:
         """Whether ``layout`` on ``sheet`` is written straight as sheet XML:
@@ -624,13 +620,15 @@ def _splice(written: bytes, original: Package | None, bulk: dict[str, _Bulk], ta
         if mine.body.strip() or mine.prefix:
             raise PackageError("openpyxl wrote cells on a held sheet")
         if b.body is not None:
-            body, namespaces, ref = b.body, b"", b.ref.encode()
+            body, namespaces = b.body, b""
+            dimension = b'<dimension ref="' + b.ref.encode() + b'" />'
         else:
             body, namespaces = b.part.body, b.part.namespaces
-            dim = b.part.dimension()
-            m = dim and re.search(rb"""ref\s*=\s*["']([^"']*)["']""", dim)
-            ref = m.group(1) if m else None
-        head = _DIMENSION.sub(b'<dimension ref="' + ref + b'"/>' if ref else b"", mine.head, count=1)
+            dimension = b.part.dimension() or b""  # as the original has it
+            if b.part.prefix:
+                m = re.search(rb"""ref\s*=\s*["']([^"']*)["']""", dimension)
+                dimension = b'<dimension ref="' + m.group(1) + b'" />' if m else b""
+        head = _DIMENSION.sub(lambda _: dimension, mine.head, count=1)
         if b.body is None and head == b.part.head and mine.tail == b.part.tail and not b.part.prefix:
             raw[part] = b.source
             continue

@@ -33,8 +33,6 @@ _ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?worksheet\b[^>]*>")
 _XMLNS = re.compile(rb"""\sxmlns:[\w.-]+\s*=\s*(?:"[^"]*"|'[^']*')""")
 _DIMENSION = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)dimension\b[^>]*/>")
 _NOT_PLAIN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:mergeCell|hyperlink)\b")
-_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
-_USES_SST = re.compile(rb"""\st\s*=\s*["']s["']""")
 _SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
 _SST_ROOT = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sst\b[^>]*?(/?)>")
 _SST_COUNTS = re.compile(rb"""\s(?:count|uniqueCount)\s*=\s*(?:"[^"]*"|'[^']*')""")
@@ -97,11 +95,12 @@ class SheetPart:
 
     @property
     def has_formulas(self) -> bool:
-        return _FORMULA.search(self.body) is not None
+        f = b"<" + self.prefix + b"f"
+        return any(f + end in self.body for end in (b">", b" ", b"/", b"\t", b"\n", b"\r"))
 
     @property
     def uses_shared_strings(self) -> bool:
-        return _USES_SST.search(self.body) is not None
+        return any(t in self.body for t in (b't="s"', b"t='s'", b't = "s"', b"t ='s'", b't= "s"', b't ="s"'))
 
     def dimension(self) -> bytes | None:
         m = _DIMENSION.search(self.head)
