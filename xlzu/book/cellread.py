@@ -115,8 +115,11 @@ def calamine_grid(book, sheet: str) -> list[list[Any]]:
 
 
 def normal_rows(rows: Iterable[list[Any]]) -> list[list[Any]]:
-    """Every value of a grid normalised as :func:`_normal` does (inlined: a
-    term's records are a quarter of a million cells)."""
+    """Every value of a grid normalised as :func:`_normal` does (inlined,
+    with each distinct number and date converted once: a term's records
+    are a quarter of a million cells)."""
+    numbers: dict[float, Any] = {}
+    dates: dict[date, datetime] = {}
     out = []
     for row in rows:
         line = []
@@ -124,11 +127,17 @@ def normal_rows(rows: Iterable[list[Any]]) -> list[list[Any]]:
         for v in row:
             t = v.__class__
             if t is str:
-                add(v if v else None)
+                add(v or None)
             elif t is float:
-                add(v if not v.is_integer() or abs(v) >= 2**53 else int(v)) if v == v else add(None)
+                w = numbers.get(v)
+                if w is None:
+                    w = numbers[v] = _normal(v)
+                add(w)
             elif t is date:
-                add(datetime(v.year, v.month, v.day))
+                w = dates.get(v)
+                if w is None:
+                    w = dates[v] = datetime(v.year, v.month, v.day)
+                add(w)
             else:
                 add(v)
         out.append(line)

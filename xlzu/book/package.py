@@ -19,6 +19,7 @@ import re
 import struct
 import zipfile
 from dataclasses import dataclass
+from functools import cached_property
 from xml.etree import ElementTree as ET
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -93,14 +94,18 @@ class SheetPart:
         cells while loading the head and tail."""
         return _NOT_PLAIN.search(self.tail) is None
 
-    @property
+    @cached_property
     def has_formulas(self) -> bool:
         f = b"<" + self.prefix + b"f"
+        if f not in self.body:  # one scan settles the usual case
+            return False
         return any(f + end in self.body for end in (b">", b" ", b"/", b"\t", b"\n", b"\r"))
 
-    @property
+    @cached_property
     def uses_shared_strings(self) -> bool:
-        return any(t in self.body for t in (b't="s"', b"t='s'", b't = "s"', b"t ='s'", b't= "s"', b't ="s"'))
+        if b'"s"' not in self.body and b"'s'" not in self.body:
+            return False
+        return re.search(rb"""\st\s*=\s*["']s["']""", self.body) is not None
 
     def dimension(self) -> bytes | None:
         m = _DIMENSION.search(self.head)
