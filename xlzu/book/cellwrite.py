@@ -31,7 +31,11 @@ def _letters(col: int) -> str:
 def _escape(text: str) -> str:
     if _ILLEGAL.search(text):
         text = _ILLEGAL.sub("", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text or ">" in text:
+        text = text.replace("<", "&lt;").replace(">", "&gt;")
+    return text
 
 
 def _number(v: float | int) -> str:
@@ -41,6 +45,35 @@ def _number(v: float | int) -> str:
         raise ValueError(v)
     r = repr(v)
     return r[:-2] if r.endswith(".0") else r
+
+
+def _cell_tail(v: Any, s: int, date_style: Callable[[int], int], serial, serials: dict) -> str:
+    """A cell's XML after its reference: ' s="4" t="inlineStr"><is>…</c>'
+    ('' for a blank cell without a format)."""
+    from ..layout import excel_value
+
+    t = v.__class__
+    if t is not str and t is not int and t is not Formula and t is not bool:
+        v = excel_value(v)  # numpy numbers, NaN, pandas timestamps, dates, whole floats
+        t = v.__class__
+    if v is None:
+        return f' s="{s}"/>' if s else ""
+    if t is str or (t is not Formula and isinstance(v, str)):
+        v = str(v)
+        space = ' xml:space="preserve"' if v[:1].isspace() or v[-1:].isspace() else ""
+        return f' s="{s}" t="inlineStr"><is><t{space}>{_escape(v)}</t></is></c>'
+    if t is bool:
+        return f' s="{s}" t="b"><v>{int(v)}</v></c>'
+    if t is Formula:
+        return f' s="{s}"><f>{_escape(v[1:])}</f></c>'
+    if isinstance(v, (int, float)):
+        return f' s="{s}"><v>{_number(v)}</v></c>'
+    if isinstance(v, (datetime, date, time, timedelta)):
+        number = serials.get(v)
+        if number is None:
+            number = serials[v] = _number(serial(v))
+        return f' s="{date_style(s)}"><v>{number}</v></c>'
+    return f' s="{s}" t="inlineStr"><is><t>{_escape(str(v))}</t></is></c>'
 
 
 def sheet_data(
@@ -69,47 +102,38 @@ def sheet_data(
     letters = [_letters(c) for c in range(1, n_cols + 1)]
     out: list[str] = []
     append = out.append
+    serials: dict[Any, str] = {}
+    caches: list[dict] = []
+    last_styles = None
     for r in range(1, n_rows + 1):
         values = grid[r - 1] if r <= len(grid) else ()
+        n_values = len(values)
         rs = str(r)
         cells = []
         add = cells.append
         styles = row_styles(r)
+        if styles is not last_styles:  # a new band of rows: each cell's text is cached per column and value
+            caches = [{} for _ in range(n_cols)]
+            last_styles = styles
+        n_styles = len(styles)
         for j in range(n_cols):
-            v = values[j] if j < len(values) else None
-            s = styles[j] if j < len(styles) else 0
-            sa = f' s="{s}"' if s else ""
-            ref = letters[j] + rs
+            v = values[j] if j < n_values else None
             if v is None:
-                if s:
-                    add(f'<c r="{ref}"{sa}/>')
+                if j < n_styles and styles[j]:
+                    add(f'<c r="{letters[j]}{rs}" s="{styles[j]}"/>')
                 continue
-            t = type(v)
-            if t is str:
-                text = _escape(v)
-                space = ' xml:space="preserve"' if v != v.strip() else ""
-                add(f'<c r="{ref}"{sa} t="inlineStr"><is><t{space}>{text}</t></is></c>')
-            elif t is int or t is float:
-                add(f'<c r="{ref}"{sa}><v>{_number(v)}</v></c>')
-            elif t is bool:
-                add(f'<c r="{ref}"{sa} t="b"><v>{int(v)}</v></c>')
-            elif t is Formula:
-                add(f'<c r="{ref}"{sa}><f>{_escape(v[1:])}</f></c>')
-            elif isinstance(v, (datetime, date, time, timedelta)):
-                s = date_style(s)
-                sa = f' s="{s}"' if s else ""
-                add(f'<c r="{ref}"{sa}><v>{_number(serial(v))}</v></c>')
-            elif isinstance(v, str):
-                text = _escape(str(v))
-                space = ' xml:space="preserve"' if v != v.strip() else ""
-                add(f'<c r="{ref}"{sa} t="inlineStr"><is><t{space}>{text}</t></is></c>')
-            elif isinstance(v, (int, float)):
-                add(f'<c r="{ref}"{sa}><v>{_number(v)}</v></c>')
-            else:
-                text = _escape(str(v))
-                add(f'<c r="{ref}"{sa} t="inlineStr"><is><t>{text}</t></is></c>')
+            key = v if v.__class__ is str else (v.__class__, v)
+            try:
+                tail = caches[j][key]
+            except KeyError:
+                tail = caches[j][key] = _cell_tail(v, styles[j] if j < n_styles else 0, date_style, serial, serials)
+            except TypeError:  # unhashable
+                tail = _cell_tail(v, styles[j] if j < n_styles else 0, date_style, serial, serials)
+            if tail:
+                add(f'<c r="{letters[j]}{rs}"{tail}')
         h = heights.get(r)
-        ha = f' ht="{h}" customHeight="1"' if h else ""
-        if cells or ha:
-            append(f'<row r="{rs}"{ha}>{"".join(cells)}</row>')
+        if h:
+            append(f'<row r="{rs}" ht="{h}" customHeight="1">{"".join(cells)}</row>')
+        elif cells:
+            append(f'<row r="{rs}">{"".join(cells)}</row>')
     return "".join(out).encode("utf-8")

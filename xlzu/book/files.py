@@ -39,7 +39,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import contract as C
 from ..errors import NotAClassWorkbook, WorkbookLocked, WorkbookNotFound, XlzuError
-from ..layout import FORM_SAMPLES, STYLES, Layout, Style, Validation, col_letter, parse_range, range_ref
+from ..layout import FORM_SAMPLES, STYLES, Layout, Style, Validation, col_letter, excel_value, parse_range, range_ref
 from . import cellread
 from .base import Book, decode_text_formula, encode_text_formula
 from .cellwrite import sheet_data
@@ -283,7 +283,7 @@ class FileBook(Book):
     def _bulk_grid(self, sheet: str, bulk: _Bulk) -> list[list[Any]]:
         """A held sheet's values, read anew each time (the caller owns them)."""
         if bulk.pending is not None:
-            return cellread.trim(cellread.normal_rows(bulk.pending))
+            return cellread.trim(cellread.normal_rows([[excel_value(v) for v in row] for row in bulk.pending]))
         if bulk.part.has_formulas:
             return cellread.openpyxl_grid(self._pkg.read(bulk.source), self._shared_strings(), self.wb)
         if cellread.python_calamine is not None and not os.environ.get(PURE_READER_ENV):
@@ -306,7 +306,7 @@ class FileBook(Book):
     def _write_bulk(self, sheet: str, layout: Layout, form: str | None, hidden: bool) -> None:
         self._bulk.pop(sheet, None)
         ws = self._fresh_sheet(sheet, form)
-        grid = layout.grid()
+        grid = layout.rows  # raw values: the writer makes them Excel values as it goes
         row_styles, n_rows, n_cols = self._style_rows(ws, layout, form, len(grid), layout.n_cols)
         epoch = self.wb.epoch
         from openpyxl.utils.datetime import to_excel
