@@ -274,3 +274,35 @@ def test_sheet_parts_in_other_writers_dialects_are_read_and_written(class_4w, tm
     assert full_load(path)[C.PERSON_RECORDS] == original[C.PERSON_RECORDS]
     back = convert(path, "xlsx", tmp_path / "lo")
     assert full_load(back)[C.PERSON_RECORDS] == original[C.PERSON_RECORDS]
+
+
+def _body(path: Path, sheet: str) -> bytes:
+    from xlzu.book.package import Package, SheetPart
+
+    pkg = Package(path.read_bytes())
+    return SheetPart.split(pkg.read(pkg.sheet_parts()[sheet])).body
+
+
+def test_a_saved_day_keeps_the_earlier_rows_as_they_were_written(class_4w, tmp_path):
+    path = tmp_path / "班级.xlsx"
+    shutil.copy(class_4w, path)
+    before = full_load(path)[C.PERSON_RECORDS]
+    day = school_days(path, 5)[-1]
+    daily(path, day)
+    type_forms(path, seed=4)  # typed and saved as Excel would (here: openpyxl)
+    before_body = _body(path, C.PERSON_RECORDS)
+    save(path)
+    after = full_load(path)[C.PERSON_RECORDS]
+    assert len(after) > len(before) and after[: len(before)] == before  # a later day: rows added at the end
+    assert held_values(path)[C.PERSON_RECORDS] == after
+    assert _body(path, C.PERSON_RECORDS).startswith(before_body)  # the earlier rows' XML, unchanged
+    # a change in the middle: the rows from there on are written again, with their formats
+    book = FileBook.open(path)
+    person, _ = read_records(book.read_values(C.PERSON_RECORDS), "person")
+    person.loc[10, C.REC_NOTE] = "改过"
+    book.write_layout(C.PERSON_RECORDS, records_layout(person, "person"))
+    book.save()
+    ws = openpyxl.load_workbook(path)[C.PERSON_RECORDS]
+    assert ws["H12"].value == "改过" and ws["H11"].value == after[10][7] and ws["H13"].value == after[12][7]
+    assert ws["H12"].alignment.horizontal == "left" and ws["A12"].number_format == "yyyy-mm-dd"
+    assert full_load(path)[C.PERSON_RECORDS][12:] == after[12:]

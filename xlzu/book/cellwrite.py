@@ -85,13 +85,15 @@ def sheet_data(
     n_cols: int | None = None,
     heights: dict[int, float] | None = None,
     serial: Callable[[Any], float] | None = None,
+    first_row: int = 1,
 ) -> bytes:
     """The cell data of a sheet whose rows are ``grid`` (row 1 first).
 
     ``row_styles(row)`` gives the format index of each cell of a row (0 =
     none); ``date_style(index)`` the index to use instead for a date in a
     cell of that format (one that shows dates).  Cells beyond the values, up
-    to ``n_rows`` × ``n_cols``, are written when they have a format.  ``heights`` maps row numbers to heights in points.
+    to ``n_rows`` × ``n_cols``, are written when they have a format.
+    Rows before ``first_row`` are left out (the caller has their XML).  ``heights`` maps row numbers to heights in points.
     """
     from openpyxl.utils.datetime import to_excel
 
@@ -105,7 +107,7 @@ def sheet_data(
     serials: dict[Any, str] = {}
     caches: list[dict] = []
     last_styles = None
-    for r in range(1, n_rows + 1):
+    for r in range(first_row, n_rows + 1):
         values = grid[r - 1] if r <= len(grid) else ()
         n_values = len(values)
         rs = str(r)

@@ -70,6 +70,7 @@ class _Bulk:
     body: bytes | None = None  # new cell data (replaces part's)
     ref: str | None = None  # dimension of the new cell data
     pending: list[list[Any]] | None = None  # the values written (a Layout's grid)
+    seen: list[tuple] | None = None  # the rows last read, when a rewrite may keep their XML
 
 
 def backup_path(path: Path) -> Path:
@@ -289,11 +290,52 @@ class FileBook(Book):
         if cellread.python_calamine is not None and not os.environ.get(PURE_READER_ENV):
             if self._calamine is None:
                 self._calamine = cellread.calamine_book(self._pkg.data)
-            return cellread.calamine_grid(self._calamine, sheet)
-        return cellread.expat_grid(
-            bulk.part.body, self._shared_strings() if bulk.part.uses_shared_strings else [],
-            prefix=bulk.part.prefix.decode(), date_styles=self.wb._date_formats,
-            duration_styles=self.wb._timedelta_formats, epoch=self.wb.epoch)
+            grid = cellread.calamine_grid(self._calamine, sheet)
+        else:
+            grid = cellread.expat_grid(
+                bulk.part.body, self._shared_strings() if bulk.part.uses_shared_strings else [],
+                prefix=bulk.part.prefix.decode(), date_styles=self.wb._date_formats,
+                duration_styles=self.wb._timedelta_formats, epoch=self.wb.epoch)
+        if not bulk.part.prefix and not bulk.part.uses_shared_strings:
+            bulk.seen = [tuple(row) for row in grid]
+        return grid
+
+    def _kept_rows(self, old: _Bulk | None, layout: Layout, row_styles) -> tuple[int, bytes]:
+        """How many leading rows of a rewritten table are the same as read,
+        and the original XML of those rows (a saved day adds rows at the
+        end of the records: the rest of the table is not written again).
+        Only when that XML stands alone (inline strings, no formulas, no
+        namespace prefix) and its cells have the formats the layout gives."""
+        if old is None or old.seen is None or old.part is None or old.part.has_formulas or layout.heights:
+            return 0, b""
+        seen, rows = old.seen, layout.rows
+        width = len(seen[0]) if seen else 0
+        k, n = 0, min(len(seen), len(rows))
+        try:
+            while k < n:
+                row = rows[k]
+                if tuple(row[:width]) != seen[k] or any(v is not None for v in row[width:]):
+                    break
+                k += 1
+        except (TypeError, ValueError):  # pd.NA and the like: compare no further
+            pass
+        if k < 2:
+            return 0, b""
+        body = old.part.body
+        at = body.find(b'<row r="%d"' % k)
+        if at < 0:
+            return 0, b""
+        nxt = _ROW_START.search(body, at + 1)
+        end = nxt.start() if nxt else len(body)
+        if nxt and int(nxt.group(1)) <= k:
+            return 0, b""
+        cells = {m.group(1).decode(): int(m.group(2) or 0) for m in _CELL_STYLE.finditer(body, at, end)}
+        styles = row_styles(k)
+        wanted = {col_letter(j + 1): styles[j] if j < len(styles) else 0
+                  for j, v in enumerate(rows[k - 1]) if v is not None or (j < len(styles) and styles[j])}
+        if cells != wanted:
+            return 0, b""
+        return k, body[:end]
 
     def _streams(self, sheet: str, layout: Layout, anchor: str, clear: str) -> bool:
         """Whether ``layout`` on ``sheet`` is written straight as sheet XML:
@@ -304,15 +346,16 @@ class FileBook(Book):
         return sheet in BULK_SHEETS or sheet in self._bulk or layout.n_rows * layout.n_cols >= BULK_MIN_CELLS
 
     def _write_bulk(self, sheet: str, layout: Layout, form: str | None, hidden: bool) -> None:
-        self._bulk.pop(sheet, None)
+        old = self._bulk.pop(sheet, None)
         ws = self._fresh_sheet(sheet, form)
         grid = layout.rows  # raw values: the writer makes them Excel values as it goes
         row_styles, n_rows, n_cols = self._style_rows(ws, layout, form, len(grid), layout.n_cols)
         epoch = self.wb.epoch
         from openpyxl.utils.datetime import to_excel
 
-        body = sheet_data(grid, row_styles, lambda xf: self._date_xf(ws, xf), n_rows=n_rows, n_cols=n_cols,
-                          heights=layout.heights, serial=lambda v: to_excel(v, epoch))
+        kept, head = self._kept_rows(old, layout, row_styles)
+        body = head + sheet_data(grid, row_styles, lambda xf: self._date_xf(ws, xf), n_rows=n_rows, n_cols=n_cols,
+                                 heights=layout.heights, serial=lambda v: to_excel(v, epoch), first_row=kept + 1)
         used_rows = max(n_rows, len(grid), 1)
         used_cols = max(n_cols, layout.n_cols, 1)
         self._bulk[sheet] = _Bulk(body=body, ref=range_ref(1, 1, used_rows, used_cols), pending=grid)
@@ -654,6 +697,8 @@ def _entry(name: str) -> zipfile.ZipInfo:
 
 
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
+_ROW_START = re.compile(rb'<row r="(\d+)"')
+_CELL_STYLE = re.compile(rb'<c r="([A-Z]+)\d+"(?: s="(\d+)")?')
 
 
 def _unlink(path: Path) -> None:
