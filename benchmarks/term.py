@@ -96,10 +96,10 @@ def build(directory: Path, students: int, weeks: int) -> tuple[Path, Path, Path,
 
 def measure(op: str, source: Path, roster: Path, day: str, work: Path) -> tuple[float, float]:
     """(CPU seconds, peak MB) of one process running ``op`` on a copy of ``source``."""
+    for old in work.iterdir():  # nothing left from the run before (backups, new_class's output, PDFs)
+        shutil.rmtree(old) if old.is_dir() else old.unlink()
     copy = work / ("w" + source.suffix)
     shutil.copy(source, copy)
-    for extra in work.glob("*.bak*"):
-        extra.unlink()
     out_path, err_path = work / "out.txt", work / "err.txt"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         proc = subprocess.Popen([sys.executable, "-c", _PRELUDE + SCRIPTS[op] + _PEAK, str(copy), str(roster), day],

@@ -177,7 +177,10 @@ class FileBook(Book):
             self._write_bulk(sheet, layout, form, hidden)
             return
         if sheet in self._bulk:
-            self._materialize(sheet)
+            if clear == "sheet":
+                del self._bulk[sheet]  # replaced as a whole below
+            else:
+                self._materialize(sheet)
         top, left, _, _ = parse_range(anchor)
         if clear == "sheet" or sheet not in self.wb.sheetnames:
             ws = self._fresh_sheet(sheet, form)
