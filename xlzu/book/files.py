@@ -18,11 +18,13 @@ byte is written.
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import re
 import shutil
 import zipfile
+from contextlib import contextmanager
 from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,7 +159,8 @@ class FileBook(Book):
         self.require(sheet)
         bulk = self._bulk.get(sheet)
         if bulk is not None:
-            return self._bulk_grid(sheet, bulk)
+            with _no_cycle_collection():
+                return self._bulk_grid(sheet, bulk)
         ws = self.wb[sheet]
         if ws.max_row == 1 and ws.max_column == 1 and ws.cell(1, 1).value is None:
             return []
@@ -357,8 +360,9 @@ class FileBook(Book):
         from openpyxl.utils.datetime import to_excel
 
         kept, head = self._kept_rows(old, layout, row_styles)
-        body = head + sheet_data(grid, row_styles, lambda xf: self._date_xf(ws, xf), n_rows=n_rows, n_cols=n_cols,
-                                 heights=layout.heights, serial=lambda v: to_excel(v, epoch), first_row=kept + 1)
+        with _no_cycle_collection():
+            body = head + sheet_data(grid, row_styles, lambda xf: self._date_xf(ws, xf), n_rows=n_rows, n_cols=n_cols,
+                                     heights=layout.heights, serial=lambda v: to_excel(v, epoch), first_row=kept + 1)
         used_rows = max(n_rows, len(grid), 1)
         used_cols = max(n_cols, layout.n_cols, 1)
         self._bulk[sheet] = _Bulk(body=body, ref=range_ref(1, 1, used_rows, used_cols), pending=grid)
@@ -610,6 +614,20 @@ class FileBook(Book):
         for ws in self.wb.worksheets:
             for view in ws.views.sheetView:
                 view.tabSelected = ws is self.wb.active
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Python's cycle collector paused while a table's quarter of a million
+    values (lists, tuples, strings: no cycles) are made: it would otherwise
+    walk them again and again as they grow."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _without_bulk_cells(data: bytes) -> tuple[Package | None, bytes, dict[str, _Bulk]]:
