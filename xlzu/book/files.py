@@ -10,10 +10,9 @@ openpyxl wrote (:mod:`.package`); a table nobody changed is copied byte for
 byte.  So a term of records costs what a week's does.
 
 Pure Python (no COM; calamine only where installed), so it also runs in Pyodide.  Saving
-is atomic: the workbook is written beside the original, the original is
-copied to ``NAME.bak.xlsx``, and the new file replaces it in one rename.  A
-workbook that Excel, WPS or LibreOffice holds open is refused before any
-byte is written.
+is atomic, locked and backed up (:mod:`xlzu.book.safety`); this module only
+produces the bytes (:meth:`FileBook._write_to`).  A workbook that Excel, WPS
+or LibreOffice holds open is refused before any byte is written.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ import gc
 import io
 import os
 import re
-import shutil
 import zipfile
 from contextlib import contextmanager
 from copy import copy
@@ -47,6 +45,7 @@ from .base import Book, decode_text_formula, encode_text_formula
 from .cellwrite import sheet_data
 from .package import (NS_MAIN, Package, PackageError, SheetPart, add_sst_part, copy_compressed, merged_sst, rels_path,
                       shift_sst_indices)
+from .safety import save as save_safely
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -73,11 +72,6 @@ class _Bulk:
     ref: str | None = None  # dimension of the new cell data
     pending: list[list[Any]] | None = None  # the values written (a Layout's grid)
     seen: list[tuple] | None = None  # the rows last read, when a rewrite may keep their XML
-
-
-def backup_path(path: Path) -> Path:
-    """``班级.xlsx`` → ``班级.bak.xlsx`` (same suffix, so it opens in Excel)."""
-    return path.with_name(f"{path.stem}.bak{path.suffix}")
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -119,8 +113,23 @@ class FileBook(Book):
             raise WorkbookNotFound(str(path))
         if path.suffix.lower() not in (".xlsx", ".xlsm"):
             raise XlzuError(f"“{path.name}”不是 .xlsx 或 .xlsm 工作簿。班级工作簿请用 xlzu new 创建。")
+        return cls._load(path, path, require_contract)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, name: str, *, require_contract: bool = True) -> "FileBook":
+        """A workbook given as its bytes (a file chosen in a browser page),
+        named ``name`` in messages; ``save`` needs a path."""
+        import io
+
+        path = Path(name)
+        if path.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise XlzuError(f"“{path.name}”不是 .xlsx 或 .xlsm 工作簿。班级工作簿请用 xlzu new 创建。")
+        return cls._load(io.BytesIO(bytes(data)), path, require_contract)
+
+    @classmethod
+    def _load(cls, source: Any, path: Path, require_contract: bool) -> "FileBook":
         try:
-            data = path.read_bytes()
+            data = source.getvalue() if isinstance(source, io.BytesIO) else Path(source).read_bytes()
         except PermissionError as exc:
             raise WorkbookLocked(path.name, "无法读取文件") from exc
         pkg, stub, bulk = _without_bulk_cells(data)
@@ -254,29 +263,13 @@ class FileBook(Book):
         self.wb[sheet].sheet_state = "hidden" if hidden else "visible"
 
     def save(self, path: str | os.PathLike | None = None) -> Path:
-        """Write atomically (temp file + rename), keeping one backup."""
+        """Write atomically under xlzu's lock, keeping a dated backup (see
+        :mod:`xlzu.book.safety`).  A symlink is followed: the real file is
+        replaced and the link kept."""
         target = Path(path) if path is not None else self.path
         ensure_not_locked(target)
         self._tidy_views()
-        tmp = target.with_name(f".{target.stem}.tmp-{os.getpid()}{target.suffix}")
-        try:
-            self._write_to(tmp)
-        except PermissionError as exc:
-            _unlink(tmp)
-            raise WorkbookLocked(target.name, "文件夹不可写") from exc
-        except BaseException:
-            _unlink(tmp)
-            raise
-        try:
-            if target.exists():
-                shutil.copy2(target, backup_path(target))
-            os.replace(tmp, target)
-        except PermissionError as exc:  # Windows: Excel holds the file
-            _unlink(tmp)
-            raise WorkbookLocked(target.name, "文件被占用") from exc
-        except BaseException:
-            _unlink(tmp)
-            raise
+        save_safely(target, self._write_to)
         self.path = target
         return target
 
@@ -720,13 +713,6 @@ def _entry(name: str) -> zipfile.ZipInfo:
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _ROW_START = re.compile(rb'<row r="(\d+)"')
 _CELL_STYLE = re.compile(rb'<c r="([A-Z]+)\d+"(?: s="(\d+)")?')
-
-
-def _unlink(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
 
 
 def _shift(ref: str, dr: int, dc: int) -> str:
