@@ -31,6 +31,8 @@ app = typer.Typer(
 )
 template_app = typer.Typer(help="宏模板（templates/xlzu.xlsm）的构建与检查。", no_args_is_help=True)
 app.add_typer(template_app, name="template")
+web_app = typer.Typer(help="离线版：一个 HTML 文件，在浏览器中运行全部操作（不需要安装 Python）。", no_args_is_help=True)
+app.add_typer(web_app, name="web")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -270,6 +272,20 @@ def template_python(workbook: Path = WorkbookArg) -> None:
     from .template import use_this_python
 
     show(use_this_python(workbook))
+
+
+@web_app.command("build")
+@guarded
+def web_build(
+    output: Path = typer.Option(Path("离线版.html"), "--output", "-o", help="写到这个文件。"),
+    cache: Optional[Path] = typer.Option(None, "--cache", help="下载缓存文件夹（默认 ~/.cache/xlzu-web）。", show_default=False),
+) -> None:
+    """构建离线版：从 npm 和 PyPI 下载固定版本的 Pyodide 和依赖（逐个核对 sha256），连同当前的 xlzu 装进一个 HTML 文件。"""
+    from .web.build import build_page
+
+    path = build_page(output, cache=cache, echo=lambda line: out.print(line, markup=False))
+    size = path.stat().st_size / 1e6
+    out.print(f"已生成离线版：{path}（{size:.1f} MB）。用 Chrome 或 Edge 打开即可使用，不需要联网。", markup=False)
 
 
 def main() -> None:
