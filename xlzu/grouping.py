@@ -53,12 +53,16 @@ import numpy as np
 import pandas as pd
 
 from . import contract as C
+from .sdbound import SdBound, sd_lower_bound
 
 # Targets the objective is scaled by (class SDs).
 TAU_MEANS = 0.01
 TAU_SD = 0.02
 SMOOTH = 0.5  # weight of the spread terms
-STOP = 0.5  # stop searching once both figures are below this share of their targets
+MEANS_CAP = 0.8 * TAU_MEANS  # beyond this D_means costs MEANS_OVER times more: never trade it for D_sd
+MEANS_OVER = 20.0
+STOP_MEANS, STOP_SD = 0.8, 0.9  # stop searching once both figures are below these shares of their targets
+STOP_NEAR = 0.2  # ... or D_sd is within this share of its lower bound
 GENDER_WEIGHT = 1000.0  # per girl (or boy) the range exceeds one
 LEAD_WEIGHT = 2.0  # per member with high 组织能力 the range exceeds one
 HIGH_LEADERSHIP = 4  # 组织能力 at or above this counts as "high"
@@ -75,11 +79,11 @@ class Effort:
     restarts: int  # independent starts (the first is the greedy split)
     iterations: int  # perturb-and-improve rounds per start
     perturb: int  # random same-layer swaps per perturbation
-    combos: int = 216  # largest recombination of two groups enumerated at once
+    combos: int = 216  # largest recombination of two groups enumerated at once (1296: two groups of 2A+2B+2C+2D)
 
 
 EFFORTS = {
-    "full": Effort(restarts=2, iterations=90, perturb=3),
+    "full": Effort(restarts=2, iterations=40, perturb=3, combos=1296),
     "fast": Effort(restarts=1, iterations=8, perturb=3),
 }
 
@@ -253,7 +257,7 @@ def _values(S: np.ndarray, use_sd: bool) -> np.ndarray:
     out = np.empty(S.shape[:-1] + (5,))
     out[..., 0] = m
     if use_sd:
-        var = (S[..., _S2] - S[..., _S1] * m) / np.maximum(k - 1.0, 1.0)
+        var = (S[..., _S2] - S[..., _S1] * m) / np.maximum(k, 1.0)  # population variance
         out[..., 1] = np.sqrt(np.maximum(var, 0.0))
     else:
         out[..., 1] = 0.0
@@ -264,6 +268,7 @@ def _values(S: np.ndarray, use_sd: bool) -> np.ndarray:
 @dataclass
 class _Weights:
     means: float = 1.0 / TAU_MEANS
+    means_over: float = MEANS_OVER / TAU_MEANS  # extra slope once D_means passes MEANS_CAP
     sd: float = 1.0 / TAU_SD
     smooth: float = SMOOTH
     gender: float = GENDER_WEIGHT
@@ -290,6 +295,7 @@ def _score(rng: np.ndarray, spread: np.ndarray, band: np.ndarray, w: _Weights) -
     """Objective from the ranges of mean and SD (…, 2), their spreads (…, 2)
     and the summed band excess of girls, boys, leaders (…, 3)."""
     f = rng[..., 0] * w.means + rng[..., 1] * w.sd
+    f = f + w.means_over * np.maximum(rng[..., 0] - MEANS_CAP, 0.0)
     f = f + w.smooth * (spread[..., 0] * w.means + spread[..., 1] * w.sd)
     return f + w.gender * (band[..., 0] + band[..., 1]) + w.lead * band[..., 2]
 
@@ -501,12 +507,14 @@ class _Search:
         self.set(g)
 
 
-def _good_enough(V: np.ndarray, use_sd: bool, w: _Weights) -> bool:
-    """Whether a state is so good that searching on is wasted time: both
-    total figures under half their targets, genders and 组织能力 within one."""
+def _good_enough(V: np.ndarray, use_sd: bool, w: _Weights, floor: float = 0.0) -> bool:
+    """Whether a state is so good that searching on is wasted time: D_means
+    under half its target, D_sd under half its target or within 5 % of the
+    lower bound ``floor`` (no split can do better than that), genders and
+    组织能力 within one."""
     rng = V.max(axis=0) - V.min(axis=0)
-    ok = rng[0] <= STOP * TAU_MEANS or w.means == 0
-    ok = ok and (rng[1] <= STOP * TAU_SD or not use_sd or w.sd == 0)
+    ok = rng[0] <= STOP_MEANS * TAU_MEANS or w.means == 0
+    ok = ok and (rng[1] <= max(STOP_SD * TAU_SD, (1 + STOP_NEAR) * floor) or not use_sd or w.sd == 0)
     return bool(ok and rng[2] <= 1 and rng[3] <= 1 and rng[4] <= 1)
 
 
@@ -551,6 +559,7 @@ class SearchResult:
     seconds: float
     restarts: int
     iterations: int
+    bound: SdBound = field(default_factory=lambda: SdBound(0.0, None, True, 0.0))  # least possible D_sd
 
 
 def balance(
@@ -579,19 +588,20 @@ def balance(
     eff = EFFORTS[effort] if isinstance(effort, str) else effort
     known = ~np.isnan(x)
     z = np.full(n, np.nan)
-    if known.sum() > 1 and np.nanstd(x[known], ddof=1) > 0:
-        z[known] = (x[known] - x[known].mean()) / x[known].std(ddof=1)
+    if known.sum() > 1 and np.nanstd(x[known]) > 0:
+        z[known] = (x[known] - x[known].mean()) / x[known].std()  # population SD: the unit of every figure
     elif known.any():
         z[known] = 0.0
     feats = _features(z, np.asarray(girl, bool), np.asarray(boy, bool), np.asarray(lead, bool))
     counts = plan_counts(layer, fixed, k)
     if k <= 1:
         return SearchResult(np.zeros(n, dtype=int), 0.0, time.perf_counter() - start, 0, 0)
+    bound = sd_lower_bound(x, layer, counts, TAU_MEANS, fixed)
     w = _Weights()
     w.set_bands(feats[:, _GIRL:].sum(axis=0), k)
     use_sd = known.sum() >= 2 * k
     if known.sum() < k:
-        w.means = w.sd = 0.0
+        w.means = w.sd = w.means_over = 0.0
     search = _Search(feats, layer, fixed, k, w, use_sd, eff)
     rng = np.random.default_rng(seed)
     best_f, best_g = np.inf, None
@@ -601,7 +611,7 @@ def balance(
         search.set(_greedy_start(feats, layer, fixed, counts, None if r == 0 else rng))
         f = search.local_search()
         run_best, run_g = f, search.g.copy()
-        done = _good_enough(search.V, use_sd, w)
+        done = _good_enough(search.V, use_sd, w, bound.value)
         for _ in range(0 if done else eff.iterations):
             rounds += 1
             search.perturb(rng, eff.perturb)
@@ -610,7 +620,7 @@ def balance(
                 f = search.local_search()
             if f < run_best - _EPS:
                 run_best, run_g = f, search.g.copy()
-                if _good_enough(search.V, use_sd, w):
+                if _good_enough(search.V, use_sd, w, bound.value):
                     done = True
                     break
             else:
@@ -619,26 +629,40 @@ def balance(
             best_f, best_g = run_best, run_g
         if done:
             break
-    return SearchResult(best_g, float(best_f), time.perf_counter() - start, max(eff.restarts, 1), rounds)
+    return SearchResult(best_g, float(best_f), time.perf_counter() - start, max(eff.restarts, 1), rounds, bound)
 
 
 # --------------------------------------------------------------------------
 # Measuring a split, and the hand methods it is compared with
 # --------------------------------------------------------------------------
 def measure(total: Sequence[float], groups: Sequence[int], girl: Sequence[bool]) -> dict[str, float]:
-    """D_means, D_sd (class SDs of 总分) and the gender imbalance of a split."""
-    t = pd.Series(np.asarray(total, dtype=float))
-    g = pd.Series(np.asarray(groups))
-    sd = t.std(ddof=1)
-    if not sd or np.isnan(sd):
+    """D_means, D_sd and the gender imbalance of a split.
+
+    Every SD is a population SD (ddof = 0, what a teacher computes for a
+    group): D_means and D_sd are in units of the class's population SD of
+    总分.  Students without 总分 count for gender only; a group whose members
+    all lack 总分 has no mean or SD and is left out of both ranges.
+    """
+    t = np.asarray(total, dtype=float)
+    g = np.asarray(groups, dtype=int)
+    girl = np.asarray(girl, dtype=bool)
+    known = ~np.isnan(t)
+    sd = float(t[known].std()) if known.sum() > 1 else 0.0
+    if not sd:
         sd = 1.0
-    by = t.groupby(g)
-    means, sds = by.mean(), by.std(ddof=1)
-    girls = pd.Series(np.asarray(girl, dtype=int)).groupby(g).sum()
+    k = int(g.max()) + 1 if len(g) else 0
+    n = np.bincount(g[known], minlength=k).astype(float)
+    s1 = np.bincount(g[known], weights=t[known], minlength=k)
+    s2 = np.bincount(g[known], weights=t[known] ** 2, minlength=k)
+    have = n > 0
+    means = s1[have] / n[have]
+    sds = np.sqrt(np.maximum(s2[have] / n[have] - means**2, 0.0))
+    present = np.bincount(g, minlength=k) > 0
+    girls = np.bincount(g, weights=girl.astype(float), minlength=k)[present]
     return {
-        "D_means": float((means.max() - means.min()) / sd),
-        "D_sd": float((sds.max() - sds.min()) / sd) if sds.notna().all() else float("nan"),
-        "gender": float(girls.max() - girls.min()),
+        "D_means": float((means.max() - means.min()) / sd) if len(means) else 0.0,
+        "D_sd": float((sds.max() - sds.min()) / sd) if len(sds) else 0.0,
+        "gender": float(girls.max() - girls.min()) if len(girls) else 0.0,
     }
 
 
@@ -741,7 +765,7 @@ class GroupPlan:
     mode: str  # new (first grouping), regroup, update (nobody moves), keep
     moves: list[Move] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
-    figures: dict[str, float] = field(default_factory=dict)
+    figures: dict = field(default_factory=dict)  # measure() figures, the D_sd bound and the student behind it, class SD
     search: SearchResult | None = None
 
     def summary(self) -> pd.DataFrame:
@@ -761,7 +785,7 @@ class GroupPlan:
                 "女": int((m[C.GROUP_GENDER] == "女").sum()),
                 **{f"{L}层": int((m[C.GROUP_LAYER] == L).sum()) for L in C.LAYERS},
                 "平均总分": round(float(total.mean()), 1) if total.notna().any() else None,
-                "总分标准差": round(float(total.std(ddof=1)), 1) if total.notna().sum() > 1 else None,
+                "总分标准差": round(float(total.std(ddof=0)), 1) if total.notna().any() else None,
                 "组织能力强": int((pd.to_numeric(m[C.ROSTER_LEADERSHIP], errors="coerce") >= HIGH_LEADERSHIP).sum()),
                 C.ROLE_LEADER: leader.iloc[0] if len(leader) else None,
             })
@@ -891,14 +915,18 @@ def plan_groups(
     old = get(C.GROUP_NO).map(lambda v: None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else int(v))
     s["old_group"] = pd.array(old.tolist(), dtype="Int64")
     gone = members[~members[C.GROUP_ID].isin(in_roster)]
-    has_groups = bool(s["old_group"].notna().any())
+    # Groups exist once a student the teacher did not lock has a 组号: rows
+    # typed into an empty 分组 with 锁定 (before the first grouping) only say
+    # where those students must stay.
+    has_groups = bool((s["old_group"].notna() & ~s["locked"]).any())
+    pre_locked = not has_groups and bool((s["old_group"].notna() & s["locked"]).any())
     mode = "new" if not has_groups else "regroup" if regroup else "keep" if keep else "update"
 
     # ---- layers -------------------------------------------------------------
     score = composite_scores(s["total"], s["quality"], weight_total, weight_quality)
     overrides = s["override"].tolist()
     if mode == "keep":
-        overrides = [o or ol for o, ol in zip(s["override"], s["old_layer"])]
+        overrides = [o if isinstance(o, str) else ol if isinstance(ol, str) else None for o, ol in zip(s["override"], s["old_layer"])]
     layer = assign_layers(score, overrides)
     letters = np.array(C.LAYERS)[layer]
     s["layer"] = letters
@@ -909,7 +937,8 @@ def plan_groups(
     if missing_gender:
         lines.append(f"没有性别，分组时不计入男女平衡：{'、'.join(map(str, missing_gender))}。请在“{C.ROSTER}”中补填。")
     if mode in ("update", "regroup"):
-        changed = [(nm, a, b) for nm, a, b in zip(s["name"], s["old_layer"], letters) if a and a != b]
+        # (a newcomer has no old layer: missing values arrive as NaN, which is truthy)
+        changed = [(nm, a, b) for nm, a, b in zip(s["name"], s["old_layer"], letters) if isinstance(a, str) and a != b]
         if changed:
             lines.append("层次有变化（按最新的总分和学习品质）：" + "，".join(f"{nm} {a}→{b}" for nm, a, b in changed) + "。")
 
@@ -941,7 +970,7 @@ def plan_groups(
     search = None
     if mode in ("new", "regroup"):
         k = group_count(n, group_size)
-        fixed = np.where(locked & (old_groups >= 0), old_groups, -1) if mode == "regroup" else np.full(n, -1)
+        fixed = np.where(locked & (old_groups >= 0), old_groups, -1)
         too_far = np.flatnonzero(fixed >= k)
         if len(too_far):
             raise InputError(
@@ -954,7 +983,8 @@ def plan_groups(
         groups = search.groups
         if mode == "new":
             lo, hi = min(group_sizes(n, k)), max(group_sizes(n, k))
-            lines.insert(0, f"共 {n} 人，分成 {k} 组（每组 {lo if lo == hi else f'{lo}–{hi}'} 人），随机种子 {seed}。")
+            pinned = f"锁定的 {int((fixed >= 0).sum())} 人留在指定的组，" if pre_locked else ""
+            lines.insert(0, f"共 {n} 人，分成 {k} 组（每组 {lo if lo == hi else f'{lo}–{hi}'} 人），{pinned}随机种子 {seed}。")
         else:
             n_locked = int((fixed >= 0).sum())
             lines.insert(0, f"重新分组：共 {n} 人分成 {k} 组，锁定的 {n_locked} 人不动，其余重新搭配（随机种子 {seed}）。")
@@ -1032,7 +1062,7 @@ def plan_groups(
         C.GROUP_TEAM_NAME: [team_label(new_culture, g) for g in s["group"]],
         C.GROUP_CODE: s["code"].astype(object),
         C.GROUP_ROLES: [C.ROLE_SEPARATOR.join(roles[i]) for i in range(n)],
-        C.GROUP_LOCKED: [C.LOCKED_MARK if v else None for v in locked],
+        C.GROUP_LOCKED: pd.Series([C.LOCKED_MARK if v else None for v in locked], dtype=object),
     })
     details = pd.DataFrame({
         C.ROSTER_TOTAL: s["total"], C.ROSTER_QUALITY: s["quality"], C.ROSTER_LEADERSHIP: s["lead"],
@@ -1046,5 +1076,17 @@ def plan_groups(
     details = details.iloc[order]
 
     figures = measure(total, groups, girl) if (~np.isnan(total)).sum() > 1 else {}
+    if figures:
+        # How close to the best possible: the least D_sd any split with these
+        # groups' layer counts and D_means ≤ 0.01 could have (xlzu.sdbound).
+        counts = np.zeros((k, N_LAYERS), dtype=int)
+        np.add.at(counts, (groups, layer), 1)
+        pinned = np.where(locked, groups, -1)
+        bound = search.bound if search is not None else sd_lower_bound(total, layer, counts, TAU_MEANS, pinned)
+        figures["bound"] = bound.value
+        figures["bound_student"] = bound.student
+        figures["bound_name"] = None if bound.student is None else s.at[bound.student, "name"]
+        figures["bound_high"] = bound.high
+        figures["class_sd"] = float(np.nanstd(total))
     plan = GroupPlan(table, details, new_culture, k, seats, mode, moves, lines, figures, search)
     return plan

@@ -29,11 +29,12 @@ Roles (SPEC 2; roles may double up, every member holds at least one):
 
 Seats.  Four facing pairs from the front of the group to the back,
 ``B1|C2, A1|D2, A2|D1, C1|B2`` (contract.SEAT_PAIRS): every facing pair is
-a study pair.  Other sizes: a missing code leaves its seat empty; two rows
-that each lost a member are merged into one (a group of 6 sits in three
-rows), and a row left with one member moves to the back, so a group of 7
-has its one empty seat at the back right; members beyond the eight codes (A3, B3 …) sit in a fifth row at the
-back, paired high with low (A3|D3, B3|C3).
+a study pair, A in the middle rows, B and C at the ends.  Other sizes (see
+:func:`seat_rows`): pairs whose two members are present stay; the others
+pair high with low; in an odd group the member left over sits beside a
+member of their own layer (a three-seat row) instead of alone; rows with an
+A never take the first or last place (a group of 6 or 7 has three rows, so
+its two A members share the middle row).
 """
 
 from __future__ import annotations
@@ -194,46 +195,98 @@ def subject_zscores(roster: pd.DataFrame, subjects: Sequence[str]) -> pd.DataFra
 # --------------------------------------------------------------------------
 # Seats
 # --------------------------------------------------------------------------
-def seat_rows(codes: Sequence[str]) -> list[tuple[str | None, str | None]]:
-    """The group's seat rows (left, right) from front to back, for the codes
-    present (see the module docstring for groups other than 2A+2B+2C+2D)."""
+def _is_a(code: str | None) -> bool:
+    return code_key(code)[0] == 0
+
+
+def seat_rows(codes: Sequence[str]) -> list[tuple[str | None, ...]]:
+    """The group's seat rows from front to back, for the codes present.
+
+    A row is ``(left, right)``: two members facing each other, a study pair;
+    or ``(left, right, extra)`` in a group of odd size: ``extra`` sits beside
+    ``left`` (a three-seat row) and also faces ``right``.  The rules, for
+    every group size:
+
+    * the contract's pairs (B1|C2, A1|D2, A2|D1, C1|B2) where both members
+      are present; the others pair high with low (A3|D3, or a member whose
+      partner is missing with the lowest such member left);
+    * an odd member out joins the row of a member of their own layer (an
+      A the middle row of the other A), else the last row, on that side;
+    * rows holding an A sit in the middle (never the first or last row when
+      the group has three rows or more): with three rows and two A rows, the
+      A members share the middle row (facing each other, or two beside each
+      other facing the lowest member when the group is odd).
+    """
     present = [c for c in codes if c]
-    standard = set(STANDARD_CODES)
-    rows: list[list[str | None]] = [[a if a in present else None, b if b in present else None] for a, b in C.SEAT_PAIRS]
-    extras = sorted((c for c in present if c not in standard), key=code_key)
-    # An extra member takes an empty seat next to someone first.
-    for row in rows:
-        if extras and (row[0] is None) != (row[1] is None):
-            row[0 if row[0] is None else 1] = extras.pop(0)
-    # Two half-empty rows become one.
-    singles = [r for r in rows if (r[0] is None) != (r[1] is None)]
-    while len(singles) >= 2:
-        a, b = singles.pop(0), singles.pop(-1)
-        who = b[0] if b[0] is not None else b[1]
-        if a[0] is None:
-            a[0] = who
+    have = set(present)
+    pairs: list[list[str]] = [[a, b] for a, b in C.SEAT_PAIRS if a in have and b in have]
+    paired = {c for p in pairs for c in p}
+    loose = sorted((c for c in present if c not in paired), key=code_key)
+    while len(loose) >= 2:
+        pairs.append([loose.pop(0), loose.pop(-1)])
+    extra = loose[0] if loose else None
+
+    a_rows = [p for p in pairs if any(_is_a(c) for c in p)]
+    if len(pairs) == 3 and len(a_rows) == 2:
+        # Three rows, one middle: the two A members share it.
+        (a1, x), (a2, y) = [(p[0], p[1]) if _is_a(p[0]) else (p[1], p[0]) for p in a_rows]
+        rest = [p for p in pairs if p not in a_rows]
+        if extra is not None:
+            # Odd group: A1 and A2 side by side facing the lower of x, y;
+            # the other pairs with the odd member out.
+            lo, hi = sorted([x, y], key=code_key, reverse=True)
+            pairs = rest + [[a1, lo, a2]]
+            other = sorted([hi, extra], key=code_key)
+            pairs.append(other)
+            extra = None
         else:
-            a[1] = who
-        b[0] = b[1] = None
-    rows = [r for r in rows if r[0] is not None or r[1] is not None]
-    # A lone half-empty row moves to the back: the empty seat is the last one.
-    half = [r for r in rows if r[0] is None or r[1] is None]
-    if half and not extras:
-        rows = [r for r in rows if r is not half[0]] + [half[0]]
-        if half[0][0] is None:
-            half[0][0], half[0][1] = half[0][1], None
-    # Members beyond the eight codes sit at the back, high facing low.
-    while extras:
-        left = extras.pop(0)
-        right = extras.pop(-1) if extras else None
-        rows.append([left, right])
-    return [(r[0], r[1]) for r in rows]
+            pairs = rest + [[a1, a2], sorted([x, y], key=code_key)]
+        a_rows = [p for p in pairs if any(_is_a(c) for c in p)]
+    others = [p for p in pairs if not any(_is_a(c) for c in p)]
+    n = len(pairs)
+    if n >= 3:
+        middle = list(range(1, n - 1))
+        ends = [0, n - 1]
+    else:
+        middle, ends = list(range(n)), []
+    order: list[list[str] | None] = [None] * n
+    a_rows = sorted(a_rows, key=lambda p: min(code_key(c) for c in p))
+    slots = middle[:len(a_rows)] if len(a_rows) <= len(middle) else list(range(n))[:len(a_rows)]
+    if len(a_rows) < len(middle):  # centre them
+        shift = (len(middle) - len(a_rows)) // 2
+        slots = middle[shift:shift + len(a_rows)]
+    for slot, p in zip(slots, a_rows):
+        order[slot] = p
+    free = [i for i in ends[:1] + middle + ends[1:] if order[i] is None]
+    for slot, p in zip(free, others):
+        order[slot] = p
+    rows = [p for p in order if p is not None]
+    if extra is not None and not rows:
+        return [(extra, None)]  # a group of one
+    if extra is not None:
+        same = [r for r in rows if any(code_key(c)[0] == code_key(extra)[0] for c in r)]
+        target = same[0] if same else rows[-1]
+        if len(target) == 2:
+            # Sit beside the member of one's own layer (else beside the higher one).
+            side = 0
+            if same:
+                side = 0 if code_key(target[0])[0] == code_key(extra)[0] else 1
+            elif code_key(target[1]) < code_key(target[0]):
+                side = 1
+            if side == 1:
+                target[0], target[1] = target[1], target[0]
+            target.append(extra)
+        else:
+            rows.append([extra, None])  # not reached: a three-seat row only comes with no extra left
+    return [tuple(r) for r in rows]
 
 
-def seat_partner(rows: Sequence[tuple[str | None, str | None]]) -> dict[str, str]:
+def seat_partner(rows: Sequence[tuple[str | None, ...]]) -> dict[str, str]:
     """code → the code facing it (its study partner)."""
     out: dict[str, str] = {}
-    for a, b in rows:
-        if a and b:
-            out[a], out[b] = b, a
+    for row in rows:
+        if len(row) >= 2 and row[0] and row[1]:
+            out[row[0]], out[row[1]] = row[1], row[0]
+        if len(row) == 3 and row[2] and row[1]:
+            out[row[2]] = row[1]
     return out

@@ -28,6 +28,7 @@ HINT = (
     "改完运行“自动分组”（xlzu group）重排代号、职务和座位，谁也不会被移动；"
     "加 --regroup 则重新搭配所有未锁定的学生。组名、组规、组训、小组目标、导师填在右边的小组表中。"
 )
+TARGET_SD = 0.02  # D_sd a class without outliers reaches (class SDs)
 STATS_TITLE = "各组均衡情况（每次分组自动更新，不必填写）"
 CULTURE_WIDTHS = {C.GROUP_NO: 6, C.GROUP_TEAM_NAME: 12, C.CULTURE_MOTTO_RULES: 30, C.CULTURE_MOTTO: 20,
                   C.CULTURE_GOAL: 24, C.CULTURE_MENTOR: 10}
@@ -121,6 +122,16 @@ def _plan_columns(k: int) -> int:
     return math.ceil(k / 3)
 
 
+def seat_caption(plan: GroupPlan) -> str:
+    """The line under the title: what the chart draws, from the seats it
+    actually has (three-seat rows only when some group has them)."""
+    text = ("面对面坐的两人是学习对子（8 人组从前往后：" + "、".join(f"{a}|{b}" for a, b in C.SEAT_PAIRS)
+            + "）；A 层坐中间，B、C 层坐两端")
+    if any(len(row) > 2 for rows in plan.seats.values() for row in rows):
+        text += "；单数人数的组，多出的一人和同层同学写在同一格，并排坐（三人一排）"
+    return text + "。"
+
+
 def seats_layout(plan: GroupPlan, settings: Settings) -> Layout:
     """座位表: each group as its facing pairs, the groups as a classroom plan
     (讲台 at the top, group 1 front left), on one A4 landscape page."""
@@ -141,8 +152,7 @@ def seats_layout(plan: GroupPlan, settings: Settings) -> Layout:
     layout.merges.append(range_ref(1, 1, 1, n_cols))
     layout.style(range_ref(1, 1, 1, n_cols), "title")
     layout.heights[1] = 30
-    rows.append(["面对面坐的两人是学习对子（" + "、".join(f"{a}|{b}" for a, b in C.SEAT_PAIRS)
-                 + "）：A 层坐中间，B、C 层坐两端。"] + [None] * (n_cols - 1))
+    rows.append([seat_caption(plan)] + [None] * (n_cols - 1))
     layout.merges.append(range_ref(2, 1, 2, n_cols))
     layout.style(range_ref(2, 1, 2, n_cols), "subtitle")
     # 讲台, centred.
@@ -165,6 +175,7 @@ def seats_layout(plan: GroupPlan, settings: Settings) -> Layout:
         if mentors:
             rows.append(blank())
         seat_top = len(rows) + 1
+        triple: set[int] = set()
         for _ in range(depth):
             rows.append(blank())
         for pos, g in enumerate(groups):
@@ -180,17 +191,25 @@ def seats_layout(plan: GroupPlan, settings: Settings) -> Layout:
                 layout.merges.append(range_ref(top + 1, c + 1, top + 1, c + 2))
                 layout.style(range_ref(top + 1, c + 1, top + 1, c + 2), "subtitle")
             members = by_group[g].set_index(C.GROUP_CODE)
-            for r, pair in enumerate(plan.seats[g]):
-                for side, code in enumerate(pair):
-                    if code is None or code not in members.index:
-                        continue
-                    m = members.loc[code]
-                    roles = m[C.GROUP_ROLES] or ""
-                    rows[seat_top - 1 + r][c + side] = f"{code} {m[C.GROUP_NAME_COL]}" + (f"\n{roles}" if roles else "")
+
+            def who(code):
+                if code is None or code not in members.index:
+                    return None
+                m = members.loc[code]
+                roles = m[C.GROUP_ROLES] or ""
+                return f"{code} {m[C.GROUP_NAME_COL]}" + (f"\n{roles}" if roles else "")
+
+            for r, row in enumerate(plan.seats[g]):
+                # A three-seat row (odd group): the third member sits beside the left one.
+                left = "\n".join(t for t in (who(row[0]), who(row[2]) if len(row) > 2 else None) if t)
+                rows[seat_top - 1 + r][c] = left or None
+                rows[seat_top - 1 + r][c + 1] = who(row[1])
+                if len(row) > 2:
+                    triple.add(r)
             layout.style(range_ref(seat_top, c + 1, seat_top + max(depth, 1) - 1, c + 2), "seat")
         layout.heights[top] = 22
         for r in range(depth):
-            layout.heights[seat_top + r] = 44
+            layout.heights[seat_top + r] = 80 if r in triple else 44
         rows.append(blank())
     for pos in range(per_row):
         layout.widths[pos * 3 + 1] = seat_w
@@ -212,14 +231,7 @@ def report_lines(plan: GroupPlan) -> list[str]:
     f = plan.figures
     summary = plan.summary()
     if f:
-        t = plan.details[C.ROSTER_TOTAL]
-        sd = float(t.std(ddof=1)) if t.notna().sum() > 1 else 0.0
-        girls = summary["女"]
-        lines.append(
-            f"均衡情况：各组平均总分最多相差 {f['D_means'] * sd:.1f} 分（{f['D_means']:.3f} 个标准差），"
-            f"组内标准差最多相差 {f['D_sd'] * sd:.1f} 分（{f['D_sd']:.3f} 个标准差），"
-            f"每组女生 {int(girls.min())}–{int(girls.max())} 人。"
-        )
+        lines += balance_lines(plan)
     moved = [m for m in plan.moves if m.why in ("regroup", "manual")]
     joined = [m for m in plan.moves if m.why in ("new", "placed")]
     gone = [m for m in plan.moves if m.why == "gone"]
@@ -237,6 +249,32 @@ def report_lines(plan: GroupPlan) -> list[str]:
         mean = f"，平均总分 {rec.平均总分:.1f}" if rec.平均总分 is not None and not pd.isna(rec.平均总分) else ""
         lines.append(f"{rec.组名}：{rec.人数} 人（男 {rec.男}，女 {rec.女}），大组长 {rec.大组长 or '—'}{mean}。")
     lines.append(f"已写入“{C.GROUPS}”和“{C.SEATS}”。")
+    return lines
+
+
+def balance_lines(plan: GroupPlan) -> list[str]:
+    """The balance figures in a teacher's words: how far apart the groups'
+    average 总分 and their 标准差 are (points and class SDs, population SDs
+    throughout), the girls per group, and, when one student's score makes
+    equal spreads impossible, the least difference any grouping could reach
+    and how close this one is."""
+    f = plan.figures
+    sd = f["class_sd"] or 1.0
+    girls = plan.summary()["女"]
+    lines = [
+        f"均衡情况：各组平均分相差 {f['D_means'] * sd:.1f} 分（{f['D_means']:.3f} 个标准差），"
+        f"各组标准差相差 {f['D_sd'] * sd:.1f} 分（{f['D_sd']:.3f} 个标准差），每组女生 {int(girls.min())}–{int(girls.max())} 人。"
+        "（标准差按总体标准差计算，单位“个标准差”指全班总分的标准差。）"
+    ]
+    bound = f.get("bound", 0.0)
+    if bound > TARGET_SD and f.get("bound_student") is not None:
+        name = f["bound_name"]
+        kind = "突出" if f.get("bound_high") else "落后"
+        ratio = f["D_sd"] / bound if bound else 1.0
+        lines.append(
+            f"本班有成绩特别{kind}的同学（{name}），各组标准差最多只能接近到相差 {bound * sd:.1f} 分"
+            f"（{bound:.3f} 个标准差）；这次分组相差 {f['D_sd']:.3f}，是最好可能结果的 {ratio:.2f} 倍。"
+        )
     return lines
 
 

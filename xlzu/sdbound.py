@@ -1,0 +1,222 @@
+"""A lower bound on D_sd: how equal the groups' spreads of 总分 can be at best.
+
+D_sd is max − min of the groups' population SDs of 总分, in class SDs.  When
+one student lies far from the rest, no split can make every group's SD the
+same while the group means stay equal: the group that receives that student
+needs members far on the other side to keep its mean at the class mean, so
+its SD is large, and the other groups share what is left of the class's
+spread.  This module computes a number that is provably ≤ the smallest D_sd
+of any split that keeps the rules xlzu groups by:
+
+* group ``g`` holds ``counts[g, L]`` students of layer ``L`` (the planned
+  layer counts; which group gets which row of ``counts`` is free),
+* the group means of 总分 lie within ``delta`` of each other (D_means ≤ delta).
+
+The argument, with 总分 in class units (mean 0, population SD 1 over the N
+students who have 总分):
+
+1. **The extreme student's group has a large SD.**  Let group o hold student
+   a and n known members.  Its mean m lies within delta of the class mean
+   0 (the class mean is a weighted average of the group means, so it lies
+   between the smallest and largest of them), hence |Σ x_i| ≤ n·delta and
+
+       SS_o = Σ x_i² − n·m² ≥ Σ x_i² − n·delta².
+
+   For any real λ, λ·Σ x_i ≤ |λ|·n·delta, so
+
+       Σ x_i² ≥ Σ (x_i² + λ·x_i) − |λ|·n·delta,
+
+   and the right-hand side is smallest when, from each layer L, the group
+   takes the students whose x² + λx is smallest (a is always in).  That
+   minimum, over all choices, is a valid lower bound for every λ
+   (Lagrangian relaxation of the mean condition); we take the best λ on a
+   grid.  Students without 总分 may take some of the group's places, so every
+   possible number of known members per layer is tried and the weakest
+   result kept.  SD_o ≥ √(SS_o / n).
+2. **Some other group has a small SD.**  The total sum of squares splits
+   into within-group and between-group parts: Σ_g SS_g + Σ_g n_g·m_g² = N.
+   So the other groups together hold at most N − SS_o, spread over N − n
+   members, and the smallest of their SDs is at most √((N − SS_o) / (N − n)).
+3. Hence D_sd ≥ SD_o − √((N − SS_o) / (N − n)); the right-hand side grows
+   with SS_o, so the lower bound of step 1 may be used.
+4. The same holds for the lowest student b.  If a and b are in different
+   groups, both groups' sums of squares come off the total:
+   D_sd ≥ max(SD_a, SD_b) − √((N − SS_a − SS_b) / (N − n_a − n_b)).  If they
+   share a group, that group holds both (step 1 with both fixed).  The
+   bound is the smaller of the two cases, minimised over every row of
+   ``counts`` the groups could be.
+
+Every step is a relaxation (any real split satisfies each inequality), so
+the result never exceeds the true optimum; it is exact enough to tell a
+teacher "the class cannot do better than about x".  Locked students are
+ignored (a relaxation too), except that a locked extreme student's group row
+is known.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+N_LAYERS = 4
+EXTREMES = 4  # the two highest and two lowest students are placed in every possible way
+_LAMBDAS = np.concatenate([-np.geomspace(1e-3, 40.0, 160)[::-1], [0.0], np.geomspace(1e-3, 40.0, 160)])
+
+
+@dataclass(frozen=True)
+class SdBound:
+    """The bound on D_sd (class SDs) and the student it comes from."""
+
+    value: float
+    student: int | None  # index of the extreme student behind it (None: no bound above 0)
+    high: bool  # whether that student is the highest (else the lowest)
+    max_sd: float  # least possible SD (class SDs) of that student's group
+
+
+def _group_options(z: np.ndarray, layer: np.ndarray, known: np.ndarray, focus: Sequence[int], row: np.ndarray,
+                   delta: float, exclude: Sequence[int] = ()) -> list[tuple[float, int]]:
+    """(lower bound on the within-group sum of squares, known members) of a
+    group with layer counts ``row`` that holds the students ``focus`` and
+    none of ``exclude``, one pair for every possible number of known members
+    per layer."""
+    need = row.astype(int).copy()
+    for i in focus:
+        need[layer[i]] -= 1
+    if (need < 0).any():
+        return []
+    lam = _LAMBDAS
+    fixed_cost = sum(z[i] ** 2 + lam * z[i] for i in focus) + np.zeros(len(lam))  # (G,)
+    # Per layer: prefix sums of the cheapest x² + λx among its other known students.
+    prefix, ranges = [], []
+    for L in range(N_LAYERS):
+        pool = np.flatnonzero((layer == L) & known)
+        pool = pool[~np.isin(pool, list(focus) + list(exclude))]
+        absent = int(np.count_nonzero((layer == L) & ~known))
+        c = int(need[L])
+        lo = max(c - absent, 0)
+        hi = min(c, len(pool))
+        if lo > hi:
+            return []
+        cost = np.sort(z[pool][None, :] ** 2 + lam[:, None] * z[pool][None, :], axis=1)
+        pre = np.concatenate([np.zeros((len(lam), 1)), np.cumsum(cost[:, :hi], axis=1)], axis=1)
+        prefix.append(pre)
+        ranges.append(range(lo, hi + 1))
+    out = []
+    for ks in itertools.product(*ranges):
+        n = len(focus) + sum(ks)
+        total = fixed_cost + sum(prefix[L][:, k] for L, k in enumerate(ks))
+        ss = float(np.max(total - np.abs(lam) * n * delta)) - n * delta**2
+        out.append((max(ss, 0.0), n))
+    return out
+
+
+def _set_partitions(items: list[int]):
+    """Every way to split ``items`` into non-empty blocks."""
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for part in _set_partitions(rest):
+        yield [[first]] + part
+        for j in range(len(part)):
+            yield part[:j] + [[first] + part[j]] + part[j + 1:]
+
+
+def _single(ss: float, n: float, total: int) -> float:
+    """Step 3: SD of the group − the largest possible smallest SD elsewhere."""
+    if total - n <= 0:
+        return 0.0
+    return np.sqrt(ss / n) - np.sqrt(max(total - ss, 0.0) / (total - n))
+
+
+def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndarray, delta: float = 0.01,
+                   fixed: Sequence[int] | None = None) -> SdBound:
+    """A value ≤ the least D_sd (population SDs, in class SDs) of any split
+    into groups with layer counts ``counts`` (k × 4) whose D_means ≤
+    ``delta``.  See the module docstring for the argument."""
+    x = np.asarray(total, dtype=float)
+    layer = np.asarray(layer, dtype=int)
+    counts = np.asarray(counts, dtype=int)
+    known = ~np.isnan(x)
+    N = int(known.sum())
+    k = counts.shape[0]
+    if k < 2 or N < 3 or np.nanstd(x) == 0:
+        return SdBound(0.0, None, True, 0.0)
+    z = np.where(known, (x - np.nanmean(x)) / np.nanstd(x), 0.0)
+    fixed = np.full(len(x), -1) if fixed is None else np.asarray(fixed, dtype=int)
+    idx = np.flatnonzero(known)
+    order = idx[np.argsort(z[idx], kind="stable")]
+    extremes = list(dict.fromkeys([int(order[-1]), int(order[0]), int(order[-2]), int(order[1])]))[:EXTREMES]
+
+    rows = [tuple(int(c) for c in r) for r in counts]
+    locked_groups = {int(fixed[i]) for i in extremes if fixed[i] >= 0}
+
+    def tags_for(block) -> list[tuple]:
+        """Where the group holding ``block`` can be: a locked group, or any
+        group of a given row of layer counts."""
+        groups = {int(fixed[i]) for i in block if fixed[i] >= 0}
+        if len(groups) > 1:
+            return []
+        if groups:
+            return [("group", groups.pop())]
+        return [("row", r) for r in sorted(set(rows))]
+
+    def fits(tags) -> bool:
+        """Whether the blocks can sit in different groups with these tags."""
+        taken = [t[1] for t in tags if t[0] == "group"]
+        if len(set(taken)) < len(taken):
+            return False
+        free = [rows[g] for g in range(k) if g not in taken and g not in locked_groups]
+        need: dict[tuple, int] = {}
+        for t in tags:
+            if t[0] == "row":
+                need[t[1]] = need.get(t[1], 0) + 1
+        return all(free.count(r) >= c for r, c in need.items())
+
+    cache: dict[tuple, list[tuple[tuple, float, int]]] = {}
+
+    def options(block: tuple[int, ...]) -> list[tuple[tuple, float, int]]:
+        """(where, SS lower bound, known members) of the group holding
+        exactly the extreme students ``block``.  Every formula below grows
+        with SS and shrinks with the number of members, so per place the
+        least SS and the most members over every count of absent members
+        is a (slightly weaker) bound that covers them all."""
+        if block not in cache:
+            front = []
+            for tag in tags_for(block):
+                row = np.array(rows[tag[1]] if tag[0] == "group" else tag[1])
+                opts = _group_options(z, layer, known, block, row, delta, exclude=extremes)
+                if opts:
+                    front.append((tag, min(o[0] for o in opts), max(o[1] for o in opts)))
+            cache[block] = front
+        return cache[block]
+
+    value = np.inf
+    for blocks in _set_partitions(extremes):
+        if len(blocks) > k:
+            continue
+        opts = [options(tuple(b)) for b in blocks]
+        if any(not o for o in opts):
+            continue  # no group can hold this block
+        for choice in itertools.product(*opts):
+            if not fits([c[0] for c in choice]):
+                continue
+            ss = np.array([c[1] for c in choice])
+            n = np.array([c[2] for c in choice], dtype=float)
+            sd = np.sqrt(ss / n)
+            # The smallest SD is at most that of any one block's group, whose
+            # sum of squares is what the others leave of N ...
+            caps = list(np.sqrt(np.maximum(N - (ss.sum() - ss), 0.0) / n))
+            # ... or the average of the groups holding no extreme student.
+            if len(blocks) < k and N - n.sum() > 0:
+                caps.append(np.sqrt(max(N - ss.sum(), 0.0) / (N - n.sum())))
+            v = max(sd.max() - min(caps), max(_single(a, b, N) for a, b in zip(ss, n)))
+            value = min(value, v)
+    value = max(0.0, float(value)) if np.isfinite(value) else 0.0
+    single = {i: min((np.sqrt(ss / n) for _, ss, n in options((i,))), default=0.0) for i in extremes}
+    who = max(single, key=single.get)
+    high = bool(z[who] > 0)
+    return SdBound(value, who if value > 0 else None, high, float(single[who]))
