@@ -105,6 +105,12 @@ class Page:
                 raise TimeoutError(f"the page did not open {path}")
             time.sleep(0.02)
 
+    def upload_many(self, role: str, paths: list[Path]) -> None:
+        """Choose several files at once in a ``multiple`` input (replacing any chosen before)."""
+        el = self.driver.find_element("css selector", f'input[data-role="{role}"]')
+        self.driver.execute_script("arguments[0].value = '';", el)
+        el.send_keys("\n".join(str(Path(p).resolve()) for p in paths))
+
     def set_option(self, opt: str, value: str, op: str | None = None) -> None:
         sel = f'[data-opt="{opt}"]' + (f'[data-for="{op}"]' if op else "")
         self.driver.execute_script(
