@@ -101,6 +101,11 @@ def flow(page_html: Path, tmp_path_factory) -> dict:
         page.set_option("school_date", SCHOOL_DAY)
         seen["ops"]["school"] = page.run("school")
         seen["school_book"] = keep(page.downloaded(SCHOOL_BOOK), tmp / SCHOOL_BOOK)
+        # The term, into that school workbook opened again.
+        page.upload("school", seen["school_book"])
+        page.set_option("school_term", True)
+        seen["ops"]["school_term"] = page.run("school")
+        seen["school_term_book"] = keep(page.downloaded(SCHOOL_BOOK), tmp / f"term-{SCHOOL_BOOK}")
 
         # A new class with another class's 设置.
         page.upload("roster", demo_roster_path())
@@ -307,7 +312,8 @@ def test_school_in_the_page_refuses_the_same_class_twice(flow):
 
 def test_school_in_the_page_gives_the_library_result(flow, tmp_path):
     """The school workbook downloaded from the page holds the values of
-    xlzu.school run here on the same class files; there are winners."""
+    xlzu.school run here on the same class files, for the month and then
+    (the page's workbook opened again) the term; there are winners."""
     import xlzu
     from xlzu import contract as C
 
@@ -322,6 +328,18 @@ def test_school_in_the_page_gives_the_library_result(flow, tmp_path):
     assert {C.SCHOOL_SETTINGS, C.SCHOOL_CLASSES, C.SCHOOL_MONTHLY, C.SCHOOL_CERTIFICATES} <= set(page)
     for sheet in page:
         assert page[sheet] == lib[sheet], sheet
+    # The term, in the page into the same school workbook opened again.
+    term = flow["ops"]["school_term"]
+    assert term["ok"], term["lines"]
+    report = xlzu.school(native, flow["school_classes"], term=True, day=SCHOOL_DAY)
+    assert term["lines"] == list(report.lines)
+    page_term, lib_term = values(flow["school_term_book"]), values(native)
+    assert list(page_term) == list(lib_term)
+    for sheet in page_term:
+        assert page_term[sheet] == lib_term[sheet], sheet
+    assert page_term[C.SCHOOL_MONTHLY] == page[C.SCHOOL_MONTHLY]  # the month kept
+    results = [v for r in page_term[C.SCHOOL_TERM] for v in r]
+    assert C.AWARD_SCHOOL_ADVANCED_GROUP in results and C.AWARD_SCHOOL_OUTSTANDING_MEMBER in results
     rows = page[C.SCHOOL_MONTHLY]
     head = next(i for i, r in enumerate(rows) if C.COL_MONTH in r and C.COL_CLASS in r)
     result = rows[head].index(C.COL_SCHOOL_RESULT)
