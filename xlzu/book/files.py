@@ -17,13 +17,15 @@ from typing import Any, Sequence
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import LineChart, Reference
-from openpyxl.styles import Border, PatternFill, Side
+from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import contract as C
+from .. import fonts
 from ..errors import NotAClassWorkbook, WorkbookLocked, WorkbookNotFound, XlzuError
 from ..layout import FORM_SAMPLES, STYLES, Layout, Style, Validation, col_letter, parse_range, range_ref
 from .base import Book, decode_text_formula, encode_text_formula
@@ -95,6 +97,7 @@ class FileBook(Book):
         else:
             wb = Workbook()
             wb.remove(wb.active)
+            set_default_font(wb)
         return cls(path, wb)
 
     # ---- protocol ------------------------------------------------------------
@@ -357,6 +360,15 @@ class FileBook(Book):
                 view.tabSelected = ws is self.wb.active
 
 
+def set_default_font(wb: Workbook) -> None:
+    """The workbook's default (Normal) font: 宋体, before any cell is styled
+    (so column widths, measured in its digits, agree between Excel and
+    LibreOffice, and a cell a teacher adds is Chinese-faced)."""
+    font = Font(name=fonts.BODY, sz=fonts.DEFAULT_SIZE, charset=fonts.CHARSET, family=fonts.FAMILY[fonts.BODY])
+    wb._fonts = IndexedList([font])
+    wb._named_styles["Normal"].font = font
+
+
 def _unlink(path: Path) -> None:
     try:
         path.unlink()
@@ -374,17 +386,22 @@ def _shift(ref: str, dr: int, dc: int) -> str:
 def _style_cell(cell, style: Style) -> None:
     """Lay ``style`` over a cell: every field that is None is left as the
     cell has it (a highlight keeps the centring, a bold keeps the size)."""
-    font = {k: v for k, v in (("b", style.bold), ("i", style.italic), ("sz", style.size), ("color", style.color)) if v is not None}
+    font = {k: v for k, v in (("name", style.font), ("b", style.bold), ("i", style.italic), ("sz", style.size), ("color", style.color)) if v is not None}
     if font:
         new = copy(cell.font)
         for k, v in font.items():
             setattr(new, k, v)
+        if style.font:
+            # A theme scheme would make Excel show the theme's face instead.
+            new.charset, new.family, new.scheme = fonts.CHARSET, fonts.FAMILY[style.font], None
         cell.font = new
     if style.fill:
         cell.fill = PatternFill("solid", start_color=style.fill, end_color=style.fill)
     if style.border:
         cell.border = _BORDER
-    align = {k: v for k, v in (("horizontal", style.halign), ("vertical", style.valign), ("wrap_text", style.wrap)) if v is not None}
+    stacked = 255 if style.vertical else None  # OOXML: characters stacked top to bottom
+    align = {k: v for k, v in (("horizontal", style.halign), ("vertical", style.valign), ("wrap_text", style.wrap),
+                                ("text_rotation", stacked)) if v is not None}
     if align:
         new = copy(cell.alignment)
         for k, v in align.items():

@@ -49,6 +49,7 @@ from ..layout import FORM_SAMPLES, STYLES, ChartSpec, Layout, PrintSetup, Valida
 from ..errors import XlzuError
 from .base import Book, decode_text_formula, encode_text_formula
 
+XL_VERTICAL = -4166  # Excel's xlVertical: characters stacked top to bottom
 BORDER_COLOR = "#808080"
 ALERT_MAX_CHARS = 900  # Excel's MsgBox shows about 1024 characters
 SET_COLORS_MAX = 10_000  # xlwings' limit for one Range.set_colors call
@@ -395,6 +396,8 @@ class LiveBook(Book):
 
     def _style(self, rng: Any, style: Any, *, border: bool = True, valign: bool = True) -> None:
         font = rng.font
+        if style.font is not None:
+            font.name = style.font
         if style.bold is not None:
             font.bold = style.bold
         if style.italic is not None:
@@ -413,6 +416,8 @@ class LiveBook(Book):
             rng.vertical_alignment = style.valign
         if style.wrap:
             rng.wrap_text = True
+        if style.vertical and not self.remote:
+            rng.api.Orientation = XL_VERTICAL  # the remote engine has no stacked text: the header stays level
         if style.number_format:
             rng.number_format = style.number_format
 
@@ -702,7 +707,7 @@ def _fill_only(style: Any, valign_done: bool) -> bool:
     its alignment (if any) already set over the block it lies in."""
     if not style.fill:
         return False
-    rest = (style.bold, style.italic, style.size, style.color, style.border, style.halign, style.wrap, style.number_format)
+    rest = (style.font, style.bold, style.italic, style.size, style.color, style.border, style.halign, style.wrap, style.number_format)
     if any(v is not None and v is not False for v in rest):
         return False
     return style.valign is None or valign_done
