@@ -477,17 +477,24 @@ def class_form(settings: Settings, day: date, teams: list[Team], records: pd.Dat
 
     # Widths: the first of these that fits the page.
     width_pt, height_pt = paper.printable("landscape", MARGINS[C.FORM_CLASS])
-    stackable = [k for k, e in enumerate(entries) if e.top != e.item and e.leaf and all(paper.wide(ch) for ch in e.leaf)]
+    # Rule names under a subject / period, then single-column subject and
+    # rule names, may stand vertically (竖排) when the columns are narrow.
+    leaf_stack = [k for k, e in enumerate(entries) if e.top != e.item and e.leaf and all(paper.wide(ch) for ch in e.leaf)]
+    top_stack = [k for a, b, label in _runs(tops) if a == b and label and all(paper.wide(ch) for ch in label)
+                 for k in (a,)]
     fixed_texts = [[str(t.number) for t in teams], [t.name for t in teams]]
-    for size, stacked, least in ((BODY_SIZE, False, ENTRY_MIN), (BODY_SIZE, True, 24), (BODY_SIZE, True, 22),
-                                 (10, True, 22), (10, True, 20)):
+    ladder = ((BODY_SIZE, 0, ENTRY_MIN), (BODY_SIZE, 1, 24), (BODY_SIZE, 1, 22), (10, 1, 22), (10, 2, 22), (10, 2, 20))
+    for size, stacked, least in ladder:
+        upright = size + paper.CELL_PAD + 6  # one character a line
         needs = {k + 1: paper.column_pt([CLASS_FIXED[k]] + texts, size) for k, texts in enumerate(fixed_texts)}
         for k, e in enumerate(entries):
-            if stacked and k in stackable:
-                needs[first_entry + k] = max(least, size + paper.CELL_PAD + 6)
-            else:
-                needs[first_entry + k] = paper.column_pt([e.leaf] + ([e.top] if e.top == e.item else []), size, least)
+            texts = [] if stacked and k in leaf_stack else [e.leaf]
+            if not (stacked == 2 and k in top_stack) and e.top == e.item:
+                texts.append(e.top)
+            needs[first_entry + k] = max(upright, paper.column_pt(texts, size, least)) if texts else max(least, upright)
         for a, b, label in _runs(tops):  # a subject / period name over its columns
+            if stacked == 2 and a in top_stack:
+                continue
             run = [first_entry + k for k in range(a, b + 1)]
             short = paper.column_pt([label], size) - sum(needs[c] for c in run)
             for c in run:
@@ -502,19 +509,27 @@ def class_form(settings: Settings, day: date, teams: list[Team], records: pd.Dat
     layout.widths = widths
     col_pt = {c: w * paper.PT_PER_UNIT for c, w in widths.items()}
 
-    def run_lines(labels: list[str]) -> int:
+    def run_lines(labels: list[str], skip: list[int]) -> int:
         return max([1] + [paper.lines_needed(label, size, sum(col_pt[first_entry + k] for k in range(a, b + 1)))
-                          for a, b, label in _runs(labels) if label])
+                          for a, b, label in _runs(labels) if label and a not in skip])
 
-    layout.heights[h1] = paper.row_pt(run_lines(cats), size)
-    layout.heights[h2] = paper.row_pt(run_lines(tops), size)
-    if stacked and stackable:
-        layout.heights[h3] = math.ceil(max(len(entries[k].leaf) for k in stackable) * size * 1.1 + 10)
-        for k in stackable:
+    def upright_pt(texts: list[str]) -> float:
+        return math.ceil(max(len(t) for t in texts) * size * 1.35 + 8)
+
+    stood_tops = top_stack if stacked == 2 else []
+    stood_leaves = leaf_stack if stacked else []
+    layout.heights[h1] = paper.row_pt(run_lines(cats, []), size)
+    layout.heights[h2] = paper.row_pt(run_lines(tops, stood_tops), size)
+    if stood_tops:
+        layout.heights[h2] = max(layout.heights[h2], upright_pt([tops[k] for k in stood_tops]))
+        for k in stood_tops:
+            layout.style(cell_ref(h2, first_entry + k), "vheader")
+    layout.heights[h3] = paper.row_pt(max([1] + [paper.lines_needed(e.leaf, size, col_pt[first_entry + k])
+                                                 for k, e in enumerate(entries) if k not in stood_leaves]), size)
+    if stood_leaves:
+        layout.heights[h3] = max(layout.heights[h3], upright_pt([entries[k].leaf for k in stood_leaves]))
+        for k in stood_leaves:
             layout.style(cell_ref(h3, first_entry + k), "vheader")
-    else:
-        layout.heights[h3] = paper.row_pt(max([1] + [paper.lines_needed(e.leaf, size, col_pt[first_entry + k])
-                                                     for k, e in enumerate(entries)]), size)
 
     lines = _legend_lines(_class_legend(settings), size, sum(col_pt.values()))
     fixed_pt = sum(layout.heights[r] for r in (1, 2, h1, h2, h3)) + _foot_height(len(lines), size)
