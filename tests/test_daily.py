@@ -343,7 +343,7 @@ def _edit_settings(path: Path, *, subject: str | None = None, periods: int | Non
         for k, v in enumerate(item, start=1):
             ws.cell(r, k, v)
     if preview_points is not None:
-        ws.cell(rows["preview"], 8, preview_points)
+        ws.cell(rows[C.RULE_CODE_LABELS["preview"]], 8, preview_points)
     wb.save(path)
 
 

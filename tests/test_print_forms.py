@@ -162,3 +162,25 @@ def test_the_crowded_class_sheet_stands_its_rule_names_up(crowded):
     assert any(key == "vheader" for _, key in cls.layout.styles)
     items = [e.item for _, e in cls.entries]
     assert "道德与法治预习" in items and "第8节名次" in items
+
+
+# --------------------------------------------------------------------------
+# 设置 and 花名册 on paper
+# --------------------------------------------------------------------------
+def test_settings_and_roster_print_readably(plain, tmp_path, soffice, poppler):
+    from xlzu.pdf import print_sheets
+
+    for sheet, most_pages, title in ((C.SETTINGS, 3, ("初二(3)班", "设置")), (C.ROSTER, 2, ("初二(3)班", "花名册"))):
+        pdf = print_sheets(plain.path, [sheet], tmp_path / f"{sheet}.pdf")
+        printed = pages(pdf, grid=False)
+        assert len(printed) <= most_pages, sheet
+        top = [w.text for w in printed[0].words if w.y1 < printed[0].words[0].y1 + 30]  # the first line(s)
+        assert all(any(part in t for t in top) for part in title), (sheet, top)
+        for page in printed:
+            assert page.sizes()[0] >= MIN_SIZE, (sheet, page.number, page.sizes()[:3])
+            # One page wide: nothing printed past the right margin.
+            assert max(w.x1 for w in page.words) <= page.width - 72 * 0.3, (sheet, page.number)
+        text = "".join(p.text() for p in printed)
+        if sheet == C.SETTINGS:  # the rule codes in Chinese, no English
+            assert all(label in text for label in C.RULE_CODE_LABELS.values())
+            assert not any(key in text for key in C.RULE_CODE_LABELS)

@@ -105,6 +105,8 @@ _GREY = "595959"
 STYLES: dict[str, Style] = {
     "title": Style(font=HEADING, bold=False, size=16, halign="center"),
     "subtitle": Style(font=BODY, size=11, halign="center"),
+    # A title that starts at column A and runs right (控制台: never cut at the left).
+    "title_left": Style(font=HEADING, bold=False, size=16, halign="left"),
     "category": Style(font=HEADING, bold=False, fill=C.COLOR_HEADER, border=True, halign="center", wrap=True),
     "header": Style(font=HEADING, bold=False, fill=C.COLOR_HEADER, border=True, halign="center", wrap=True),
     "text": Style(font=BODY, border=True, halign="center"),
@@ -132,6 +134,8 @@ STYLES: dict[str, Style] = {
     # A value kept in a cell for the program but not shown or printed
     # (the ISO date of a daily form: its long date is in the subtitle).
     "hidden": Style(font=BODY, number_format=";;;"),
+    # Wrap long text inside the cell (laid over another key).
+    "wrap": Style(wrap=True),
     # A header whose characters stand one under another (narrow columns).
     "vheader": Style(font=HEADING, bold=False, fill=C.COLOR_HEADER, border=True, halign="center", vertical=True),
 }
@@ -140,7 +144,7 @@ STYLES: dict[str, Style] = {
 SIZE_STYLES = {f"size{size:g}": Style(size=size) for size in (10, 10.5, 12, 18)}
 STYLES.update(SIZE_STYLES)
 #: Keys that only colour or embolden a cell they are laid over.
-OVERLAY_STYLES = frozenset({"star", "devil", "bad", "warn", *SIZE_STYLES})
+OVERLAY_STYLES = frozenset({"star", "devil", "bad", "warn", "wrap", *SIZE_STYLES})
 
 # Where each style key is sampled on a hidden form sheet.  A school restyles
 # these cells and every generated daily sheet / certificate follows.
@@ -202,6 +206,7 @@ class PrintSetup:
     center_horizontally: bool | None = True
     center_vertically: bool | None = False
     footer: str | None = None  # centre footer text
+    header: str | None = None  # centre header text (a title for a sheet whose first row is its table header)
 
 
 @dataclass(frozen=True)

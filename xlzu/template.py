@@ -287,7 +287,7 @@ def _console(ws, fmt) -> None:
     for col, width in CONSOLE_WIDTHS.items():
         ws.set_column(col - 1, col - 1, width)
     ws.set_row(0, 28)
-    ws.write_string(0, 0, CONSOLE_TITLE, fmt["title"])
+    ws.write_string(0, 0, CONSOLE_TITLE, fmt["title_left"])  # from column A rightwards: never cut at the left
     ws.write_string(1, 0, CONSOLE_HINT, fmt["hint"])
     for i, button in enumerate(C.BUTTONS):
         row = C.CONSOLE_BUTTON_ROW - 1 + i

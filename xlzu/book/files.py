@@ -326,6 +326,10 @@ class FileBook(Book):
         ws.print_area = _shift(p.area, dr, dc) if p.area else _shift(layout.used_ref(), dr, dc)
         if p.footer:
             ws.oddFooter.center.text = p.footer
+        if p.header:
+            ws.oddHeader.center.text = p.header
+            ws.oddHeader.center.size = 14
+            ws.oddHeader.center.font = f"{fonts.HEADING},常规"
 
     def _add_chart(self, ws: Worksheet, spec, dr: int, dc: int) -> None:
         chart = LineChart()

@@ -47,6 +47,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from .. import contract as C
 from ..layout import FORM_SAMPLES, STYLES, ChartSpec, Layout, PrintSetup, Validation, parse_cell, parse_range, range_ref
 from ..errors import XlzuError
+from ..fonts import HEADING
 from .base import Book, decode_text_formula, encode_text_formula
 
 XL_VERTICAL = -4166  # Excel's xlVertical: characters stacked top to bottom
@@ -62,7 +63,7 @@ _PAPER_SIZES = {"A4": 9, "A3": 8, "B5": 13, "LETTER": 1}  # XlPaperSize
 
 #: What only the Windows COM engine gets (other engines skip it).
 NATIVE_ONLY = (
-    "page setup other than the print area (orientation, paper, fit to page, margins, centring, title rows, footer)",
+    "page setup other than the print area (orientation, paper, fit to page, margins, centring, title rows, header, footer)",
     "freeze panes on the desktop engines (xlwings 0.37.8 implements them only for the remote engine)",
     "input and error messages of data validation",
     "autofilter",
@@ -515,6 +516,8 @@ class LiveBook(Book):
             ps.PrintTitleRows = f"${int(a) + dr}:${int(b) + dr}"
         if p.footer:
             ps.CenterFooter = p.footer
+        if p.header:
+            ps.CenterHeader = f'&"{HEADING},常规"&14' + p.header
 
     def _chart(self, sh: Any, spec: ChartSpec, dr: int, dc: int) -> None:
         """A native chart in at most five calls: add (with its data, one
