@@ -13,6 +13,9 @@ from dataclasses import dataclass
 # Sheets, in workbook order
 # --------------------------------------------------------------------------
 CONSOLE = "控制台"
+RULES = "规则说明"  # how points become ranks, in Chinese, from 设置 (xlzu.rules)
+RULES_TITLE = "小组建设评分规则"
+RULES_HINT = "本表根据本班“设置”生成：改了设置后点“一键周汇总”或运行 xlzu rules 即更新。"
 SETTINGS = "设置"
 ROSTER = "花名册"
 GROUPS = "分组"
@@ -41,7 +44,7 @@ HIDDEN_FORMS = (FORM_GROUP, FORM_CLASS, FORM_CERTIFICATE)
 # Only in macro workbooks (.xlsm): RunPython's settings, hidden.
 XLWINGS_CONF = "xlwings.conf"
 
-SHEETS_BEFORE_DAILY = (CONSOLE, SETTINGS, ROSTER, GROUPS, SEATS, DAILY_CLASS)
+SHEETS_BEFORE_DAILY = (CONSOLE, SETTINGS, RULES, ROSTER, GROUPS, SEATS, DAILY_CLASS)
 SHEETS_AFTER_DAILY = (
     PERSON_RECORDS,
     GROUP_RECORDS,

@@ -134,6 +134,8 @@ STYLES: dict[str, Style] = {
     # A value kept in a cell for the program but not shown or printed
     # (the ISO date of a daily form: its long date is in the subtitle).
     "hidden": Style(font=BODY, number_format=";;;"),
+    # A paragraph of 规则说明: left, from the top, wrapped.
+    "rule": Style(font=BODY, halign="left", valign="top", wrap=True),
     # Wrap long text inside the cell (laid over another key).
     "wrap": Style(wrap=True),
     # A header whose characters stand one under another (narrow columns).
@@ -141,7 +143,7 @@ STYLES: dict[str, Style] = {
 }
 # Type sizes laid over another style: the hidden forms' samples (五号 10.5 pt
 # tables, 18 pt titles) and a daily form that needs smaller type to fit.
-SIZE_STYLES = {f"size{size:g}": Style(size=size) for size in (10, 10.5, 12, 18)}
+SIZE_STYLES = {f"size{size:g}": Style(size=size) for size in (10, 10.5, 12, 14, 18)}
 STYLES.update(SIZE_STYLES)
 #: Keys that only colour or embolden a cell they are laid over.
 OVERLAY_STYLES = frozenset({"star", "devil", "bad", "warn", "wrap", *SIZE_STYLES})

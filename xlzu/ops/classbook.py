@@ -14,6 +14,7 @@ from ..errors import XlzuError
 from ..forms import form_layout
 from ..records import empty as empty_records, records_layout
 from ..layout import Layout, placeholder_layout, range_ref, table_layout
+from ..rules import rules_layout
 from ..roster import RosterImport, import_roster as read_roster_file, normalize_roster, roster_layout
 from ..settings import DEFAULT, Settings, settings_layout
 from .common import Report, load_settings, run
@@ -84,6 +85,7 @@ def build_class_sheets(book: Book, settings: Settings, roster: RosterImport) -> 
     if not book.has_sheet(C.CONSOLE):  # a macro template brings its own, with buttons
         book.write_layout(C.CONSOLE, console_layout(settings))
     book.write_layout(C.SETTINGS, settings_layout(settings))
+    book.write_layout(C.RULES, rules_layout(settings))
     book.write_layout(C.ROSTER, roster_layout(roster.roster, settings.subject_names, roster.flags,
                                                settings.class_name))
     book.write_layout(C.GROUPS, groups_placeholder())
