@@ -79,10 +79,12 @@ def digest(layout, form: str | None) -> str:
             return [plain(v) for v in x]
         return x if isinstance(x, (int, float, str, type(None), bool)) else str(x)
 
+    sample = form_layout(form) if form else None
+    used = {key for _, key in layout.styles} | ({key for _, key in sample.styles} if sample else set())
     inputs = {
         "layout": plain(layout),
-        "form": plain(form_layout(form)) if form else None,
-        "styles": plain(STYLES),
+        "form": plain(sample),
+        "styles": {key: plain(STYLES[key]) for key in sorted(used)},  # the keys these sheets use
         "samples": FORM_SAMPLES,
         "fonts": [fonts.BODY, fonts.HEADING, fonts.KAI, fonts.DEFAULT_SIZE, plain(fonts.FALLBACKS)],
         "paper": [paper.PT_PER_UNIT, paper.CELL_PAD, paper.HALF],
