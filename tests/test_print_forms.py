@@ -184,3 +184,16 @@ def test_settings_and_roster_print_readably(plain, tmp_path, soffice, poppler):
         if sheet == C.SETTINGS:  # the rule codes in Chinese, no English
             assert all(label in text for label in C.RULE_CODE_LABELS.values())
             assert not any(key in text for key in C.RULE_CODE_LABELS)
+
+
+def test_the_broken_word_check_catches_a_break_inside_a_word():
+    from printcheck import Word
+
+    def page(*texts: str) -> Page:
+        return Page(1, 600, 800, [Word(t, 0, 10 + 12 * k, 10 * len(t), 20 + 12 * k) for k, t in enumerate(texts)], None)
+
+    labels = ["文明礼仪", "-5～5", "讨论/纠错", "预习"]
+    assert _broken(page("文明", "礼仪", "-5～5", "讨论/纠错", "预习"), labels, "", 0, 800) == []
+    assert _broken(page("文明礼", "仪"), labels, "", 0, 800) == ["文明礼", "仪"]
+    assert _broken(page("讨论/纠", "错"), labels, "", 0, 800) == ["讨论/纠", "错"]
+    assert _broken(page("预", "习"), labels, "预习", 0, 800) == []  # standing vertically: one character a line

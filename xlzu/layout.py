@@ -133,7 +133,7 @@ STYLES: dict[str, Style] = {
     "cert": Style(font=KAI, size=20, halign="left", valign="top", wrap=True),
     # A value kept in a cell for the program but not shown or printed
     # (the ISO date of a daily form: its long date is in the subtitle).
-    "hidden": Style(font=BODY, number_format=";;;"),
+    "hidden": Style(valign=None, number_format=";;;"),
     # A paragraph of 规则说明: left, from the top, wrapped.
     "rule": Style(font=BODY, halign="left", valign="top", wrap=True),
     # Wrap long text inside the cell (laid over another key).
@@ -146,7 +146,7 @@ STYLES: dict[str, Style] = {
 SIZE_STYLES = {f"size{size:g}": Style(size=size) for size in (10, 10.5, 12, 14, 18)}
 STYLES.update(SIZE_STYLES)
 #: Keys that only colour or embolden a cell they are laid over.
-OVERLAY_STYLES = frozenset({"star", "devil", "bad", "warn", "wrap", *SIZE_STYLES})
+OVERLAY_STYLES = frozenset({"star", "devil", "bad", "warn", "wrap", "hidden", *SIZE_STYLES})
 
 # Where each style key is sampled on a hidden form sheet.  A school restyles
 # these cells and every generated daily sheet / certificate follows.
