@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from .. import contract as C
 from ..book.base import Book
+from ..layout import clean_text
 from ..rules import rules_layout
 from .common import Report, Target, load_settings, run
 
 TITLE = "规则说明"
 
 
-def write_rules(book: Book, settings) -> None:
-    """(Re)write the 规则说明 sheet from ``settings``."""
-    book.write_layout(C.RULES, rules_layout(settings))
+def write_rules(book: Book, settings, *, only_if_changed: bool = False) -> bool:
+    """(Re)write the 规则说明 sheet from ``settings``; with
+    ``only_if_changed`` only when its text is not already what they give
+    (reading costs no round trip worth counting; a rewrite costs many in
+    live Excel).  True if written."""
+    layout = rules_layout(settings)
+    if only_if_changed and book.has_sheet(C.RULES):
+        shown = [clean_text(row[0]) for row in book.read_values(C.RULES) if row and clean_text(row[0])]
+        if shown == [clean_text(row[0]) for row in layout.rows if clean_text(row[0])]:
+            return False
+    book.write_layout(C.RULES, layout)
+    return True
 
 
 def _rules(book: Book) -> Report:
