@@ -356,7 +356,7 @@ def member_form(settings: Settings, day: date, team: Team, records: pd.DataFrame
     # only between words); 备注 takes the rest of the page.
     width_pt, height_pt = paper.printable("portrait", MARGINS[C.FORM_GROUP])
     fixed_texts = [[m.student_id for m in team.members], [m.code or "" for m in team.members],
-                   [m.name for m in team.members], [line for m in team.members for line in _roles(m.roles).split("\n")]]
+                   [m.name for m in team.members], [line for m in team.members for line in (_roles(m.roles) or "").split("\n")]]
     for size in (BODY_SIZE, 10):
         needs = {k + 1: paper.column_pt([GROUP_FIXED[k]] + texts, size) for k, texts in enumerate(fixed_texts)}
         for k, head in enumerate(item_heads):
