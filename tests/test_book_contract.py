@@ -440,7 +440,9 @@ def test_a_table_write_costs_an_exact_number_of_calls(base_payload):
         "sheetClear": 1, "deleteDataValidation": 1,  # the placeholder that was there
         "setBorderProperty": 12,  # thin grey border once over the whole table (6 sides × style + colour)
         "setVerticalAlignment": 1,
-        "setFontProperty": 3,  # title bold + size, header bold
+        # faces: title and header 黑体, the four columns 宋体; title size; title and header
+        # explicitly not bold (黑体 is heavy enough)
+        "setFontProperty": 9,
         "setRangeColor": 1,  # header fill
         "setHorizontalAlignment": 6,  # title, header, and the four columns (id, text, number, note)
         "setWrapText": 2,  # header, note

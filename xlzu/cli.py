@@ -178,6 +178,15 @@ def week(
 
 @app.command()
 @guarded
+def rules(workbook: Path = WorkbookArg) -> None:
+    """规则说明：按本班“设置”写出评分和评比规则（中文，可打印给学生和家长看）。"""
+    from .ops.rules import rules as run_rules
+
+    show(run_rules(workbook))
+
+
+@app.command()
+@guarded
 def month(
     workbook: Path = WorkbookArg,
     which: Optional[str] = typer.Option(None, "--month", "-m", help="月份，如 2026-11；默认最近有记录的月份。"),

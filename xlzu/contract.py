@@ -13,6 +13,9 @@ from dataclasses import dataclass
 # Sheets, in workbook order
 # --------------------------------------------------------------------------
 CONSOLE = "控制台"
+RULES = "规则说明"  # how points become ranks, in Chinese, from 设置 (xlzu.rules)
+RULES_TITLE = "小组建设评分规则"
+RULES_HINT = "本表根据本班“设置”生成：改了设置后点“一键周汇总”或运行 xlzu rules 即更新。"
 SETTINGS = "设置"
 ROSTER = "花名册"
 GROUPS = "分组"
@@ -41,7 +44,7 @@ HIDDEN_FORMS = (FORM_GROUP, FORM_CLASS, FORM_CERTIFICATE)
 # Only in macro workbooks (.xlsm): RunPython's settings, hidden.
 XLWINGS_CONF = "xlwings.conf"
 
-SHEETS_BEFORE_DAILY = (CONSOLE, SETTINGS, ROSTER, GROUPS, SEATS, DAILY_CLASS)
+SHEETS_BEFORE_DAILY = (CONSOLE, SETTINGS, RULES, ROSTER, GROUPS, SEATS, DAILY_CLASS)
 SHEETS_AFTER_DAILY = (
     PERSON_RECORDS,
     GROUP_RECORDS,
@@ -247,9 +250,10 @@ CATEGORIES = (CAT_SELF_STUDY, CAT_PARTICIPATION, CAT_HYGIENE_DISCIPLINE, CAT_ETI
 EXAM_FIXED_COLUMNS = (ROSTER_ID, ROSTER_NAME)
 
 # 控制台: the last run's messages, below the buttons.
-CONSOLE_MESSAGES_ROW = 14  # first row of the message table (header)
+CONSOLE_MESSAGES_ROW = 15  # first row of the message table (header)
 CONSOLE_COLUMNS = ("时间", "操作", "消息")
-CONSOLE_MAX_LINES = 200
+CONSOLE_MAX_LINES = 200  # lines of all runs kept on 控制台
+CONSOLE_RUNS = 10  # the runs kept on 控制台, newest first
 
 
 def console_title(class_name: str) -> str:
@@ -393,6 +397,10 @@ ITEM_COLUMNS = ("类别", "项目", "最低分", "最高分", "对应之星", "�
 RULE_COLUMNS = ("代码", "类别", "项目", "类型", "每", "最低分", "最高分", "分值", "说明")
 RATER_COLUMNS = ("评价人", "权重", "说明")
 RULE_KINDS = {"grade": "等级", "place": "名次", "points": "加减分"}
+#: What 设置 shows in the 代码 column for xlzu's own class-sheet rules (read
+#: back to the rule's key); a rule a teacher adds is coded by what they type.
+RULE_CODE_LABELS = {"preview": "预习等级", "place": "课堂名次", "extra": "课堂加减分", "hygiene": "卫生纪律",
+                    "major": "重大违纪", "etiquette": "文明礼仪", "deeds": "好人好事"}
 RULE_PER = {"subject": "学科", "period": "节次", "day": "每天"}
 
 # Daily sheets (SPEC 3a, 3b): fixed headers and texts besides the contract's
@@ -451,6 +459,8 @@ BUTTONS: tuple[Button, ...] = (
            "评出本月各项之星和校级明星小组，生成多元评价表"),
     Button("期末评比", "TermReview", "term_review",
            "评出明星组长、先进小组、优秀组员，生成荣誉证书"),
+    Button("小组综合评价", "GroupReview", "group_review",
+           "按记录预填最近一个月的小组综合评价表（学习情况、常规要求、行为习惯、学习进步，多方评价），已填的分数保留"),
 )
 CONSOLE_BUTTON_ROW = 3  # first button row on 控制台; one row per button
 

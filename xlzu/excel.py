@@ -157,3 +157,9 @@ def monthly_review(book: Any = None):
 def term_review(book: Any = None):
     """期末评比: 明星组长, 先进小组, 优秀组员 and their certificates."""
     return press("term_review", _op("summary", "term"), book)
+
+
+def group_review(book: Any = None):
+    """小组综合评价: this month's comprehensive evaluation of every group
+    (four aspects, several raters), suggested scores from the records."""
+    return press("group_review", _op("summary", "review"), book)

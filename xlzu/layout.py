@@ -19,6 +19,7 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 
 from . import contract as C
+from .fonts import BODY, HEADING, KAI
 
 # --------------------------------------------------------------------------
 # A1 references
@@ -81,6 +82,7 @@ def parse_range(ref: str) -> tuple[int, int, int, int]:
 class Style:
     """The parts of a cell style xlzu sets.  None = leave as it is."""
 
+    font: str | None = None  # font name (xlzu.fonts: 宋体 body, 黑体 headings, 楷体 certificates)
     bold: bool | None = None
     italic: bool | None = None
     size: float | None = None
@@ -88,39 +90,63 @@ class Style:
     fill: str | None = None  # background, hex RGB
     border: bool | None = None  # thin border on every side
     halign: str | None = None  # left, center, right
+    vertical: bool | None = None  # characters stacked top to bottom (竖排)
     valign: str | None = "center"
     wrap: bool | None = None
     number_format: str | None = None
 
 
 # Default look of every style key; hidden form sheets override these for the
-# daily sheets and certificates (see FORM_SAMPLES).
+# daily sheets and certificates (see FORM_SAMPLES).  Every key that styles
+# text names its Chinese face; the keys that only colour a cell laid over
+# another (star, devil, bad, warn) keep the face under them.  Nothing is
+# italic: Chinese has no italic (Excel slants it by force).
+_GREY = "595959"
 STYLES: dict[str, Style] = {
-    "title": Style(bold=True, size=16, halign="center"),
-    "subtitle": Style(size=11, halign="center"),
-    "category": Style(bold=True, fill=C.COLOR_HEADER, border=True, halign="center", wrap=True),
-    "header": Style(bold=True, fill=C.COLOR_HEADER, border=True, halign="center", wrap=True),
-    "text": Style(border=True, halign="center"),
-    "left": Style(border=True, halign="left", wrap=True),
-    "number": Style(border=True, halign="center", number_format="General"),
-    "integer": Style(border=True, halign="center", number_format="0"),
-    "decimal": Style(border=True, halign="center", number_format="0.00"),
-    "date": Style(border=True, halign="center", number_format="yyyy-mm-dd"),
-    "id": Style(border=True, halign="center", number_format="@"),
-    "entry": Style(border=True, halign="center"),
-    "total": Style(bold=True, border=True, halign="center", fill="F2F2F2", number_format="General"),
-    "note": Style(border=True, halign="left", wrap=True),
-    "sign": Style(size=11, halign="left", valign="bottom"),
-    "hint": Style(italic=True, color="808080", halign="left"),
-    "section": Style(bold=True, size=12, color=C.COLOR_TITLE, halign="left"),
+    "title": Style(font=HEADING, bold=False, size=16, halign="center"),
+    "subtitle": Style(font=BODY, size=11, halign="center"),
+    # A title that starts at column A and runs right (控制台: never cut at the left).
+    "title_left": Style(font=HEADING, bold=False, size=16, halign="left"),
+    "category": Style(font=HEADING, bold=False, fill=C.COLOR_HEADER, border=True, halign="center", wrap=True),
+    "header": Style(font=HEADING, bold=False, fill=C.COLOR_HEADER, border=True, halign="center", wrap=True),
+    "text": Style(font=BODY, border=True, halign="center"),
+    "left": Style(font=BODY, border=True, halign="left", wrap=True),
+    "number": Style(font=BODY, border=True, halign="center", number_format="General"),
+    "integer": Style(font=BODY, border=True, halign="center", number_format="0"),
+    "decimal": Style(font=BODY, border=True, halign="center", number_format="0.00"),
+    "date": Style(font=BODY, border=True, halign="center", number_format="yyyy-mm-dd"),
+    "id": Style(font=BODY, border=True, halign="center", number_format="@"),
+    "entry": Style(font=BODY, border=True, halign="center"),
+    "total": Style(font=BODY, bold=True, border=True, halign="center", fill="F2F2F2", number_format="General"),
+    "note": Style(font=BODY, border=True, halign="left", wrap=True),
+    "sign": Style(font=BODY, size=11, halign="left", valign="bottom"),
+    "hint": Style(font=BODY, italic=False, color=_GREY, halign="left"),
+    "section": Style(font=HEADING, bold=False, size=12, color=C.COLOR_TITLE, halign="left"),
     "star": Style(bold=True, fill=C.COLOR_STAR),
     "devil": Style(bold=True, fill=C.COLOR_DEVIL),
     "bad": Style(fill=C.COLOR_BAD),
     "warn": Style(fill=C.COLOR_WARN),
-    "big": Style(bold=True, size=28, halign="center"),
-    "huge": Style(bold=True, size=40, halign="center", color="C00000"),
-    "seat": Style(border=True, halign="center", wrap=True, size=11),
+    "big": Style(font=HEADING, bold=False, size=28, halign="center"),
+    "huge": Style(font=HEADING, bold=False, size=40, halign="center", color="C00000"),
+    "seat": Style(font=BODY, border=True, halign="center", wrap=True, size=11),
+    # The body of a certificate (荣誉证书): 楷体, large, left-aligned, wrapped.
+    "cert": Style(font=KAI, size=20, halign="left", valign="top", wrap=True),
+    # A value kept in a cell for the program but not shown or printed
+    # (the ISO date of a daily form: its long date is in the subtitle).
+    "hidden": Style(valign=None, number_format=";;;"),
+    # A paragraph of 规则说明: left, from the top, wrapped.
+    "rule": Style(font=BODY, halign="left", valign="top", wrap=True),
+    # Wrap long text inside the cell (laid over another key).
+    "wrap": Style(wrap=True),
+    # A header whose characters stand one under another (narrow columns).
+    "vheader": Style(font=HEADING, bold=False, fill=C.COLOR_HEADER, border=True, halign="center", vertical=True),
 }
+# Type sizes laid over another style: the hidden forms' samples (五号 10.5 pt
+# tables, 18 pt titles) and a daily form that needs smaller type to fit.
+SIZE_STYLES = {f"size{size:g}": Style(size=size) for size in (10, 10.5, 12, 14, 18)}
+STYLES.update(SIZE_STYLES)
+#: Keys that only colour or embolden a cell they are laid over.
+OVERLAY_STYLES = frozenset({"star", "devil", "bad", "warn", "wrap", "hidden", *SIZE_STYLES})
 
 # Where each style key is sampled on a hidden form sheet.  A school restyles
 # these cells and every generated daily sheet / certificate follows.
@@ -138,6 +164,8 @@ FORM_SAMPLES: dict[str, str] = {
     "hint": "A9",
     "big": "A11",
     "huge": "A12",
+    "cert": "A13",
+    "vheader": "E4",
 }
 
 
@@ -180,6 +208,7 @@ class PrintSetup:
     center_horizontally: bool | None = True
     center_vertically: bool | None = False
     footer: str | None = None  # centre footer text
+    header: str | None = None  # centre header text (a title for a sheet whose first row is its table header)
 
 
 @dataclass(frozen=True)

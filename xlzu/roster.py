@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import contract as C
 from .errors import CellProblem, RosterError
-from .layout import Layout, Validation, clean_text, col_letter, excel_value, table_layout
+from .layout import Layout, PrintSetup, Validation, clean_text, col_letter, excel_value, table_layout
 from .settings import normalize_text, parse_number
 
 _SKIP_NAMES = ("合计", "总计", "平均", "平均分", "小计")
@@ -321,8 +321,11 @@ def roster_columns(subjects: tuple[str, ...]) -> list[str]:
     return list(C.ROSTER_COLUMNS) + list(subjects)
 
 
-def roster_layout(roster: pd.DataFrame, subjects: tuple[str, ...], flags: list[tuple[int, str]] = ()) -> Layout:
-    """花名册 as a table with data validation on every typed column."""
+def roster_layout(roster: pd.DataFrame, subjects: tuple[str, ...], flags: list[tuple[int, str]] = (),
+                  class_name: str = "") -> Layout:
+    """花名册 as a table with data validation on every typed column; printed
+    one page wide, its header row on every page, the class in the page
+    header (row 1 must stay the table's header)."""
     df = roster.reindex(columns=roster_columns(subjects))
     styles = {C.ROSTER_ID: "id", C.ROSTER_NAME: "text", C.ROSTER_GENDER: "text", C.ROSTER_NOTE: "left",
               C.ROSTER_TOTAL: "number", C.ROSTER_QUALITY: "integer", C.ROSTER_LEADERSHIP: "integer"}
@@ -347,6 +350,9 @@ def roster_layout(roster: pd.DataFrame, subjects: tuple[str, ...], flags: list[t
         highlights=[(pos, col) for pos, col in flags if col in df.columns],
         widths={C.ROSTER_NOTE: 24},
         autofilter=True,
+        print_setup=PrintSetup(orientation="landscape", fit_width=1, fit_height=0, title_rows="1:1",
+                               header=f"{class_name}　{C.ROSTER}".strip("　"), footer="第 &P 页，共 &N 页",
+                               margins=(0.9, 0.5, 0.7, 0.5)),
     )
 
 

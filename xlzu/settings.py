@@ -14,8 +14,9 @@ from datetime import date, datetime
 from typing import Any
 
 from . import contract as C
+from . import paper
 from .errors import CellProblem, SettingsError
-from .layout import Layout, Validation, cell_ref, clean_text, excel_value, find_row, range_ref
+from .layout import PrintSetup, Layout, Validation, cell_ref, clean_text, excel_value, find_row, range_ref
 
 
 @dataclass(frozen=True)
@@ -304,13 +305,14 @@ def read_settings(values: list[list[Any]]) -> Settings:
         found_rules: list[C.Rule] = []
         seen = set()
         for i, row in rules[1]:
-            key = normalize_text(row[0])
+            code = normalize_text(row[0])
+            key = _RULE_KEYS.get(code, code)
             category, name = normalize_text(row[1]), normalize_text(row[2])
             kind, per = kinds.get(normalize_text(row[3])), pers.get(normalize_text(row[4]))
             lo, hi = parse_number(row[5]), parse_number(row[6])
             ok = True
-            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", key) or key in seen:
-                bad(i, 1, row[0], "代码应为不重复的英文字母（如 hygiene），程序用它识别这一栏")
+            if not key or key in seen:
+                bad(i, 1, row[0], "代码不能为空或重复（如 卫生纪律），程序用它识别这一栏")
                 ok = False
             seen.add(key)
             if category not in C.CATEGORIES:
@@ -423,6 +425,9 @@ def _parse_mapping(raw: Any, kind: str) -> tuple[tuple[str, float], ...]:
     return tuple(pairs)
 
 
+_RULE_KEYS = {label: key for key, label in C.RULE_CODE_LABELS.items()}
+
+
 def format_mapping(mapping: tuple[tuple[str, float], ...]) -> str:
     return ",".join(f"{k}={_fmt(v)}" for k, v in mapping)
 
@@ -430,7 +435,8 @@ def format_mapping(mapping: tuple[tuple[str, float], ...]) -> str:
 # --------------------------------------------------------------------------
 # Writing 设置
 # --------------------------------------------------------------------------
-SETTINGS_WIDTHS = {1: 18, 2: 18, 3: 12, 4: 10, 5: 10, 6: 10, 7: 10, 8: 20, 9: 60}
+# Landscape A4, one page wide at about 100 % (≈ 770 pt inside the margins).
+SETTINGS_WIDTHS = {1: 14, 2: 12, 3: 10, 4: 8, 5: 17, 6: 8, 7: 8, 8: 21, 9: 30}
 
 
 def settings_layout(settings: Settings = DEFAULT) -> Layout:
@@ -490,11 +496,15 @@ def settings_layout(settings: Settings = DEFAULT) -> Layout:
     )
     first = section(C.SECTION_RULES, C.RULE_COLUMNS)
     for k, rule in enumerate(settings.rules):
-        rows.append([rule.key, rule.category, rule.name, C.RULE_KINDS[rule.kind], C.RULE_PER[rule.per],
+        rows.append([C.RULE_CODE_LABELS.get(rule.key, rule.key), rule.category, rule.name, C.RULE_KINDS[rule.kind], C.RULE_PER[rule.per],
                      rule.minimum, rule.maximum, format_mapping(rule.mapping), rule.note])
         r = first + k
         layout.style(range_ref(r, 1, r, 8), "entry")
         layout.style(cell_ref(r, 9), "hint")
+        layout.style(cell_ref(r, 9), "wrap")
+        lines = paper.lines_needed(rule.note or "", 11, SETTINGS_WIDTHS[9] * paper.PT_PER_UNIT)
+        if lines > 1:  # a wrapped note: the row as tall as its lines (no row grows by itself in print)
+            layout.heights[r] = paper.row_pt(lines, 11)
     last = first + len(settings.rules) + 5
     layout.validations.append(Validation(range_ref(first, 4, last, 4), "list", values=tuple(C.RULE_KINDS.values())))
     layout.validations.append(Validation(range_ref(first, 5, last, 5), "list", values=tuple(C.RULE_PER.values())))
@@ -513,4 +523,6 @@ def settings_layout(settings: Settings = DEFAULT) -> Layout:
                        error="权重应为 0–1 之间的数字")
         )
     layout.widths = dict(SETTINGS_WIDTHS)
+    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0,
+                              footer=f"{settings.class_name} 设置　第 &P 页，共 &N 页")
     return layout

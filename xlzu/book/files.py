@@ -31,13 +31,15 @@ from typing import Any, Sequence
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import TIME_FORMATS, Cell
 from openpyxl.chart import LineChart, Reference
-from openpyxl.styles import Border, PatternFill, Side
+from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import contract as C
+from .. import fonts
 from ..errors import NotAClassWorkbook, WorkbookLocked, WorkbookNotFound, XlzuError
 from ..layout import FORM_SAMPLES, STYLES, Layout, Style, Validation, col_letter, excel_value, parse_range, range_ref
 from . import cellread
@@ -154,6 +156,7 @@ class FileBook(Book):
         else:
             wb = Workbook()
             wb.remove(wb.active)
+            set_default_font(wb)
         return cls(path, wb)
 
     # ---- protocol ------------------------------------------------------------
@@ -575,6 +578,10 @@ class FileBook(Book):
         ws.print_area = _shift(p.area, dr, dc) if p.area else _shift(layout.used_ref(), dr, dc)
         if p.footer:
             ws.oddFooter.center.text = p.footer
+        if p.header:
+            ws.oddHeader.center.text = p.header
+            ws.oddHeader.center.size = 14
+            ws.oddHeader.center.font = f"{fonts.HEADING},常规"
 
     def _add_chart(self, ws: Worksheet, spec, dr: int, dc: int) -> None:
         chart = LineChart()
@@ -607,6 +614,15 @@ class FileBook(Book):
         for ws in self.wb.worksheets:
             for view in ws.views.sheetView:
                 view.tabSelected = ws is self.wb.active
+
+
+def set_default_font(wb: Workbook) -> None:
+    """The workbook's default (Normal) font: 宋体, before any cell is styled
+    (so column widths, measured in its digits, agree between Excel and
+    LibreOffice, and a cell a teacher adds is Chinese-faced)."""
+    font = Font(name=fonts.BODY, sz=fonts.DEFAULT_SIZE, charset=fonts.CHARSET, family=fonts.FAMILY[fonts.BODY])
+    wb._fonts = IndexedList([font])
+    wb._named_styles["Normal"].font = font
 
 
 @contextmanager
@@ -725,17 +741,22 @@ def _shift(ref: str, dr: int, dc: int) -> str:
 def _style_cell(cell, style: Style) -> None:
     """Lay ``style`` over a cell: every field that is None is left as the
     cell has it (a highlight keeps the centring, a bold keeps the size)."""
-    font = {k: v for k, v in (("b", style.bold), ("i", style.italic), ("sz", style.size), ("color", style.color)) if v is not None}
+    font = {k: v for k, v in (("name", style.font), ("b", style.bold), ("i", style.italic), ("sz", style.size), ("color", style.color)) if v is not None}
     if font:
         new = copy(cell.font)
         for k, v in font.items():
             setattr(new, k, v)
+        if style.font:
+            # A theme scheme would make Excel show the theme's face instead.
+            new.charset, new.family, new.scheme = fonts.CHARSET, fonts.FAMILY[style.font], None
         cell.font = new
     if style.fill:
         cell.fill = PatternFill("solid", start_color=style.fill, end_color=style.fill)
     if style.border:
         cell.border = _BORDER
-    align = {k: v for k, v in (("horizontal", style.halign), ("vertical", style.valign), ("wrap_text", style.wrap)) if v is not None}
+    stacked = 255 if style.vertical else None  # OOXML: characters stacked top to bottom
+    align = {k: v for k, v in (("horizontal", style.halign), ("vertical", style.valign), ("wrap_text", style.wrap),
+                                ("text_rotation", stacked)) if v is not None}
     if align:
         new = copy(cell.alignment)
         for k, v in align.items():

@@ -47,8 +47,10 @@ from typing import Any, Iterable, Iterator, Sequence
 from .. import contract as C
 from ..layout import FORM_SAMPLES, STYLES, ChartSpec, Layout, PrintSetup, Validation, parse_cell, parse_range, range_ref
 from ..errors import XlzuError
+from ..fonts import HEADING
 from .base import Book, decode_text_formula, encode_text_formula
 
+XL_VERTICAL = -4166  # Excel's xlVertical: characters stacked top to bottom
 BORDER_COLOR = "#808080"
 ALERT_MAX_CHARS = 900  # Excel's MsgBox shows about 1024 characters
 SET_COLORS_MAX = 10_000  # xlwings' limit for one Range.set_colors call
@@ -61,7 +63,7 @@ _PAPER_SIZES = {"A4": 9, "A3": 8, "B5": 13, "LETTER": 1}  # XlPaperSize
 
 #: What only the Windows COM engine gets (other engines skip it).
 NATIVE_ONLY = (
-    "page setup other than the print area (orientation, paper, fit to page, margins, centring, title rows, footer)",
+    "page setup other than the print area (orientation, paper, fit to page, margins, centring, title rows, header, footer)",
     "freeze panes on the desktop engines (xlwings 0.37.8 implements them only for the remote engine)",
     "input and error messages of data validation",
     "autofilter",
@@ -395,6 +397,8 @@ class LiveBook(Book):
 
     def _style(self, rng: Any, style: Any, *, border: bool = True, valign: bool = True) -> None:
         font = rng.font
+        if style.font is not None:
+            font.name = style.font
         if style.bold is not None:
             font.bold = style.bold
         if style.italic is not None:
@@ -413,6 +417,8 @@ class LiveBook(Book):
             rng.vertical_alignment = style.valign
         if style.wrap:
             rng.wrap_text = True
+        if style.vertical and not self.remote:
+            rng.api.Orientation = XL_VERTICAL  # the remote engine has no stacked text: the header stays level
         if style.number_format:
             rng.number_format = style.number_format
 
@@ -510,6 +516,8 @@ class LiveBook(Book):
             ps.PrintTitleRows = f"${int(a) + dr}:${int(b) + dr}"
         if p.footer:
             ps.CenterFooter = p.footer
+        if p.header:
+            ps.CenterHeader = f'&"{HEADING},常规"&14' + p.header
 
     def _chart(self, sh: Any, spec: ChartSpec, dr: int, dc: int) -> None:
         """A native chart in at most five calls: add (with its data, one
@@ -702,7 +710,7 @@ def _fill_only(style: Any, valign_done: bool) -> bool:
     its alignment (if any) already set over the block it lies in."""
     if not style.fill:
         return False
-    rest = (style.bold, style.italic, style.size, style.color, style.border, style.halign, style.wrap, style.number_format)
+    rest = (style.font, style.bold, style.italic, style.size, style.color, style.border, style.halign, style.wrap, style.number_format)
     if any(v is not None and v is not False for v in rest):
         return False
     return style.valign is None or valign_done

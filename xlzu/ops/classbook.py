@@ -15,6 +15,7 @@ from ..errors import InputError, XlzuError
 from ..forms import form_layout
 from ..records import empty as empty_records, records_layout
 from ..layout import Layout, placeholder_layout, range_ref, table_layout
+from ..rules import rules_layout
 from ..book.rosterfile import import_roster_file as read_roster_file, read_raw
 from ..roster import RosterImport, normalize_roster, roster_layout
 from ..settings import DEFAULT, Settings, settings_layout
@@ -49,7 +50,7 @@ def console_layout(settings: Settings) -> Layout:
         ["每次运行的结果和需要核对的单元格列在下方。"],
     ]
     layout = Layout(rows=rows)
-    layout.style("A1", "title")
+    layout.style("A1", "title_left")  # from column A rightwards: never cut at the left
     layout.style(range_ref(2, 1, len(rows), 1), "hint")
     layout.widths = {1: 17, 2: 12, 3: 100}
     return layout
@@ -86,7 +87,9 @@ def build_class_sheets(book: Book, settings: Settings, roster: RosterImport) -> 
     if not book.has_sheet(C.CONSOLE):  # a macro template brings its own, with buttons
         book.write_layout(C.CONSOLE, console_layout(settings))
     book.write_layout(C.SETTINGS, settings_layout(settings))
-    book.write_layout(C.ROSTER, roster_layout(roster.roster, settings.subject_names, roster.flags))
+    book.write_layout(C.RULES, rules_layout(settings))
+    book.write_layout(C.ROSTER, roster_layout(roster.roster, settings.subject_names, roster.flags,
+                                               settings.class_name))
     book.write_layout(C.GROUPS, groups_placeholder())
     for sheet, hint in PLACEHOLDERS.items():
         book.write_layout(sheet, placeholder_layout(sheet, hint))
@@ -171,7 +174,8 @@ def _import_roster(book: Book, rows: list[list] | None, source: str) -> Report:
     if rows is None:
         rows = book.read_values(C.ROSTER)
     imported = normalize_roster(rows, settings.subject_names, source, in_workbook=source == C.ROSTER)
-    book.write_layout(C.ROSTER, roster_layout(imported.roster, settings.subject_names, imported.flags))
+    book.write_layout(C.ROSTER, roster_layout(imported.roster, settings.subject_names, imported.flags,
+                                               settings.class_name))
     report = Report("导入花名册", imported.report(), data={"roster": imported.roster, "import": imported})
     if book.has_sheet(C.GROUPS):
         groups = book.read_table(C.GROUPS)

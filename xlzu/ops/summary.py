@@ -30,6 +30,7 @@ from ..awards import (TermSummary, advanced_groups, certificates_layout, exams_w
                     read_exams, star_leaders, term_layout)
 from ..weekly import (fmt_points, group_label, group_names, group_ranking_layout, history_layout, history_rows,
                       latest_day, people_ranking_layout, read_history, summarize_week, upsert_history, week_from_text)
+from .rules import write_rules
 from .common import Report, Target, load_settings, parse_day, run
 
 
@@ -130,6 +131,7 @@ def _week(book: Book, week: Any = None) -> Report:
     book.write_layout(C.WEEK_GROUPS, group_ranking_layout(summary, s))
     book.write_layout(C.WEEK_PEOPLE, people_ranking_layout(summary, s))
     book.write_layout(C.WEEK_HISTORY, history_layout(new_history, s))
+    rules_rewritten = write_rules(book, s, only_if_changed=True)  # 规则说明 follows 设置 (titles, weights)
     g = summary.groups
     names = dict(zip(g[C.GROUP_NO], g[C.GROUP_TEAM_NAME]))
     totals = dict(zip(g[C.GROUP_NO], g[C.COL_TOTAL]))
@@ -148,6 +150,8 @@ def _week(book: Book, week: Any = None) -> Report:
         report.add(f"注意：本周“{C.GROUP_RECORDS}”没有记录，小组得分都为 0。")
     weeks = new_history[C.COL_WEEK_START].nunique()
     report.add(f"已写入“{C.WEEK_GROUPS}”“{C.WEEK_PEOPLE}”；“{C.WEEK_HISTORY}”已更新（共 {weeks} 周，重复汇总同一周会替换该周）。")
+    if rules_rewritten:
+        report.add(f"“{C.SETTINGS}”改过：“{C.RULES}”已按新的设置重写。")
     return report
 
 
