@@ -75,6 +75,25 @@ def parse_range(ref: str) -> tuple[int, int, int, int]:
 
 
 # --------------------------------------------------------------------------
+# Formulas
+# --------------------------------------------------------------------------
+class Formula(str):
+    """A cell formula xlzu writes on purpose (``=SUM(…)``): the one kind of
+    string a backend writes as a formula.  Every other string, whatever it
+    starts with, is written as text: nothing a person typed (a 备注 of
+    "==请假==" or "=1/0") ever becomes a formula.  A file backend reads a
+    formula cell back as a Formula, so a formula a teacher keeps beside a
+    table is written back as one."""
+
+    __slots__ = ()
+
+
+def is_text_formula(value: Any) -> bool:
+    """A string that Excel would take for a formula but is text."""
+    return isinstance(value, str) and not isinstance(value, Formula) and value[:1] == "="
+
+
+# --------------------------------------------------------------------------
 # Styles
 # --------------------------------------------------------------------------
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ import pandas as pd
 
 from . import contract as C
 from .errors import CellProblem
-from .layout import cell_ref, clean_text, excel_value
+from .layout import Formula, cell_ref, clean_text, excel_value
 from .records import DAILY_SOURCE_PREFIX, from_rows, replace_days
 from .roster import normalize_id, normalize_name
 from .settings import Settings, parse_date
@@ -236,7 +236,7 @@ def points_formula(entry: Entry, ref: str) -> str:
 def total_formula(entries: Iterable[tuple[int, Entry]], row: int) -> str:
     """=… the 合计 of one form row: the points of every entry cell."""
     terms = [points_formula(e, cell_ref(row, col)) for col, e in entries]
-    return "=" + ("+".join(terms) if terms else "0")
+    return Formula("=" + ("+".join(terms) if terms else "0"))
 
 
 def validation_formula(entry: Entry, top_left: str, column_range: str = "") -> str | None:

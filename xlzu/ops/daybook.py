@@ -42,7 +42,7 @@ from ..errors import EntryError, InputError, XlzuError
 from ..forms import form_layout
 from ..layout import excel_value
 from ..members import read_culture, read_members
-from ..records import read_records, records_layout
+from ..records import read_table, records_layout
 from ..scoring import DayChange, FormEntries, apply_forms, day_records, parse_forms
 from ..settings import Settings
 from .common import Report, load_settings, parse_day, run
@@ -63,6 +63,10 @@ class _Inputs:
     # tell whether a table changed without reading the sheet again.
     person_values: list[list[Any]] | None = None
     groups_values: list[list[Any]] | None = None
+    # The record tables as found (header, the teacher's columns and notes),
+    # so a write-back keeps what the teacher added.
+    person_read: Any = None
+    groups_read: Any = None
 
 
 # --------------------------------------------------------------------------
@@ -78,11 +82,11 @@ def _read_inputs(book: Book, *, need_groups: bool = True) -> _Inputs:
         culture = read_culture(values)
         problems += found
     person_values = book.read_values(C.PERSON_RECORDS) if book.has_sheet(C.PERSON_RECORDS) else None
-    person, found = read_records(person_values, "person") if person_values is not None else (None, [])
-    problems += found
+    person, person_read = read_table(person_values, "person") if person_values is not None else (None, None)
+    problems += person_read.problems if person_read is not None else []
     groups_values = book.read_values(C.GROUP_RECORDS) if book.has_sheet(C.GROUP_RECORDS) else None
-    groups, found = read_records(groups_values, "group") if groups_values is not None else (None, [])
-    problems += found
+    groups, groups_read = read_table(groups_values, "group") if groups_values is not None else (None, None)
+    problems += groups_read.problems if groups_read is not None else []
     if problems:
         raise InputError("“分组”或记录表中有需要改正的内容（已标成红色），日表没有处理：", problems)
     from ..records import empty
@@ -93,7 +97,8 @@ def _read_inputs(book: Book, *, need_groups: bool = True) -> _Inputs:
     if need_groups and not members[C.GROUP_NO].notna().any():
         raise InputError(f"“{C.GROUPS}”中还没有小组。请先运行“自动分组”（xlzu group），再生成日表。")
     return _Inputs(settings, members, culture, person if person is not None else empty("person"),
-                   groups if groups is not None else empty("group"), person_values, groups_values)
+                   groups if groups is not None else empty("group"), person_values, groups_values,
+                   person_read, groups_read)
 
 
 def daily_sheet_names(book: Book) -> list[str]:
@@ -134,9 +139,10 @@ def _write_records(book: Book, inputs: _Inputs, kind: str, table: pd.DataFrame) 
     sheet = C.PERSON_RECORDS if kind == "person" else C.GROUP_RECORDS
     old = inputs.person if kind == "person" else inputs.groups
     values = inputs.person_values if kind == "person" else inputs.groups_values
+    read = inputs.person_read if kind == "person" else inputs.groups_read
     if len(old) == len(table) and old.reset_index(drop=True).equals(table.reset_index(drop=True)):
         return False
-    layout = records_layout(table, kind)
+    layout = records_layout(table, kind, read)
     if values is not None and _grid(values) == _grid(layout.grid()):
         return False
     book.write_layout(sheet, layout)

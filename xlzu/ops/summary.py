@@ -20,7 +20,7 @@ from ..book.base import Book
 from ..dates import as_date
 from ..errors import CellProblem, InputError
 from ..layout import col_letter
-from ..members import read_culture, read_members
+from ..members import read_culture, read_members, read_members_table
 from ..monthly import Month, monthly_layout, parse_month, read_rater_form, summarize_month
 from ..records import read_records, within
 from ..records import empty as empty_records
@@ -64,10 +64,10 @@ def read_class(book: Book, *, layers: bool = False) -> tuple[ClassData, list[Cel
     problems: list[CellProblem] = []
     if book.has_sheet(C.GROUPS):
         values = book.read_values(C.GROUPS)
-        members, found = read_members(values)
+        members, read = read_members_table(values)
         used = [C.GROUP_ID, C.GROUP_NO] + ([C.GROUP_LAYER, C.GROUP_LAYER_OVERRIDE] if layers else [])
-        letters = {col_letter(C.GROUP_COLUMNS.index(c) + 1) for c in used}
-        problems += [p for p in found if p.cell.rstrip("0123456789") in letters]
+        letters = {col_letter(read.col[c] + 1) for c in used if c in read.col}
+        problems += [p for p in read.problems if p.cell.rstrip("0123456789") in letters]
         culture = read_culture(values)
     else:
         members, _ = read_members([])
@@ -80,6 +80,12 @@ def read_class(book: Book, *, layers: bool = False) -> tuple[ClassData, list[Cel
         else:
             tables[kind] = empty_records(kind)
     return ClassData(settings, members, culture, tables["group"], tables["person"]), problems
+
+
+def _class_ids(data: ClassData) -> list[str] | None:
+    """The class's 学号 (from 分组), or None before the class is grouped."""
+    ids = [i for i in data.members[C.GROUP_ID] if isinstance(i, str) and i]
+    return ids or None
 
 
 def _stop(problems: list[CellProblem], what: str) -> None:
@@ -249,7 +255,7 @@ def _exam_progress(book: Book, data: ClassData) -> tuple[pd.Series | None, str, 
     exams on 考试成绩 (None without two exams)."""
     if not book.has_sheet(C.EXAMS):
         return None, "", []
-    exams, names, problems = read_exams(book.read_values(C.EXAMS))
+    exams, names, problems = read_exams(book.read_values(C.EXAMS), _class_ids(data))
     filled = exams_with_scores(exams, names) if len(exams) else []
     if problems or len(filled) < 2:
         return None, "", problems
@@ -312,7 +318,7 @@ def _term(book: Book, from_exam: str | None = None, to_exam: str | None = None, 
     s = data.settings
     book.require(C.EXAMS, hint="请在工作簿中加一张“考试成绩”表：学号、姓名，后面每次考试一列。")
     exam_values = book.read_values(C.EXAMS)
-    exams, names, found = read_exams(exam_values)
+    exams, names, found = read_exams(exam_values, _class_ids(data))
     _stop(problems + found, TERM_TITLE)
     header = [str(v) for v in names]
     for name, arg in ((from_exam, "--from"), (to_exam, "--to")):
@@ -328,6 +334,9 @@ def _term(book: Book, from_exam: str | None = None, to_exam: str | None = None, 
     elif to_exam is None and from_exam is not None:
         later = [e for e in filled if header.index(e) > header.index(from_exam)]
         to_exam = later[0] if later else None
+    if from_exam is not None and to_exam is not None and header.index(from_exam) > header.index(to_exam):
+        raise InputError(f"--from “{from_exam}”在“{C.EXAMS}”中排在 --to “{to_exam}”之后：进步是从前一次考试到后一次考试，"
+                         f"请写 --from {to_exam} --to {from_exam}（或把考试列按时间先后排列）。")
     if from_exam is not None and from_exam == to_exam:
         raise InputError(f"--from 和 --to 是同一次考试“{from_exam}”：明星组长比较两次考试的名次进步。")
     award_day = parse_day(day) if day is not None else date.today()
