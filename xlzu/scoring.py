@@ -267,6 +267,7 @@ class FormEntries:
     groups: list[dict[str, Any]] = field(default_factory=list)
     covered: set[tuple[Any, str]] = field(default_factory=set)  # (学号 or 组号, 项目) the sheet has a cell for
     typed: int = 0  # non-blank entry and note cells
+    who_cells: dict[Any, str] = field(default_factory=dict)  # 学号 or 组号 → the cell it is written in
 
 
 def is_foot(text: str) -> bool:
@@ -306,10 +307,10 @@ def parse_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple
         return None, []
     group, _weekday = parsed
     kind = "class" if group is None else "group"
-    first = C.GROUP_NO if kind == "class" else C.GROUP_ID
-    header = next((i for i, r in enumerate(values) if r and clean_text(r[0]) == first), None)
-    if header is None:
+    found = find_form_header(values, kind)
+    if found is None:
         return None, []
+    header, id_col = found
     problems: list[CellProblem] = []
     day, date_ref = _find_date(values, header)
     form = FormEntries(sheet, kind, day, group)
@@ -342,7 +343,7 @@ def parse_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple
                 continue
             entries.append((j, _class_entry_for(settings, top, leaf), cell_ref(header + 2, j + 1)))
     note_col = fixed.get(C.REC_NOTE)
-    id_col = 0
+    total_col = fixed.get(C.DAILY_TOTAL)
     name_col = fixed.get(C.GROUP_TEAM_NAME if kind == "class" else C.GROUP_NAME_COL)
     source = lambda i, j: f"{sheet}!{cell_ref(i + 1, j + 1)}"  # noqa: E731
     stamp = pd.Timestamp(day) if day else None
@@ -382,6 +383,7 @@ def parse_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple
                                         f"与 {seen_ids[who]} 重复：每{'组' if kind == 'class' else '位学生'}只能占一行"))
             continue
         seen_ids[who] = cell_ref(i + 1, id_col + 1)
+        form.who_cells[who] = seen_ids[who]
         display = clean_text(_cell(values, i, name_col)) if name_col is not None else ""
         if kind == "group":
             display = normalize_name(display)
@@ -414,6 +416,10 @@ def parse_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple
             else:
                 rec.update({C.REC_ID: who, C.REC_NAME: display or None, C.REC_GROUP: group})
             rows_out.append(rec)
+        if total_col is not None:
+            problem = _total_problem(_cell(values, i, total_col), typed, values, i)
+            if problem:
+                problems.append(CellProblem(sheet, cell_ref(i + 1, total_col + 1), clean_text(_cell(values, i, total_col)) or None, problem))
         if note and not any(e is not None and evaluate(e, _cell(values, i, j)) for j, e, _ in typed):
             # A note without any score (请假, 表扬…) is kept as a 0-point record.
             rec = {C.REC_DATE: stamp, C.REC_CATEGORY: None, C.REC_ITEM: C.NOTE_ITEM, C.REC_POINTS: 0.0,
@@ -431,6 +437,35 @@ def parse_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple
                     problems.append(CellProblem(sheet, ref, str(shown),
                                                 f"{entry.item}：名次 {shown} 填了 {len(refs)} 次（{'、'.join(refs)}），每个名次只能给一个小组"))
     return form, problems
+
+
+def find_form_header(values: list[list[Any]], kind: str) -> tuple[int, int] | None:
+    """(header row, 学号/组号 column), both 0-based, of a daily form: the
+    first row with 学号 (member form) or 组号 (class form) and 合计 in it,
+    wherever a teacher moved the table (a column inserted at the left)."""
+    first = C.GROUP_NO if kind == "class" else C.GROUP_ID
+    for i, r in enumerate(values):
+        texts = [clean_text(v) for v in r]
+        if first in texts and C.DAILY_TOTAL in texts:
+            return i, texts.index(first)
+    return None
+
+
+def _total_problem(total: Any, typed: list, values: list[list[Any]], i: int) -> str:
+    """What is wrong with a row's 合计 cell: it holds the formula xlzu wrote
+    (a file) or the figure it computes (live Excel); a number typed over it
+    is not saved anywhere, so it is refused."""
+    if total is None or isinstance(total, Formula) or is_blank(total):
+        return ""
+    x = read_number(total)
+    points = 0.0
+    for j, entry, _h in typed:
+        result = evaluate(entry, _cell(values, i, j)) if entry is not None else None
+        points += result[1] if result else 0.0
+    if x is not None and abs(x - points) < 1e-9:
+        return ""
+    return (f"{C.DAILY_TOTAL}由公式自动计算，不能填写（这一行各项合计 {fmt(points)} 分）："
+            "请把分数填到各考核项目的格子里，再清空这一格或重新生成日表")
 
 
 def _rule_free_entry(item: C.Item) -> Entry:

@@ -8,11 +8,11 @@ the cell and says what is expected.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from . import cells
 from . import contract as C
 from .errors import CellProblem, SettingsError
 from .layout import Layout, Validation, cell_ref, clean_text, excel_value, find_row, range_ref
@@ -83,13 +83,7 @@ DEFAULT = Settings()
 # --------------------------------------------------------------------------
 # Parsing helpers (also used by the roster import)
 # --------------------------------------------------------------------------
-def normalize_text(value: Any) -> str:
-    """Full-width → half-width (９０ → 90, Ａ → A, （ → ( ), strip all
-    surrounding and inner stray spaces of short codes."""
-    text = clean_text(value)
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\u3000", " ").strip()
-    return text
+normalize_text = cells.normalize
 
 
 _WEEKDAY_WORDS = {
@@ -126,36 +120,8 @@ def format_weekdays(days: tuple[int, ...]) -> str:
     return ",".join(C.WEEKDAYS[d] for d in days)
 
 
-def parse_date(value: Any) -> date | None:
-    value = excel_value(value)
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, (int, float)) and 20000 < value < 80000:  # an Excel serial
-        return date.fromordinal(date(1899, 12, 30).toordinal() + int(value))
-    text = normalize_text(value)
-    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?", text)
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-
-
-def parse_number(value: Any) -> float | None:
-    """A number from a cell: 3, "３", " 2.5 ", "+3", "－2" (full-width minus)."""
-    value = excel_value(value)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    text = normalize_text(value).replace("−", "-").replace("－", "-").replace(" ", "")
-    if not text:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        return None
+parse_date = cells.to_date
+parse_number = cells.number  # finite numbers only: nan and inf are not numbers
 
 
 def _is_int(x: float) -> bool:
@@ -187,13 +153,13 @@ def _section_rows(values: list[list[Any]], title: str) -> tuple[int, list[tuple[
     header = start + 1
     rows = []
     for i in range(header + 1, len(values)):
-        cells = list(values[i])
-        first = clean_text(cells[0]) if cells else ""
+        row = list(values[i])
+        first = clean_text(row[0]) if row else ""
         if first in _SECTION_TITLES:
             break
-        if all(clean_text(v) == "" for v in cells):
-            break
-        rows.append((i, cells + [None] * 12))
+        if all(clean_text(v) == "" for v in row):
+            continue  # a cleared row is not the end of the section
+        rows.append((i, row + [None] * 12))
     return header, rows
 
 

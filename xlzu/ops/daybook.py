@@ -38,12 +38,13 @@ from ..book.base import Book
 from ..book.files import FileBook
 from ..dailysheets import Form, day_forms, teams_on
 from ..dates import long_date, week_days, week_number
-from ..errors import EntryError, InputError, XlzuError
+from ..cells import id_key
+from ..errors import CellProblem, EntryError, InputError, XlzuError
 from ..forms import form_layout
-from ..layout import excel_value
+from ..layout import clean_text, excel_value
 from ..members import read_culture, read_members
 from ..records import read_table, records_layout
-from ..scoring import DayChange, FormEntries, apply_forms, day_records, parse_forms
+from ..scoring import DayChange, FormEntries, apply_forms, day_records, parse_form, parse_forms
 from ..settings import Settings
 from .common import Report, load_settings, parse_day, run
 
@@ -118,6 +119,58 @@ def _current_forms(book: Book, settings: Settings) -> tuple[list[FormEntries], l
     return parse_forms(sheets, settings)
 
 
+_KNOWN = set(C.workbook_sheets(0, macro=True))
+
+
+def _stray_forms(book: Book, settings: Settings) -> list[CellProblem]:
+    """Daily forms under a name that is not a daily sheet's (renamed to
+    第2组, a copy 日表-第3组 (2)) that hold entries: xlzu cannot tell whose
+    entries they are, and must not lose them, so they are refused."""
+    problems = []
+    for sheet in book.sheet_names():
+        if sheet in _KNOWN or C.parse_daily_sheet(sheet) is not None:
+            continue
+        values = book.read_values(sheet)
+        head = " ".join(clean_text(v) for r in values[:3] for v in r)
+        for title, name in ((C.DAILY_GROUP_TITLE, C.daily_group_sheet(1)), (C.DAILY_CLASS_TITLE, C.DAILY_CLASS)):
+            if title not in head:
+                continue
+            form, _ = parse_form(values, name, settings)
+            if form is not None and form.typed:
+                problems.append(CellProblem(
+                    sheet, "A1", None,
+                    f"这张表是日表，但表名不是日表的名称（如“{C.DAILY_CLASS}”“{C.daily_group_sheet(2)}”），"
+                    f"xlzu 不知道它是哪一张日表，填写的 {form.typed} 格没有保存。请把表名改回原来的名称"
+                    "（或把内容填到原来的日表中再删掉这张表），然后再运行"))
+            break
+    return problems
+
+
+def _unknown_people(forms: list[FormEntries], inputs: "_Inputs") -> list[CellProblem]:
+    """A 学号 or 组号 on a form that is not in 分组 (nor in that day's
+    records: a student who has since left) is refused naming its cell."""
+    members = inputs.members
+    ids = {id_key(i) for i in members[C.GROUP_ID] if isinstance(i, str)}
+    groups = {int(g) for g in members[C.GROUP_NO].dropna()}
+    problems = []
+    for f in forms:
+        if f.day is None:
+            continue
+        stamp = pd.Timestamp(f.day)
+        if f.kind == "group":
+            day_ids = ids | {id_key(i) for i in inputs.person.loc[inputs.person[C.REC_DATE] == stamp, C.REC_ID]}
+            for who, ref in f.who_cells.items():
+                if id_key(who) not in day_ids and any(r[C.REC_ID] == who for r in f.person):
+                    problems.append(CellProblem(f.sheet, ref, who, f"学号不在“{C.GROUPS}”中：请核对学号，或删掉这一行"))
+        else:
+            day_groups = groups | {int(g) for g in inputs.groups.loc[inputs.groups[C.REC_DATE] == stamp, C.REC_GROUP].dropna()}
+            for who, ref in f.who_cells.items():
+                if who not in day_groups and any(r[C.REC_GROUP] == who for r in f.groups):
+                    problems.append(CellProblem(f.sheet, ref, who,
+                                                f"“{C.GROUPS}”中没有第{who}组（现有 {len(groups)} 个小组）：请核对组号，或删掉这一行"))
+    return problems
+
+
 # --------------------------------------------------------------------------
 # Writing
 # --------------------------------------------------------------------------
@@ -177,6 +230,7 @@ def _change_lines(changes: list[DayChange]) -> list[str]:
 
 def _save_current(book: Book, inputs: _Inputs, *, refuse: str) -> tuple[pd.DataFrame, pd.DataFrame, list[DayChange], list[FormEntries]]:
     forms, problems = _current_forms(book, inputs.settings)
+    problems += _unknown_people(forms, inputs) + _stray_forms(book, inputs.settings)
     if problems:
         raise EntryError(refuse.format(n=len(problems)), problems)
     dated = [f for f in forms if f.day is not None]
