@@ -372,3 +372,82 @@ def test_from_and_to_in_the_wrong_order_are_refused(book, saved):
         term(book, from_exam="期末", to_exam="期中")
     result = runner.invoke(app, ["term", str(book), "--from", "期末", "--to", "期中"])
     assert result.exit_code != 0 and "排在 --to" in result.output
+
+
+# --------------------------------------------------------------------------
+# Reports
+# --------------------------------------------------------------------------
+def test_records_of_an_item_no_longer_in_settings_are_reported(book):
+    from xlzu.ops.summary import week
+
+    wb = load_workbook(book)
+    ws = wb[C.SETTINGS]
+    at = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == C.SECTION_ITEMS)
+    old = ws.cell(at + 2, 2).value
+    ws.cell(at + 2, 2).value = old + "情况"  # the teacher renames an item that has records
+    wb.save(book)
+    report = week(book, DAYS[0].isoformat())
+    text = report.text()
+    assert f"“{old}”的记录" in text and "已没有这个考核项目" in text
+
+
+def test_no_nan_in_the_grouping_report(tmp_path):
+    """A group of one and a newcomer without a layer: no 'nan' anywhere."""
+    path = tmp_path / "班级.xlsx"
+    new_class(path, demo_roster_path(), class_name="初二(3)班")
+    group(path)
+    wb = load_workbook(path)
+    ws = wb[C.GROUPS]
+    header = [c.value for c in ws[1]]
+    ws.cell(2, header.index(C.GROUP_NO) + 1).value = 8
+    ws.cell(2, header.index(C.GROUP_LOCKED) + 1).value = "是"
+    wb[C.ROSTER].append(["99999", "新同学", "男", None, None, None, None])
+    wb.save(path)
+    report = group(path)
+    assert "nan" not in report.text().lower()
+    assert "新同学" in report.text()
+
+
+def test_a_teacher_column_on_groups_survives_regrouping(book):
+    wb = load_workbook(book)
+    ws = wb[C.GROUPS]
+    col = len(C.GROUP_COLUMNS) + 1  # K: between the student table and the group table
+    ws.cell(1, col).value = "家长电话"
+    phones = {}
+    for r in range(2, 12):
+        ws.cell(r, col).value = f"1380000{r:04d}"
+        phones[str(ws.cell(r, 1).value)] = f"1380000{r:04d}"
+    wb.save(book)
+    result = runner.invoke(app, ["group", str(book), "--regroup"])
+    assert result.exit_code == 0, result.output
+    ws = load_workbook(book)[C.GROUPS]
+    header = [c.value for c in ws[1]]
+    at = header.index("家长电话") + 1
+    kept = {str(ws.cell(r, 1).value): ws.cell(r, at).value for r in range(2, ws.max_row + 1) if ws.cell(r, at).value}
+    assert kept == phones
+    assert len([1 for r in range(2, ws.max_row + 1) if str(ws.cell(r, 1).value or "").isdigit()]) == 52
+
+
+def test_scores_typed_in_monthly_below_a_cleared_row_are_kept(book):
+    from xlzu.ops.summary import month
+
+    month(book, "2026-11")
+    wb = load_workbook(book)
+    ws = wb[C.MONTHLY]
+    head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == C.COL_MONTH
+                and ws.cell(r, 2).value == C.GROUP_ID)
+    rater = [c.value for c in ws[head]].index(C.DEFAULT_RATER_WEIGHTS[0][0]) + 1
+    typed = {}
+    for r in range(head + 5, head + 15):
+        ws.cell(r, rater).value = 80 + r % 10
+        typed[str(ws.cell(r, 2).value)] = 80 + r % 10
+    for c in range(1, ws.max_column + 1):
+        ws.cell(head + 3, c).value = None  # a cleared row above the typed scores
+    wb.save(book)
+    month(book, "2026-11")
+    ws = load_workbook(book)[C.MONTHLY]
+    head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == C.COL_MONTH
+                and ws.cell(r, 2).value == C.GROUP_ID)
+    after = {str(ws.cell(r, 2).value): ws.cell(r, rater).value for r in range(head + 1, ws.max_row + 1)
+             if ws.cell(r, rater).value is not None}
+    assert after == typed

@@ -909,7 +909,8 @@ def plan_groups(
     if missing_gender:
         lines.append(f"没有性别，分组时不计入男女平衡：{'、'.join(map(str, missing_gender))}。请在“{C.ROSTER}”中补填。")
     if mode in ("update", "regroup"):
-        changed = [(nm, a, b) for nm, a, b in zip(s["name"], s["old_layer"], letters) if a and a != b]
+        changed = [(nm, a, b) for nm, a, b in zip(s["name"], s["old_layer"], letters)
+                   if isinstance(a, str) and a and a != b]  # a newcomer (no layer yet, NaN) is no change
         if changed:
             lines.append("层次有变化（按最新的总分和学习品质）：" + "，".join(f"{nm} {a}→{b}" for nm, a, b in changed) + "。")
 

@@ -17,7 +17,9 @@ from ..book.base import Book
 from ..errors import InputError
 from ..grouping import GroupPlan, plan_groups, team_label
 from ..layout import Layout, PrintSetup, Validation, cell_ref, range_ref, table_layout
-from ..members import read_culture, read_members
+from .. import schema
+from ..cells import id_key
+from ..members import read_culture, read_members_table
 from ..roster import read_roster
 from ..settings import Settings
 from .common import Report, load_settings, run
@@ -215,11 +217,13 @@ def report_lines(plan: GroupPlan) -> list[str]:
         t = plan.details[C.ROSTER_TOTAL]
         sd = float(t.std(ddof=1)) if t.notna().sum() > 1 else 0.0
         girls = summary["女"]
-        lines.append(
-            f"均衡情况：各组平均总分最多相差 {f['D_means'] * sd:.1f} 分（{f['D_means']:.3f} 个标准差），"
-            f"组内标准差最多相差 {f['D_sd'] * sd:.1f} 分（{f['D_sd']:.3f} 个标准差），"
-            f"每组女生 {int(girls.min())}–{int(girls.max())} 人。"
-        )
+        parts = []
+        for key, what in (("D_means", "各组平均总分"), ("D_sd", "组内标准差")):
+            x = f.get(key)
+            if x is not None and math.isfinite(x) and math.isfinite(sd):
+                parts.append(f"{what}最多相差 {x * sd:.1f} 分（{x:.3f} 个标准差）")
+        parts.append(f"每组女生 {int(girls.min())}–{int(girls.max())} 人")
+        lines.append("均衡情况：" + "，".join(parts) + "。")
     moved = [m for m in plan.moves if m.why in ("regroup", "manual")]
     joined = [m for m in plan.moves if m.why in ("new", "placed")]
     gone = [m for m in plan.moves if m.why == "gone"]
@@ -235,7 +239,8 @@ def report_lines(plan: GroupPlan) -> list[str]:
     lines += [m.text() + "。" for m in gone]
     for rec in summary.itertuples(index=False):
         mean = f"，平均总分 {rec.平均总分:.1f}" if rec.平均总分 is not None and not pd.isna(rec.平均总分) else ""
-        lines.append(f"{rec.组名}：{rec.人数} 人（男 {rec.男}，女 {rec.女}），大组长 {rec.大组长 or '—'}{mean}。")
+        leader = rec.大组长 if isinstance(rec.大组长, str) and rec.大组长 else "—"
+        lines.append(f"{rec.组名}：{rec.人数} 人（男 {rec.男}，女 {rec.女}），大组长 {leader}{mean}。")
     lines.append(f"已写入“{C.GROUPS}”和“{C.SEATS}”。")
     return lines
 
@@ -248,7 +253,8 @@ def _group(book: Book, seed: int, regroup: bool, keep: bool, effort) -> Report:
         values = book.read_values(C.GROUPS)
     else:
         values = []
-    members, problems = read_members(values)
+    members, read = read_members_table(values)
+    problems = read.problems
     if problems:
         raise InputError(f"“{C.GROUPS}”中有需要改正的内容（没有做任何改动）：", problems)
     culture = read_culture(values)
@@ -259,6 +265,10 @@ def _group(book: Book, seed: int, regroup: bool, keep: bool, effort) -> Report:
         seed=seed, regroup=regroup, keep=keep, effort=effort,
     )
     groups = groups_layout(plan)
+    if read.found:
+        # The teacher's own columns beside the student table stay, each cell with its student.
+        by_id = {id_key(sid): read.extras.get(int(r)) for sid, r in zip(read.frame[C.GROUP_ID], read.frame["_row"])}
+        groups = schema.keep(groups, read, [by_id.get(id_key(sid)) for sid in plan.table[C.GROUP_ID]])
     seats = seats_layout(plan, settings)
     # Every check has passed: write.
     book.write_layout(C.GROUPS, groups)

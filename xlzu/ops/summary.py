@@ -9,7 +9,7 @@ after the last check passed.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -88,6 +88,31 @@ def _class_ids(data: ClassData) -> list[str] | None:
     return ids or None
 
 
+def orphan_items(data: ClassData) -> list[str]:
+    """Lines naming the items that have records but are no longer in 设置
+    (an item renamed or removed): their points still count in the totals,
+    but no star is given for them."""
+    from ..scoring import class_entries
+
+    s = data.settings
+    known_person = {i.name for i in s.items} | {C.NOTE_ITEM}
+    known_group = {C.NOTE_ITEM}
+    every_day = s.with_changes(subjects=tuple(replace(x, preview_days=tuple(range(7))) for x in s.subjects))
+    known_group |= {e.item for e in class_entries(every_day, s.term_start)}
+    lines = []
+    for sheet, table, known in ((C.PERSON_RECORDS, data.person_records, known_person),
+                                (C.GROUP_RECORDS, data.group_records, known_group)):
+        if not len(table):
+            continue
+        counts = table[C.REC_ITEM].dropna().value_counts()
+        for item, n in counts.items():
+            if item not in known:
+                lines.append(f"注意：“{sheet}”中有 {n} 条“{item}”的记录，但“{C.SETTINGS}”中已没有这个考核项目："
+                             f"这些分数仍计入总分，但不计入任何“之星”。如果是改了项目名称，请把“{C.SETTINGS}”中的名称改回“{item}”，"
+                             "或在记录表中把这些记录的项目改成新名称。")
+    return lines
+
+
 def _stop(problems: list[CellProblem], what: str) -> None:
     if problems:
         raise InputError(f"{what}没有完成：下列单元格需要先改正（已标成红色），改好后再运行。", problems)
@@ -152,6 +177,7 @@ def _week(book: Book, week: Any = None) -> Report:
         report.add(f"个人{C.COL_COMPOSITE}第一：" + "、".join(f"{n}（{fmt_points(v)}）" for n, v in zip(top[C.GROUP_NAME_COL], top[C.COL_COMPOSITE])))
     if summary.n_group_records == 0:
         report.add(f"注意：本周“{C.GROUP_RECORDS}”没有记录，小组得分都为 0。")
+    report.lines += orphan_items(data)
     weeks = new_history[C.COL_WEEK_START].nunique()
     report.add(f"已写入“{C.WEEK_GROUPS}”“{C.WEEK_PEOPLE}”；“{C.WEEK_HISTORY}”已更新（共 {weeks} 周，重复汇总同一周会替换该周）。")
     return report
@@ -233,6 +259,7 @@ def _month(book: Book, month: Any = None) -> Report:
     if len(best):
         report.add(f"推荐{C.SCHOOL_STAR_GROUP}：" + "、".join(f"{group_label(g, n)}（{fmt_points(t)} 分）"
                                                           for g, n, t in zip(best[C.GROUP_NO], best[C.GROUP_TEAM_NAME], best[C.COL_TOTAL])))
+    report.lines += orphan_items(data)
     typed = summary.form.loc[summary.form[C.COL_MONTH] == m.key, C.COL_WEIGHTED].notna().sum()
     report.add(f"已写入“{C.MONTHLY}”：多元评价表 {m.label}已评 {typed} 人（填写的分数在重新运行时保留）。")
     return report
