@@ -388,7 +388,9 @@ def read(values: list[list[Any]], table: Table, *, start: int = 0, stop: int | N
     The header is the first row (from ``start``) holding the table's
     anchors; the body runs to ``stop`` or the sheet's last used row, or to a
     row starting with one of ``table.stop``.  Blank rows are skipped.  With
-    ``required_header`` a sheet without the header is a problem (at A1)."""
+    ``required_header`` a sheet without the header is a problem (at A1).
+    With ``keep_rows`` a row whose bad cells are all in columns that are not
+    required stays in the frame (those cells blank); it is still reported."""
     empty = pd.DataFrame({**{c.name: pd.Series(dtype=object) for c in table.columns}, "_row": pd.Series(dtype="int64")})
     hit = find_header(values, table, start=start, stop=stop, min_col=min_col, max_col=max_col)
     if hit is None:
@@ -419,67 +421,107 @@ def read(values: list[list[Any]], table: Table, *, start: int = 0, stop: int | N
     readers = [(c, out.col[c.name]) for c in table.columns if c.name in out.col]
     readers += [(replace(table.open_kind, name=n), out.col[n]) for n in out.open_columns]  # type: ignore[arg-type]
     end = len(values) if stop is None else min(stop, len(values))
-    records: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
-    caches: list[dict[tuple[type, Any], tuple[Any, str]]] = [{} for _ in readers]
-
-    def parse(k: int, column: Column, raw: Any) -> tuple[Any, str]:
-        try:
-            key = (type(raw), raw)
-            hit = caches[k].get(key)
-        except TypeError:
-            return column.parse(raw)
-        if hit is None:
-            hit = caches[k][key] = column.parse(raw)
-        return hit
+    cols = [j for _, j in readers]
+    # 1. Which rows are records: one pass, cheap blank tests.
+    body: list[int] = []
+    check_first = bool(table.stop or table.skip)
     for i in range(header + 1, end):
         row = values[i]
-        get = (lambda j: row[j] if j < len(row) else None)  # noqa: E731
-        own = [get(j) for _, j in readers]
-        theirs = {j: get(j) for j in extra_cols if not cells.is_blank(get(j))}
-        first = next((cells.text(v) for v in own if not cells.is_blank(v)), "")
-        if first and table.stop and first.startswith(table.stop):
-            end = i
-            break
-        if all(cells.is_blank(v) for v in own):
+        n = len(row)
+        filled = 0
+        first_v = None
+        for j in cols:
+            if j < n:
+                v = row[j]
+                if v is None or (type(v) is str and not v.strip()) or (type(v) is float and v != v):
+                    continue
+                filled += 1
+                if first_v is None:
+                    first_v = v
+        theirs = {j: row[j] for j in extra_cols if j < n and not _blank(row[j])} if extra_cols else None
+        if filled:
+            if check_first:
+                first = cells.text(first_v)
+                if table.stop and first.startswith(table.stop):
+                    end = i
+                    break
+                if table.skip and filled == 1 and first.startswith(table.skip):
+                    continue
+        else:
             if theirs:
                 out.notes.append(theirs)
             continue
-        if first and table.skip and first.startswith(table.skip) and sum(not cells.is_blank(v) for v in own) == 1:
-            continue
-        excel_row = i + 1
-        rec: dict[str, Any] = {"_row": excel_row}
-        bad = False
-        for k, (column, j) in enumerate(readers):
-            value, problem = parse(k, column, own[k])
-            if problem:
-                out.problems.append(CellProblem(table.sheet, cell_ref(excel_row, j + 1), cells.shown(get(j)), problem))
-                bad = bad or not keep_rows or column.required
-            rec[column.name] = value
-        if table.unique and not bad and rec.get(table.unique):
-            key = cells.id_key(rec[table.unique])
-            if key in seen:
-                out.problems.append(CellProblem(table.sheet, cell_ref(excel_row, out.col[table.unique] + 1),
-                                                rec[table.unique], f"学号与第{seen[key]}行重复，请删掉重复的行"))
-                bad = True
-            else:
-                seen[key] = excel_row
+        body.append(i)
         if theirs:
-            out.extras[excel_row] = theirs
-        if not bad:
-            records.append(rec)
+            out.extras[i + 1] = theirs
+    # 2. Each column converted at once, once per distinct cell value.
+    bad = [False] * len(body)
+    data: dict[str, list[Any]] = {}
+    for column, j in readers:
+        cache: dict[tuple[type, Any], tuple[Any, str]] = {}
+        parse = column.parse
+        got: list[Any] = []
+        for k, i in enumerate(body):
+            row = values[i]
+            raw = row[j] if j < len(row) else None
+            try:
+                key = (type(raw), raw)
+                hit = cache.get(key)
+                if hit is None:
+                    hit = cache[key] = parse(raw)
+            except TypeError:
+                hit = parse(raw)
+            value, problem = hit
+            if problem:
+                out.problems.append(CellProblem(table.sheet, cell_ref(i + 1, j + 1), cells.shown(raw), problem))
+                if not keep_rows or column.required:
+                    bad[k] = True
+            got.append(value)
+        data[column.name] = got
+    if table.unique and table.unique in data:
+        seen: dict[str, int] = {}
+        for k, i in enumerate(body):
+            sid = data[table.unique][k]
+            if bad[k] or not sid:
+                continue
+            key = cells.id_key(sid)
+            if key in seen:
+                out.problems.append(CellProblem(table.sheet, cell_ref(i + 1, out.col[table.unique] + 1), sid,
+                                                f"学号与第{seen[key]}行重复，请删掉重复的行"))
+                bad[k] = True
+            else:
+                seen[key] = i + 1
+    out.problems.sort(key=lambda p: _position(p.cell))
+    keep_at = [k for k in range(len(body)) if not bad[k]]
+    names = [c.name for c in table.columns] + out.open_columns
+    frame = pd.DataFrame({n: pd.Series([data[n][k] for k in keep_at] if n in data else [None] * len(keep_at), dtype=object)
+                          for n in names})
+    frame["_row"] = pd.Series([body[k] + 1 for k in keep_at], dtype="int64")
+    out.frame = frame
     out.last_row = end
     out.extra_headers = {j: head[j] for j in extra_cols if j < len(head) and not cells.is_blank(head[j])}
-    names = [c.name for c in table.columns] + out.open_columns
-    if records:
-        frame = pd.DataFrame(records, columns=[*names, "_row"])
-        for n in names:
-            frame[n] = pd.Series([r.get(n) for r in records], dtype=object, index=frame.index)
-        frame["_row"] = frame["_row"].astype("int64")
-    else:
-        frame = pd.DataFrame({**{n: pd.Series(dtype=object) for n in names}, "_row": pd.Series(dtype="int64")})
-    out.frame = frame
     return out
+
+
+def _blank(v: Any) -> bool:
+    """A cell with nothing in it (spaces, full-width ones too, count as nothing)."""
+    if v is None:
+        return True
+    if type(v) is str:
+        return not v.strip()
+    if isinstance(v, float):
+        return v != v
+    return False
+
+
+def _position(ref: str) -> tuple[int, int]:
+    """Sort key of a cell reference: row, then column (messages in reading order)."""
+    letters = ref.rstrip("0123456789")
+    digits = ref[len(letters):]
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return (int(digits) if digits else 0, col)
 
 
 # --------------------------------------------------------------------------
