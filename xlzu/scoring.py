@@ -453,10 +453,10 @@ def find_form_header(values: list[list[Any]], kind: str) -> tuple[int, int] | No
 
 def _total_problem(total: Any, typed: list, values: list[list[Any]], i: int) -> str:
     """What is wrong with a row's 合计 cell: it holds the formula xlzu wrote
-    (a file) or the figure it computes (live Excel); a number typed over it
-    is not saved anywhere, so it is refused."""
-    if total is None or isinstance(total, Formula) or is_blank(total):
-        return ""
+    (its text, from a file) or the figure it computes (live Excel); anything
+    else typed over it would be lost, so it is refused."""
+    if total is None or is_blank(total) or (isinstance(total, str) and total.startswith("=")):
+        return ""  # the formula (its text, as a file or xlwings' remote engine gives it)
     x = read_number(total)
     points = 0.0
     for j, entry, _h in typed:
