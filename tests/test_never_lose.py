@@ -350,11 +350,15 @@ def exams_with(book: Path, rows: list[list]) -> None:
 
 def test_exam_ids_are_matched_like_the_roster_and_bad_ones_named(book, saved):
     ids = list(saved.members[C.GROUP_ID])
-    rows = [[int(i) if i.isdigit() else i, None, 500 + k, 510 + k] for k, i in enumerate(ids)]
+    rng = random.Random(4)
+    rows = [[i, None, rng.randint(300, 700), rng.randint(300, 700)] for i in ids]
+    exams_with(book, rows)
+    plain = term(book).data["leaders"]
+    rows = [[int(i) if i.isdigit() else i, *rest] for i, *rest in rows]  # pasted as numbers: 00012 → 12
     rows.insert(5, [None, None, None, None])  # a blank row inside
     exams_with(book, rows)
-    report = term(book)  # numeric 学号 (leading zeros lost) match the class
-    assert len(report.data["leaders"]) == 7
+    report = term(book)
+    assert report.data["leaders"].equals(plain)  # the same 明星组长, figures and all
     exams_with(book, rows + [[rows[0][0], None, 1, 2], ["77777", None, 3, 4]])
     with pytest.raises(InputError) as err:
         term(book)
@@ -368,8 +372,9 @@ def test_exam_ids_are_matched_like_the_roster_and_bad_ones_named(book, saved):
 def test_from_and_to_in_the_wrong_order_are_refused(book, saved):
     ids = list(saved.members[C.GROUP_ID])
     exams_with(book, [[i, None, 500, 510] for i in ids])
-    with pytest.raises(InputError, match="排在 --to"):
+    with pytest.raises(InputError, match="排在 --to") as err:
         term(book, from_exam="期末", to_exam="期中")
+    assert "考试成绩!D1：“期末” （--from）这次考试应在 --to “期中”之前" in err.value.text()
     result = runner.invoke(app, ["term", str(book), "--from", "期末", "--to", "期中"])
     assert result.exit_code != 0 and "排在 --to" in result.output
 

@@ -110,3 +110,13 @@ def test_cell_vocabulary():
     assert cells.to_date("2026年11月24日").isoformat() == "2026-11-24"
     assert cells.is_locked("√") and not cells.is_locked("否")
     assert cells.gender("女生") == "女" and cells.rating("优秀") == 5
+
+
+def test_exam_ids_pasted_as_numbers_match_the_class():
+    from xlzu.awards import read_exams
+
+    values = [["学号", "姓名", "期中"], [12, "甲", 500], [None], ["0013", "乙", 480], [12.0, "甲", 1], [99, "丙", 3]]
+    exams, names, problems = read_exams(values, ids=["00012", "00013"])
+    assert names == ["期中"] and list(exams[C.ROSTER_ID])[:2] == ["00012", "00013"]
+    assert [str(p) for p in problems] == ["考试成绩!A5：“12” 学号与第2行重复，请删掉重复的行",
+                                          "考试成绩!A6：“99” 学号不在“分组”中：请核对学号，或删掉这一行"]

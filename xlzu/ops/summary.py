@@ -82,6 +82,19 @@ def read_class(book: Book, *, layers: bool = False) -> tuple[ClassData, list[Cel
     return ClassData(settings, members, culture, tables["group"], tables["person"]), problems
 
 
+def _exam_cell(values: list[list[Any]], exam: str) -> str:
+    """The header cell of one exam's column on 考试成绩."""
+    from .. import schema
+    from ..layout import cell_ref
+
+    hit = schema.find_header(values, schema.EXAMS)
+    if hit is None:
+        return "A1"
+    row = values[hit[0]]
+    j = next((j for j, v in enumerate(row) if v is not None and str(v).strip() == exam), 0)
+    return cell_ref(hit[0] + 1, j + 1)
+
+
 def _class_ids(data: ClassData) -> list[str] | None:
     """The class's 学号 (from 分组), or None before the class is grouped."""
     ids = [i for i in data.members[C.GROUP_ID] if isinstance(i, str) and i]
@@ -363,7 +376,9 @@ def _term(book: Book, from_exam: str | None = None, to_exam: str | None = None, 
         to_exam = later[0] if later else None
     if from_exam is not None and to_exam is not None and header.index(from_exam) > header.index(to_exam):
         raise InputError(f"--from “{from_exam}”在“{C.EXAMS}”中排在 --to “{to_exam}”之后：进步是从前一次考试到后一次考试，"
-                         f"请写 --from {to_exam} --to {from_exam}（或把考试列按时间先后排列）。")
+                         f"请写 --from {to_exam} --to {from_exam}（或把考试列按时间先后排列）。",
+                         [CellProblem(C.EXAMS, _exam_cell(exam_values, from_exam), from_exam,
+                                      f"（--from）这次考试应在 --to “{to_exam}”之前")])
     if from_exam is not None and from_exam == to_exam:
         raise InputError(f"--from 和 --to 是同一次考试“{from_exam}”：明星组长比较两次考试的名次进步。")
     award_day = parse_day(day) if day is not None else date.today()
