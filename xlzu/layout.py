@@ -10,14 +10,14 @@ bounded number of calls.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
+from . import cells
 from . import contract as C
 
 # --------------------------------------------------------------------------
@@ -270,31 +270,8 @@ def placeholder_layout(title: str, hint: str) -> Layout:
 
 def excel_value(value: Any) -> Any:
     """A value both backends write as-is: None for blanks/NaN, plain Python
-    numbers, datetimes for dates, strings otherwise."""
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, bool):
-        return value
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalar
-        try:
-            value = value.item()
-        except (ValueError, AttributeError):
-            pass
-        if isinstance(value, float) and math.isnan(value):
-            return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    return value
+    numbers, datetimes for dates, strings otherwise (:func:`xlzu.cells.plain`)."""
+    return cells.plain(value)
 
 
 # --------------------------------------------------------------------------
@@ -398,13 +375,8 @@ def find_row(values: list[list[Any]], first_cell: str, *, column: int = 1, start
 
 
 def clean_text(value: Any) -> str:
-    """Cell value as stripped text ('' for blanks); 3.0 → '3'."""
-    value = excel_value(value)
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d")
-    return str(value).strip()
+    """Cell value as stripped text ('' for blanks); 3.0 → '3' (:func:`xlzu.cells.text`)."""
+    return cells.text(value)
 
 
 def _is_blank(v: Any) -> bool:

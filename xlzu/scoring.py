@@ -19,13 +19,13 @@ sheet, so a form typed before 设置 changed is still read correctly:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
+from . import cells
 from . import contract as C
 from .errors import CellProblem
 from .layout import Formula, cell_ref, clean_text, excel_value
@@ -150,32 +150,11 @@ def _class_entry_for(settings: Settings, top: str, leaf: str) -> Entry | None:
 # --------------------------------------------------------------------------
 # What a typed cell is worth
 # --------------------------------------------------------------------------
-_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-
-
-def _text(value: Any) -> str:
-    """Typed text, full-width → half-width, spaces (also full-width) stripped."""
-    return unicodedata.normalize("NFKC", clean_text(value)).strip()
-
-
-def is_blank(value: Any) -> bool:
-    return _text(value) == ""
-
-
-def read_number(value: Any) -> float | None:
-    """A typed number: 3, 2.5, "３", "+3", "－2" (full-width), " 2 ".
-    Text that is not plainly a number (1e3, 三, −2 with a math minus) is not."""
-    value = excel_value(value)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if not isinstance(value, str):
-        return None
-    text = _text(value)
-    if not _NUMBER_RE.fullmatch(text):
-        return None
-    return float(text)
+# A typed cell is read by the one cell vocabulary (xlzu.cells); the forms
+# read numbers as their 合计 formula does (cells.form_number).
+_text = cells.normalize
+is_blank = cells.is_blank
+read_number = cells.form_number
 
 
 def evaluate(entry: Entry, value: Any) -> tuple[Any, float] | None:
