@@ -300,6 +300,20 @@ def test_a_renamed_form_with_entries_is_refused_and_never_replaced(book):
     assert load_workbook(book)["第2组"].cell(row, 5).value == 2
 
 
+def test_a_form_whose_header_was_deleted_is_refused_not_replaced(book):
+    daily(book, NEXT)
+    wb = load_workbook(book)
+    ws = wb[C.daily_group_sheet(4)]
+    head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == C.GROUP_ID)
+    ws.cell(head + 2, 5).value = 2
+    ws.delete_rows(head, 2)
+    wb.save(book)
+    with pytest.raises(EntryError) as err:
+        daily(book, date(2026, 11, 26))
+    assert f"{C.daily_group_sheet(4)}!A1" in err.value.text() and "找不到这张日表的表头" in err.value.text()
+    assert load_workbook(book)[C.daily_group_sheet(4)].cell(head, 5).value == 2
+
+
 def test_a_number_typed_over_the_total_is_refused(book):
     daily(book, NEXT)
     wb = load_workbook(book)

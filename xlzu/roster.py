@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -26,11 +25,7 @@ from .settings import normalize_text, parse_number
 
 _SKIP_NAMES = ("合计", "总计", "平均", "平均分", "小计")
 _SKIP_PREFIXES = ("制表", "审核", "打印", "备注：", "备注:", "注：", "注:")
-_MISSING_SCORE = ("缺考", "缺", "免考", "缓考", "未考", "作弊", "无", "-", "/", "—")
-_RATING_WORDS = {
-    "优秀": 5, "优": 5, "A": 5, "良好": 4, "良": 4, "B": 4, "中等": 3, "中": 3, "C": 3,
-    "合格": 2, "及格": 2, "D": 2, "待提高": 1, "差": 1, "较差": 1, "E": 1,
-}
+_MISSING_SCORE = cells.MISSING_SCORE
 
 
 @dataclass
@@ -140,13 +135,7 @@ def _pick_sheet(sheets: list[list[list[Any]]]) -> list[list[Any]]:
     return sheets[0] if sheets else []
 
 
-def _key(text: Any) -> str:
-    """Header comparison key: NFKC, no spaces, lower case, no trailing colon
-    or brackets such as 总分(750)."""
-    t = unicodedata.normalize("NFKC", clean_text(text))
-    t = re.sub(r"\s+", "", t).lower()
-    t = re.sub(r"[\(（\[【].*?[\)）\]】]$", "", t)
-    return t.rstrip(":：*")
+_key = cells.header_key  # how two headers are compared (the declared tables compare the same way)
 
 
 _ALIAS_INDEX = {_key(a): canon for canon, aliases in C.ROSTER_ALIASES.items() for a in aliases}

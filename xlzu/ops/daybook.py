@@ -38,7 +38,7 @@ from ..book.base import Book
 from ..book.files import FileBook
 from ..dailysheets import Form, day_forms, teams_on
 from ..dates import long_date, week_days, week_number
-from ..cells import id_key
+from ..cells import id_key, is_blank
 from ..errors import CellProblem, EntryError, InputError, XlzuError
 from ..forms import form_layout
 from ..layout import clean_text, excel_value
@@ -116,7 +116,16 @@ def _odd_daily_names(book: Book) -> list[str]:
 
 def _current_forms(book: Book, settings: Settings) -> tuple[list[FormEntries], list]:
     sheets = {s: book.read_values(s) for s in daily_sheet_names(book)}
-    return parse_forms(sheets, settings)
+    forms, problems = parse_forms(sheets, settings)
+    read = {f.sheet for f in forms}
+    for sheet, values in sheets.items():
+        filled = sum(1 for r in values for v in r if not is_blank(v))
+        if sheet not in read and filled > 3:  # more than a placeholder's title and hint
+            problems.append(CellProblem(
+                sheet, "A1", None,
+                f"找不到这张日表的表头（“{C.GROUP_ID}”或“{C.GROUP_NO}”和“{C.DAILY_TOTAL}”所在的一行），"
+                "填写的内容无法读取，也没有被替换：请恢复表头（可撤销刚才的修改），或把内容抄到新生成的日表后删掉这张表"))
+    return forms, problems
 
 
 _KNOWN = set(C.workbook_sheets(0, macro=True))
