@@ -304,30 +304,55 @@ CERT_WIDTH = 11.0  # characters per column (8 × 11 fits landscape A4 in Excel a
 CERT_HEIGHTS = (30, 66, 24, 40, 36, 66, 36, 24, 30, 30, 30, 20)  # points; sum < one page
 
 
+@dataclass(frozen=True)
+class CertificateText:
+    """What one certificate says; the look is :func:`render_certificates`'s.
+
+    ``members`` lists a group's members (printed under the award);
+    ``sign`` is the three lines at the bottom right (issuer, signer, date)."""
+
+    addressee: str  # 张三 同学： / 第3组 雄鹰 全体同学：
+    reason: str  # 在…中表现突出，被评为
+    award: str
+    sign: tuple[str, str, str]
+    members: tuple[str, ...] = ()
+
+
 def certificates_layout(summary: TermSummary, settings: Settings) -> Layout:
     """荣誉证书: one certificate per page (manual page breaks between them),
     styled from 表样-证书's sample cells (huge, big, title, subtitle, sign)."""
-    awards = summary.awards()
+    term = term_name(settings)
+    sign = (" ".join(x for x in (settings.school, settings.class_name) if x),
+            f"班主任：{settings.head_teacher}" if settings.head_teacher else "班主任：",
+            long_date(summary.day).split(" ")[0])
+    certs = [CertificateText(f"{rec[C.COL_AWARDEE]} 全体同学：" if rec["group"] else f"{rec[C.COL_AWARDEE]} 同学：",
+                             f"在{settings.class_name}{term}的小组合作学习中表现突出，被评为", rec[C.COL_AWARD], sign)
+             for rec in summary.awards().to_dict("records")]
+    return render_certificates(certs, "本学期还没有评出奖项（见“期末评优”）。")
+
+
+def render_certificates(certs: list[CertificateText], empty_hint: str) -> Layout:
+    """One A4 landscape certificate per page (manual page breaks between
+    them), styled from 表样-证书's sample cells (huge, big, title, sign).
+    Used by the class's 荣誉证书 and the school's 校级证书 alike."""
     layout = Layout()
     rows = layout.rows
     n = CERT_COLS
-    term = term_name(settings)
     full = lambda r: range_ref(r, 1, r, n)  # noqa: E731
-    for k, rec in enumerate(awards.to_dict("records")):
+    for k, cert in enumerate(certs):
         top = len(rows) + 1
-        who = rec[C.COL_AWARDEE]
         block = [
             [None],
             ["荣 誉 证 书"],
             [None],
-            [f"{who} 全体同学：" if rec["group"] else f"{who} 同学："],
-            [f"在{settings.class_name}{term}的小组合作学习中表现突出，被评为"],
-            [rec[C.COL_AWARD]],
+            [cert.addressee],
+            [cert.reason],
+            [cert.award],
             ["特发此证，以资鼓励。"],
-            [None],
-            [None] * (n // 2) + [" ".join(x for x in (settings.school, settings.class_name) if x)],
-            [None] * (n // 2) + [f"班主任：{settings.head_teacher}" if settings.head_teacher else "班主任："],
-            [None] * (n // 2) + [long_date(summary.day).split(" ")[0]],
+            ["组员：" + "、".join(cert.members) if cert.members else None],
+            [None] * (n // 2) + [cert.sign[0]],
+            [None] * (n // 2) + [cert.sign[1]],
+            [None] * (n // 2) + [cert.sign[2]],
             [None],
         ]
         rows.extend(block)
@@ -336,14 +361,17 @@ def certificates_layout(summary: TermSummary, settings: Settings) -> Layout:
         for i, key in ((1, "huge"), (3, "title"), (4, "title"), (5, "big"), (6, "title")):
             layout.merges.append(full(top + i))
             layout.style(full(top + i), key)
+        if cert.members:
+            layout.merges.append(full(top + 7))
+            layout.style(full(top + 7), "subtitle")
         for i in (8, 9, 10):
             ref = range_ref(top + i, n // 2 + 1, top + i, n)
             layout.merges.append(ref)
             layout.style(ref, "sign")
-        if k < len(awards) - 1:
+        if k < len(certs) - 1:
             layout.page_breaks.append(top + len(block) - 1)
-    if not len(awards):
-        rows.append(["本学期还没有评出奖项（见“期末评优”）。"])
+    if not len(certs):
+        rows.append([empty_hint])
         layout.style("A1", "hint")
     layout.widths = {j: CERT_WIDTH for j in range(1, n + 1)}
     # No fitting: each block is one page at 100 %, the breaks separate them.
