@@ -125,10 +125,11 @@ def new_class(
         raise XlzuError(f"“{path.name}”已经存在。要重新创建（旧文件会保存在旁边的“{BACKUP_DIR}”文件夹中）请加 --force。")
     ensure_not_locked(path)
     with writing(path):
-        return _new_class(path, roster, class_name=class_name, settings=settings)
+        return _new_class(path, roster, class_name=class_name, settings=settings, copied_from=copied_from)
 
 
-def _new_class(path: Path, roster: str | os.PathLike, *, class_name: str | None, settings: Settings | None) -> Report:
+def _new_class(path: Path, roster: str | os.PathLike, *, class_name: str | None, settings: Settings | None,
+               copied_from: str | None = None) -> Report:
     suffix = path.suffix.lower()
     settings = settings or DEFAULT
     if class_name:
@@ -179,8 +180,6 @@ def _import_roster(book: Book, rows: list[list] | None, source: str) -> Report:
         # notes stay, each with its student.
         read = schema.read(rows, schema.roster_table(settings.subject_names))
         by_id = {cells.id_key(sid): read.extras.get(int(r)) for sid, r in zip(read.frame[C.ROSTER_ID], read.frame["_row"])}
-        own = {j for j in read.col.values()}
-        read.extra_headers = {j: h for j, h in read.extra_headers.items() if j not in own}
         layout = schema.keep(layout, read, [by_id.get(cells.id_key(sid)) for sid in imported.roster[C.ROSTER_ID]])
     book.write_layout(C.ROSTER, layout)
     report = Report("导入花名册", imported.report(), data={"roster": imported.roster, "import": imported})
