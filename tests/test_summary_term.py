@@ -96,7 +96,7 @@ def test_exam_table_problems_are_named():
     values[5][2] = 5000
     _, _, problems = read_exams(values)
     assert [str(p) for p in problems] == ["考试成绩!D4：“五百” 应为 0–2000 的总分，或空白/缺考",
-                                          "考试成绩!C6：“5000” 应为 0–2000 的总分"]
+                                          "考试成绩!C6：“5000” 应为 0–2000 的总分，或空白/缺考"]
     _, _, problems = read_exams([["学生", "期中"], ["1", 3]])
     assert problems and problems[0].cell == "A1"
 

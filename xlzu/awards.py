@@ -24,57 +24,54 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 
+from . import cells, schema
 from . import contract as C
 from .dates import long_date
 from .errors import CellProblem
-from .layout import Layout, PrintSetup, cell_ref, clean_text, frame_from_values, range_ref
-from .roster import normalize_id
-from .settings import Settings, normalize_text, parse_number
+from .layout import Layout, PrintSetup, range_ref
+from .settings import Settings
 from .stack import Stack
 from .weekly import group_label, people, rank_desc, tidy
 
-MISSING_WORDS = {"缺考", "缺", "-", "—", "/", "无", "免考", "请假"}
 
 
 # --------------------------------------------------------------------------
 # 考试成绩
 # --------------------------------------------------------------------------
-def read_exams(values: list[list[Any]]) -> tuple[pd.DataFrame, list[str], list[CellProblem]]:
+def read_exams(values: list[list[Any]], ids: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[str], list[CellProblem]]:
     """(table, exam names, problems).  The table has 学号, 姓名 and one float
-    column per exam (NaN = no score: blank or 缺考)."""
-    frame = frame_from_values(values, header_row=0) if values else pd.DataFrame({"_row": []})
-    names = [c for c in frame.columns if c != "_row"]
-    problems: list[CellProblem] = []
-    if names[:2] != list(C.EXAM_FIXED_COLUMNS):
-        problems.append(CellProblem(C.EXAMS, "A1", names[0] if names else None,
-                                    "第 1 行应为 学号、姓名，后面每次考试一列（如 期中、期末）"))
+    column per exam (NaN = no score: blank or 缺考).
+
+    The table is found by its header (学号 and the exam columns after 姓名)
+    and read to the last used row; a cleared row is skipped.  学号 is
+    written as 花名册 writes it (``ids``, the class's 学号): 12 typed for
+    00012 is the same student.  A repeated 学号, and with ``ids`` a 学号 not
+    in the class, is a problem naming its cell."""
+    read = schema.read(values, schema.EXAMS)
+    problems = list(read.problems)
+    if not read.found:
+        problems.append(CellProblem(C.EXAMS, "A1", None, "应有一行列名：学号、姓名，后面每次考试一列（如 期中、期末）"))
         return pd.DataFrame(columns=list(C.EXAM_FIXED_COLUMNS)), [], problems
-    exams = names[2:]
-    rows = []
-    for rec in frame.to_dict("records"):
-        sid = normalize_id(rec[C.ROSTER_ID])
-        if not sid:
-            continue
-        out: dict[str, Any] = {C.ROSTER_ID: sid, C.ROSTER_NAME: clean_text(rec[C.ROSTER_NAME]) or None}
-        for j, e in enumerate(exams, start=3):
-            raw = rec[e]
-            text = normalize_text(raw)
-            x = parse_number(raw)
-            if text and x is None and text not in MISSING_WORDS:
-                problems.append(CellProblem(C.EXAMS, cell_ref(rec["_row"], j), text, f"应为 0–{C.TOTAL_MAX} 的总分，或空白/缺考"))
-            elif x is not None and not 0 <= x <= C.TOTAL_MAX:
-                problems.append(CellProblem(C.EXAMS, cell_ref(rec["_row"], j), text, f"应为 0–{C.TOTAL_MAX} 的总分"))
-                x = None
-            out[e] = x
-        rows.append(out)
-    df = pd.DataFrame(rows, columns=[*C.EXAM_FIXED_COLUMNS, *exams])
+    exams = list(read.open_columns)
+    frame = read.frame
+    known = {cells.id_key(i): i for i in ids} if ids is not None else None
+    sids = []
+    for sid, row in zip(frame[C.ROSTER_ID], frame["_row"]):
+        if known is not None:
+            if cells.id_key(sid) not in known:
+                problems.append(CellProblem(C.EXAMS, read.ref(int(row), C.ROSTER_ID), sid,
+                                            f"学号不在“{C.GROUPS}”中：请核对学号，或删掉这一行"))
+            sid = known.get(cells.id_key(sid), sid)
+        sids.append(sid)
+    df = pd.DataFrame({C.ROSTER_ID: pd.Series(sids, dtype=object),
+                       C.ROSTER_NAME: pd.Series(list(frame[C.ROSTER_NAME]), dtype=object)})
     for e in exams:
-        df[e] = pd.to_numeric(df[e], errors="coerce").astype("float64")
+        df[e] = pd.to_numeric(pd.Series(list(frame[e]), dtype=object), errors="coerce").astype("float64")
     return df, exams, problems
 
 

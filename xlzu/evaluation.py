@@ -33,9 +33,10 @@ import numpy as np
 import pandas as pd
 
 from . import contract as C
+from . import schema
 from .dates import monday, week_number
 from .errors import CellProblem
-from .layout import Layout, PrintSetup, Validation, cell_ref, clean_text, find_row, frame_from_values, range_ref
+from .layout import Layout, PrintSetup, Validation, clean_text, find_row, range_ref
 from .monthly import Month, parse_month
 from .records import within
 from .settings import Settings, parse_number
@@ -183,16 +184,12 @@ def read_form(values: list[list[Any]], settings: Settings) -> tuple[pd.DataFrame
     at = find_row(values, C.REVIEW_SECTION_FORM)
     if at is None:
         return empty, []
-    header = at + 1
-    while header < len(values) and clean_text(values[header][0] if values[header] else None) != C.COL_PERIOD:
-        header += 1
-        if header > at + 3:
-            return empty, []
-    frame = frame_from_values(values, header_row=header)
-    names = [c for c in frame.columns if c != "_row"]
-    problems: list[CellProblem] = []
+    read = schema.read(values, schema.review_form(raters), start=at + 1, keep_rows=True)
+    if not read.found or read.header > at + 3:
+        return empty, []
+    problems = list(read.problems)
     rows = []
-    for rec in frame.to_dict("records"):
+    for rec in read.frame.to_dict("records"):
         period, aspect = clean_text(rec.get(C.COL_PERIOD)), clean_text(rec.get(C.COL_ASPECT))
         g = parse_number(rec.get(C.GROUP_NO))
         if not period or aspect not in C.ASPECTS or g is None or not float(g).is_integer():
@@ -200,13 +197,7 @@ def read_form(values: list[list[Any]], settings: Settings) -> tuple[pd.DataFrame
         out: dict[str, Any] = {C.COL_PERIOD: period, C.GROUP_NO: int(g), C.COL_ASPECT: aspect,
                                C.COL_SUGGESTED: parse_number(rec.get(C.COL_SUGGESTED))}
         for r in raters:
-            raw = rec.get(r) if r in names else None
-            x = parse_number(raw)
-            if clean_text(raw) and (x is None or not C.RATING_MIN_SCORE <= x <= C.RATING_MAX_SCORE):
-                problems.append(CellProblem(C.COMPREHENSIVE, cell_ref(rec["_row"], names.index(r) + 1), clean_text(raw),
-                                            f"应为 {C.RATING_MIN_SCORE}–{C.RATING_MAX_SCORE} 的分数"))
-                x = None
-            out[r] = x if r in names else _MISSING
+            out[r] = rec.get(r) if r in read.col else _MISSING
         rows.append(out)
     if not rows:
         return empty, problems

@@ -10,14 +10,14 @@ bounded number of calls.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
+from . import cells
 from . import contract as C
 from .fonts import BODY, HEADING, KAI
 
@@ -73,6 +73,25 @@ def parse_range(ref: str) -> tuple[int, int, int, int]:
         return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
     r, c = parse_cell(ref)
     return r, c, r, c
+
+
+# --------------------------------------------------------------------------
+# Formulas
+# --------------------------------------------------------------------------
+class Formula(str):
+    """A cell formula xlzu writes on purpose (``=SUM(…)``): the one kind of
+    string a backend writes as a formula.  Every other string, whatever it
+    starts with, is written as text: nothing a person typed (a 备注 of
+    "==请假==" or "=1/0") ever becomes a formula.  A file backend reads a
+    formula cell back as a Formula, so a formula a teacher keeps beside a
+    table is written back as one."""
+
+    __slots__ = ()
+
+
+def is_text_formula(value: Any) -> bool:
+    """A string that Excel would take for a formula but is text."""
+    return isinstance(value, str) and not isinstance(value, Formula) and value[:1] == "="
 
 
 # --------------------------------------------------------------------------
@@ -280,31 +299,8 @@ def placeholder_layout(title: str, hint: str) -> Layout:
 
 def excel_value(value: Any) -> Any:
     """A value both backends write as-is: None for blanks/NaN, plain Python
-    numbers, datetimes for dates, strings otherwise."""
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, bool):
-        return value
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalar
-        try:
-            value = value.item()
-        except (ValueError, AttributeError):
-            pass
-        if isinstance(value, float) and math.isnan(value):
-            return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    return value
+    numbers, datetimes for dates, strings otherwise (:func:`xlzu.cells.plain`)."""
+    return cells.plain(value)
 
 
 # --------------------------------------------------------------------------
@@ -408,13 +404,8 @@ def find_row(values: list[list[Any]], first_cell: str, *, column: int = 1, start
 
 
 def clean_text(value: Any) -> str:
-    """Cell value as stripped text ('' for blanks); 3.0 → '3'."""
-    value = excel_value(value)
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d")
-    return str(value).strip()
+    """Cell value as stripped text ('' for blanks); 3.0 → '3' (:func:`xlzu.cells.text`)."""
+    return cells.text(value)
 
 
 def _is_blank(v: Any) -> bool:

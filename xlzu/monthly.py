@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 
 from . import contract as C
+from . import schema
 from .errors import CellProblem
-from .layout import Layout, PrintSetup, Validation, range_ref, cell_ref, clean_text, excel_value, find_row, frame_from_values
+from .layout import Layout, PrintSetup, Validation, range_ref, clean_text, excel_value, find_row
 from .records import within
-from .roster import normalize_id
-from .settings import Settings, normalize_text, parse_number
+from .settings import Settings, normalize_text
 from .stack import Stack
 from .weekly import fmt_points, group_names, people, rank_desc, tidy
 
@@ -192,33 +192,22 @@ def read_rater_form(values: list[list[Any]], settings: Settings) -> tuple[pd.Dat
     cols = [C.COL_MONTH, C.GROUP_ID, *raters, C.COL_COMMENT]
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     at = find_row(values, C.MONTH_SECTION_RATERS)
-    header = find_row(values, C.COL_MONTH, start=at + 1) if at is not None else None
-    if header is None or header > at + 3:
+    if at is None:
         return empty, []
-    frame = frame_from_values(values, header_row=header)
-    problems: list[CellProblem] = []
-    if C.COL_MONTH not in frame.columns or C.GROUP_ID not in frame.columns:
+    read = schema.read(values, schema.monthly_form(raters), start=at + 1, stop=None, keep_rows=True)
+    if not read.found or read.header > at + 3:
         return empty, []
-    names = [c for c in frame.columns if c != "_row"]
+    problems = [p for p in read.problems]
     rows = []
-    for rec in frame.to_dict("records"):
+    for rec in read.frame.to_dict("records"):
         month = parse_month(rec[C.COL_MONTH])
-        sid = normalize_id(rec[C.GROUP_ID])
+        sid = rec[C.GROUP_ID]
         if month is None or not sid:
             continue
         out: dict[str, Any] = {C.COL_MONTH: month.key, C.GROUP_ID: sid}
         for r in raters:
-            if r not in frame.columns:
-                out[r] = None
-                continue
-            raw = rec[r]
-            x = parse_number(raw)
-            if clean_text(raw) and (x is None or not C.RATING_MIN_SCORE <= x <= C.RATING_MAX_SCORE):
-                problems.append(CellProblem(C.MONTHLY, cell_ref(rec["_row"], names.index(r) + 1), clean_text(raw),
-                                            f"应为 {C.RATING_MIN_SCORE}–{C.RATING_MAX_SCORE} 的分数"))
-                x = None
-            out[r] = x
-        out[C.COL_COMMENT] = clean_text(rec.get(C.COL_COMMENT)) or None if C.COL_COMMENT in frame.columns else None
+            out[r] = rec.get(r) if r in read.col else None
+        out[C.COL_COMMENT] = rec.get(C.COL_COMMENT) if C.COL_COMMENT in read.col else None
         rows.append(out)
     if not rows:
         return empty, problems

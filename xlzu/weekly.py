@@ -32,9 +32,11 @@ import numpy as np
 import pandas as pd
 
 from . import contract as C
+from . import schema
+from .cells import is_blank
 from .dates import as_date, monday, short_date, week_days, week_number
 from .errors import CellProblem
-from .layout import Layout, PrintSetup, ChartSpec, cell_ref, clean_text, frame_from_values, range_ref, table_layout
+from .layout import Layout, PrintSetup, ChartSpec, cell_ref, clean_text, range_ref, table_layout
 from .records import within
 from .settings import Settings, parse_date, parse_number
 
@@ -504,37 +506,22 @@ def _typed_history(df: pd.DataFrame) -> pd.DataFrame:
 def read_history(values: list[list]) -> tuple[pd.DataFrame, list[CellProblem]]:
     """周历史's table (from A1).  A sheet that has no table yet (the
     placeholder) has no history; a row the teacher broke is reported."""
-    header = [clean_text(v) for v in (values[0][: len(C.WEEK_HISTORY_COLUMNS)] if values else [])]
-    if header != list(C.WEEK_HISTORY_COLUMNS):
-        first = header[0] if header else ""
-        if first in ("", C.WEEK_HISTORY):
-            return empty_history(), []
-        return empty_history(), [CellProblem(C.WEEK_HISTORY, "A1", first, "第 1 行应为列名：" + "、".join(C.WEEK_HISTORY_COLUMNS))]
-    frame = frame_from_values(values, header_row=0, n_cols=len(C.WEEK_HISTORY_COLUMNS))
-    col = {c: i + 1 for i, c in enumerate(C.WEEK_HISTORY_COLUMNS)}
-    problems: list[CellProblem] = []
+    read = schema.read(values, schema.WEEK_HISTORY)
+    if not read.found:
+        # The placeholder (title, hint) has no history; anything more is a
+        # history whose header was broken: never rewrite it as empty.
+        if any(not is_blank(v) for r in values[2:] for v in r):
+            return empty_history(), [CellProblem(C.WEEK_HISTORY, "A1", None, "应有一行列名：" + "、".join(C.WEEK_HISTORY_COLUMNS))]
+        return empty_history(), []
     rows = []
-    for rec in frame.to_dict("records"):
-        row = rec["_row"]
-        start, end = parse_date(rec[C.COL_WEEK_START]), parse_date(rec[C.COL_WEEK_END])
-        week, group, total = parse_number(rec[C.COL_WEEK]), parse_number(rec[C.GROUP_NO]), parse_number(rec[C.COL_TOTAL])
-        ok = True
-        for value, name, what in ((start, C.COL_WEEK_START, "应为日期"), (end, C.COL_WEEK_END, "应为日期"),
-                                  (week, C.COL_WEEK, "应为周次（整数）"), (group, C.GROUP_NO, "应为组号（整数）"),
-                                  (total, C.COL_TOTAL, "应为数字")):
-            if value is None or (name in (C.COL_WEEK, C.GROUP_NO) and not float(value).is_integer()):
-                problems.append(CellProblem(C.WEEK_HISTORY, cell_ref(row, col[name]), clean_text(rec[name]), what))
-                ok = False
-        if not ok:
-            continue
-        rank = parse_number(rec[C.COL_RANK])
-        rows.append({C.COL_WEEK: int(week), C.COL_WEEK_START: pd.Timestamp(start), C.COL_WEEK_END: pd.Timestamp(end),
-                     C.GROUP_NO: int(group), C.GROUP_TEAM_NAME: clean_text(rec[C.GROUP_TEAM_NAME]) or None,
-                     C.COL_TOTAL: total, C.COL_RANK: int(rank) if rank is not None else None,
-                     C.COL_AWARD: clean_text(rec[C.COL_AWARD]) or None})
+    for rec in read.frame.to_dict("records"):
+        rows.append({C.COL_WEEK: rec[C.COL_WEEK], C.COL_WEEK_START: rec[C.COL_WEEK_START],
+                     C.COL_WEEK_END: rec[C.COL_WEEK_END], C.GROUP_NO: rec[C.GROUP_NO],
+                     C.GROUP_TEAM_NAME: rec[C.GROUP_TEAM_NAME], C.COL_TOTAL: rec[C.COL_TOTAL],
+                     C.COL_RANK: rec[C.COL_RANK], C.COL_AWARD: rec[C.COL_AWARD]})
     if not rows:
-        return empty_history(), problems
-    return _typed_history(pd.DataFrame(rows, columns=list(C.WEEK_HISTORY_COLUMNS))), problems
+        return empty_history(), read.problems
+    return _typed_history(pd.DataFrame(rows, columns=list(C.WEEK_HISTORY_COLUMNS))), read.problems
 
 
 def upsert_history(existing: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:

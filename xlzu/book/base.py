@@ -111,14 +111,16 @@ class Book(ABC):
         header_cell: str | None = None,
         header_text: str | None = None,
         n_cols: int | None = None,
-        stop_at_blank_row: bool = True,
+        stop_at_blank_row: bool = False,
         values: list[list[Any]] | None = None,
     ) -> pd.DataFrame:
         """A table on ``sheet`` as a DataFrame of raw cell values (object
         dtype) plus ``_row``, the Excel row number of each record.
 
         The header is found at ``header_cell`` or, with ``header_text``, in
-        the first row whose column A says ``header_text``; default A1.
+        the first row whose column A says ``header_text``; default A1.  The
+        table runs to the last used row (blank rows skipped).  The declared
+        tables of the contract are read with :func:`xlzu.schema.read`.
         """
         self.require(sheet)
         if values is None:

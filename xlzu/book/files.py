@@ -41,7 +41,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import contract as C
 from .. import fonts
 from ..errors import NotAClassWorkbook, WorkbookLocked, WorkbookNotFound, XlzuError
-from ..layout import FORM_SAMPLES, STYLES, Layout, Style, Validation, col_letter, excel_value, parse_range, range_ref
+from ..layout import (FORM_SAMPLES, STYLES, Formula, Layout, Style, Validation, col_letter, excel_value, is_text_formula,
+                      parse_range, range_ref)
 from . import cellread
 from .base import Book, decode_text_formula, encode_text_formula
 from .cellwrite import sheet_data
@@ -176,7 +177,12 @@ class FileBook(Book):
         ws = self.wb[sheet]
         if ws.max_row == 1 and ws.max_column == 1 and ws.cell(1, 1).value is None:
             return []
-        return [list(r) for r in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column, values_only=True)]
+        rows = [list(r) for r in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column, values_only=True)]
+        for i, row in enumerate(rows, start=1):
+            for j, v in enumerate(row, start=1):
+                if isinstance(v, str) and v[:1] == "=" and ws.cell(i, j).data_type == "f":
+                    row[j - 1] = Formula(v)  # a formula, not text that starts with "="
+        return rows
 
     def write_layout(
         self,
@@ -207,7 +213,10 @@ class FileBook(Book):
         for i, row in enumerate(layout.grid(), start=top):
             for j, value in enumerate(row, start=left):
                 if value is not None:
-                    ws.cell(row=i, column=j, value=value)
+                    cell = ws.cell(row=i, column=j, value=value)
+                    if is_text_formula(value):  # typed text, never a formula
+                        cell.data_type = "s"
+                        cell.quotePrefix = True
         for ref, key in layout.styles:
             self._apply_style(ws, _shift(ref, dr, dc), key, form)
         for ref in layout.merges:

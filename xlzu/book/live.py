@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from .. import contract as C
-from ..layout import FORM_SAMPLES, STYLES, ChartSpec, Layout, PrintSetup, Validation, parse_cell, parse_range, range_ref
+from ..layout import FORM_SAMPLES, STYLES, ChartSpec, Formula, Layout, PrintSetup, Validation, parse_cell, parse_range, range_ref
 from ..errors import XlzuError
 from ..fonts import HEADING
 from .base import Book, decode_text_formula, encode_text_formula
@@ -725,8 +725,10 @@ def _as_text(value: Any) -> Any:
     prefix, as if the teacher had typed '007: Excel keeps it as text and
     does not show the apostrophe.  A file written by openpyxl keeps strings
     as strings, so both backends show the same."""
-    if not isinstance(value, str) or not value or value.startswith("="):
+    if not isinstance(value, str) or not value or isinstance(value, Formula):
         return value
+    if value[0] in "=+-@" and not (set(value) <= _COERCIBLE):
+        return "'" + value  # typed text that Excel would take for a formula
     if value.strip().upper() in ("TRUE", "FALSE"):
         return "'" + value
     if any(ch.isdigit() for ch in value) and set(value) <= _COERCIBLE:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import cells, schema
 from .. import contract as C
+from ..members import read_members
 from ..book.base import Book
 from ..book.files import FileBook, ensure_not_locked
 from ..book.safety import BACKUP_DIR, keep_replaced, writing
@@ -173,16 +175,21 @@ def _import_roster(book: Book, rows: list[list] | None, source: str) -> Report:
     settings = load_settings(book)
     if rows is None:
         rows = book.read_values(C.ROSTER)
-    imported = normalize_roster(rows, settings.subject_names, source, in_workbook=source == C.ROSTER)
-    book.write_layout(C.ROSTER, roster_layout(imported.roster, settings.subject_names, imported.flags,
-                                               settings.class_name))
+    in_workbook = source == C.ROSTER
+    imported = normalize_roster(rows, settings.subject_names, source, in_workbook=in_workbook)
+    layout = roster_layout(imported.roster, settings.subject_names, imported.flags, settings.class_name)
+    if in_workbook:
+        # 花名册 tidied in place: the teacher's own columns (家长电话 …) and
+        # notes stay, each with its student.
+        read = schema.read(rows, schema.roster_table(settings.subject_names))
+        by_id = {cells.id_key(sid): read.extras.get(int(r)) for sid, r in zip(read.frame[C.ROSTER_ID], read.frame["_row"])}
+        layout = schema.keep(layout, read, [by_id.get(cells.id_key(sid)) for sid in imported.roster[C.ROSTER_ID]])
+    book.write_layout(C.ROSTER, layout)
     report = Report("导入花名册", imported.report(), data={"roster": imported.roster, "import": imported})
     if book.has_sheet(C.GROUPS):
-        groups = book.read_table(C.GROUPS)
-        if C.GROUP_ID in groups.columns and len(groups):
-            from ..roster import normalize_id
-
-            grouped = {normalize_id(v) for v in groups[C.GROUP_ID] if normalize_id(v)}
+        groups, _ = read_members(book.read_values(C.GROUPS))
+        if len(groups):
+            grouped = {v for v in groups[C.GROUP_ID] if v}
             current = set(imported.roster[C.ROSTER_ID])
             new, gone = sorted(current - grouped), sorted(grouped - current)
             if new or gone:

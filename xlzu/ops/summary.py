@@ -9,7 +9,7 @@ after the last check passed.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -20,7 +20,7 @@ from ..book.base import Book
 from ..dates import as_date
 from ..errors import CellProblem, InputError
 from ..layout import col_letter
-from ..members import read_culture, read_members
+from ..members import read_culture, read_members, read_members_table
 from ..monthly import Month, monthly_layout, parse_month, read_rater_form, summarize_month
 from ..records import read_records, within
 from ..records import empty as empty_records
@@ -65,10 +65,10 @@ def read_class(book: Book, *, layers: bool = False) -> tuple[ClassData, list[Cel
     problems: list[CellProblem] = []
     if book.has_sheet(C.GROUPS):
         values = book.read_values(C.GROUPS)
-        members, found = read_members(values)
+        members, read = read_members_table(values)
         used = [C.GROUP_ID, C.GROUP_NO] + ([C.GROUP_LAYER, C.GROUP_LAYER_OVERRIDE] if layers else [])
-        letters = {col_letter(C.GROUP_COLUMNS.index(c) + 1) for c in used}
-        problems += [p for p in found if p.cell.rstrip("0123456789") in letters]
+        letters = {col_letter(read.col[c] + 1) for c in used if c in read.col}
+        problems += [p for p in read.problems if p.cell.rstrip("0123456789") in letters]
         culture = read_culture(values)
     else:
         members, _ = read_members([])
@@ -81,6 +81,50 @@ def read_class(book: Book, *, layers: bool = False) -> tuple[ClassData, list[Cel
         else:
             tables[kind] = empty_records(kind)
     return ClassData(settings, members, culture, tables["group"], tables["person"]), problems
+
+
+def _exam_cell(values: list[list[Any]], exam: str) -> str:
+    """The header cell of one exam's column on 考试成绩."""
+    from .. import schema
+    from ..layout import cell_ref
+
+    hit = schema.find_header(values, schema.EXAMS)
+    if hit is None:
+        return "A1"
+    row = values[hit[0]]
+    j = next((j for j, v in enumerate(row) if v is not None and str(v).strip() == exam), 0)
+    return cell_ref(hit[0] + 1, j + 1)
+
+
+def _class_ids(data: ClassData) -> list[str] | None:
+    """The class's 学号 (from 分组), or None before the class is grouped."""
+    ids = [i for i in data.members[C.GROUP_ID] if isinstance(i, str) and i]
+    return ids or None
+
+
+def orphan_items(data: ClassData) -> list[str]:
+    """Lines naming the items that have records but are no longer in 设置
+    (an item renamed or removed): their points still count in the totals,
+    but no star is given for them."""
+    from ..scoring import class_entries
+
+    s = data.settings
+    known_person = {i.name for i in s.items} | {C.NOTE_ITEM}
+    known_group = {C.NOTE_ITEM}
+    every_day = s.with_changes(subjects=tuple(replace(x, preview_days=tuple(range(7))) for x in s.subjects))
+    known_group |= {e.item for e in class_entries(every_day, s.term_start)}
+    lines = []
+    for sheet, table, known in ((C.PERSON_RECORDS, data.person_records, known_person),
+                                (C.GROUP_RECORDS, data.group_records, known_group)):
+        if not len(table):
+            continue
+        counts = table[C.REC_ITEM].dropna().value_counts()
+        for item, n in counts.items():
+            if item not in known:
+                lines.append(f"注意：“{sheet}”中有 {n} 条“{item}”的记录，但“{C.SETTINGS}”中已没有这个考核项目："
+                             f"这些分数仍计入总分，但不计入任何“之星”。如果是改了项目名称，请把“{C.SETTINGS}”中的名称改回“{item}”，"
+                             "或在记录表中把这些记录的项目改成新名称。")
+    return lines
 
 
 def _stop(problems: list[CellProblem], what: str) -> None:
@@ -148,6 +192,7 @@ def _week(book: Book, week: Any = None) -> Report:
         report.add(f"个人{C.COL_COMPOSITE}第一：" + "、".join(f"{n}（{fmt_points(v)}）" for n, v in zip(top[C.GROUP_NAME_COL], top[C.COL_COMPOSITE])))
     if summary.n_group_records == 0:
         report.add(f"注意：本周“{C.GROUP_RECORDS}”没有记录，小组得分都为 0。")
+    report.lines += orphan_items(data)
     weeks = new_history[C.COL_WEEK_START].nunique()
     report.add(f"已写入“{C.WEEK_GROUPS}”“{C.WEEK_PEOPLE}”；“{C.WEEK_HISTORY}”已更新（共 {weeks} 周，重复汇总同一周会替换该周）。")
     if rules_rewritten:
@@ -231,6 +276,7 @@ def _month(book: Book, month: Any = None) -> Report:
     if len(best):
         report.add(f"推荐{C.SCHOOL_STAR_GROUP}：" + "、".join(f"{group_label(g, n)}（{fmt_points(t)} 分）"
                                                           for g, n, t in zip(best[C.GROUP_NO], best[C.GROUP_TEAM_NAME], best[C.COL_TOTAL])))
+    report.lines += orphan_items(data)
     typed = summary.form.loc[summary.form[C.COL_MONTH] == m.key, C.COL_WEIGHTED].notna().sum()
     report.add(f"已写入“{C.MONTHLY}”：多元评价表 {m.label}已评 {typed} 人（填写的分数在重新运行时保留）。")
     return report
@@ -253,7 +299,7 @@ def _exam_progress(book: Book, data: ClassData) -> tuple[pd.Series | None, str, 
     exams on 考试成绩 (None without two exams)."""
     if not book.has_sheet(C.EXAMS):
         return None, "", []
-    exams, names, problems = read_exams(book.read_values(C.EXAMS))
+    exams, names, problems = read_exams(book.read_values(C.EXAMS), _class_ids(data))
     filled = exams_with_scores(exams, names) if len(exams) else []
     if problems or len(filled) < 2:
         return None, "", problems
@@ -316,7 +362,7 @@ def _term(book: Book, from_exam: str | None = None, to_exam: str | None = None, 
     s = data.settings
     book.require(C.EXAMS, hint="请在工作簿中加一张“考试成绩”表：学号、姓名，后面每次考试一列。")
     exam_values = book.read_values(C.EXAMS)
-    exams, names, found = read_exams(exam_values)
+    exams, names, found = read_exams(exam_values, _class_ids(data))
     _stop(problems + found, TERM_TITLE)
     header = [str(v) for v in names]
     for name, arg in ((from_exam, "--from"), (to_exam, "--to")):
@@ -332,6 +378,11 @@ def _term(book: Book, from_exam: str | None = None, to_exam: str | None = None, 
     elif to_exam is None and from_exam is not None:
         later = [e for e in filled if header.index(e) > header.index(from_exam)]
         to_exam = later[0] if later else None
+    if from_exam is not None and to_exam is not None and header.index(from_exam) > header.index(to_exam):
+        raise InputError(f"--from “{from_exam}”在“{C.EXAMS}”中排在 --to “{to_exam}”之后：进步是从前一次考试到后一次考试，"
+                         f"请写 --from {to_exam} --to {from_exam}（或把考试列按时间先后排列）。",
+                         [CellProblem(C.EXAMS, _exam_cell(exam_values, from_exam), from_exam,
+                                      f"（--from）这次考试应在 --to “{to_exam}”之前")])
     if from_exam is not None and from_exam == to_exam:
         raise InputError(f"--from 和 --to 是同一次考试“{from_exam}”：明星组长比较两次考试的名次进步。")
     award_day = parse_day(day) if day is not None else date.today()
