@@ -91,6 +91,8 @@ class Style:
     valign: str | None = "center"
     wrap: bool | None = None
     number_format: str | None = None
+    outline: str | None = None  # a frame around the whole range: "double" (certificates)
+    indent: int | None = None  # left indent (characters' worth, Excel's IndentLevel)
 
 
 # Default look of every style key; hidden form sheets override these for the
@@ -120,6 +122,23 @@ STYLES: dict[str, Style] = {
     "big": Style(bold=True, size=28, halign="center"),
     "huge": Style(bold=True, size=40, halign="center", color="C00000"),
     "seat": Style(border=True, halign="center", wrap=True, size=11),
+    # 周排名-小组 as an announcement: large type, fitted to a landscape page
+    "board_title": Style(bold=True, size=30, halign="center", color=C.COLOR_TITLE),
+    "board_subtitle": Style(size=16, halign="center"),
+    "board_banner": Style(bold=True, size=20, halign="center", color="C00000"),
+    "board_header": Style(bold=True, size=16, fill=C.COLOR_HEADER, border=True, halign="center", wrap=True),
+    "board_cell": Style(size=20, border=True, halign="center"),
+    "board_total": Style(bold=True, size=22, border=True, halign="center"),
+    "board_note": Style(size=11, halign="left", wrap=True, color="595959"),
+    "board_sign": Style(size=14, halign="left", valign="bottom"),
+    # 荣誉证书: a framed page
+    "cert_frame": Style(outline="double", valign=None),
+    "cert_salute": Style(bold=True, size=20, halign="left", valign="bottom"),
+    "cert_body": Style(size=18, halign="left", valign="top", wrap=True, indent=2),
+    "cert_members": Style(size=14, halign="left", valign="top", wrap=True, indent=2),
+    "cert_sign": Style(size=16, halign="center", valign="bottom"),
+    # a line kept for the teacher only (individual ranks, exam figures)
+    "private": Style(bold=True, size=10, color="C00000", halign="right"),
 }
 
 # Where each style key is sampled on a hidden form sheet.  A school restyles
@@ -179,7 +198,8 @@ class PrintSetup:
     margins: tuple[float, float, float, float] | None = (0.6, 0.5, 0.6, 0.5)  # top, right, bottom, left (inches)
     center_horizontally: bool | None = True
     center_vertically: bool | None = False
-    footer: str | None = None  # centre footer text
+    footer: str | None = None  # centre footer text (&P page, &N pages)
+    header: str | None = None  # right header text, e.g. 仅供班主任留存
 
 
 @dataclass(frozen=True)
@@ -199,6 +219,10 @@ class ChartSpec:
     y_title: str = ""
     width_cm: float = 24
     height_cm: float = 11
+    markers: bool = True  # a dot on every value: one week already shows
+    smooth: bool = False  # straight segments (a smoothed line overshoots the values)
+    y_min: float | None = None  # the value axis starts here (None: the application's choice)
+    y_max: float | None = None
 
 
 @dataclass

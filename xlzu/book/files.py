@@ -280,6 +280,9 @@ class FileBook(Book):
                     ws.cell(r, c)._style = copy(sampled)
             return
         style = STYLES[key]
+        if style.outline:
+            _outline(ws, r1, c1, r2, c2, style.outline)
+            return
         # Applying a key to a cell of a given style always gives the same
         # style: work it out once per starting style, then copy the result
         # (large record tables would otherwise cost seconds).
@@ -323,6 +326,8 @@ class FileBook(Book):
         ws.print_area = _shift(p.area, dr, dc) if p.area else _shift(layout.used_ref(), dr, dc)
         if p.footer:
             ws.oddFooter.center.text = p.footer
+        if p.header:
+            ws.oddHeader.right.text = p.header
 
     def _add_chart(self, ws: Worksheet, spec, dr: int, dc: int) -> None:
         chart = LineChart()
@@ -338,6 +343,17 @@ class FileBook(Book):
         # Excel hides axes whose 'delete' flag openpyxl leaves unset on some versions.
         chart.x_axis.delete = False
         chart.y_axis.delete = False
+        for series in chart.series:
+            series.smooth = spec.smooth
+            if spec.markers:
+                series.marker.symbol = "circle"
+                series.marker.size = 7
+            else:
+                series.marker.symbol = "none"
+        if spec.y_min is not None:
+            chart.y_axis.scaling.min = spec.y_min
+        if spec.y_max is not None:
+            chart.y_axis.scaling.max = spec.y_max
         ws.add_chart(chart, _shift(spec.anchor, dr, dc))
 
     def _tidy_views(self) -> None:
@@ -384,7 +400,8 @@ def _style_cell(cell, style: Style) -> None:
         cell.fill = PatternFill("solid", start_color=style.fill, end_color=style.fill)
     if style.border:
         cell.border = _BORDER
-    align = {k: v for k, v in (("horizontal", style.halign), ("vertical", style.valign), ("wrap_text", style.wrap)) if v is not None}
+    align = {k: v for k, v in (("horizontal", style.halign), ("vertical", style.valign), ("wrap_text", style.wrap),
+                               ("indent", style.indent)) if v is not None}
     if align:
         new = copy(cell.alignment)
         for k, v in align.items():
@@ -392,6 +409,19 @@ def _style_cell(cell, style: Style) -> None:
         cell.alignment = new
     if style.number_format:
         cell.number_format = style.number_format
+
+
+def _outline(ws: Worksheet, r1: int, c1: int, r2: int, c2: int, line: str) -> None:
+    """A frame around the range: each edge cell gets its outer side(s)."""
+    side = Side(style=line, color="7F6000")
+    for r in range(r1, r2 + 1):
+        for c in range(c1, c2 + 1):
+            if r not in (r1, r2) and c not in (c1, c2):
+                continue
+            cell = ws.cell(r, c)
+            old = cell.border
+            cell.border = Border(left=side if c == c1 else old.left, right=side if c == c2 else old.right,
+                                 top=side if r == r1 else old.top, bottom=side if r == r2 else old.bottom)
 
 
 def _data_validation(v: Validation, ref: str) -> DataValidation:

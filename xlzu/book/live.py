@@ -415,6 +415,10 @@ class LiveBook(Book):
             rng.wrap_text = True
         if style.number_format:
             rng.number_format = style.number_format
+        if style.indent and self.com:
+            rng.api.IndentLevel = style.indent
+        if style.outline:
+            rng.borders.set("outside", line_style=style.outline, color="#7F6000")
 
     def _copy_format(self, sample: Any, target: Any) -> None:
         """The sample cell's format over the whole target range."""
@@ -510,6 +514,8 @@ class LiveBook(Book):
             ps.PrintTitleRows = f"${int(a) + dr}:${int(b) + dr}"
         if p.footer:
             ps.CenterFooter = p.footer
+        if p.header:
+            ps.RightHeader = p.header
 
     def _chart(self, sh: Any, spec: ChartSpec, dr: int, dc: int) -> None:
         """A native chart in at most five calls: add (with its data, one
@@ -517,8 +523,11 @@ class LiveBook(Book):
         the two axis titles.  A re-run does not pile charts up: the sheet was
         cleared of its charts first (:meth:`_fresh_sheet`)."""
         data = sh.range(_shift(spec.data, dr, dc))
+        kind = _CHART_TYPES.get(spec.kind, "line")
+        if kind == "line" and spec.markers:
+            kind = "line_markers"  # straight segments with a dot on each value
         chart = sh.charts.add(
-            chart_type=_CHART_TYPES.get(spec.kind, "line"),
+            chart_type=kind,
             source=data,
             plot_by="columns",
             anchor=sh.range(_shift(spec.anchor, dr, dc)),
@@ -531,6 +540,12 @@ class LiveBook(Book):
             chart.category_axis.title = spec.x_title
         if spec.y_title:
             chart.value_axis.title = spec.y_title
+        if self.com and (spec.y_min is not None or spec.y_max is not None):
+            axis = chart.api[1].Axes(2)  # xlValue
+            if spec.y_min is not None:
+                axis.MinimumScale = spec.y_min
+            if spec.y_max is not None:
+                axis.MaximumScale = spec.y_max
 
     def _native_extras(self, sh: Any, layout: Layout, dr: int, dc: int) -> None:
         """Windows COM only: autofilter, tab colour and manual page breaks
