@@ -175,6 +175,12 @@ def test_history_upserts_weeks_under_a_chart_that_survives_other_operations(book
         return chart.tagname, refs, cats
 
     kind, refs, cats = chart_of(book)
+    # readable from the first week: a dot on every value, straight segments, an axis starting near the data
+    chart = load_workbook(book)[C.WEEK_HISTORY]._charts[0]
+    assert all(s.marker.symbol == "circle" and not s.smooth for s in chart.series)
+    totals = history[C.COL_TOTAL]
+    assert 0 < chart.y_axis.scaling.min <= totals.min() and chart.y_axis.scaling.max >= totals.max()
+    assert totals.min() - chart.y_axis.scaling.min < (totals.max() - totals.min())
     assert kind == "lineChart"
     assert len(refs) == 7 and all(r.startswith("'周历史'!") for r in refs)
     assert cats.startswith("'周历史'!") and cats.endswith("$27")  # three weeks: rows 25–27 under the chart

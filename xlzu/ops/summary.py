@@ -402,7 +402,7 @@ def _term(book: Book, from_exam: str | None = None, to_exam: str | None = None, 
     awards = summary.awards()
     # ---- write ------------------------------------------------------------
     book.write_layout(C.TERM_AWARDS, term_layout(summary, s))
-    book.write_layout(C.CERTIFICATES, certificates_layout(summary, s), form=C.FORM_CERTIFICATE)
+    book.write_layout(C.CERTIFICATES, certificates_layout(summary, s, data.members), form=C.FORM_CERTIFICATE)
     report = Report(TERM_TITLE, data={"summary": summary, "leaders": leaders, "groups": groups, "members": members, "awards": awards})
     if from_exam and to_exam:
         won = leaders.loc[leaders[C.COL_RESULT_TEXT] == C.AWARD_STAR_LEADER]
