@@ -520,7 +520,8 @@ ASPECT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "学习进步": (),
 }
 ASPECT_PROGRESS = "学习进步"
-SUGGEST_LOW, SUGGEST_HIGH = 60, 100  # suggestion: worst group 60, best 100 (all equal: the middle)
+SUGGEST_LOW, SUGGEST_HIGH = 60, 100  # suggestion: around the middle (80), never outside 60–100
+SUGGEST_STEP = 1  # record points per suggestion point at most: a small difference is not magnified
 
 # 期末评优 / 荣誉证书
 AWARD_STAR_LEADER = "明星组长"

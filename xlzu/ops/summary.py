@@ -243,10 +243,8 @@ def _month(book: Book, month: Any = None, poster: Path | None = None) -> Report:
         winners = summary.stars.loc[summary.stars[C.COL_AWARD] == star]
         if len(winners):
             report.add(f"{star}：" + "、".join(f"{n}（{b}）" for n, b in zip(winners[C.GROUP_NAME_COL], winners[C.COL_BASIS])))
-        elif star == C.STAR_PROGRESS:
-            report.add(f"{star}：{m.previous.label}没有记录或没有人进步，本月不评。")
         else:
-            report.add(f"{star}：本月没有人在相应项目上得分，不评。")
+            report.add(f"{star}：{(summary.unawarded or {}).get(star, '本月不评')}。")
     best = summary.groups.loc[summary.groups[C.COL_AWARD].notna()]
     if len(best):
         report.add(f"推荐{C.SCHOOL_STAR_GROUP}：" + "、".join(f"{group_label(g, n)}（{fmt_points(t)} 分）"
