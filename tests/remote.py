@@ -252,7 +252,10 @@ def _file_chart(chart: Any) -> dict:
     data = box([s.tx.strRef.f for s in series] + [s.val.numRef.f for s in series])
     categories = box([(s.cat.numRef or s.cat.strRef).f for s in series])
     anchor = chart.anchor._from
-    return {"type": chart.tagname.removesuffix("Chart"), "title": text(chart.title), "data": data, "categories": categories,
+    kind = chart.tagname.removesuffix("Chart")
+    if kind == "line" and series and all(s.marker is not None and s.marker.symbol not in (None, "none") for s in series):
+        kind = "lineMarkers"  # Excel's chart type for a line with a dot on each value
+    return {"type": kind, "title": text(chart.title), "data": data, "categories": categories,
             "anchor": cell_ref(anchor.row + 1, anchor.col + 1), "x_title": text(chart.x_axis.title),
             "y_title": text(chart.y_axis.title)}
 

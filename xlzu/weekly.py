@@ -527,13 +527,21 @@ def group_ranking_layout(summary: WeekSummary, settings: Settings) -> Layout:
         for j, c in enumerate(cols, start=1):
             key = "board_total" if c == C.COL_WEEK_TOTAL else "board_cell"
             layout.style(range_ref(first, j, last, j), key)
-    # widths: each column holds its widest value in the body's type size
-    widths = {}
-    for j, c in enumerate(cols, start=1):
+    # widths: each column holds its widest value in the body's type size.  The
+    # figures' columns share one width (a live workbook sizes them in one call
+    # however the figures run); 小组, 大组长 and 称号 are wider than that.
+    def needed(j: int, c: str) -> float:
         values = [board.iloc[i, j - 1] for i in range(len(board))]
-        body = max([_board_width(fmt_points(v) if isinstance(v, float) else v, 20) for v in values] + [0])
-        head = _board_width(c[: (len(c) + 1) // 2] if len(c) >= 4 else c, 16) + 1  # long headers on two lines
-        widths[j] = round(max(body, head, 7), 1)
+        body = max([_board_width(fmt_points(v) if isinstance(v, float) else v, 22) for v in values] + [0])
+        return max(body, _board_width(c[: (len(c) + 1) // 2] if len(c) >= 4 else c, 16) + 1)  # long headers on two lines
+
+    wide = (C.COL_GROUP, C.ROLE_LEADER, C.COL_AWARD)
+    figure = round(max([needed(j, c) for j, c in enumerate(cols, start=1) if c not in wide] + [9]) + 0.4)
+    widths = {j: float(figure) for j, c in enumerate(cols, start=1)}
+    widths[cols.index(C.COL_GROUP) + 1] = max(round(needed(cols.index(C.COL_GROUP) + 1, C.COL_GROUP)), figure + 3)
+    leader = max(round(needed(cols.index(C.ROLE_LEADER) + 1, C.ROLE_LEADER)), figure + 1)
+    widths[cols.index(C.ROLE_LEADER) + 1] = leader + (0.5 if leader == widths[cols.index(C.COL_GROUP) + 1] else 0)
+    widths[cols.index(C.COL_AWARD) + 1] = max(round(needed(cols.index(C.COL_AWARD) + 1, C.COL_AWARD)), figure + 2)
     layout.widths = widths
     prev = summary.previous
     note = (f"{C.COL_LAST_RANK}：{prev.label}（{prev.span()}）；" if prev is not None else f"{C.COL_LAST_RANK}：本学期第一次汇总，没有上周；")
