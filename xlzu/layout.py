@@ -134,7 +134,7 @@ STYLES: dict[str, Style] = {
     # 荣誉证书: a framed page
     "cert_frame": Style(outline="double", valign=None),
     "cert_salute": Style(bold=True, size=20, halign="left", valign="bottom"),
-    "cert_body": Style(size=18, halign="left", valign="top", wrap=True, indent=2),
+    "cert_body": Style(size=18, halign="left", valign="center", wrap=True, indent=2),
     "cert_members": Style(size=16, halign="left", valign="top", wrap=True, indent=2),
     "cert_sign": Style(size=16, halign="center", valign="bottom"),
     # a line kept for the teacher only (individual ranks, exam figures)
