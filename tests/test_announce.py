@@ -137,3 +137,24 @@ def test_draw_draws_exactly_what_it_was_given(tmp_path):
     lines = [d for d in drawn if "同学" in d and "祝贺" not in d]
     assert len(lines) >= 2 and all(line.rstrip("、").split("、")[-1].startswith("同学") for line in lines)
     assert "".join(lines) == f"组员：{names}"
+
+
+def test_excel_door_draws_both_posters_and_changes_no_sheet(book, tmp_path, monkeypatch):
+    """xlzu.excel.share_poster on the remote engine: the workbook has no folder there, so the
+    pictures go to 文档 (here a temporary home); the only sheet written is 控制台's log."""
+    import xlzu.excel as X
+    from remote import by_sheet, live_run, payload
+
+    if find_font() is None:
+        pytest.fail("no Chinese font on this machine (apt-get install fonts-noto-cjk)")
+    week(book)
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    data = payload(book)
+    report, actions = live_run(data, X.share_poster)
+    assert report is not None and len(report.data["posters"]) == 2
+    made = sorted(p.name for p in (home / "Documents").iterdir())
+    assert made == ["初二(3)班-喜报-2026年11月.png", "初二(3)班-喜报-第11周.png"]
+    assert set(by_sheet(data, actions)) <= {C.CONSOLE, ""}
+    assert all(praise_only(drawn) == [] for _, drawn in report.data["posters"])
