@@ -334,3 +334,26 @@ def test_monthly_form_prints_its_header_on_every_page(book, soffice, poppler, tm
         assert C.PRIVATE in text
         if page > 1:
             assert all(word in text for word in (C.COL_MONTH, C.GROUP_ID, C.COL_WEIGHTED, C.COL_COMMENT))
+
+
+def test_review_clears_the_suggestion_an_older_version_copied_into_every_rater(book):
+    """Earlier versions wrote the 建议分 into all six rater cells.  Such a row is read as
+    unscored (the cells come back blank); a single rater who typed the suggestion keeps it."""
+    review(book, "2026-11")
+    wb = load_workbook(book)
+    ws = wb[C.COMPREHENSIVE]
+    values = [list(r) for r in ws.iter_rows(values_only=True)]
+    header = next(i for i, r in enumerate(values) if r[0] == C.COL_PERIOD)
+    cols = values[header]
+    raters = [n for n, _ in DEFAULT.group_rater_weights]
+    body = [(i + 1, r) for i, r in enumerate(values) if i > header and r[0] == "2026-11" and r[cols.index(C.COL_SUGGESTED)] is not None]
+    (old_row, old), (typed_row, typed) = body[0], body[1]
+    for r in raters:  # the old version's prefill
+        ws.cell(old_row, cols.index(r) + 1, old[cols.index(C.COL_SUGGESTED)])
+    ws.cell(typed_row, cols.index("班主任") + 1, typed[cols.index(C.COL_SUGGESTED)])  # one rater agrees
+    wb.save(book)
+    form = review(book, "2026-11").data["form"].set_index([C.GROUP_NO, C.COL_ASPECT])
+    cleared = form.loc[(old[1], old[3])]
+    assert cleared[raters].isna().all()
+    kept = form.loc[(typed[1], typed[3])]
+    assert kept["班主任"] == typed[cols.index(C.COL_SUGGESTED)] and kept[[r for r in raters if r != "班主任"]].isna().all()

@@ -241,6 +241,8 @@ def merge_form(existing: pd.DataFrame, period: Period, teams: pd.DataFrame, poin
                    C.COL_ASPECT: aspect, C.COL_RECORD_BASIS: basis.at[g, aspect], C.COL_SUGGESTED: new}
             key = (period.key, int(g), aspect)
             before = old.loc[key] if old is not None and key in old.index else None
+            if before is not None and _prefilled(before, raters):
+                before = None  # a row an earlier version filled with its 建议分 throughout: nobody scored it
             for r in raters:
                 # each rater's cell is theirs: blank until they score, kept once they have
                 typed = None if before is None else before[r]
@@ -271,6 +273,14 @@ def aspect_scores(form: pd.DataFrame) -> pd.Series:
     """What each row counts for: the raters' weighted score, or the
     suggestion while no rater has scored it yet."""
     return form[C.COL_WEIGHTED].astype("float64").fillna(form[C.COL_SUGGESTED].astype("float64"))
+
+
+def _prefilled(before: pd.Series, raters: list[str]) -> bool:
+    """Every rater cell of the row holds the row's old 建议分 (earlier versions
+    copied it into all of them): untouched, not six people agreeing."""
+    was = before[C.COL_SUGGESTED]
+    cells = [before[r] for r in raters if not (isinstance(before[r], str) and before[r] == _MISSING)]
+    return bool(cells) and was is not None and not pd.isna(was) and all(_same(c, was) for c in cells)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -346,5 +356,7 @@ def review_layout(summary: ReviewSummary, settings: Settings) -> Layout:
     layout = s.layout
     if len(form):
         layout.autofilter = range_ref(header, 1, last, len(cols))
-    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0)
+    # the form's header repeats at the top of every page after the first
+    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0, title_rows=f"{header}:{header}",
+                              footer="第 &P 页，共 &N 页")
     return layout

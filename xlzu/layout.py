@@ -137,6 +137,8 @@ STYLES: dict[str, Style] = {
     "cert_body": Style(size=18, halign="left", valign="center", wrap=True, indent=2),
     "cert_members": Style(size=16, halign="left", valign="top", wrap=True, indent=2),
     "cert_sign": Style(size=16, halign="center", valign="bottom"),
+    # a long note under a section title, wrapped (Stack.hint)
+    "hint_wrap": Style(color="808080", halign="left", valign="top", wrap=True),
     # a line kept for the teacher only (individual ranks, exam figures)
     "private": Style(bold=True, size=10, color="C00000", halign="right"),
 }

@@ -54,7 +54,13 @@ class Stack:
         return self.line(text, "section", merge=False)
 
     def hint(self, text: str) -> int:
-        return self.line(text, "hint")
+        """A note under a section title; a long one wraps over as many lines
+        as the widths of the columns below it need."""
+        width = sum(self.layout.widths.get(j, 8.43) for j in range(1, self.width + 1))
+        lines = math.ceil(_display_width(text) / max(width - 2, 1))
+        if lines <= 1 or self.width == 1:
+            return self.line(text, "hint")
+        return self.line(text, "hint_wrap", height=LINE_HEIGHT * lines + 4)
 
     def blank(self) -> None:
         self.layout.rows.append([])
