@@ -158,3 +158,14 @@ def test_excel_door_draws_both_posters_and_changes_no_sheet(book, tmp_path, monk
     assert made == ["初二(3)班-喜报-2026年11月.png", "初二(3)班-喜报-第11周.png"]
     assert set(by_sheet(data, actions)) <= {C.CONSOLE, ""}
     assert all(praise_only(drawn) == [] for _, drawn in report.data["posters"])
+
+
+def test_sheets_with_individual_ranks_or_exam_figures_say_they_stay_with_the_teacher(book, class_book):
+    from openpyxl import load_workbook
+
+    assert load_workbook(class_book)[C.EXAMS].oddHeader.right.text == C.PRIVATE  # a new class's 考试成绩
+    week(book)
+    wb = load_workbook(book)
+    assert wb[C.WEEK_PEOPLE].oddHeader.right.text == C.PRIVATE and C.PRIVATE in wb[C.WEEK_PEOPLE]["A2"].value
+    assert wb[C.WEEK_GROUPS].oddHeader.right.text in (None, "")  # groups, not individuals: for the wall
+    assert wb[C.WEEK_PEOPLE].print_title_rows == "$1:$4" and wb[C.WEEK_PEOPLE].page_setup.orientation == "portrait"
