@@ -592,8 +592,9 @@ def people_ranking_layout(summary: WeekSummary, settings: Settings) -> Layout:
                              C.COL_RANK_IN_CLASS, C.COL_GROUP_SCORE, C.COL_BUNDLE])
     styles[C.COL_COMPOSITE] = "total"
     styles[C.GROUP_ID] = "id"
-    widths = {C.COL_COMPOSITE_RANK: 5.5, C.GROUP_NO: 4.5, C.GROUP_CODE: 4.5, C.GROUP_ID: 11, C.COL_PERSONAL: 6,
-              C.COL_RANK_IN_GROUP: 5, C.COL_RANK_IN_CLASS: 5, C.COL_GROUP_SCORE: 6, C.COL_BUNDLE: 6, C.COL_COMPOSITE: 7}
+    # four-character headers on one line (a narrower column breaks them mid-word: 综合名/次)
+    widths = {C.COL_COMPOSITE_RANK: 8.5, C.GROUP_NO: 5, C.GROUP_CODE: 5, C.GROUP_ID: 11, C.COL_PERSONAL: 8.5,
+              C.COL_RANK_IN_GROUP: 8.5, C.COL_RANK_IN_CLASS: 8.5, C.COL_GROUP_SCORE: 8.5, C.COL_BUNDLE: 7, C.COL_COMPOSITE: 7}
     widths.update({c: 6 for c in summary.day_columns})
     weight = fmt_points(settings.bundle_weight)
     subtitle = (f"{summary.week.first.year}年{summary.week.span()}　{C.COL_COMPOSITE} = {C.COL_PERSONAL} + {C.COL_BUNDLE}"

@@ -316,6 +316,8 @@ class FileBook(Book):
             top, right, bottom, left = p.margins
             ws.page_margins.top, ws.page_margins.right = top, right
             ws.page_margins.bottom, ws.page_margins.left = bottom, left
+            # the page header / footer sit in the margin, clear of the table
+            ws.page_margins.header, ws.page_margins.footer = round(min(0.25, top / 2), 2), round(min(0.25, bottom / 2), 2)
         if p.center_horizontally is not None:
             ws.print_options.horizontalCentered = p.center_horizontally
         if p.center_vertically is not None:

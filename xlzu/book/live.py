@@ -505,6 +505,7 @@ class LiveBook(Book):
         if p.margins:
             top, right, bottom, left = (m * 72 for m in p.margins)
             ps.TopMargin, ps.RightMargin, ps.BottomMargin, ps.LeftMargin = top, right, bottom, left
+            ps.HeaderMargin, ps.FooterMargin = min(18, top / 2), min(18, bottom / 2)
         if p.center_horizontally is not None:
             ps.CenterHorizontally = p.center_horizontally
         if p.center_vertically is not None:
