@@ -47,3 +47,22 @@ def test_demo_shows_the_week_to_term_cycle(demo_run):
     assert wb[C.WEEK_HISTORY]._charts
     certificates = wb[C.CERTIFICATES]
     assert certificates.page_setup.orientation == "landscape" and len(certificates.row_breaks.brk) >= 1
+
+
+def test_demo_grade_runs_the_school_month(demo_run):
+    """The demo grade: the demo class and two sister classes started with its 设置,
+    compared in 初二年级.xlsx; the class with three days of five is flagged."""
+    from xlzu.demo import DEMO_GRADE_WORKBOOK, DEMO_SISTERS
+
+    folder, output = demo_run
+    assert "== 校级评比" in output and "校级明星小组：" in output
+    wb = openpyxl.load_workbook(folder / DEMO_GRADE_WORKBOOK)
+    assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == list(C.SCHOOL_SHEETS[:-1])
+    rows = [[c.value for c in r] for r in wb[C.SCHOOL_MONTHLY].iter_rows()]
+    h = next(i for i, r in enumerate(rows) if r[0] == C.COL_MONTH)
+    col = rows[h].index
+    body = [r for r in rows[h + 1:] if r[0]]
+    assert {r[col(C.COL_CLASS)] for r in body} == {"初二(3)班", *(name for _, name, *_ in DEMO_SISTERS)}
+    flagged = {r[col(C.COL_CLASS)] for r in body if r[col(C.COL_FLAGS)]}
+    assert flagged == {"初二(2)班"}
+    assert any(r[col(C.COL_SCHOOL_RESULT)] == C.SCHOOL_STAR_GROUP for r in body)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import openpyxl
@@ -13,8 +14,8 @@ import pytest
 
 from xlzu import contract as C
 from xlzu import import_roster
-from xlzu.book import FileBook, backup_path, open_book
-from xlzu.errors import CellProblem, NotAClassWorkbook, WorkbookLocked, WorkbookNotFound, XlzuError
+from xlzu.book import FileBook, backups, latest_backup, open_book, safety
+from xlzu.errors import CellProblem, FolderReadOnly, NotAClassWorkbook, WorkbookLocked, WorkbookNotFound, XlzuError
 from xlzu.layout import Layout, PrintSetup, Validation, table_layout
 
 
@@ -22,22 +23,38 @@ def roster_names(path: Path) -> list[str]:
     return list(pd.read_excel(path, sheet_name=C.ROSTER)[C.ROSTER_NAME])
 
 
-def test_save_is_atomic_and_keeps_one_backup(class_book):
+def test_save_is_atomic_and_keeps_dated_backups(class_book):
     first = class_book.read_bytes()
     book = open_book(class_book)
     book.write_layout(C.SEATS, Layout(rows=[["第一次修改"]]))
     book.save()
     second = class_book.read_bytes()
-    assert backup_path(class_book).read_bytes() == first
+    assert latest_backup(class_book).read_bytes() == first
     assert openpyxl.load_workbook(class_book)[C.SEATS]["A1"].value == "第一次修改"
 
     book = open_book(class_book)
     book.write_layout(C.SEATS, Layout(rows=[["第二次修改"]]))
     book.save()
-    assert backup_path(class_book).read_bytes() == second  # one backup: the previous file
-    assert backup_path(class_book).name == "班级.bak.xlsx"
-    leftovers = [p.name for p in class_book.parent.iterdir() if "tmp" in p.name]
+    found = backups(class_book)
+    assert [p.read_bytes() for p in found[-2:]] == [first, second]  # oldest first, both kept
+    assert found[-1].parent == class_book.parent / "xlzu备份"
+    assert re.fullmatch(r"班级 \d{4}-\d\d-\d\d \d{6}(-\d+)?\.xlsx", found[-1].name)
+    leftovers = [p.name for p in class_book.parent.rglob("*") if "tmp" in p.name or "lock" in p.name]
     assert leftovers == []
+
+
+def test_only_the_last_backups_are_kept(class_book):
+    from xlzu.book.safety import KEEP_BACKUPS
+
+    saved = []
+    for i in range(KEEP_BACKUPS + 3):
+        book = open_book(class_book)
+        book.write_layout(C.SEATS, Layout(rows=[[f"第{i}次"]]))
+        saved.append(class_book.read_bytes())
+        book.save()
+    found = backups(class_book)
+    assert len(found) == KEEP_BACKUPS
+    assert [p.read_bytes() for p in found] == saved[-KEEP_BACKUPS:]  # the newest, in order
 
 
 def test_a_failed_write_leaves_the_file_as_it_was(class_book, monkeypatch):
@@ -64,7 +81,7 @@ def test_an_open_workbook_is_refused_and_untouched(class_book, lock):
         import_roster(class_book)
     assert "请先关闭工作簿" in str(info.value)
     assert class_book.read_bytes() == before
-    assert not backup_path(class_book).exists()
+    assert backups(class_book) == []
 
 
 def test_a_replace_refused_by_the_system_is_reported_as_locked(class_book, monkeypatch):
@@ -75,8 +92,13 @@ def test_a_replace_refused_by_the_system_is_reported_as_locked(class_book, monke
         raise PermissionError(13, "in use")
 
     monkeypatch.setattr(os, "replace", refuse)
+    monkeypatch.setattr(safety, "_WINDOWS", True)
     book = open_book(class_book)
     with pytest.raises(WorkbookLocked, match="请先关闭工作簿"):
+        book.save()
+    # The same refusal on Linux/macOS means the folder does not allow writing.
+    monkeypatch.setattr(safety, "_WINDOWS", False)
+    with pytest.raises(FolderReadOnly, match="不允许写入"):
         book.save()
     assert class_book.read_bytes() == before
     assert [p.name for p in class_book.parent.iterdir() if "tmp" in p.name] == []

@@ -313,6 +313,20 @@ CERT_ROWS = (("top", 18), ("title", 66), ("gap", 12), ("salute", 40), ("body", 1
 CERT_MARGINS = (0.5, 0.5, 0.5, 0.5)
 
 
+@dataclass(frozen=True)
+class CertificateText:
+    """What one certificate says; the look is :func:`render_certificates`'s.
+
+    ``members`` lists a group's members (printed under the award);
+    ``sign`` is the three lines at the bottom right (issuer, signer, date)."""
+
+    addressee: str  # 张三 同学： / 第3组 雄鹰 全体同学：
+    reason: str  # 在…中，<what the award is for>，被评为
+    award: str
+    sign: tuple[str, str, str]
+    members: tuple[str, ...] = ()
+
+
 def award_reason(award: str, group: str, settings: Settings) -> str:
     """The sentence of a certificate that says what this award is for (no figures)."""
     if award == C.AWARD_STAR_LEADER:
@@ -326,36 +340,52 @@ def award_reason(award: str, group: str, settings: Settings) -> str:
 
 
 def certificates_layout(summary: TermSummary, settings: Settings, members: pd.DataFrame | None = None) -> Layout:
-    """荣誉证书: one certificate per landscape A4 page (manual page breaks
-    between them), framed: the title, the salutation at the margin, the
-    indented body and the award's own reason, the award in large type, the
-    members of a group, and at the bottom right the 落款 (school and
-    class, the head teacher's signature line, the date) with room for a seal.
-    The title and the award are styled from 表样-证书's samples (huge, big)."""
-    awards = summary.awards()
+    """荣誉证书: one certificate per award, each with the award's own reason
+    and, on a group's certificate, its members (分组 as it is now)."""
+    term = term_name(settings)
+    sign = (" ".join(x for x in (settings.school, settings.class_name) if x),
+            f"班主任（签名）：{settings.head_teacher or ''}______________",
+            f"{summary.day.year}年{summary.day.month}月{summary.day.day}日")
+    teams = {int(g): t for g, t in zip(summary.groups[C.GROUP_NO], summary.groups[C.GROUP_TEAM_NAME])}
+    certs = []
+    for rec in summary.awards().to_dict("records"):
+        g = rec[C.GROUP_NO]
+        has_group = g is not None and pd.notna(g)
+        group = group_label(int(g), teams.get(int(g), "")) if has_group else ""
+        who = rec[C.COL_AWARDEE]
+        certs.append(CertificateText(
+            f"{who} 全体同学：" if rec["group"] else f"{who} 同学：",
+            f"在{settings.class_name}{term}的小组合作学习中，" + award_reason(rec[C.COL_AWARD], group, settings) + "被评为",
+            rec[C.COL_AWARD], sign,
+            _members(members, int(g)) if rec["group"] and has_group else ()))
+    return render_certificates(certs, "本学期还没有评出奖项（见“期末评优”）。")
+
+
+def render_certificates(certs: list[CertificateText], empty_hint: str) -> Layout:
+    """One landscape A4 certificate per page (manual page breaks between
+    them), framed: the title, the salutation at the margin, the indented
+    body, the award in large type, the members of a group, and at the bottom
+    right the 落款 (issuer, signature line, date) with room for a seal.  The
+    title and the award are styled from 表样-证书's samples (huge, big).
+    Used by the class's 荣誉证书 and the school's 校级证书 alike."""
     layout = Layout()
     rows = layout.rows
     n = CERT_COLS
-    term = term_name(settings)
     inner = lambda r: range_ref(r, 2, r, n - 1)  # noqa: E731
     right = lambda r: range_ref(r, 6, r, n - 1)  # noqa: E731
-    teams = {int(g): t for g, t in zip(summary.groups[C.GROUP_NO], summary.groups[C.GROUP_TEAM_NAME])}
-    for k, rec in enumerate(awards.to_dict("records")):
+    for k, cert in enumerate(certs):
         top = len(rows) + 1
         at = {role: top + i for i, (role, _) in enumerate(CERT_ROWS)}
-        g = rec[C.GROUP_NO]
-        group = group_label(int(g), teams.get(int(g), "")) if g is not None and pd.notna(g) else ""
-        who = rec[C.COL_AWARDEE]
         text = {
             "title": "荣 誉 证 书",
-            "salute": f"{who} 全体同学：" if rec["group"] else f"{who} 同学：",
-            "body": f"在{settings.class_name}{term}的小组合作学习中，" + award_reason(rec[C.COL_AWARD], group, settings) + "被评为",
-            "award": f"“{rec[C.COL_AWARD]}”",
-            "members": _members_text(members, int(g)) if rec["group"] and g is not None and pd.notna(g) else None,
+            "salute": cert.addressee,
+            "body": cert.reason,
+            "award": cert.award,
+            "members": "组员：" + "、".join(cert.members) if cert.members else None,
             "closing": "特发此证，以资鼓励。",
-            "school": " ".join(x for x in (settings.school, settings.class_name) if x),
-            "signature": f"班主任（签名）：{settings.head_teacher or ''}______________",
-            "date": f"{summary.day.year}年{summary.day.month}月{summary.day.day}日",
+            "school": cert.sign[0],
+            "signature": cert.sign[1],
+            "date": cert.sign[2],
         }
         for role, height in CERT_ROWS:
             r = at[role]
@@ -375,10 +405,10 @@ def certificates_layout(summary: TermSummary, settings: Settings, members: pd.Da
             layout.merges.append(right(at[role]))
             layout.style(right(at[role]), "cert_sign")
         layout.style(range_ref(top, 1, at["bottom"], n), "cert_frame")
-        if k < len(awards) - 1:
+        if k < len(certs) - 1:
             layout.page_breaks.append(at["bottom"])
-    if not len(awards):
-        rows.append(["本学期还没有评出奖项（见“期末评优”）。"])
+    if not len(certs):
+        rows.append([empty_hint])
         layout.style("A1", "hint")
     layout.widths = {j: w for j, w in enumerate(CERT_WIDTHS, start=1)}
     # No fitting: each block is one page at 100 %, the breaks separate them.
@@ -388,12 +418,11 @@ def certificates_layout(summary: TermSummary, settings: Settings, members: pd.Da
     return layout
 
 
-def _members_text(members: pd.DataFrame | None, group: int) -> str | None:
-    """组员：大组长 first, then the others by 代号 (分组 as it is now)."""
+def _members(members: pd.DataFrame | None, group: int) -> tuple[str, ...]:
+    """A group's members: 大组长 first, then the others by 代号 (分组 as it is now)."""
     if members is None or not len(members):
-        return None
+        return ()
     mine = members.loc[pd.to_numeric(members[C.GROUP_NO], errors="coerce") == group]
     mine = mine.assign(_c=mine[C.GROUP_CODE].fillna("").astype(str), _l=[0 if sid in set(leader_ids(mine)) else 1
                                                                          for sid in mine[C.GROUP_ID]])
-    names = [n for n in mine.sort_values(["_l", "_c"], kind="stable")[C.GROUP_NAME_COL] if isinstance(n, str) and n]
-    return f"组员：{'、'.join(names)}" if names else None
+    return tuple(n for n in mine.sort_values(["_l", "_c"], kind="stable")[C.GROUP_NAME_COL] if isinstance(n, str) and n)

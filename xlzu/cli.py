@@ -2,7 +2,9 @@
 
 Every command opens the workbook file, calls one public function of the
 package, prints its report, and turns an :class:`~xlzu.errors.XlzuError`
-into ``错误：…`` with exit code 1 (a traceback only with ``--debug``).
+into ``错误：…`` with exit code 1 (a traceback only with ``--debug``).  Help
+pages and usage errors are Chinese too (:mod:`xlzu.usage`); exit codes:
+0 done, 1 refused, 2 the command is written wrong, 3 a program error.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from rich.console import Console
 
 from . import __version__
 from .errors import XlzuError
+from .usage import EXIT_BUG, EXIT_REFUSED, ChineseGroup
 
 app = typer.Typer(
+    cls=ChineseGroup,
     name="xlzu",
     help="xlzu（小组）：班级合作学习小组的分组、日常考核、周汇总和评优，都在 Excel 工作簿里完成。",
     no_args_is_help=True,
@@ -32,7 +36,7 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 _state = {"debug": False}
 
-WorkbookArg = typer.Argument(..., help="班级工作簿（.xlsx 或 .xlsm）", show_default=False)
+WorkbookArg = typer.Argument(..., help="班级工作簿（.xlsx 或 .xlsm）", show_default=False, metavar="班级工作簿")
 
 
 def _version(value: bool) -> None:
@@ -67,14 +71,14 @@ def guarded(fn):
             if _state["debug"]:
                 raise
             err.print(f"错误：{exc.text()}", markup=False)
-            raise typer.Exit(1)
+            raise typer.Exit(EXIT_REFUSED)
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:  # a bug: say so plainly, no traceback for teachers
             if _state["debug"]:
                 raise
             err.print(f"程序出错（{type(exc).__name__}: {exc}）。请加 --debug 重新运行，把显示的内容发给技术人员。", markup=False)
-            raise typer.Exit(2)
+            raise typer.Exit(EXIT_BUG)
 
     return wrapper
 
@@ -85,12 +89,13 @@ def new(
     workbook: Path = WorkbookArg,
     roster: Path = typer.Option(..., "--roster", "-r", help="学校系统导出的名单（.xlsx、.xls 或 .csv）。", show_default=False),
     class_name: Optional[str] = typer.Option(None, "--class-name", "-n", help="班级名称，如 初二(3)班。"),
-    force: bool = typer.Option(False, "--force", help="工作簿已存在时重新创建（旧文件备份为 .bak）。"),
+    force: bool = typer.Option(False, "--force", help="工作簿已存在时重新创建（旧文件保存在旁边的 xlzu备份 文件夹里）。"),
+    settings_from: Optional[Path] = typer.Option(None, "--settings-from", help="同年级另一个班级的工作簿：照搬它的“设置”（班级名称和班主任除外），全年级计分规则相同。"),
 ) -> None:
     """新建班级工作簿：导入名单，写好设置和所有工作表（.xlsm 带按钮）。"""
     from .ops.classbook import new_class
 
-    show(new_class(workbook, roster, class_name=class_name, force=force))
+    show(new_class(workbook, roster, class_name=class_name, force=force, settings_from=settings_from))
 
 
 @app.command()
@@ -219,8 +224,26 @@ def term(
 
 @app.command()
 @guarded
+def school(
+    workbook: Path = typer.Argument(..., help="学校（年级）工作簿，如 初二年级.xlsx；没有则新建。", show_default=False),
+    classes: list[Path] = typer.Argument(..., help="各班的班级工作簿（只读取，不修改）。", show_default=False),
+    which: Optional[str] = typer.Option(None, "--month", "-m", help="月份，如 2026-11；默认各班最近有记录的月份。"),
+    term: bool = typer.Option(False, "--term", help="期中、期末：评校级先进小组和校级优秀组员（从学期开始到最近的记录）。"),
+    until: Optional[str] = typer.Option(None, "--until", help="与 --term 同用：只算到这一天，如期中 2026-11-13。"),
+    day: Optional[str] = typer.Option(None, "--date", help="证书上的日期，如 2026-11-30；默认今天。"),
+) -> None:
+    """校级评比：由各班的班级工作簿生成学校（年级）工作簿：每月校级明星小组，期中期末校级先进小组、优秀组员和证书。"""
+    from .ops.schoolbook import school as run_school
+
+    if until is not None and not term:
+        raise XlzuError("--until 只和 --term 一起用（期中评比算到哪一天）。")
+    show(run_school(workbook, classes, month=which, term=term, until=until, day=day))
+
+
+@app.command()
+@guarded
 def demo(
-    directory: Path = typer.Argument(Path("xlzu-demo"), help="示例工作簿放在这个文件夹。"),
+    directory: Path = typer.Argument(Path("xlzu-demo"), help="示例工作簿放在这个文件夹。", metavar="文件夹"),
 ) -> None:
     """用自带的示例班级走一遍全部流程，生成示例工作簿。"""
     from .demo import run_demo
@@ -242,7 +265,7 @@ def template_build(
 @template_app.command("check")
 @guarded
 def template_check(
-    path: Optional[Path] = typer.Argument(None, help="要检查的模板（默认：xlzu 自带的模板）。", show_default=False),
+    path: Optional[Path] = typer.Argument(None, help="要检查的模板（默认：xlzu 自带的模板）。", show_default=False, metavar="模板"),
 ) -> None:
     """检查宏模板是否与 macros/ 和工作簿约定一致（过时则失败）。"""
     from .template import check_template

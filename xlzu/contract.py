@@ -114,6 +114,8 @@ def parse_daily_sheet(name: str) -> tuple[int | None, int | None] | None:
 
 def sheet_order_key(name: str) -> tuple[int, int]:
     """Sort key that places any sheet where the contract wants it."""
+    if name in SCHOOL_SHEETS[:-1]:  # a school workbook's own sheets, before its hidden form
+        return (-1, SCHOOL_SHEETS.index(name))
     base = workbook_sheets(0, macro=True)
     daily = parse_daily_sheet(name)
     if daily is not None and daily[1] is not None:  # another weekday's daily sheet
@@ -536,3 +538,69 @@ COL_PROGRESS = "进步"  # rank improvement between the two exams (positive = be
 COL_PROGRESS_RANK = "进步名次"
 COL_AWARDEE = "获奖者"
 COL_DATE = "日期"
+
+
+# --------------------------------------------------------------------------
+# The school (or grade) workbook, built from class workbooks (SPEC §9)
+# --------------------------------------------------------------------------
+SCHOOL_SETTINGS = "学校设置"
+SCHOOL_CLASSES = "各班概况"  # completeness and point rules of each class, for the last run's period
+SCHOOL_MONTHLY = "校级明星小组"  # one row per class (its recommendation) per month; months kept
+SCHOOL_TERM = "校级评优"  # 校级先进小组 and 校级优秀组员 of the term
+SCHOOL_CERTIFICATES = "校级证书"
+SCHOOL_SHEETS = (SCHOOL_SETTINGS, SCHOOL_CLASSES, SCHOOL_MONTHLY, SCHOOL_TERM, SCHOOL_CERTIFICATES, FORM_CERTIFICATE)
+
+AWARD_SCHOOL_STAR_GROUP = SCHOOL_STAR_GROUP
+AWARD_SCHOOL_ADVANCED_GROUP = "校级先进小组"
+AWARD_SCHOOL_OUTSTANDING_MEMBER = "校级优秀组员"
+
+
+@dataclass(frozen=True)
+class SchoolScalar:
+    key: str
+    label: str
+    kind: str  # text, int, share, yesno
+    default: object
+    hint: str
+
+
+SCHOOL_SETTINGS_SECTION = "【评比设置】"
+SCHOOL_SETTINGS_COLUMNS = ("项目", "值", "说明")
+SCHOOL_SCALARS = (
+    SchoolScalar("school", "学校名称", "text", "", "印在证书上；空白则用班级工作簿“设置”里的学校名称"),
+    SchoolScalar("title", "名称", "text", "", "如 初二年级；空白则用学校工作簿的文件名"),
+    SchoolScalar("month_groups", "每月校级明星小组数", "int", 3, "每月从各班推荐的明星小组中评出几个（并列都算）"),
+    SchoolScalar("term_groups", "每学期校级先进小组数", "int", 3, "期中、期末从各班所有小组中评出几个（并列都算）"),
+    SchoolScalar("term_members", "每学期校级优秀组员数", "int", 10, "期中、期末从各班所有学生中评出几个（并列都算）"),
+    SchoolScalar("coverage", "记录天数下限", "share", 0.8,
+                 "一个班有记录的上课日少于各班最多天数的这个比例（如 0.8 即 80%）时标出，不参加比较"),
+    SchoolScalar("include_flagged", "标出的班级也参评", "yesno", False,
+                 "填“是”则计分规则不同或记录偏少的班级也参加评比（仍在表中标出）"),
+    SchoolScalar("issuer", "发证单位", "text", "教导处", "印在证书落款"),
+)
+
+COL_CLASS = "班级"
+COL_FILE = "文件"
+COL_MEMBERS_N = "组员数"
+COL_GROUP_POINTS = "小组得分合计"
+COL_PERSON_POINTS = "个人得分合计"
+COL_RECORDED_DAYS = "有记录上课日"
+COL_FAIR_GROUP = "每人每日得分"  # group points ÷ members ÷ recorded school days
+COL_FAIR_PERSON = "每日得分"  # personal points ÷ recorded school days
+COL_SCHOOL_RANK = "校级名次"
+COL_SCHOOL_RESULT = "评选结果"
+COL_FLAGS = "标记"
+COL_CONFIRM = "确认"
+COL_RECOMMENDED = "推荐明星小组"
+SCHOOL_TYPED_COLUMNS = (COL_COMMENT, COL_CONFIRM)  # empty columns the school types into (kept on re-runs)
+SCHOOL_MONTH_COLUMNS = (COL_MONTH, COL_CLASS, GROUP_NO, COL_RECOMMENDED, COL_MEMBERS_N, COL_RECORDED_DAYS,
+                        COL_GROUP_POINTS, COL_FAIR_GROUP, COL_SCHOOL_RANK, COL_SCHOOL_RESULT, COL_FLAGS, COL_FILE)
+SCHOOL_TERM_GROUP_COLUMNS = (COL_SCHOOL_RANK, COL_CLASS, GROUP_NO, GROUP_TEAM_NAME, COL_MEMBERS_N, COL_RECORDED_DAYS,
+                             COL_GROUP_POINTS, COL_FAIR_GROUP, COL_SCHOOL_RESULT, COL_FLAGS)
+SCHOOL_TERM_MEMBER_COLUMNS = (COL_SCHOOL_RANK, COL_CLASS, GROUP_ID, GROUP_NAME_COL, GROUP_NO, COL_RECORDED_DAYS,
+                              COL_PERSON_POINTS, COL_FAIR_PERSON, COL_SCHOOL_RESULT, COL_FLAGS)
+SCHOOL_TERM_SECTION_GROUPS = "【校级先进小组】"
+SCHOOL_TERM_SECTION_MEMBERS = "【校级优秀组员】"
+SCHOOL_CLASS_COLUMNS = (COL_CLASS, COL_FILE, "学生数", "小组数", "有记录的周数", COL_RECORDED_DAYS, "应有上课日",
+                        "缺记录天数", "缺记录的日期", "小组记录条数", "个人记录条数", "计分规则", COL_FLAGS)
+SCHOOL_CLASSES_SECTION_RULES = "【各班计分规则】"

@@ -9,6 +9,9 @@ from typing import Callable
 DEMO_CLASS_NAME = "初二(3)班"
 DEMO_WORKBOOK = "示例班级.xlsx"
 DEMO_MACRO_WORKBOOK = "示例班级.xlsm"  # the same class with the Excel buttons
+DEMO_GRADE_WORKBOOK = "初二年级.xlsx"  # the school (grade) workbook of the demo grade
+# The demo class's two sister classes: (file, class name, students, roster seed, school days recorded)
+DEMO_SISTERS = (("初二1班.xlsx", "初二(1)班", 46, 11, 5), ("初二2班.xlsx", "初二(2)班", 40, 12, 3))
 
 
 def demo_roster_path() -> Path:
@@ -31,6 +34,7 @@ def run_demo(directory: str | Path, echo: Callable[[str], None] = print) -> Path
     demo_group(book, echo)
     demo_daily(book, echo)
     summaries_step(book, echo)
+    grade_step(directory, book, echo)
     macro = directory / DEMO_MACRO_WORKBOOK
     echo(f"== 带按钮的工作簿：{macro}（同一个班级走完同样的流程；在 Excel 中打开，启用宏，点“控制台”上的按钮）")
     quiet: Callable[[str], None] = lambda line: None  # noqa: E731
@@ -229,3 +233,86 @@ def _fill_demo_exams(book) -> bool:
     exams = pd.DataFrame({C.ROSTER_ID: roster[C.ROSTER_ID], C.ROSTER_NAME: roster[C.ROSTER_NAME], "期中": mid, "期末": final})
     book.write_layout(C.EXAMS, table_layout(exams, column_styles={C.ROSTER_ID: "id"}))
     return True
+
+
+# --------------------------------------------------------------------------
+# A small grade: the demo class and two sister classes, compared by the school
+# --------------------------------------------------------------------------
+def grade_step(directory: Path, demo_book: Path, echo: Callable[[str], None] = print, *, week: int = 13) -> Path | None:
+    """Two more classes of the grade (made-up rosters, started with the demo
+    class's 设置 through ``settings_from``, grouped, a week of entries typed
+    in: one class only three days), then the school month (``xlzu school``)
+    over the three classes.  Returns the grade workbook (None without records)."""
+    from datetime import timedelta
+
+    from . import contract as C
+    from .book.files import FileBook
+    from .dates import monday, week_days
+    from .grouping import synthetic_class
+    from .ops.classbook import new_class
+    from .ops.common import load_settings
+    from .ops.groups import group
+    from .ops.schoolbook import school
+
+    opened = FileBook.open(demo_book)
+    if not any(len(opened.read_values(s)) > 1 for s in (C.GROUP_RECORDS, C.PERSON_RECORDS) if opened.has_sheet(s)):
+        echo("== 年级评比：跳过（示例班级还没有记录）。")
+        return None
+    settings = load_settings(opened)
+    days = week_days(monday(settings.term_start) + timedelta(weeks=week - 1), settings.school_days)
+    echo(f"== 年级：再建两个班（xlzu new … --settings-from {demo_book.name}，计分规则相同），分组，录入第{week}周的日表")
+    paths = [demo_book]
+    for file, name, n, seed, n_days in DEMO_SISTERS:
+        path = directory / file
+        roster = directory / f"{path.stem}名单.csv"
+        synthetic_class(n, seed=seed, subjects=settings.subject_names).to_csv(roster, index=False, encoding="utf-8-sig")
+        new_class(path, roster, class_name=name, force=True, settings_from=demo_book)
+        group(path, seed=seed)
+        typed = demo_records(path, days[:n_days], seed=seed)
+        echo(f"  {name}：{n} 人，录入 {n_days} 天，{typed} 条记录（{path.name}）")
+        paths.append(path)
+    target = directory / DEMO_GRADE_WORKBOOK
+    if target.exists():
+        target.unlink()
+    echo(f"== 校级评比（xlzu school {target.name} {' '.join(p.name for p in paths)}）")
+    report = school(target, paths, month=f"{days[0]:%Y-%m}")
+    for line in report.lines:
+        echo(line)
+    return target
+
+
+def demo_records(book_path: Path, days, *, seed: int = 0) -> int:
+    """Type plausible entries into ``days``' daily forms and save them, in
+    memory: the forms the library makes (``day_forms``), filled like the
+    demo week (``typed_entries``), read back and upserted the way ``xlzu
+    save`` does (``parse_forms`` → ``apply_forms``); both record tables
+    written once.  Returns the number of records saved."""
+    import random
+
+    from . import contract as C
+    from .book.files import FileBook
+    from .dailysheets import day_forms, teams_on
+    from .errors import EntryError
+    from .members import read_culture, read_members
+    from .ops.common import load_settings
+    from .records import empty, records_layout
+    from .scoring import apply_forms, parse_forms
+
+    book = FileBook.open(book_path)
+    settings = load_settings(book)
+    values = book.read_values(C.GROUPS)
+    members, _ = read_members(values)
+    teams = teams_on(empty("person"), members, read_culture(values))
+    rng = random.Random(seed)
+    typed = []
+    for day in days:
+        sheets = {f.sheet: f.filled(typed_entries(f, rng)).grid() for f in day_forms(settings, day, teams)}
+        parsed, problems = parse_forms(sheets, settings)
+        if problems:
+            raise EntryError("示例日表填写有误：", problems)
+        typed += parsed
+    person, groups, _ = apply_forms(empty("person"), empty("group"), typed)
+    book.write_layout(C.PERSON_RECORDS, records_layout(person, "person"))
+    book.write_layout(C.GROUP_RECORDS, records_layout(groups, "group"))
+    book.save()
+    return len(person) + len(groups)

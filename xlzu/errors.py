@@ -112,3 +112,55 @@ class NotAClassWorkbook(XlzuError):
 
 class ToolMissing(XlzuError):
     """An outside program (LibreOffice) is needed but not installed."""
+
+
+class WorkbookBusy(XlzuError):
+    """Another xlzu command (or Excel button) is writing the workbook."""
+
+    def __init__(self, path: str, waited: float):
+        super().__init__(
+            f"另一个 xlzu 命令正在修改工作簿“{path}”，等了 {waited:g} 秒仍未结束。"
+            "请等它完成后再运行。本次没有修改文件。"
+        )
+        self.path = path
+
+
+class WorkbookReadOnly(XlzuError):
+    """The workbook file is marked read-only."""
+
+    def __init__(self, path: str):
+        super().__init__(
+            f"工作簿“{path}”是只读文件，xlzu 没有修改它。"
+            "如需修改，请在文件属性中取消“只读”后再运行。"
+        )
+        self.path = path
+
+
+class FolderReadOnly(XlzuError):
+    """The folder of the workbook does not allow new files."""
+
+    def __init__(self, folder, path: str):
+        super().__init__(
+            f"工作簿“{path}”所在的文件夹“{folder}”不允许写入，无法保存，文件没有被修改。"
+            "请把工作簿复制到可以写入的文件夹（如“文档”）后再运行。"
+        )
+        self.path = path
+
+
+class FolderMissing(XlzuError):
+    """The folder a workbook is to be saved in does not exist."""
+
+    def __init__(self, folder, path: str):
+        super().__init__(f"找不到文件夹“{folder}”，无法保存“{path}”。请先建好这个文件夹，或换一个位置。")
+        self.path = path
+
+
+class DiskFull(XlzuError):
+    """The disk has no room for the new workbook (or its backup)."""
+
+    def __init__(self, path: str):
+        super().__init__(
+            f"磁盘空间不足，无法保存工作簿“{path}”，文件没有被修改。"
+            "请清理磁盘空间（或把工作簿移到有空间的位置）后再运行。"
+        )
+        self.path = path

@@ -8,8 +8,6 @@ a duplicate 学号 (which would make two students one) stops the import.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -63,75 +61,9 @@ class RosterImport:
 
 
 # --------------------------------------------------------------------------
-# Reading the file
+# Reading the file: in xlzu/book/rosterfile.py (file formats are the
+# backends' business; the core reads rows of cells)
 # --------------------------------------------------------------------------
-def read_raw(path: str | Path) -> list[list[Any]]:
-    """Every cell of the roster file as a list of rows (first sheet that
-    has a name column, for workbooks)."""
-    path = Path(path)
-    if not path.exists():
-        raise RosterError(f"找不到名单文件“{path}”。")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".csv", ".txt"):
-            return _read_csv(path)
-        if suffix in (".xlsx", ".xlsm"):
-            from openpyxl import load_workbook
-
-            wb = load_workbook(path, read_only=True, data_only=True)
-            sheets = [[list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets]
-            wb.close()
-            return _pick_sheet(sheets)
-        if suffix == ".xls":
-            return _pick_sheet(_read_xls(path))
-    except RosterError:
-        raise
-    except Exception as exc:
-        raise RosterError(f"无法读取名单文件“{path.name}”：{type(exc).__name__}。请另存为 .xlsx 或 .csv 再试。") from exc
-    raise RosterError(f"名单文件“{path.name}”应为 .xlsx、.xls 或 .csv 格式。")
-
-
-def _read_xls(path: Path) -> list[list[list[Any]]]:
-    """Old-format .xls via xlrd (pure Python); dates become datetimes."""
-    import xlrd
-
-    book = xlrd.open_workbook(str(path))
-    sheets = []
-    for sh in book.sheets():
-        rows = []
-        for r in range(sh.nrows):
-            row = []
-            for cell in sh.row(r):
-                if cell.ctype == xlrd.XL_CELL_EMPTY or cell.ctype == xlrd.XL_CELL_BLANK:
-                    row.append(None)
-                elif cell.ctype == xlrd.XL_CELL_DATE:
-                    row.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
-                else:
-                    row.append(cell.value)
-            rows.append(row)
-        sheets.append(rows)
-    return sheets
-
-
-def _read_csv(path: Path) -> list[list[Any]]:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030", "utf-16"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise RosterError(f"名单文件“{path.name}”的编码无法识别，请用 Excel 另存为 .xlsx 再试。")
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;，")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
 def _pick_sheet(sheets: list[list[list[Any]]]) -> list[list[Any]]:
     for rows in sheets:
         if _header_index(rows) is not None:
@@ -380,12 +312,6 @@ def normalize_roster(rows: list[list[Any]], subjects: tuple[str, ...], source: s
     for col in (C.ROSTER_TOTAL, C.ROSTER_QUALITY, C.ROSTER_LEADERSHIP, *subjects):
         roster[col] = pd.to_numeric(roster[col], errors="coerce").astype("float64")
     return RosterImport(roster, problems, flags, mapped, ignored, skipped, source)
-
-
-def import_roster(path: str | Path, subjects: tuple[str, ...] = C.DEFAULT_SUBJECTS) -> RosterImport:
-    """Read and normalise a roster file (.xlsx, .xls, .csv)."""
-    path = Path(path)
-    return normalize_roster(read_raw(path), subjects, path.name)
 
 
 # --------------------------------------------------------------------------

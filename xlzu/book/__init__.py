@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 
 from .base import Book
-from .files import FileBook, backup_path
+from .files import FileBook
+from .safety import backup_dir, backups, latest_backup
 
 
 def open_book(path: str | os.PathLike) -> FileBook:
@@ -24,4 +25,4 @@ def live_book(book=None) -> Book:
     return LiveBook.from_caller(book)
 
 
-__all__ = ["Book", "FileBook", "backup_path", "live_book", "open_book"]
+__all__ = ["Book", "FileBook", "backup_dir", "backups", "latest_backup", "live_book", "open_book"]

@@ -1,16 +1,14 @@
 """The file backend: a class workbook on disk, read and written with openpyxl.
 
 Pure Python (no COM, no compiled extras), so it also runs in Pyodide.  Saving
-is atomic: the workbook is written beside the original, the original is
-copied to ``NAME.bak.xlsx``, and the new file replaces it in one rename.  A
-workbook that Excel, WPS or LibreOffice holds open is refused before any
-byte is written.
+is atomic, locked and backed up (:mod:`xlzu.book.safety`); this module only
+produces the bytes (:meth:`FileBook._write_to`).  A workbook that Excel, WPS
+or LibreOffice holds open is refused before any byte is written.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 from copy import copy
 from pathlib import Path
 from typing import Any, Sequence
@@ -27,16 +25,12 @@ from .. import contract as C
 from ..errors import NotAClassWorkbook, WorkbookLocked, WorkbookNotFound, XlzuError
 from ..layout import FORM_SAMPLES, STYLES, Layout, Style, Validation, col_letter, parse_range, range_ref
 from .base import Book, decode_text_formula, encode_text_formula
+from .safety import save as save_safely
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _PAPER = {"A4": 9, "A3": 8, "B5": 13, "LETTER": 1}
 _VALIDATION_TYPES = {"list": "list", "whole": "whole", "decimal": "decimal", "custom": "custom", "textLength": "textLength"}
-
-
-def backup_path(path: Path) -> Path:
-    """``班级.xlsx`` → ``班级.bak.xlsx`` (same suffix, so it opens in Excel)."""
-    return path.with_name(f"{path.stem}.bak{path.suffix}")
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -73,8 +67,23 @@ class FileBook(Book):
             raise WorkbookNotFound(str(path))
         if path.suffix.lower() not in (".xlsx", ".xlsm"):
             raise XlzuError(f"“{path.name}”不是 .xlsx 或 .xlsm 工作簿。班级工作簿请用 xlzu new 创建。")
+        return cls._load(path, path, require_contract)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, name: str, *, require_contract: bool = True) -> "FileBook":
+        """A workbook given as its bytes (a file chosen in a browser page),
+        named ``name`` in messages; ``save`` needs a path."""
+        import io
+
+        path = Path(name)
+        if path.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise XlzuError(f"“{path.name}”不是 .xlsx 或 .xlsm 工作簿。班级工作簿请用 xlzu new 创建。")
+        return cls._load(io.BytesIO(bytes(data)), path, require_contract)
+
+    @classmethod
+    def _load(cls, source: Any, path: Path, require_contract: bool) -> "FileBook":
         try:
-            wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
+            wb = load_workbook(source, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
         except PermissionError as exc:
             raise WorkbookLocked(path.name, "无法读取文件") from exc
         except Exception as exc:  # openpyxl raises many kinds on a damaged file
@@ -189,31 +198,20 @@ class FileBook(Book):
         self.wb[sheet].sheet_state = "hidden" if hidden else "visible"
 
     def save(self, path: str | os.PathLike | None = None) -> Path:
-        """Write atomically (temp file + rename), keeping one backup."""
+        """Write atomically under xlzu's lock, keeping a dated backup (see
+        :mod:`xlzu.book.safety`).  A symlink is followed: the real file is
+        replaced and the link kept."""
         target = Path(path) if path is not None else self.path
         ensure_not_locked(target)
         self._tidy_views()
-        tmp = target.with_name(f".{target.stem}.tmp-{os.getpid()}{target.suffix}")
-        try:
-            self.wb.save(tmp)
-        except PermissionError as exc:
-            _unlink(tmp)
-            raise WorkbookLocked(target.name, "文件夹不可写") from exc
-        except BaseException:
-            _unlink(tmp)
-            raise
-        try:
-            if target.exists():
-                shutil.copy2(target, backup_path(target))
-            os.replace(tmp, target)
-        except PermissionError as exc:  # Windows: Excel holds the file
-            _unlink(tmp)
-            raise WorkbookLocked(target.name, "文件被占用") from exc
-        except BaseException:
-            _unlink(tmp)
-            raise
+        save_safely(target, self._write_to)
         self.path = target
         return target
+
+    def _write_to(self, tmp: Path) -> None:
+        """Write the workbook's bytes to ``tmp`` (a fresh file beside the
+        target).  :meth:`save` owns locking, backups and the final rename."""
+        self.wb.save(tmp)
 
     # ---- internals -----------------------------------------------------------
     def _position(self, sheet: str) -> int:
@@ -373,13 +371,6 @@ class FileBook(Book):
         for ws in self.wb.worksheets:
             for view in ws.views.sheetView:
                 view.tabSelected = ws is self.wb.active
-
-
-def _unlink(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
 
 
 def _shift(ref: str, dr: int, dc: int) -> str:

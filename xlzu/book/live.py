@@ -32,7 +32,7 @@ Saving.  A live book is never saved by xlzu: the results are in the open
 workbook and the teacher saves it as usual (Ctrl+S), or closes it and Excel
 asks.  :meth:`LiveBook.save` is therefore a no-op.  Saving behind the
 teacher's back would also write whatever else they had typed, and could not
-keep the ``.bak`` copy the CLI keeps.
+keep the dated backup the CLI keeps.
 """
 
 from __future__ import annotations

@@ -8,9 +8,10 @@ from .classbook import import_roster, new_class
 from .common import Report, load_settings, run
 from .daybook import daily, print_daily, save
 from .groups import group
+from .schoolbook import school
 from .summary import month, review, term, week
 
 __all__ = [
     "Report", "daily", "group", "import_roster", "load_settings", "month", "new_class", "print_daily", "review",
-    "run", "save", "term", "week",
+    "run", "save", "school", "term", "week",
 ]

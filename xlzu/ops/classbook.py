@@ -10,11 +10,13 @@ import pandas as pd
 from .. import contract as C
 from ..book.base import Book
 from ..book.files import FileBook, ensure_not_locked
-from ..errors import XlzuError
+from ..book.safety import BACKUP_DIR, keep_replaced, writing
+from ..errors import InputError, XlzuError
 from ..forms import form_layout
 from ..records import empty as empty_records, records_layout
 from ..layout import Layout, placeholder_layout, range_ref, table_layout
-from ..roster import RosterImport, import_roster as read_roster_file, normalize_roster, roster_layout
+from ..book.rosterfile import import_roster_file as read_roster_file, read_raw
+from ..roster import RosterImport, normalize_roster, roster_layout
 from ..settings import DEFAULT, Settings, settings_layout
 from .common import Report, load_settings, run
 
@@ -106,16 +108,29 @@ def new_class(
     class_name: str | None = None,
     force: bool = False,
     settings: Settings | None = None,
+    settings_from: str | os.PathLike | None = None,
 ) -> Report:
     """Create a class workbook (.xlsx, or .xlsm with the Excel buttons) from a
-    roster file exported by the school system."""
+    roster file exported by the school system.  With ``settings_from`` (another
+    class workbook of the grade) the new class starts with that class's 设置
+    (every value but 班级名称 and 班主任), so the school compares the classes
+    on equal rules."""
     path = Path(path)
+    copied_from = None
+    if settings_from is not None:
+        settings, copied_from = _settings_of(Path(settings_from), path, class_name)
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".xlsm"):
         raise XlzuError(f"班级工作簿的文件名应以 .xlsx 或 .xlsm 结尾（.xlsm 带按钮），而不是“{path.name}”。")
     if path.exists() and not force:
-        raise XlzuError(f"“{path.name}”已经存在。要重新创建（旧文件会备份为 .bak）请加 --force。")
+        raise XlzuError(f"“{path.name}”已经存在。要重新创建（旧文件会保存在旁边的“{BACKUP_DIR}”文件夹中）请加 --force。")
     ensure_not_locked(path)
+    with writing(path):
+        return _new_class(path, roster, class_name=class_name, settings=settings)
+
+
+def _new_class(path: Path, roster: str | os.PathLike, *, class_name: str | None, settings: Settings | None) -> Report:
+    suffix = path.suffix.lower()
     settings = settings or DEFAULT
     if class_name:
         settings = settings.with_changes(class_name=class_name.strip())
@@ -129,9 +144,28 @@ def new_class(
     build_class_sheets(book, settings, imported)
     report = Report("新建班级", imported.report(), data={"roster": imported.roster, "import": imported})
     report.lines.insert(0, f"已创建班级工作簿“{path.name}”（{settings.class_name}）。")
+    kept = keep_replaced(path)  # `new --force`: the old workbook under a name never pruned
+    if kept is not None:
+        report.add(f"原来的工作簿保存为“{BACKUP_DIR}/{kept.name}”（以后的命令不会覆盖它）。")
+    if copied_from:
+        report.lines.insert(1, f"“设置”来自“{copied_from}”（班级名称和班主任除外），与该班的计分规则相同。")
     book.log(report.title, report.lines)
     book.save()
     return report
+
+
+def _settings_of(source: Path, path: Path, class_name: str | None) -> tuple[Settings, str]:
+    """Another class's 设置 for a new class: its values, with the new class's
+    name (--class-name, else the new file's name) and no 班主任."""
+    if source.resolve() == path.resolve():
+        raise XlzuError(f"--settings-from 给的是要新建的工作簿本身“{path.name}”：请给同年级另一个班级的工作簿。")
+    try:
+        settings = load_settings(FileBook.open(source))
+    except XlzuError as exc:
+        kind = InputError if isinstance(exc, InputError) else XlzuError
+        raise kind(f"无法从“{source.name}”复制设置：{exc.message}", exc.problems) from exc
+    name = (class_name or "").strip() or path.stem
+    return settings.with_changes(class_name=name, head_teacher=""), source.name
 
 
 def _import_roster(book: Book, rows: list[list] | None, source: str) -> Report:
@@ -158,8 +192,6 @@ def import_roster(target: Book | str | os.PathLike, source: str | os.PathLike | 
     """Re-import 花名册: from a roster file, or (with no file) clean up what
     was pasted into the 花名册 sheet itself (aliases, full-width, spaces)."""
     if source is not None:
-        from ..roster import read_raw
-
         rows = read_raw(source)
         return run("导入花名册", target, _import_roster, rows, Path(source).name)
     return run("导入花名册", target, _import_roster, None, C.ROSTER)

@@ -17,8 +17,9 @@ from typing import Any, Callable
 from .. import contract as C
 from ..book.base import Book
 from ..book.files import FileBook, ensure_not_locked
+from ..book.safety import writing
 from ..dates import as_date
-from ..errors import CellProblem, InputError, XlzuError
+from ..errors import CellProblem, InputError, WorkbookNotFound, XlzuError
 from ..settings import Settings, read_settings
 
 
@@ -54,21 +55,26 @@ def run(title: str, target: Target, fn: Callable[..., Report], *args: Any, **kwa
     if isinstance(target, Book):
         return _run_on(title, target, fn, args, kwargs)
     path = Path(target)
+    if not path.exists():
+        raise WorkbookNotFound(str(path))
     ensure_not_locked(path)
-    book = FileBook.open(path)
-    try:
-        report = _run_on(title, book, fn, args, kwargs, log_errors=False)
-    except InputError as err:
-        # Highlight the bad cells on a fresh copy: nothing the operation
-        # computed is kept.  An error with no cell in this workbook (e.g. a
-        # bad roster file) leaves the workbook untouched.
-        fresh = FileBook.open(path)
-        names = set(fresh.sheet_names())
-        if any(p.cell and p.sheet in names for p in err.problems):
-            _record_error(fresh, title, err)
-            fresh.save()
-        raise
-    book.save()
+    # xlzu's own lock for the whole read-modify-write: a second command on
+    # this workbook waits, then refuses; it never saves over this one's work.
+    with writing(path):
+        book = FileBook.open(path)
+        try:
+            report = _run_on(title, book, fn, args, kwargs, log_errors=False)
+        except InputError as err:
+            # Highlight the bad cells on a fresh copy: nothing the operation
+            # computed is kept.  An error with no cell in this workbook (e.g. a
+            # bad roster file) leaves the workbook untouched.
+            fresh = FileBook.open(path)
+            names = set(fresh.sheet_names())
+            if any(p.cell and p.sheet in names for p in err.problems):
+                _record_error(fresh, title, err)
+                fresh.save()
+            raise
+        book.save()
     return report
 
 
