@@ -126,10 +126,11 @@ def new_class(
         raise XlzuError(f"“{path.name}”已经存在。要重新创建（旧文件会保存在旁边的“{BACKUP_DIR}”文件夹中）请加 --force。")
     ensure_not_locked(path)
     with writing(path):
-        return _new_class(path, roster, class_name=class_name, settings=settings)
+        return _new_class(path, roster, class_name=class_name, settings=settings, copied_from=copied_from)
 
 
-def _new_class(path: Path, roster: str | os.PathLike, *, class_name: str | None, settings: Settings | None) -> Report:
+def _new_class(path: Path, roster: str | os.PathLike, *, class_name: str | None, settings: Settings | None,
+               copied_from: str | None = None) -> Report:
     suffix = path.suffix.lower()
     settings = settings or DEFAULT
     if class_name:
