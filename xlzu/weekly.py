@@ -20,6 +20,9 @@ Rules (also in the README):
 - A member belongs, for the week, to the group on their latest record of that
   week (records keep the group of the day); a member without records that
   week to their group on 分组.
+- 上周 is the latest earlier week with 小组记录; 升降 = 上周名次 − 名次 (↑ up,
+  ↓ down); 进步最快小组 = the group(s) that rose most places (at least one);
+  学期累计 = every 小组记录 from 学期开始日期 to the week's Sunday.
 """
 
 from __future__ import annotations
