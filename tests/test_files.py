@@ -66,7 +66,7 @@ def test_a_failed_write_leaves_the_file_as_it_was(class_book, monkeypatch):
         Path(path).write_bytes(b"half a workbook")
         raise OSError("disk full")
 
-    monkeypatch.setattr(book.wb, "save", broken_save)
+    monkeypatch.setattr(book, "_write_to", broken_save)  # the bytes of the workbook (openpyxl + spliced tables)
     with pytest.raises(OSError):
         book.save()
     assert class_book.read_bytes() == before

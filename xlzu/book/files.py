@@ -1,6 +1,15 @@
 """The file backend: a class workbook on disk, read and written with openpyxl.
 
-Pure Python (no COM, no compiled extras), so it also runs in Pyodide.  Saving
+The large plain tables (个人记录, 小组记录, and any other plain sheet of
+more than a quarter megabyte) do not pass through openpyxl: openpyxl loads
+the workbook with those sheets' cells left out, their values are read by a
+fast reader (:mod:`.cellread`: python-calamine, or pure Python where it is
+not installed), a new table is written straight as sheet XML
+(:mod:`.cellwrite`), and on save the cells are put back into the package
+openpyxl wrote (:mod:`.package`); a table nobody changed is copied byte for
+byte.  So a term of records costs what a week's does.
+
+Pure Python (no COM; calamine only where installed), so it also runs in Pyodide.  Saving
 is atomic, locked and backed up (:mod:`xlzu.book.safety`); this module only
 produces the bytes (:meth:`FileBook._write_to`).  A workbook that Excel, WPS
 or LibreOffice holds open is refused before any byte is written.
@@ -8,12 +17,19 @@ or LibreOffice holds open is refused before any byte is written.
 
 from __future__ import annotations
 
+import gc
+import io
 import os
+import re
+import zipfile
+from contextlib import contextmanager
 from copy import copy
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import TIME_FORMATS, Cell
 from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Border, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
@@ -23,14 +39,39 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import contract as C
 from ..errors import NotAClassWorkbook, WorkbookLocked, WorkbookNotFound, XlzuError
-from ..layout import FORM_SAMPLES, STYLES, Layout, Style, Validation, col_letter, parse_range, range_ref
+from ..layout import FORM_SAMPLES, STYLES, Layout, Style, Validation, col_letter, excel_value, parse_range, range_ref
+from . import cellread
 from .base import Book, decode_text_formula, encode_text_formula
+from .cellwrite import sheet_data
+from .package import (NS_MAIN, Package, PackageError, SheetPart, add_sst_part, copy_compressed, merged_sst, rels_path,
+                      shift_sst_indices)
 from .safety import save as save_safely
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _PAPER = {"A4": 9, "A3": 8, "B5": 13, "LETTER": 1}
 _VALIDATION_TYPES = {"list": "list", "whole": "whole", "decimal": "decimal", "custom": "custom", "textLength": "textLength"}
+
+# Sheets whose cells are kept out of openpyxl (when plain: no merged cells,
+# hyperlinks or comments); any other plain sheet is when its part is large.
+BULK_SHEETS = (C.PERSON_RECORDS, C.GROUP_RECORDS)
+BULK_MIN_BYTES = 256 * 1024
+BULK_MIN_CELLS = 20_000  # a Layout this large is written straight as XML
+PURE_READER_ENV = "XLZU_PURE_READER"  # set to 1: never use python-calamine
+
+
+@dataclass
+class _Bulk:
+    """A sheet whose cells live outside openpyxl: the original cell data
+    (``part``, from the file opened) or cell data written in this session
+    (``body``)."""
+
+    part: SheetPart | None = None
+    source: str | None = None  # its part name in the file opened
+    body: bytes | None = None  # new cell data (replaces part's)
+    ref: str | None = None  # dimension of the new cell data
+    pending: list[list[Any]] | None = None  # the values written (a Layout's grid)
+    seen: list[tuple] | None = None  # the rows last read, when a rewrite may keep their XML
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -58,6 +99,11 @@ class FileBook(Book):
         self.path = Path(path)
         self.wb = workbook
         self._sample_cache: dict[tuple[str, str], Any] = {}
+        self._pkg: Package | None = None  # the file as opened
+        self._bulk: dict[str, _Bulk] = {}
+        self._xf_cache: dict[tuple, int] = {}
+        self._shared: list[str] | None = None
+        self._calamine = None  # python-calamine's reader of the file opened
 
     # ---- opening -----------------------------------------------------------
     @classmethod
@@ -83,12 +129,16 @@ class FileBook(Book):
     @classmethod
     def _load(cls, source: Any, path: Path, require_contract: bool) -> "FileBook":
         try:
-            wb = load_workbook(source, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
+            data = source.getvalue() if isinstance(source, io.BytesIO) else Path(source).read_bytes()
         except PermissionError as exc:
             raise WorkbookLocked(path.name, "无法读取文件") from exc
+        pkg, stub, bulk = _without_bulk_cells(data)
+        try:
+            wb = load_workbook(io.BytesIO(stub), keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
         except Exception as exc:  # openpyxl raises many kinds on a damaged file
             raise XlzuError(f"无法打开“{path.name}”：文件已损坏或不是 Excel 工作簿（{type(exc).__name__}）。") from exc
         book = cls(path, wb)
+        book._pkg, book._bulk = pkg, bulk
         if require_contract:
             missing = [s for s in (C.SETTINGS, C.ROSTER) if s not in wb.sheetnames]
             if missing:
@@ -116,6 +166,10 @@ class FileBook(Book):
 
     def read_values(self, sheet: str) -> list[list[Any]]:
         self.require(sheet)
+        bulk = self._bulk.get(sheet)
+        if bulk is not None:
+            with _no_cycle_collection():
+                return self._bulk_grid(sheet, bulk)
         ws = self.wb[sheet]
         if ws.max_row == 1 and ws.max_column == 1 and ws.cell(1, 1).value is None:
             return []
@@ -131,6 +185,14 @@ class FileBook(Book):
         clear: str = "sheet",
         hidden: bool = False,
     ) -> None:
+        if self._streams(sheet, layout, anchor, clear):
+            self._write_bulk(sheet, layout, form, hidden)
+            return
+        if sheet in self._bulk:
+            if clear == "sheet":
+                del self._bulk[sheet]  # replaced as a whole below
+            else:
+                self._materialize(sheet)
         top, left, _, _ = parse_range(anchor)
         if clear == "sheet" or sheet not in self.wb.sheetnames:
             ws = self._fresh_sheet(sheet, form)
@@ -168,10 +230,13 @@ class FileBook(Book):
         ws.sheet_state = "hidden" if hidden else "visible"
 
     def delete_sheet(self, sheet: str) -> None:
+        self._bulk.pop(sheet, None)
         if sheet in self.wb.sheetnames:
             self.wb.remove(self.wb[sheet])
 
     def highlight(self, sheet: str, refs: Sequence[str], color: str | None = C.COLOR_BAD) -> None:
+        if sheet in self._bulk:
+            self._materialize(sheet)
         ws = self.wb[sheet]
         fill = PatternFill("solid", start_color=color, end_color=color) if color else PatternFill(fill_type=None)
         for ref in refs:
@@ -208,10 +273,199 @@ class FileBook(Book):
         self.path = target
         return target
 
+    # ---- large plain tables (cells outside openpyxl) ------------------------------
+    def _shared_strings(self) -> list[str]:
+        if self._shared is None:
+            part = self._pkg.shared_strings_part() if self._pkg is not None else None
+            self._shared = cellread.shared_strings(self._pkg.read(part) if part else None)
+        return self._shared
+
+    def _bulk_grid(self, sheet: str, bulk: _Bulk) -> list[list[Any]]:
+        """A held sheet's values, read anew each time (the caller owns them)."""
+        if bulk.pending is not None:
+            return cellread.trim(cellread.normal_rows([[excel_value(v) for v in row] for row in bulk.pending]))
+        if bulk.part.has_formulas:
+            return cellread.openpyxl_grid(self._pkg.read(bulk.source), self._shared_strings(), self.wb)
+        if cellread.python_calamine is not None and not os.environ.get(PURE_READER_ENV):
+            if self._calamine is None:
+                self._calamine = cellread.calamine_book(self._pkg.data)
+            grid = cellread.calamine_grid(self._calamine, sheet)
+        else:
+            grid = cellread.expat_grid(
+                bulk.part.body, self._shared_strings() if bulk.part.uses_shared_strings else [],
+                prefix=bulk.part.prefix.decode(), date_styles=self.wb._date_formats,
+                duration_styles=self.wb._timedelta_formats, epoch=self.wb.epoch)
+        if not bulk.part.prefix and not bulk.part.uses_shared_strings:
+            bulk.seen = [tuple(row) for row in grid]
+        return grid
+
+    def _kept_rows(self, old: _Bulk | None, layout: Layout, row_styles) -> tuple[int, bytes]:
+        """How many leading rows of a rewritten table are the same as read,
+        and the original XML of those rows (a saved day adds rows at the
+        end of the records: the rest of the table is not written again).
+        Only when that XML stands alone (inline strings, no formulas, no
+        namespace prefix) and its cells have the formats the layout gives."""
+        if old is None or old.seen is None or old.part is None or old.part.has_formulas or layout.heights:
+            return 0, b""
+        seen, rows = old.seen, layout.rows
+        width = len(seen[0]) if seen else 0
+        k, n = 0, min(len(seen), len(rows))
+        try:
+            while k < n:
+                row = rows[k]
+                if tuple(row[:width]) != seen[k] or any(v is not None for v in row[width:]):
+                    break
+                k += 1
+        except (TypeError, ValueError):  # pd.NA and the like: compare no further
+            pass
+        if k < 2:
+            return 0, b""
+        body = old.part.body
+        at = body.find(b'<row r="%d"' % k)
+        if at < 0:
+            return 0, b""
+        nxt = _ROW_START.search(body, at + 1)
+        end = nxt.start() if nxt else len(body)
+        if nxt and int(nxt.group(1)) <= k:
+            return 0, b""
+        cells = {m.group(1).decode(): int(m.group(2) or 0) for m in _CELL_STYLE.finditer(body, at, end)}
+        styles = row_styles(k)
+        wanted = {col_letter(j + 1): styles[j] if j < len(styles) else 0
+                  for j, v in enumerate(rows[k - 1]) if v is not None or (j < len(styles) and styles[j])}
+        if cells != wanted:
+            return 0, b""
+        return k, body[:end]
+
+    def _streams(self, sheet: str, layout: Layout, anchor: str, clear: str) -> bool:
+        """Whether ``layout`` on ``sheet`` is written straight as sheet XML:
+        a whole plain table (no merged cells or charts) on a record sheet,
+        on a sheet already held that way, or of many cells."""
+        if anchor.upper() != "A1" or clear != "sheet" or layout.merges or layout.charts:
+            return False
+        return sheet in BULK_SHEETS or sheet in self._bulk or layout.n_rows * layout.n_cols >= BULK_MIN_CELLS
+
+    def _write_bulk(self, sheet: str, layout: Layout, form: str | None, hidden: bool) -> None:
+        old = self._bulk.pop(sheet, None)
+        ws = self._fresh_sheet(sheet, form)
+        grid = layout.rows  # raw values: the writer makes them Excel values as it goes
+        row_styles, n_rows, n_cols = self._style_rows(ws, layout, form, len(grid), layout.n_cols)
+        epoch = self.wb.epoch
+        from openpyxl.utils.datetime import to_excel
+
+        kept, head = self._kept_rows(old, layout, row_styles)
+        with _no_cycle_collection():
+            body = head + sheet_data(grid, row_styles, lambda xf: self._date_xf(ws, xf), n_rows=n_rows, n_cols=n_cols,
+                                     heights=layout.heights, serial=lambda v: to_excel(v, epoch), first_row=kept + 1)
+        used_rows = max(n_rows, len(grid), 1)
+        used_cols = max(n_cols, layout.n_cols, 1)
+        self._bulk[sheet] = _Bulk(body=body, ref=range_ref(1, 1, used_rows, used_cols), pending=grid)
+        for v in layout.validations:
+            ws.add_data_validation(_data_validation(v, v.ref))
+        for col, width in layout.widths.items():
+            ws.column_dimensions[col_letter(col)].width = width
+        if layout.freeze:
+            ws.freeze_panes = layout.freeze
+        if layout.autofilter:
+            ws.auto_filter.ref = layout.autofilter
+        if layout.tab_color:
+            ws.sheet_properties.tabColor = layout.tab_color
+        if layout.print is not None:
+            self._print_setup(ws, layout, 0, 0)
+        for row in layout.page_breaks:
+            ws.row_breaks.append(Break(id=row))
+        ws.sheet_state = "hidden" if hidden else "visible"
+
+    def _style_rows(self, ws: Worksheet, layout: Layout, form: str | None, n_rows: int, n_cols: int):
+        """The format index of every cell, as a function of the row: the
+        style regions cut the rows into bands that share one list."""
+        regions = [(parse_range(ref), key) for ref, key in layout.styles]
+        last_row = max([n_rows] + [r[2] for r, _ in regions])
+        last_col = max([n_cols] + [r[3] for r, _ in regions])
+        cuts = sorted({1, last_row + 1} | {r[0] for r, _ in regions} | {r[2] + 1 for r, _ in regions})
+        per_row: list[list[int]] = [[]] * (last_row + 1)
+        for a, b in zip(cuts, cuts[1:]):
+            keys: list[list[str]] = [[] for _ in range(last_col)]
+            for (r1, c1, r2, c2), key in regions:
+                if r1 <= a and b - 1 <= r2:
+                    for c in range(c1, c2 + 1):
+                        keys[c - 1].append(key)
+            xfs = [self._xf(ws, tuple(k), form) for k in keys]
+            for r in range(a, b):
+                per_row[r] = xfs
+        return (lambda r: per_row[r] if r <= last_row else ()), last_row, last_col
+
+    def _xf(self, ws: Worksheet, keys: tuple[str, ...], form: str | None) -> int:
+        """The cell-format index of style keys laid over a blank cell in
+        order (as :meth:`_apply_style` does), registered in the workbook so
+        that openpyxl writes it into styles.xml."""
+        if not keys:
+            return 0
+        cache_key = (keys, form)
+        xf = self._xf_cache.get(cache_key)
+        if xf is None:
+            cell = Cell(ws, row=1, column=1)
+            for key in keys:
+                sampled = self._sample(form, key) if form else None
+                if sampled is not None:
+                    cell._style = copy(sampled)
+                else:
+                    _style_cell(cell, STYLES[key])
+            xf = self.wb._cell_styles.add(cell._style)
+            self._xf_cache[cache_key] = xf
+        return xf
+
+    def _date_xf(self, ws: Worksheet, xf: int) -> int:
+        """A format index that shows a date: ``xf`` itself when its number
+        format is a date format, else ``xf`` with openpyxl's date format."""
+        cache_key = ("date", xf)
+        out = self._xf_cache.get(cache_key)
+        if out is None:
+            cell = Cell(ws, row=1, column=1)
+            cell._style = copy(self.wb._cell_styles[xf])
+            if not cell.is_date:
+                from datetime import datetime as _dt
+
+                cell.number_format = TIME_FORMATS[_dt]
+            out = self.wb._cell_styles.add(cell._style)
+            self._xf_cache[cache_key] = out
+        return out
+
+    def _materialize(self, sheet: str) -> None:
+        """Put a held sheet's cells into openpyxl after all (to restyle
+        single cells or write part of the sheet)."""
+        from openpyxl.worksheet._reader import WorksheetReader
+
+        bulk = self._bulk.pop(sheet)
+        if bulk.body is not None:
+            xml, shared = b'<worksheet xmlns="' + NS_MAIN.encode() + b'"><sheetData>' + bulk.body + b"</sheetData></worksheet>", []
+        else:
+            p = bulk.part
+            xml = (b'<worksheet xmlns="' + NS_MAIN.encode() + b'"' + p.namespaces + b"><" + p.prefix + b"sheetData>"
+                   + p.body + b"</" + p.prefix + b"sheetData></worksheet>")
+            shared = self._shared_strings() if p.uses_shared_strings else []
+        reader = WorksheetReader(self.wb[sheet], io.BytesIO(xml), shared, False, False)
+        reader.bind_cells()
+        reader.bind_row_dimensions()
+
     def _write_to(self, tmp: Path) -> None:
-        """Write the workbook's bytes to ``tmp`` (a fresh file beside the
-        target).  :meth:`save` owns locking, backups and the final rename."""
-        self.wb.save(tmp)
+        """The bytes of the workbook, written to ``tmp``: openpyxl writes the
+        workbook without the held sheets' cells, which are then put back."""
+        for name in list(self._bulk):
+            if name not in self.wb.sheetnames:
+                del self._bulk[name]
+            elif self.wb[name]._cells:  # someone wrote cells through openpyxl
+                self._materialize(name)
+        if not self._bulk:
+            self.wb.save(tmp)
+            return
+        buffer = io.BytesIO()
+        self.wb.save(buffer)
+        try:
+            _splice(buffer.getvalue(), self._pkg, self._bulk, tmp)
+        except PackageError:
+            for name in list(self._bulk):
+                self._materialize(name)
+            self.wb.save(tmp)
 
     # ---- internals -----------------------------------------------------------
     def _position(self, sheet: str) -> int:
@@ -371,6 +625,112 @@ class FileBook(Book):
         for ws in self.wb.worksheets:
             for view in ws.views.sheetView:
                 view.tabSelected = ws is self.wb.active
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Python's cycle collector paused while a table's quarter of a million
+    values (lists, tuples, strings: no cycles) are made: it would otherwise
+    walk them again and again as they grow."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _without_bulk_cells(data: bytes) -> tuple[Package | None, bytes, dict[str, _Bulk]]:
+    """The package, the bytes openpyxl is given (the plain large sheets
+    without their cells) and those sheets."""
+    try:
+        pkg = Package(data)
+        replaced: dict[str, bytes] = {}
+        bulk: dict[str, _Bulk] = {}
+        for name, part in pkg.sheet_parts().items():
+            if name not in BULK_SHEETS and pkg.zip.getinfo(part).file_size < BULK_MIN_BYTES:
+                continue
+            if pkg.sheet_has_cell_relations(part):
+                continue
+            sheet = SheetPart.split(pkg.read(part))
+            if not sheet.plain:
+                continue
+            replaced[part] = sheet.stub()
+            bulk[name] = _Bulk(part=sheet, source=part)
+    except (PackageError, KeyError, ValueError, SyntaxError, zipfile.BadZipFile):
+        return None, data, {}
+    return pkg, (pkg.with_parts(replaced) if replaced else data), bulk
+
+
+def _splice(written: bytes, original: Package | None, bulk: dict[str, _Bulk], target: Path) -> None:
+    """Write to ``target`` the package openpyxl ``written``, with the held
+    sheets' cells put back between openpyxl's head and tail of each sheet."""
+    out = Package(written)
+    parts = out.sheet_parts()
+    wb_part = out.workbook_part()
+    replaced: dict[str, bytes] = {}
+    raw: dict[str, str] = {}  # output part -> original part copied as it is
+    if any(b.body is None and b.part.uses_shared_strings for b in bulk.values()):
+        sst_part = original.shared_strings_part()
+        if sst_part is None:
+            raise PackageError("shared strings used but missing")
+        ours = out.shared_strings_part()
+        merged, shift = merged_sst(original.read(sst_part), out.read(ours) if ours else None)
+        target_sst = ours or "xl/sharedStrings.xml"
+        replaced[target_sst] = merged
+        if ours is None:
+            ct, rels = add_sst_part(out.read("[Content_Types].xml"), out.read(rels_path(wb_part)), target_sst)
+            replaced["[Content_Types].xml"], replaced[rels_path(wb_part)] = ct, rels
+        elif shift:
+            held = {parts[n] for n in bulk if n in parts}
+            for part in parts.values():
+                if part not in held:
+                    replaced[part] = shift_sst_indices(out.read(part), shift)
+    for name, b in bulk.items():
+        part = parts.get(name)
+        if part is None:
+            raise PackageError(f"sheet {name} not written")
+        mine = SheetPart.split(out.read(part))
+        if mine.body.strip() or mine.prefix:
+            raise PackageError("openpyxl wrote cells on a held sheet")
+        if b.body is not None:
+            body, namespaces = b.body, b""
+            dimension = b'<dimension ref="' + b.ref.encode() + b'" />'
+        else:
+            body, namespaces = b.part.body, b.part.namespaces
+            dimension = b.part.dimension() or b""  # as the original has it
+            if b.part.prefix:
+                m = re.search(rb"""ref\s*=\s*["']([^"']*)["']""", dimension)
+                dimension = b'<dimension ref="' + m.group(1) + b'" />' if m else b""
+        head = _DIMENSION.sub(lambda _: dimension, mine.head, count=1)
+        if b.body is None and head == b.part.head and mine.tail == b.part.tail and not b.part.prefix:
+            raw[part] = b.source
+            continue
+        replaced[part] = head + b"<sheetData" + namespaces + b">" + body + b"</sheetData>" + mine.tail
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in out.zip.infolist():
+            name = info.filename
+            if name in raw:
+                copy_compressed(original.zip, original.zip.getinfo(raw[name]), z, name)
+                continue
+            data = replaced.pop(name, None)
+            if data is None:
+                data = out.zip.read(info)
+            z.writestr(_entry(name), data, compresslevel=1 if len(data) > 1 << 20 else 6)
+        for name, data in replaced.items():
+            z.writestr(_entry(name), data)
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+_DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
+_ROW_START = re.compile(rb'<row r="(\d+)"')
+_CELL_STYLE = re.compile(rb'<c r="([A-Z]+)\d+"(?: s="(\d+)")?')
 
 
 def _shift(ref: str, dr: int, dc: int) -> str:

@@ -1,0 +1,308 @@
+"""The record tables kept out of openpyxl (xlzu/book/files.py with
+package.py, cellread.py, cellwrite.py): what the file backend reads is what
+openpyxl reads, python-calamine and the pure-Python reader agree, and the
+workbooks it writes open in LibreOffice with every record, keep VBA and
+buttons, and survive a round trip through LibreOffice's shared strings."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import zipfile
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xlzu import contract as C
+from xlzu import daily, group, new_class, save, week
+from xlzu.book import FileBook
+from xlzu.book import cellread
+from xlzu.book.files import PURE_READER_ENV
+from xlzu.layout import Layout
+from xlzu.pdf import convert
+from xlzu.records import read_records, records_layout
+
+from history import fill_weeks, school_days, type_forms
+from summary_helpers import synthetic_roster
+
+RECORDS = (C.PERSON_RECORDS, C.GROUP_RECORDS)
+
+
+def need_calamine():
+    if cellread.python_calamine is None:
+        if os.environ.get("CI"):
+            pytest.fail("python-calamine is not installed (pip install python-calamine)")
+        pytest.skip("python-calamine is not installed")
+
+
+def full_load(path: Path) -> dict[str, list[list]]:
+    """Every sheet's values as a full openpyxl load gives them (trimmed,
+    empty strings as blanks)."""
+    wb = openpyxl.load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    return {ws.title: cellread.trim([[None if v == "" else v for v in r] for r in ws.iter_rows(values_only=True)])
+            for ws in wb.worksheets}
+
+
+def held_values(path: Path, *, pure: bool = False) -> dict[str, list[list]]:
+    old = os.environ.pop(PURE_READER_ENV, None)
+    if pure:
+        os.environ[PURE_READER_ENV] = "1"
+    try:
+        book = FileBook.open(path, require_contract=False)
+        return {s: cellread.trim(book.read_values(s)) for s in book.sheet_names()}
+    finally:
+        os.environ.pop(PURE_READER_ENV, None)
+        if old is not None:
+            os.environ[PURE_READER_ENV] = old
+
+
+def make_class(folder: Path, weeks: int, suffix: str = ".xlsx", students: int = 40) -> Path:
+    path = folder / f"班级{suffix}"
+    new_class(path, synthetic_roster(folder / "名单.csv", students, seed=3), class_name="初二(3)班")
+    group(path, seed=1)
+    fill_weeks(path, weeks, seed=weeks, history=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def class_4w(tmp_path_factory) -> Path:
+    return make_class(tmp_path_factory.mktemp("held"), 4)
+
+
+@pytest.fixture(scope="module")
+def odd_values(tmp_path_factory) -> Path:
+    """A workbook whose 个人记录 holds every kind of value a teacher can
+    leave in a cell, written by openpyxl (so it is read as a held sheet)."""
+    path = tmp_path_factory.mktemp("odd") / "odd.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = C.PERSON_RECORDS
+    ws.append(list(C.PERSON_RECORD_COLUMNS) + ["老师加的列"])
+    rows = [
+        [datetime(2026, 9, 1), "202500001", "王伟", 1, "课堂", "展示", 2, " 前后有空格 ", "手工", True],
+        [datetime(2026, 9, 1, 13, 30), "202500002", "李娜", 2, "课堂", "质疑", -1.5, "a&b<c>", None, 3.25],
+        [datetime(2026, 9, 2), 202500003, "张三", None, "作业", "订正", 0, "多行\n备注", "手工", time(8, 15)],
+        [None, None, None, None, None, None, None, None, None, None],  # a blank row inside the table
+        [datetime(2026, 9, 3), "202500004", "=1+1", 3, "课堂", "展示", 1e-3, "", "手工", False],
+    ]
+    for r in rows:
+        ws.append(r)
+    ws.cell(8, 12).value = "远处的一格"
+    ws.cell(6, 3).data_type = "s"  # typed text, not a formula
+    ws.cell(3, 10).value = timedelta(hours=30)
+    ws.cell(3, 10).number_format = "[h]:mm:ss"
+    wb.save(path)
+    return path
+
+
+# --------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------
+def test_held_sheets_read_what_a_full_openpyxl_load_reads(class_4w, odd_values):
+    for path in (class_4w, odd_values):
+        book = FileBook.open(path, require_contract=False)
+        assert C.PERSON_RECORDS in book._bulk  # the record cells really are kept out of openpyxl
+        assert held_values(path) == full_load(path)
+        assert held_values(path, pure=True) == full_load(path)
+
+
+def test_calamine_and_the_pure_reader_give_the_same_grid(class_4w, odd_values, tmp_path, soffice):
+    need_calamine()
+    resaved = convert(odd_values, "xlsx", tmp_path / "lo")  # shared strings, LibreOffice's styles
+    for path in (class_4w, odd_values, resaved):
+        fast, pure = held_values(path), held_values(path, pure=True)
+        for sheet in RECORDS:
+            if sheet in fast:
+                assert fast[sheet] == pure[sheet], (path.name, sheet)
+                assert [[type(v) for v in r] for r in fast[sheet]] == [[type(v) for v in r] for r in pure[sheet]]
+    grid = held_values(odd_values)[C.PERSON_RECORDS]
+    assert grid[2][0] == datetime(2026, 9, 1, 13, 30) and grid[2][6] == -1.5
+    assert grid[1][7] == " 前后有空格 " and grid[1][9] is True and grid[4] == [None] * 12
+    assert grid[5][2] == "=1+1" and not isinstance(grid[5][2], cellread.Formula)
+
+
+# --------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------
+def test_text_that_starts_with_an_equals_sign_stays_text_and_formulas_stay_formulas(tmp_path):
+    path = tmp_path / "f.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = C.PERSON_RECORDS
+    ws.append(list(C.PERSON_RECORD_COLUMNS) + ["两倍"])
+    ws.append([datetime(2026, 9, 1), "1", "王伟", 1, "课堂", "展示", 2, "=不是公式", "手工", "=G2*2"])
+    ws["H2"].data_type = "s"  # typed text
+    wb.save(path)
+    book = FileBook.open(path, require_contract=False)
+    values = book.read_values(C.PERSON_RECORDS)
+    assert isinstance(values[1][9], cellread.Formula) and values[1][9] == "=G2*2"
+    book.write_layout(C.PERSON_RECORDS, Layout(rows=values))
+    book.save()
+    ws = openpyxl.load_workbook(path)[C.PERSON_RECORDS]
+    assert (ws["H2"].data_type, ws["H2"].value) == ("s", "=不是公式")
+    assert (ws["J2"].data_type, ws["J2"].value) == ("f", "=G2*2")
+
+
+def test_a_written_record_table_keeps_its_look(class_4w, tmp_path):
+    path = tmp_path / "c.xlsx"
+    shutil.copy(class_4w, path)
+    book = FileBook.open(path, require_contract=False)
+    person, _ = read_records(book.read_values(C.PERSON_RECORDS), "person")
+    book.write_layout(C.PERSON_RECORDS, records_layout(person.iloc[::-1], "person"))  # a real change
+    book.save()
+    ws = openpyxl.load_workbook(path)[C.PERSON_RECORDS]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:I{len(person) + 1}"
+    assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb.endswith(C.COLOR_HEADER)
+    assert ws["A2"].number_format == "yyyy-mm-dd" and ws["A2"].is_date and ws["A2"].border.left.style == "thin"
+    assert ws["B2"].number_format == "@" and ws["B2"].data_type == "s"
+    assert ws.column_dimensions["A"].width == 12 and ws.column_dimensions["I"].width == 18
+    back, problems = read_records(FileBook.open(path, require_contract=False).read_values(C.PERSON_RECORDS), "person")
+    assert not problems and back.equals(read_records(records_layout(person.iloc[::-1], "person").grid(), "person")[0])
+
+
+def test_libreoffice_opens_the_written_workbook_with_every_record(class_4w, tmp_path, soffice):
+    path = tmp_path / "班级.xlsx"
+    shutil.copy(class_4w, path)
+    week(path)  # a save: openpyxl's workbook with the record parts put back
+    before = held_values(path)
+    back = convert(path, "xlsx", tmp_path / "lo")
+    after = full_load(back)
+    for sheet in RECORDS:
+        assert len(before[sheet]) > 100
+        assert after[sheet] == before[sheet], sheet
+
+
+def test_a_workbook_resaved_by_libreoffice_is_read_and_written(class_4w, tmp_path, soffice):
+    resaved = convert(class_4w, "xlsx", tmp_path / "lo")
+    with zipfile.ZipFile(resaved) as z:
+        assert b't="s"' in z.read("xl/worksheets/sheet7.xml")  # LibreOffice's shared strings
+    path = tmp_path / "班级.xlsx"
+    shutil.copy(resaved, path)
+    original = full_load(path)
+    assert held_values(path) == original
+    week(path)  # records unchanged: spliced back with LibreOffice's strings
+    once = full_load(path)
+    for sheet in RECORDS:
+        assert once[sheet] == original[sheet]
+    assert held_values(path) == once
+    days = school_days(path, 5)
+    daily(path, days[-1])  # week 5: new records
+    type_forms(path, seed=2)
+    save(path)
+    twice = full_load(path)
+    assert len(twice[C.PERSON_RECORDS]) > len(original[C.PERSON_RECORDS])
+    assert twice[C.PERSON_RECORDS][: len(original[C.PERSON_RECORDS])][1:5] == original[C.PERSON_RECORDS][1:5]
+    assert held_values(path) == twice
+    again = convert(path, "xlsx", tmp_path / "lo2")  # LibreOffice opens what was written on its strings
+    assert full_load(again)[C.PERSON_RECORDS] == twice[C.PERSON_RECORDS]
+
+
+def test_an_xlsm_keeps_vba_buttons_and_settings_through_a_term_save(tmp_path):
+    from test_template import button_bindings
+
+    from xlzu.template import template_path
+
+    path = make_class(tmp_path, 20, ".xlsm", students=60)
+    before = openpyxl.load_workbook(path, keep_vba=True)
+    values = full_load(path)
+    assert len(values[C.PERSON_RECORDS]) > 15000
+    week(path)
+    with zipfile.ZipFile(path) as made, zipfile.ZipFile(template_path()) as template:
+        assert made.read("xl/vbaProject.bin") == template.read("xl/vbaProject.bin")
+        assert "macroEnabled" in made.read("[Content_Types].xml").decode()
+    assert button_bindings(path) == {b.caption: b.macro for b in C.BUTTONS}
+    after = openpyxl.load_workbook(path, keep_vba=True)
+    assert after.sheetnames == before.sheetnames
+    for ws in before.worksheets:
+        other = after[ws.title]
+        assert other.sheet_state == ws.sheet_state, ws.title
+        assert other.sheet_properties.codeName == ws.sheet_properties.codeName, ws.title
+        if ws.title not in (C.CONSOLE, C.WEEK_GROUPS, C.WEEK_PEOPLE, C.WEEK_HISTORY):
+            assert other.print_area == ws.print_area, ws.title
+            assert len(other.data_validations.dataValidation) == len(ws.data_validations.dataValidation), ws.title
+    assert set(after.defined_names) >= set(before.defined_names) - {C.MARKS_NAME}
+    assert after[C.WEEK_HISTORY]._charts
+    now = full_load(path)
+    for sheet in RECORDS:
+        assert now[sheet] == values[sheet]
+
+
+def _rewrite_sheet(path: Path, sheet: str, change) -> None:
+    """Rewrite one sheet part of a package in place (found through the
+    workbook's rels, as the backend finds it)."""
+    from xlzu.book.package import Package
+
+    data = path.read_bytes()
+    pkg = Package(data)
+    part = pkg.sheet_parts()[sheet]
+    out = path.with_suffix(".tmp")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in pkg.zip.infolist():
+            body = pkg.zip.read(info)
+            z.writestr(info.filename, change(body) if info.filename == part else body)
+    out.replace(path)
+
+
+def excel_dialect(xml: bytes) -> bytes:
+    """What Excel writes: mc/x14ac declared on the root, x14ac attributes
+    and spans on every row."""
+    import re
+
+    xml = xml.replace(b"<worksheet ", b'<worksheet xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+                      b'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac" mc:Ignorable="x14ac" ', 1)
+    return re.sub(rb'<row r="(\d+)"', rb'<row r="\1" spans="1:9" x14ac:dyDescent="0.25"', xml)
+
+
+def prefixed(xml: bytes) -> bytes:
+    """The whole part in a prefixed namespace (<x:worksheet>, <x:c> …)."""
+    import re
+
+    xml = re.sub(rb"<(/?)([A-Za-z]+)([ />])", rb"<\1x:\2\3", xml)
+    return xml.replace(b'<x:worksheet xmlns="', b'<x:worksheet xmlns:x="', 1)
+
+
+@pytest.mark.parametrize("dialect", [excel_dialect, prefixed])
+def test_sheet_parts_in_other_writers_dialects_are_read_and_written(class_4w, tmp_path, soffice, dialect):
+    path = tmp_path / "班级.xlsx"
+    shutil.copy(class_4w, path)
+    _rewrite_sheet(path, C.PERSON_RECORDS, dialect)
+    original = full_load(path)
+    assert held_values(path) == original and held_values(path, pure=True) == original
+    week(path)  # the table is put back unchanged inside openpyxl's sheet part
+    assert full_load(path)[C.PERSON_RECORDS] == original[C.PERSON_RECORDS]
+    back = convert(path, "xlsx", tmp_path / "lo")
+    assert full_load(back)[C.PERSON_RECORDS] == original[C.PERSON_RECORDS]
+
+
+def _body(path: Path, sheet: str) -> bytes:
+    from xlzu.book.package import Package, SheetPart
+
+    pkg = Package(path.read_bytes())
+    return SheetPart.split(pkg.read(pkg.sheet_parts()[sheet])).body
+
+
+def test_a_saved_day_keeps_the_earlier_rows_as_they_were_written(class_4w, tmp_path):
+    path = tmp_path / "班级.xlsx"
+    shutil.copy(class_4w, path)
+    before = full_load(path)[C.PERSON_RECORDS]
+    day = school_days(path, 5)[-1]
+    daily(path, day)
+    type_forms(path, seed=4)  # typed and saved as Excel would (here: openpyxl)
+    before_body = _body(path, C.PERSON_RECORDS)
+    save(path)
+    after = full_load(path)[C.PERSON_RECORDS]
+    assert len(after) > len(before) and after[: len(before)] == before  # a later day: rows added at the end
+    assert held_values(path)[C.PERSON_RECORDS] == after
+    assert _body(path, C.PERSON_RECORDS).startswith(before_body)  # the earlier rows' XML, unchanged
+    # a change in the middle: the rows from there on are written again, with their formats
+    book = FileBook.open(path)
+    person, _ = read_records(book.read_values(C.PERSON_RECORDS), "person")
+    person.loc[10, C.REC_NOTE] = "改过"
+    book.write_layout(C.PERSON_RECORDS, records_layout(person, "person"))
+    book.save()
+    ws = openpyxl.load_workbook(path)[C.PERSON_RECORDS]
+    assert ws["H12"].value == "改过" and ws["H11"].value == after[10][7] and ws["H13"].value == after[12][7]
+    assert ws["H12"].alignment.horizontal == "left" and ws["A12"].number_format == "yyyy-mm-dd"
+    assert full_load(path)[C.PERSON_RECORDS][12:] == after[12:]

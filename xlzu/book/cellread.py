@@ -1,0 +1,297 @@
+"""Reading a worksheet's cells into a grid without openpyxl's workbook
+model: python-calamine where it is installed, a pure-Python expat reader
+everywhere (Pyodide has no calamine wheel).  Both give the same grid:
+
+* rows from 1 to the last row holding a value, each as long as the widest
+  (blank cells are None; an empty string counts as blank);
+* numbers as int when whole, else float; booleans as bool;
+* a number in a date format as a datetime (a time of day as a time, a
+  duration format as a timedelta), exactly as openpyxl converts it;
+* strings as str (shared or inline; rich text flattened, phonetic runs left
+  out); error values as their text ("#N/A").
+
+A sheet holding formulas is read by openpyxl's own cell parser instead
+(formulas come back as their text, like openpyxl gives them, as
+:class:`Formula` so that writing the table back keeps them formulas while
+text a person typed that starts with "=" stays text).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from typing import Any, Iterable
+from xml.parsers import expat
+
+try:  # a compiled reader where there is one (not in Pyodide)
+    import python_calamine
+except ImportError:  # pragma: no cover - exercised where calamine is absent
+    python_calamine = None
+
+
+class Formula(str):
+    """A cell formula read from a file (its text, "=…")."""
+
+    __slots__ = ()
+
+
+def _number(text: str) -> Any:
+    if "." in text or "E" in text or "e" in text:
+        v = float(text)
+        return int(v) if v.is_integer() and abs(v) < 2**53 else v
+    return int(text)
+
+
+def _normal(v: Any) -> Any:
+    """The one spelling both readers agree on for a cell value."""
+    if v is None:
+        return None
+    t = type(v)
+    if t is str:
+        return v if v != "" else None
+    if t is float:
+        if v != v:
+            return None
+        return int(v) if v.is_integer() and abs(v) < 2**53 else v
+    if t is date:
+        return datetime(v.year, v.month, v.day)
+    return v
+
+
+def rectangle(cells: dict[int, dict[int, Any]]) -> list[list[Any]]:
+    """{row: {col: value}} (1-based, values normalised) → the grid."""
+    rows = [r for r, cols in cells.items() if any(v is not None for v in cols.values())]
+    if not rows:
+        return []
+    last = max(rows)
+    width = max(c for cols in cells.values() for c, v in cols.items() if v is not None)
+    grid = []
+    for r in range(1, last + 1):
+        line = [None] * width
+        for c, v in cells.get(r, {}).items():
+            if c <= width:
+                line[c - 1] = v
+        grid.append(line)
+    return grid
+
+
+def trim(grid: list[list[Any]]) -> list[list[Any]]:
+    """A grid cut to its last row and column holding a value (rows are
+    changed in place when they are longer)."""
+    last = 0
+    width = 0
+    for i, row in enumerate(grid):
+        n = len(row)
+        if n <= width:
+            if any(v is not None for v in row):
+                last = i + 1
+            continue
+        for j in range(n - 1, -1, -1):
+            if row[j] is not None:
+                last = i + 1
+                width = max(width, j + 1)
+                break
+    out = grid[:last]
+    for k, row in enumerate(out):
+        n = len(row)
+        if n > width:
+            out[k] = row[:width]
+        elif n < width:
+            out[k] = row + [None] * (width - n)
+    return out
+
+
+# --------------------------------------------------------------------------
+# python-calamine
+# --------------------------------------------------------------------------
+def calamine_book(package: bytes):
+    """python-calamine's reader of the package bytes (one per opened file)."""
+    return python_calamine.CalamineWorkbook.from_object(io.BytesIO(package))
+
+
+def calamine_grid(book, sheet: str) -> list[list[Any]]:
+    """The grid of ``sheet`` read by python-calamine."""
+    return trim(normal_rows(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)))
+
+
+def normal_rows(rows: Iterable[list[Any]]) -> list[list[Any]]:
+    """Every value of a grid normalised as :func:`_normal` does (inlined,
+    with each distinct number and date converted once: a term's records
+    are a quarter of a million cells)."""
+    numbers: dict[float, Any] = {}
+    dates: dict[date, datetime] = {}
+    out = []
+    for row in rows:
+        line = []
+        add = line.append
+        for v in row:
+            t = v.__class__
+            if t is str:
+                add(v or None)
+            elif t is float:
+                w = numbers.get(v)
+                if w is None:
+                    w = numbers[v] = _normal(v)
+                add(w)
+            elif t is date:
+                w = dates.get(v)
+                if w is None:
+                    w = dates[v] = datetime(v.year, v.month, v.day)
+                add(w)
+            else:
+                add(v)
+        out.append(line)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Pure Python (expat)
+# --------------------------------------------------------------------------
+def _column(ref: str) -> int:
+    n = 0
+    for ch in ref:
+        o = ord(ch)
+        if 65 <= o <= 90:
+            n = n * 26 + o - 64
+        elif 97 <= o <= 122:
+            n = n * 26 + o - 96
+        else:
+            break
+    return n
+
+
+def expat_grid(body: bytes, shared: list[str], *, prefix: str = "", date_styles: Iterable[int] = (),
+               duration_styles: Iterable[int] = (), epoch: datetime | None = None) -> list[list[Any]]:
+    """The grid of a sheet's cell data (what is inside <sheetData>), with
+    openpyxl's conversions; ``date_styles`` / ``duration_styles`` are the
+    cell-format indices whose number format is a date / a duration."""
+    from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel, from_ISO8601
+
+    epoch = epoch or WINDOWS_EPOCH
+    dates, durations = set(date_styles), set(duration_styles)
+    T_ROW, T_C, T_V, T_IS, T_T, T_RPH = (prefix + n for n in ("row", "c", "v", "is", "t", "rPh"))
+    cells: dict[int, dict[int, Any]] = {}
+    state = {"row": 0, "col": 0, "t": "n", "s": 0, "text": None, "in_v": False, "in_t": False, "rph": 0,
+             "inline": None, "line": None}
+    conversions: dict[tuple[str, int, str], Any] = {}
+
+    def start(name, attrs):
+        if name == T_C:
+            ref = attrs.get("r")
+            state["col"] = _column(ref) if ref else state["col"] + 1
+            state["t"] = attrs.get("t", "n")
+            s = attrs.get("s")
+            state["s"] = int(s) if s else 0
+            state["text"] = None
+            state["inline"] = None
+        elif name == T_V:
+            state["in_v"] = True
+            state["text"] = []
+        elif name == T_T:
+            if state["inline"] is not None and not state["rph"]:
+                state["in_t"] = True
+        elif name == T_IS:
+            state["inline"] = []
+        elif name == T_RPH:
+            state["rph"] += 1
+        elif name == T_ROW:
+            r = attrs.get("r")
+            state["row"] = int(r) if r else state["row"] + 1
+            state["col"] = 0
+            state["line"] = cells.setdefault(state["row"], {})
+
+    def end(name):
+        if name == T_C:
+            t = state["t"]
+            if t == "inlineStr":
+                parts = state["inline"]
+                value = "".join(parts) if parts is not None else None
+            else:
+                parts = state["text"]
+                raw = "".join(parts) if parts else None
+                if not raw:
+                    value = None
+                else:
+                    key = (t, state["s"], raw)
+                    try:
+                        value = conversions[key]
+                    except KeyError:
+                        value = convert(t, state["s"], raw)
+                        conversions[key] = value
+            if value is not None and value != "":
+                line = state["line"]
+                if line is None:
+                    line = state["line"] = cells.setdefault(state["row"] or 1, {})
+                line[state["col"]] = value
+        elif name == T_V:
+            state["in_v"] = False
+        elif name == T_T:
+            state["in_t"] = False
+        elif name == T_RPH:
+            state["rph"] -= 1
+
+    def data(text):
+        if state["in_v"]:
+            state["text"].append(text)
+        elif state["in_t"]:
+            state["inline"].append(text)
+
+    def convert(t: str, s: int, raw: str) -> Any:
+        if t == "n":
+            v = _number(raw)
+            if s in dates:
+                try:
+                    v = from_excel(v, epoch, timedelta=s in durations)
+                except (OverflowError, ValueError):
+                    return "#VALUE!"
+            return v
+        if t == "s":
+            return shared[int(raw)]
+        if t == "b":
+            return bool(int(raw))
+        if t == "d":
+            return from_ISO8601(raw)
+        return raw  # str, e
+
+    parser = expat.ParserCreate("utf-8")
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = data
+    parser.Parse(b"<sheetData>", False)
+    parser.Parse(body, False)
+    parser.Parse(b"</sheetData>", True)
+    return rectangle({r: {c: _normal(v) for c, v in cols.items()} for r, cols in cells.items()})
+
+
+# --------------------------------------------------------------------------
+# Formulas: openpyxl's own cell parser
+# --------------------------------------------------------------------------
+def openpyxl_grid(part: bytes, shared: list[str], workbook) -> list[list[Any]]:
+    """The grid of a whole worksheet part read by openpyxl's cell parser
+    (for sheets with formulas, shared and array formulas included)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    parser = WorkSheetParser(io.BytesIO(part), shared, False, workbook.epoch, workbook._date_formats,
+                             workbook._timedelta_formats, False)
+    cells: dict[int, dict[int, Any]] = {}
+    for _, row in parser.parse():
+        for cell in row:
+            v = cell["value"]
+            if cell["data_type"] == "f":
+                text = getattr(v, "text", v)
+                v = Formula(text) if isinstance(text, str) else None
+            else:
+                v = _normal(v)
+            if v is not None:
+                cells.setdefault(cell["row"], {})[cell["column"]] = v
+    return rectangle(cells)
+
+
+def shared_strings(xml: bytes | None) -> list[str]:
+    """A sharedStrings part as openpyxl reads it."""
+    if not xml:
+        return []
+    from openpyxl.reader.strings import read_string_table
+
+    return list(read_string_table(io.BytesIO(xml)))
