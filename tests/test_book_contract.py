@@ -300,8 +300,8 @@ def test_a_rewritten_sheet_has_one_chart(h):
     h.book.write_layout(C.WEEK_HISTORY, layout)
     h.book.write_layout(C.WEEK_HISTORY, layout)
     assert h.state()[C.WEEK_HISTORY].chart_list == [{
-        "type": "line", "title": "各组周得分", "data": "B1:C4", "categories": "A2:A4", "anchor": "E2",
-        "x_title": "周次", "y_title": "周得分"}]
+        "type": "lineMarkers", "title": "各组周得分", "data": "B1:C4", "categories": "A2:A4", "anchor": "E2",
+        "x_title": "周次", "y_title": "周得分"}]  # lineMarkers: a dot on every value (ChartSpec.markers)
     if h.kind == "live":  # add (with its data), x values, title, two axis titles; rewritten: deleted first
         add = ["addChart", "setChartXAxisValues", "setChartTitle", "setChartAxis", "setChartAxis"]
         assert [a["func"] for a in h.actions() if "Chart" in a["func"]] == add + ["deleteChart"] + add

@@ -482,6 +482,18 @@ COL_GROUP_SCORE = "小组得分"
 COL_BUNDLE = "捆绑分"  # bundle_weight × 小组得分
 COL_COMPOSITE = "综合分"  # 个人得分 + 捆绑分
 COL_COMPOSITE_RANK = "综合名次"
+# 周排名-小组 as an announcement (the detail table keeps 组号, the days and 合计 below it)
+COL_GROUP = "小组"
+COL_WEEK_TOTAL = "本周得分"
+COL_LAST_RANK = "上周名次"
+COL_CHANGE = "升降"
+COL_TERM_TOTAL = "学期累计"
+PROGRESS_GROUP = "进步最快小组"
+WEEK_SECTION_DETAIL = "【每日得分明细】"
+WEEK_PEOPLE_OWN = "个人考核"  # the band over the member's own points on 周排名-个人
+WEEK_PEOPLE_BUNDLE = "小组捆绑"  # the band over 小组得分 and 捆绑分
+PRIVATE = "仅供班主任留存"  # on every sheet with individual ranks or exam figures (《未成年人学校保护规定》)
+PRIVATE_NOTE = "仅供班主任留存，请勿张贴、转发（含个人排名或考试成绩）"
 
 # 周历史: one row per group per week (left), the chart's data block (right).
 COL_WEEK = "周次"
@@ -520,7 +532,8 @@ ASPECT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "学习进步": (),
 }
 ASPECT_PROGRESS = "学习进步"
-SUGGEST_LOW, SUGGEST_HIGH = 60, 100  # suggestion: worst group 60, best 100 (all equal: the middle)
+SUGGEST_LOW, SUGGEST_HIGH = 60, 100  # suggestion: around the middle (80), never outside 60–100
+SUGGEST_STEP = 1  # record points per suggestion point at most: a small difference is not magnified
 
 # 期末评优 / 荣誉证书
 AWARD_STAR_LEADER = "明星组长"

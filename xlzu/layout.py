@@ -113,6 +113,8 @@ class Style:
     valign: str | None = "center"
     wrap: bool | None = None
     number_format: str | None = None
+    outline: str | None = None  # a frame around the whole range: "double" (certificates)
+    indent: int | None = None  # left indent (characters' worth, Excel's IndentLevel)
 
 
 # Default look of every style key; hidden form sheets override these for the
@@ -159,6 +161,25 @@ STYLES: dict[str, Style] = {
     "wrap": Style(wrap=True),
     # A header whose characters stand one under another (narrow columns).
     "vheader": Style(font=HEADING, bold=False, fill=C.COLOR_HEADER, border=True, halign="center", vertical=True),
+    # 周排名-小组 as an announcement: large type, fitted to a landscape page
+    "board_title": Style(font=HEADING, bold=True, size=30, halign="center", color=C.COLOR_TITLE),
+    "board_subtitle": Style(font=BODY, size=16, halign="center"),
+    "board_banner": Style(font=HEADING, bold=True, size=20, halign="center", color="C00000"),
+    "board_header": Style(font=HEADING, bold=True, size=16, fill=C.COLOR_HEADER, border=True, halign="center", wrap=True),
+    "board_cell": Style(font=BODY, size=20, border=True, halign="center"),
+    "board_total": Style(font=HEADING, bold=True, size=22, border=True, halign="center"),
+    "board_note": Style(font=BODY, size=11, halign="left", wrap=True, color="595959"),
+    "board_sign": Style(font=BODY, size=14, halign="left", valign="bottom"),
+    # 荣誉证书: a framed page
+    "cert_frame": Style(outline="double", valign=None),
+    "cert_salute": Style(font=KAI, bold=True, size=20, halign="left", valign="bottom"),
+    "cert_body": Style(font=KAI, size=18, halign="left", valign="center", wrap=True, indent=2),
+    "cert_members": Style(font=KAI, size=16, halign="left", valign="top", wrap=True, indent=2),
+    "cert_sign": Style(font=KAI, size=16, halign="center", valign="bottom"),
+    # a long note under a section title, wrapped (Stack.hint)
+    "hint_wrap": Style(font=BODY, color="808080", halign="left", valign="top", wrap=True),
+    # a line kept for the teacher only (individual ranks, exam figures)
+    "private": Style(font=BODY, bold=True, size=10, color="C00000", halign="right"),
 }
 # Type sizes laid over another style: the hidden forms' samples (五号 10.5 pt
 # tables, 18 pt titles) and a daily form that needs smaller type to fit.
@@ -226,8 +247,9 @@ class PrintSetup:
     margins: tuple[float, float, float, float] | None = (0.6, 0.5, 0.6, 0.5)  # top, right, bottom, left (inches)
     center_horizontally: bool | None = True
     center_vertically: bool | None = False
-    footer: str | None = None  # centre footer text
+    footer: str | None = None  # centre footer text (&P page, &N pages)
     header: str | None = None  # centre header text (a title for a sheet whose first row is its table header)
+    header_right: str | None = None  # right header text, e.g. 仅供班主任留存
 
 
 @dataclass(frozen=True)
@@ -247,6 +269,10 @@ class ChartSpec:
     y_title: str = ""
     width_cm: float = 24
     height_cm: float = 11
+    markers: bool = True  # a dot on every value: one week already shows
+    smooth: bool = False  # straight segments (a smoothed line overshoots the values)
+    y_min: float | None = None  # the value axis starts here (None: the application's choice)
+    y_max: float | None = None
 
 
 @dataclass

@@ -544,6 +544,9 @@ class FileBook(Book):
                     ws.cell(r, c)._style = copy(sampled)
             return
         style = STYLES[key]
+        if style.outline:
+            _outline(ws, r1, c1, r2, c2, style.outline)
+            return
         # Applying a key to a cell of a given style always gives the same
         # style: work it out once per starting style, then copy the result
         # (large record tables would otherwise cost seconds).
@@ -577,6 +580,8 @@ class FileBook(Book):
             top, right, bottom, left = p.margins
             ws.page_margins.top, ws.page_margins.right = top, right
             ws.page_margins.bottom, ws.page_margins.left = bottom, left
+            # the page header / footer sit in the margin, clear of the table
+            ws.page_margins.header, ws.page_margins.footer = round(min(0.25, top / 2), 2), round(min(0.25, bottom / 2), 2)
         if p.center_horizontally is not None:
             ws.print_options.horizontalCentered = p.center_horizontally
         if p.center_vertically is not None:
@@ -591,6 +596,8 @@ class FileBook(Book):
             ws.oddHeader.center.text = p.header
             ws.oddHeader.center.size = 14
             ws.oddHeader.center.font = f"{fonts.HEADING},常规"
+        if p.header_right:
+            ws.oddHeader.right.text = p.header_right
 
     def _add_chart(self, ws: Worksheet, spec, dr: int, dc: int) -> None:
         chart = LineChart()
@@ -606,6 +613,17 @@ class FileBook(Book):
         # Excel hides axes whose 'delete' flag openpyxl leaves unset on some versions.
         chart.x_axis.delete = False
         chart.y_axis.delete = False
+        for series in chart.series:
+            series.smooth = spec.smooth
+            if spec.markers:
+                series.marker.symbol = "circle"
+                series.marker.size = 7
+            else:
+                series.marker.symbol = "none"
+        if spec.y_min is not None:
+            chart.y_axis.scaling.min = spec.y_min
+        if spec.y_max is not None:
+            chart.y_axis.scaling.max = spec.y_max
         ws.add_chart(chart, _shift(spec.anchor, dr, dc))
 
     def _tidy_views(self) -> None:
@@ -765,7 +783,7 @@ def _style_cell(cell, style: Style) -> None:
         cell.border = _BORDER
     stacked = 255 if style.vertical else None  # OOXML: characters stacked top to bottom
     align = {k: v for k, v in (("horizontal", style.halign), ("vertical", style.valign), ("wrap_text", style.wrap),
-                                ("text_rotation", stacked)) if v is not None}
+                                ("text_rotation", stacked), ("indent", style.indent)) if v is not None}
     if align:
         new = copy(cell.alignment)
         for k, v in align.items():
@@ -773,6 +791,19 @@ def _style_cell(cell, style: Style) -> None:
         cell.alignment = new
     if style.number_format:
         cell.number_format = style.number_format
+
+
+def _outline(ws: Worksheet, r1: int, c1: int, r2: int, c2: int, line: str) -> None:
+    """A frame around the range: each edge cell gets its outer side(s)."""
+    side = Side(style=line, color="7F6000")
+    for r in range(r1, r2 + 1):
+        for c in range(c1, c2 + 1):
+            if r not in (r1, r2) and c not in (c1, c2):
+                continue
+            cell = ws.cell(r, c)
+            old = cell.border
+            cell.border = Border(left=side if c == c1 else old.left, right=side if c == c2 else old.right,
+                                 top=side if r == r1 else old.top, bottom=side if r == r2 else old.bottom)
 
 
 def _data_validation(v: Validation, ref: str) -> DataValidation:

@@ -421,6 +421,10 @@ class LiveBook(Book):
             rng.api.Orientation = XL_VERTICAL  # the remote engine has no stacked text: the header stays level
         if style.number_format:
             rng.number_format = style.number_format
+        if style.indent and self.com:
+            rng.api.IndentLevel = style.indent
+        if style.outline:
+            rng.borders.set("outside", line_style=style.outline, color="#7F6000")
 
     def _copy_format(self, sample: Any, target: Any) -> None:
         """The sample cell's format over the whole target range."""
@@ -507,6 +511,7 @@ class LiveBook(Book):
         if p.margins:
             top, right, bottom, left = (m * 72 for m in p.margins)
             ps.TopMargin, ps.RightMargin, ps.BottomMargin, ps.LeftMargin = top, right, bottom, left
+            ps.HeaderMargin, ps.FooterMargin = min(18, top / 2), min(18, bottom / 2)
         if p.center_horizontally is not None:
             ps.CenterHorizontally = p.center_horizontally
         if p.center_vertically is not None:
@@ -518,6 +523,8 @@ class LiveBook(Book):
             ps.CenterFooter = p.footer
         if p.header:
             ps.CenterHeader = f'&"{HEADING},常规"&14' + p.header
+        if p.header_right:
+            ps.RightHeader = p.header_right
 
     def _chart(self, sh: Any, spec: ChartSpec, dr: int, dc: int) -> None:
         """A native chart in at most five calls: add (with its data, one
@@ -525,8 +532,11 @@ class LiveBook(Book):
         the two axis titles.  A re-run does not pile charts up: the sheet was
         cleared of its charts first (:meth:`_fresh_sheet`)."""
         data = sh.range(_shift(spec.data, dr, dc))
+        kind = _CHART_TYPES.get(spec.kind, "line")
+        if kind == "line" and spec.markers:
+            kind = "line_markers"  # straight segments with a dot on each value
         chart = sh.charts.add(
-            chart_type=_CHART_TYPES.get(spec.kind, "line"),
+            chart_type=kind,
             source=data,
             plot_by="columns",
             anchor=sh.range(_shift(spec.anchor, dr, dc)),
@@ -539,6 +549,12 @@ class LiveBook(Book):
             chart.category_axis.title = spec.x_title
         if spec.y_title:
             chart.value_axis.title = spec.y_title
+        if self.com and (spec.y_min is not None or spec.y_max is not None):
+            axis = chart.api[1].Axes(2)  # xlValue
+            if spec.y_min is not None:
+                axis.MinimumScale = spec.y_min
+            if spec.y_max is not None:
+                axis.MaximumScale = spec.y_max
 
     def _native_extras(self, sh: Any, layout: Layout, dr: int, dc: int) -> None:
         """Windows COM only: autofilter, tab colour and manual page breaks

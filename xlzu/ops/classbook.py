@@ -73,7 +73,7 @@ def exams_layout(roster: pd.DataFrame, exams: tuple[str, ...] = EXAMS_DEFAULT) -
     df = roster[[C.ROSTER_ID, C.ROSTER_NAME]].copy()
     for e in exams:
         df[e] = pd.Series([None] * len(df), dtype=object)
-    from ..layout import Validation
+    from ..layout import PrintSetup, Validation
 
     return table_layout(
         df,
@@ -81,6 +81,9 @@ def exams_layout(roster: pd.DataFrame, exams: tuple[str, ...] = EXAMS_DEFAULT) -
         validations=[(e, Validation("", "decimal", minimum=0, maximum=C.TOTAL_MAX, prompt_title=e,
                                     prompt="这次考试的总分（列名可改为考试名称，可再加列）",
                                     error=f"总分应为 0–{C.TOTAL_MAX} 的数字")) for e in exams],
+        # exam figures by name: for the teacher's binder only (printed in the page header)
+        print_setup=PrintSetup(orientation="portrait", fit_width=1, fit_height=0, title_rows="1:1", header_right=C.PRIVATE,
+                               footer="第 &P 页，共 &N 页"),
     )
 
 

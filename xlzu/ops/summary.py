@@ -9,8 +9,10 @@ after the last check passed.
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -157,7 +159,24 @@ def _resolve_week(data: ClassData, week: Any) -> date:
     return as_date(week)
 
 
-def _week(book: Book, week: Any = None) -> Report:
+def _poster(report: Report, poster, folder: Path | None, key: str) -> None:
+    """Draw a 喜报 (when there is one to draw) into ``folder``; a missing
+    Chinese font is a line of the report, not a failure of the operation."""
+    from ..poster import FontMissing, draw, poster_name
+
+    if poster is None:
+        report.add("本期没有可以表扬的小组，没有生成喜报图片。")
+        return
+    path = Path(folder) / poster_name(poster.class_name, key)
+    try:
+        report.data.setdefault("posters", []).append((path, draw(poster, path)))
+    except FontMissing as err:
+        report.add(str(err))
+        return
+    report.add(f"喜报图片（可发家长群，只有表扬，没有分数和名次）：{path}")
+
+
+def _week(book: Book, week: Any = None, poster: Path | None = None) -> Report:
     data, problems = read_class(book)
     history_values = book.read_values(C.WEEK_HISTORY) if book.has_sheet(C.WEEK_HISTORY) else []
     history, found = read_history(history_values)
@@ -197,13 +216,18 @@ def _week(book: Book, week: Any = None) -> Report:
     report.add(f"已写入“{C.WEEK_GROUPS}”“{C.WEEK_PEOPLE}”；“{C.WEEK_HISTORY}”已更新（共 {weeks} 周，重复汇总同一周会替换该周）。")
     if rules_rewritten:
         report.add(f"“{C.SETTINGS}”改过：“{C.RULES}”已按新的设置重写。")
+    if poster is not None:
+        from ..poster import week_poster
+
+        _poster(report, week_poster(summary, data.members, s), poster, w.label)
     return report
 
 
-def week(target: Target, week: Any = None) -> Report:
+def week(target: Target, week: Any = None, *, poster: str | os.PathLike | None = None) -> Report:
     """一键周汇总: rank the groups and students of a week (default: the week
-    of the latest records) and add the week to 周历史."""
-    return run(WEEK_TITLE, target, _week, week)
+    of the latest records) and add the week to 周历史.  With ``poster`` (a
+    folder) also the week's 喜报 picture."""
+    return run(WEEK_TITLE, target, _week, week, Path(poster) if poster is not None else None)
 
 
 def week_table(report: Report, settings_label: str = ""):
@@ -243,7 +267,7 @@ def week_table_text(report: Report, width: int = 110) -> str:
 MONTH_TITLE = "月度评比"
 
 
-def _month(book: Book, month: Any = None) -> Report:
+def _month(book: Book, month: Any = None, poster: Path | None = None) -> Report:
     data, problems = read_class(book)
     s = data.settings
     form_values = book.read_values(C.MONTHLY) if book.has_sheet(C.MONTHLY) else []
@@ -268,10 +292,8 @@ def _month(book: Book, month: Any = None) -> Report:
         winners = summary.stars.loc[summary.stars[C.COL_AWARD] == star]
         if len(winners):
             report.add(f"{star}：" + "、".join(f"{n}（{b}）" for n, b in zip(winners[C.GROUP_NAME_COL], winners[C.COL_BASIS])))
-        elif star == C.STAR_PROGRESS:
-            report.add(f"{star}：{m.previous.label}没有记录或没有人进步，本月不评。")
         else:
-            report.add(f"{star}：本月没有人在相应项目上得分，不评。")
+            report.add(f"{star}：{(summary.unawarded or {}).get(star, '本月不评')}。")
     best = summary.groups.loc[summary.groups[C.COL_AWARD].notna()]
     if len(best):
         report.add(f"推荐{C.SCHOOL_STAR_GROUP}：" + "、".join(f"{group_label(g, n)}（{fmt_points(t)} 分）"
@@ -279,13 +301,52 @@ def _month(book: Book, month: Any = None) -> Report:
     report.lines += orphan_items(data)
     typed = summary.form.loc[summary.form[C.COL_MONTH] == m.key, C.COL_WEIGHTED].notna().sum()
     report.add(f"已写入“{C.MONTHLY}”：多元评价表 {m.label}已评 {typed} 人（填写的分数在重新运行时保留）。")
+    if poster is not None:
+        from ..poster import month_poster
+
+        last = data.last_day if Month.of(data.last_day) == m else None
+        _poster(report, month_poster(summary, data.members, s, day=last), poster, m.label)
     return report
 
 
-def month(target: Target, month: Any = None) -> Report:
+def month(target: Target, month: Any = None, *, poster: str | os.PathLike | None = None) -> Report:
     """月度评比: the month's stars, the school star-group recommendation and
-    the multi-rater form (typed values kept)."""
-    return run(MONTH_TITLE, target, _month, month)
+    the multi-rater form (typed values kept).  With ``poster`` (a folder)
+    also the month's 喜报 picture."""
+    return run(MONTH_TITLE, target, _month, month, Path(poster) if poster is not None else None)
+
+
+# --------------------------------------------------------------------------
+# 喜报 alone (the Excel door): the latest week's and month's pictures
+# --------------------------------------------------------------------------
+POSTER_TITLE = "生成喜报"
+
+
+def _posters(book: Book, folder: Path | None = None) -> Report:
+    from ..poster import month_poster, week_poster
+    from .daybook import _documents
+
+    data, problems = read_class(book)
+    s = data.settings
+    form_values = book.read_values(C.MONTHLY) if book.has_sheet(C.MONTHLY) else []
+    existing, found = read_rater_form(form_values, s)
+    _stop(problems + found, POSTER_TITLE)
+    _no_records(data, POSTER_TITLE)
+    if folder is None:
+        folder = getattr(book, "folder", None) or (book.path.parent if hasattr(book, "path") else _documents())
+    report = Report(POSTER_TITLE)
+    summary = summarize_week(data.group_records, data.person_records, data.members, data.culture, s, data.last_day)
+    _poster(report, week_poster(summary, data.members, s), folder, summary.week.label)
+    m = Month.of(data.last_day)
+    msum = summarize_month(data.group_records, data.person_records, data.members, data.culture, s, m, existing)
+    _poster(report, month_poster(msum, data.members, s, day=data.last_day), folder, m.label)
+    return report
+
+
+def posters(target: Target, folder: str | os.PathLike | None = None) -> Report:
+    """生成喜报: the 喜报 pictures of the latest week and month, without
+    changing any sheet (default folder: the workbook's)."""
+    return run(POSTER_TITLE, target, _posters, Path(folder) if folder is not None else None)
 
 
 # --------------------------------------------------------------------------
@@ -394,7 +455,7 @@ def _term(book: Book, from_exam: str | None = None, to_exam: str | None = None, 
     awards = summary.awards()
     # ---- write ------------------------------------------------------------
     book.write_layout(C.TERM_AWARDS, term_layout(summary, s))
-    book.write_layout(C.CERTIFICATES, certificates_layout(summary, s), form=C.FORM_CERTIFICATE)
+    book.write_layout(C.CERTIFICATES, certificates_layout(summary, s, data.members), form=C.FORM_CERTIFICATE)
     report = Report(TERM_TITLE, data={"summary": summary, "leaders": leaders, "groups": groups, "members": members, "awards": awards})
     if from_exam and to_exam:
         won = leaders.loc[leaders[C.COL_RESULT_TEXT] == C.AWARD_STAR_LEADER]
