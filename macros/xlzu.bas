@@ -49,3 +49,8 @@ End Sub
 Sub TermReview()
     RunPython "import xlzu.excel as x; x.term_review()"
 End Sub
+
+' Comprehensive evaluation of every group this month
+Sub GroupReview()
+    RunPython "import xlzu.excel as x; x.group_review()"
+End Sub

@@ -82,3 +82,18 @@ def demo_run(tmp_path_factory) -> tuple[Path, str]:
     result = CliRunner().invoke(app, ["demo", str(out)])
     assert result.exit_code == 0, result.output
     return out, result.output
+
+
+def pdf_words(pdf: Path) -> list[dict]:
+    """Every word LibreOffice printed, page by page: {page, text, x0, y0, x1, y1, width, height}
+    (points, origin top left; width/height are the page's)."""
+    import re
+
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words = []
+    for k, page in enumerate(re.findall(r"<page (.*?)</page>", out, flags=re.S), start=1):
+        w, h = (float(x) for x in re.match(r'width="([\d.]+)" height="([\d.]+)"', page).groups())
+        for x0, y0, x1, y1, text in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', page):
+            words.append({"page": k, "text": text, "x0": float(x0), "y0": float(y0), "x1": float(x1), "y1": float(y1),
+                          "width": w, "height": h})
+    return words

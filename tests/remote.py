@@ -252,7 +252,10 @@ def _file_chart(chart: Any) -> dict:
     data = box([s.tx.strRef.f for s in series] + [s.val.numRef.f for s in series])
     categories = box([(s.cat.numRef or s.cat.strRef).f for s in series])
     anchor = chart.anchor._from
-    return {"type": chart.tagname.removesuffix("Chart"), "title": text(chart.title), "data": data, "categories": categories,
+    kind = chart.tagname.removesuffix("Chart")
+    if kind == "line" and series and all(s.marker is not None and s.marker.symbol not in (None, "none") for s in series):
+        kind = "lineMarkers"  # Excel's chart type for a line with a dot on each value
+    return {"type": kind, "title": text(chart.title), "data": data, "categories": categories,
             "anchor": cell_ref(anchor.row + 1, anchor.col + 1), "x_title": text(chart.x_axis.title),
             "y_title": text(chart.y_axis.title)}
 
@@ -385,9 +388,13 @@ def replay(data: dict, actions: list[dict], initial: State | None = None) -> Sta
                     if color != "keep":
                         _set_fill(sh, (box[0] + i, box[1] + j), color)
         elif func == "setBorderProperty":
-            # xlzu sets every edge and inside line of a range ("all"): a cell of it has a border
+            # "all" (every edge and inside line): a cell of the range has a border; one outer
+            # edge (a frame, "outside"): the cells along that edge
             box = _box(a)
-            sh.borders |= {(r, c) for r in range(box[0], box[2] + 1) for c in range(box[1], box[3] + 1)}
+            cells = {(r, c) for r in range(box[0], box[2] + 1) for c in range(box[1], box[3] + 1)}
+            edge = {"edge_top": lambda k: k[0] == box[0], "edge_bottom": lambda k: k[0] == box[2],
+                    "edge_left": lambda k: k[1] == box[1], "edge_right": lambda k: k[1] == box[3]}.get(args[0])
+            sh.borders |= {k for k in cells if edge(k)} if edge else cells
         elif func == "setVerticalAlignment":
             box = _box(a)
             for r in range(box[0], box[2] + 1):

@@ -21,7 +21,7 @@ from xlzu.book.base import Book
 from xlzu.book.files import FileBook
 from xlzu.errors import CellProblem, SheetMissing
 from xlzu.forms import form_layout
-from xlzu.layout import ChartSpec, Layout, PrintSetup, Validation, placeholder_layout
+from xlzu.layout import ChartSpec, Formula, Layout, PrintSetup, Validation, placeholder_layout
 
 #: (backend, capability) → why it is skipped there.
 CANNOT = {
@@ -300,8 +300,8 @@ def test_a_rewritten_sheet_has_one_chart(h):
     h.book.write_layout(C.WEEK_HISTORY, layout)
     h.book.write_layout(C.WEEK_HISTORY, layout)
     assert h.state()[C.WEEK_HISTORY].chart_list == [{
-        "type": "line", "title": "各组周得分", "data": "B1:C4", "categories": "A2:A4", "anchor": "E2",
-        "x_title": "周次", "y_title": "周得分"}]
+        "type": "lineMarkers", "title": "各组周得分", "data": "B1:C4", "categories": "A2:A4", "anchor": "E2",
+        "x_title": "周次", "y_title": "周得分"}]  # lineMarkers: a dot on every value (ChartSpec.markers)
     if h.kind == "live":  # add (with its data), x values, title, two axis titles; rewritten: deleted first
         add = ["addChart", "setChartXAxisValues", "setChartTitle", "setChartAxis", "setChartAxis"]
         assert [a["func"] for a in h.actions() if "Chart" in a["func"]] == add + ["deleteChart"] + add
@@ -440,7 +440,9 @@ def test_a_table_write_costs_an_exact_number_of_calls(base_payload):
         "sheetClear": 1, "deleteDataValidation": 1,  # the placeholder that was there
         "setBorderProperty": 12,  # thin grey border once over the whole table (6 sides × style + colour)
         "setVerticalAlignment": 1,
-        "setFontProperty": 3,  # title bold + size, header bold
+        # faces: title and header 黑体, the four columns 宋体; title size; title and header
+        # explicitly not bold (黑体 is heavy enough)
+        "setFontProperty": 9,
         "setRangeColor": 1,  # header fill
         "setHorizontalAlignment": 6,  # title, header, and the four columns (id, text, number, note)
         "setWrapText": 2,  # header, note
@@ -454,12 +456,18 @@ def test_a_table_write_costs_an_exact_number_of_calls(base_payload):
 
 def test_text_that_looks_like_a_number_or_date_stays_text(h):
     texts = ["007", "3-5", "TRUE", "1E5", "8:30", "2026-11-24 08:30", "1/2", "50%"]
-    layout = Layout(rows=[texts, [7, datetime(2026, 11, 24), 2.5, False, "A1", "张三", "=1+1", None]])
+    layout = Layout(rows=[texts, [7, datetime(2026, 11, 24), 2.5, False, "A1", "张三", "=1+1", Formula("=2*3")]])
     h.book.write_layout(C.EXAMS, layout)
     s = h.state()[C.EXAMS]
     assert s.values()[0] == texts
-    assert s.values()[1][:7] == [7, date(2026, 11, 24), 2.5, False, "A1", "张三", "=1+1"]
+    assert s.values()[1][:8] == [7, date(2026, 11, 24), 2.5, False, "A1", "张三", "=1+1", "=2*3"]
     if h.kind == "live":
         (written,) = [a["values"] for a in h.actions() if a["func"] == "setValues"]
         assert written[0] == ["'" + t for t in texts]  # typed with an apostrophe: Excel keeps text
-        assert written[1][4:7] == ["A1", "张三", "=1+1"]
+        # text that starts with "=" stays text; only a Formula is a formula
+        assert written[1][4:8] == ["A1", "张三", "'=1+1", "=2*3"]
+    else:
+        ws = h.book.wb[C.EXAMS]
+        assert (ws["G2"].data_type, ws["H2"].data_type) == ("s", "f")
+        values = h.book.read_values(C.EXAMS)
+        assert not isinstance(values[1][6], Formula) and isinstance(values[1][7], Formula)

@@ -343,7 +343,7 @@ def _edit_settings(path: Path, *, subject: str | None = None, periods: int | Non
         for k, v in enumerate(item, start=1):
             ws.cell(r, k, v)
     if preview_points is not None:
-        ws.cell(rows["preview"], 8, preview_points)
+        ws.cell(rows[C.RULE_CODE_LABELS["preview"]], 8, preview_points)
     wb.save(path)
 
 
@@ -395,8 +395,12 @@ def test_libreoffice_totals_follow_changed_settings(changed, tmp_path, soffice):
     day = WEEK[2].isoformat()
     for sheet, table in ((changed.cls, group), (changed.grp, person)):
         for r, who in sheet.rows.items():
-            expected = sum(v for (d, w, _), v in table.items() if d == day and str(w) == str(who))
-            assert wb[sheet.name].cell(r, sheet.total_col).value == pytest.approx(expected)
+            typed = [v for (d, w, _), v in table.items() if d == day and str(w) == str(who)]
+            total = wb[sheet.name].cell(r, sheet.total_col).value
+            if typed:
+                assert total == pytest.approx(sum(typed))
+            else:  # nothing typed on the row: 合计 stays blank, no 0 on paper
+                assert total in (None, "")
     assert wb[changed.cls.name].cell(next(iter(changed.cls.rows)), changed.cls.total_col).value == 10  # A=5 + place 1=5
 
 
@@ -509,8 +513,11 @@ def test_libreoffice_totals_equal_python(week, tmp_path, soffice):
         ws = wb[name]
         for r, who in sheet.rows.items():
             table = group if sheet.kind == "class" else person
-            expected = sum(v for (d, w, _), v in table.items() if d == friday and str(w) == str(who))
-            assert ws.cell(r, sheet.total_col).value == pytest.approx(expected), (name, r)
+            typed = [v for (d, w, _), v in table.items() if d == friday and str(w) == str(who)]
+            if typed:
+                assert ws.cell(r, sheet.total_col).value == pytest.approx(sum(typed)), (name, r)
+            else:  # a row with nothing typed shows no total
+                assert ws.cell(r, sheet.total_col).value in (None, ""), (name, r)
             n += 1
     assert n == 52 + N_GROUPS
     # The typed values included lower-case / full-width grades and full-width numbers.

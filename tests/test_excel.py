@@ -183,7 +183,7 @@ def test_import_roster_costs_the_same_for_40_and_80_students(tmp_path):
     eighty = _live_import_actions(tmp_path, 80)
     assert count(forty) == count(eighty)
     assert count(forty)["setValues"] == 2  # 花名册 in one call, 控制台 in one call
-    assert len(forty) <= 80, count(forty)
+    assert len(forty) <= 90, (len(forty), count(forty))  # 86: each style region also names its face
 
 
 def test_file_work_never_imports_xlwings(tmp_path):

@@ -187,12 +187,28 @@ def test_layout_features_survive_a_round_trip(tmp_path):
 def test_write_below_keeps_what_is_above(class_book):
     book = open_book(class_book)
     book.log("测试", ["第一行", "第二行", "第三行"])
-    book.log("测试", ["只有一行"])
+    book.log("再测", ["只有一行"])
     book.save()
     ws = openpyxl.load_workbook(class_book)[C.CONSOLE]
-    values = [v for r in ws.iter_rows(values_only=True) for v in r if v is not None]
-    assert "只有一行" in values and "第三行" not in values
+    top = C.CONSOLE_MESSAGES_ROW
+    rows = [[c.value for c in r[:3]] for r in ws.iter_rows(min_row=top + 1, max_row=ws.max_row)]
+    rows = [r for r in rows if any(r)]
+    # The newest run first, the one before kept under it.
+    assert [r[1:] for r in rows[:4]] == [["再测", "只有一行"], ["测试", "第一行"], [None, "第二行"], [None, "第三行"]]
     assert ws["A1"].value.endswith("控制台")  # the top part is kept
+
+
+def test_the_console_keeps_the_recent_runs(class_book):
+    book = open_book(class_book)
+    for k in range(C.CONSOLE_RUNS + 3):
+        book.log(f"第{k}次", [f"消息{k}", "第二行"])
+    book.save()
+    from xlzu.book.base import earlier_runs
+
+    runs = earlier_runs(open_book(class_book).read_values(C.CONSOLE))
+    n = C.CONSOLE_RUNS + 3
+    assert [run[0][1] for run in runs] == [f"第{k}次" for k in range(n - 1, n - 1 - C.CONSOLE_RUNS, -1)]
+    assert all(len(run) == 2 for run in runs)
 
 
 def test_marks_are_cleared_exactly(class_book):

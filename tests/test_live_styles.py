@@ -76,7 +76,7 @@ def one_by_one(rs: list[tuple[str, str]]) -> tuple[set, dict, dict]:
         r1, c1, r2, c2 = parse_range(ref)
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
-                if style.border:
+                if style.border or (style.outline and (r in (r1, r2) or c in (c1, c2))):  # a frame: its edge cells
                     borders.add((r, c))
                 if style.valign:
                     valigns[(r, c)] = style.valign

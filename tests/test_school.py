@@ -38,7 +38,8 @@ def set_rule_mapping(path: Path, key: str, mapping: str) -> None:
     """Change a 班级考核规则's 分值 on 设置, as a teacher does in Excel."""
     wb = openpyxl.load_workbook(path)
     ws = wb[C.SETTINGS]
-    rows = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == key]
+    code = C.RULE_CODE_LABELS.get(key, key)  # 设置 shows xlzu's own rule codes in Chinese
+    rows = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == code]
     assert len(rows) == 1
     ws.cell(rows[0], 8).value = mapping
     wb.save(path)
@@ -434,7 +435,7 @@ def test_new_class_takes_another_class_settings(grade: Path, demo_roster: Path):
     values = {}
     for r in range(1, new.max_row + 1):  # the first line of each label (班主任 is also a rater further down)
         values.setdefault(new.cell(r, 1).value, [new.cell(r, c).value for c in range(2, 9)])
-    assert values["place"][6] == "1=6,2=4,3=3,4=2,5=1"
+    assert values[C.RULE_CODE_LABELS["place"]][6] == "1=6,2=4,3=3,4=2,5=1"
     assert values["班级名称"][0] == "初二(5)班" and values["班主任"][0] in (None, "")
     # The school now finds the two classes on equal rules, and the others different.
     group(grade / "初二5班.xlsx", seed=5)

@@ -93,7 +93,7 @@ def test_every_bad_cell_is_listed_at_once(class_book):
     ws.cell(find(ws, "展示", 2), 3).value = 5  # min 5 ≥ max 3
     ws.cell(find(ws, "质疑", 2), 5).value = "提问之星"  # no such star
     ws.cell(find(ws, "家长"), 2).value = 0.5  # weights now sum to 1.3
-    ws.cell(find(ws, "preview"), 8).value = "A=3,B=two"
+    ws.cell(find(ws, C.RULE_CODE_LABELS["preview"]), 8).value = "A=3,B=two"
     wb.save(class_book)
     with pytest.raises(SettingsError) as info:
         load_settings(open_book(class_book))
@@ -103,7 +103,7 @@ def test_every_bad_cell_is_listed_at_once(class_book):
     assert f"A{find(ws, '学习')}" in cells
     assert f"D{find(ws, '展示', 2)}" in cells
     assert f"E{find(ws, '质疑', 2)}" in cells
-    assert f"H{find(ws, 'preview')}" in cells
+    assert f"H{find(ws, C.RULE_CODE_LABELS['preview'])}" in cells
     weights = [p for p in problems if "权重之和" in p.expected]
     assert len(weights) == 1 and "1.3" in weights[0].expected and weights[0].cell.startswith("B")
     assert len(problems) == 6
@@ -155,3 +155,22 @@ def test_settings_sheet_has_validation_on_numbers(class_book):
     row = find(ws, "每组人数")
     hits = [dv for dv in ws.data_validations.dataValidation if any(r.min_row == row and r.min_col == 2 for r in dv.sqref.ranges)]
     assert len(hits) == 1 and (hits[0].type, hits[0].formula1, hits[0].formula2) == ("whole", "6", "10")
+
+
+def test_rule_codes_are_chinese_and_read_back(class_book):
+    wb = openpyxl.load_workbook(class_book)
+    ws = wb[C.SETTINGS]
+    column_a = [c.value for c in ws["A"]]
+    assert all(label in column_a for label in C.RULE_CODE_LABELS.values())
+    assert not any(key in column_a for key in C.RULE_CODE_LABELS)
+    s = load_settings(open_book(class_book))
+    assert [r.key for r in s.rules] == [r.key for r in DEFAULT.rules]  # read back to xlzu's own keys
+    # A teacher renames a code to Chinese text of their own: accepted; a repeated one is refused.
+    r = column_a.index(C.RULE_CODE_LABELS["deeds"]) + 1
+    ws.cell(r, 1).value = "好事加分"
+    wb.save(class_book)
+    assert "好事加分" in [rule.key for rule in load_settings(open_book(class_book)).rules]
+    ws.cell(r, 1).value = C.RULE_CODE_LABELS["hygiene"]
+    wb.save(class_book)
+    with pytest.raises(SettingsError, match=f"A{r}"):
+        load_settings(open_book(class_book))

@@ -66,18 +66,29 @@ def test_month_stars_each_with_the_figure_that_won_it(book, month_book):
     nov = precs.loc[(precs[C.REC_DATE] >= "2026-11-01") & (precs[C.REC_DATE] < "2026-12-01")]
     oct_ = precs.loc[(precs[C.REC_DATE] >= "2026-10-01") & (precs[C.REC_DATE] < "2026-11-01")]
     ids = pd.Index(members[C.GROUP_ID])
+    assert list(dict.fromkeys(stars[C.COL_AWARD])) == list(C.STARS)  # every star has a row, awarded or not
     for star in C.STARS[:-1]:
         items = [i.name for i in DEFAULT.items if star in i.stars]
         figure = nov.loc[nov[C.REC_ITEM].isin(items)].groupby(C.REC_ID)[C.REC_POINTS].sum().reindex(ids, fill_value=0)
         winners = stars.loc[stars[C.COL_AWARD] == star]
+        if figure.max() <= 0:
+            assert len(winners) == 1 and winners[C.GROUP_NAME_COL].isna().all()
+            assert winners[C.COL_BASIS].iloc[0].startswith("本月不评：没有人在")
+            continue
         assert set(winners[C.GROUP_ID].astype(str)) == set(figure.index[figure == figure.max()])
         assert all(w == pytest.approx(figure.max()) for w in winners[C.COL_FIGURE])
         assert all("、".join(items) in b for b in winners[C.COL_BASIS])
     both = ids.intersection(nov[C.REC_ID]).intersection(oct_[C.REC_ID])  # a rise needs both months
-    rise = nov.groupby(C.REC_ID)[C.REC_POINTS].sum()[both] - oct_.groupby(C.REC_ID)[C.REC_POINTS].sum()[both]
+    # points per recorded school day: October has 5 days of records here, November 10
+    days_nov, days_oct = nov[C.REC_DATE].nunique(), oct_[C.REC_DATE].nunique()
+    assert (days_nov, days_oct) == (10, 5)
+    per_day = ((nov.groupby(C.REC_ID)[C.REC_POINTS].sum()[both] / days_nov).round(2)
+               - (oct_.groupby(C.REC_ID)[C.REC_POINTS].sum()[both] / days_oct).round(2)).round(2)
     progress = stars.loc[stars[C.COL_AWARD] == C.STAR_PROGRESS]
-    assert set(progress[C.GROUP_ID].astype(str)) == set(rise.index[rise == rise.max()])
-    assert progress[C.COL_FIGURE].iloc[0] == pytest.approx(rise.max())
+    assert set(progress[C.GROUP_ID].astype(str)) == set(per_day.index[per_day == per_day.max()])
+    assert progress[C.COL_FIGURE].iloc[0] == pytest.approx(per_day.max())
+    assert "每天" in progress[C.COL_BASIS].iloc[0] and f"（{days_oct} 天）" in progress[C.COL_BASIS].iloc[0]
+
     # the month's best group is recommended to the school
     _, groups = section_table(values, C.MONTH_SECTION_GROUP)
     g_nov = grecs.loc[(grecs[C.REC_DATE] >= "2026-11-01")].groupby(C.REC_GROUP)[C.REC_POINTS].sum()
@@ -101,6 +112,11 @@ def test_progress_star_needs_records_in_both_months(book, month_book):
     progress = stars.loc[stars[C.COL_AWARD] == C.STAR_PROGRESS]
     assert len(progress) and newcomer not in set(progress[C.GROUP_ID].astype(str))
     assert all("10月" in b and "提高" in b for b in progress[C.COL_BASIS])
+    # October's stars: nothing to compare with, and the row says so
+    month(book, "2026-10")
+    _, stars = section_table(FileBook.open(book).read_values(C.MONTHLY), C.MONTH_SECTION_STARS)
+    progress = stars.loc[stars[C.COL_AWARD] == C.STAR_PROGRESS]
+    assert len(progress) == 1 and progress[C.COL_BASIS].iloc[0] == "本月不评：2026年9月没有记录，无法比较进步"
 
 
 def test_star_items_come_from_settings(book):
@@ -186,11 +202,29 @@ def test_review_is_prefilled_from_the_records_and_keeps_typed_scores(book, month
     nov = grecs.loc[grecs[C.REC_DATE] >= "2026-11-01"]
     learn = nov.loc[nov[C.REC_CATEGORY].isin([C.CAT_SELF_STUDY, C.CAT_PARTICIPATION])].groupby(C.REC_GROUP)[C.REC_POINTS].sum()
     rows = form.loc[form[C.COL_ASPECT] == "学习情况"].set_index(C.GROUP_NO)
+
+    def suggestion(points: pd.Series, g: int) -> float:
+        """Around 80, one score point per record point at most, within 60–100."""
+        f = min(40 / (points.max() - points.min()), 1)
+        return round(80 + f * (points[g] - (points.max() + points.min()) / 2), 1)
+
+    assert learn.max() - learn.min() <= 40  # a spread of 26 points: 26 score points, around 80
     best, worst = learn.idxmax(), learn.idxmin()
-    assert rows.at[best, C.COL_SUGGESTED] == 100 and rows.at[worst, C.COL_SUGGESTED] == 60
+    assert rows.at[best, C.COL_SUGGESTED] - rows.at[worst, C.COL_SUGGESTED] == learn.max() - learn.min()
+    assert rows.at[best, C.COL_SUGGESTED] + rows.at[worst, C.COL_SUGGESTED] == 160
     g = 3
-    expected = round(60 + 40 * (learn[g] - learn.min()) / (learn.max() - learn.min()))
+    expected = suggestion(learn, g)
     assert rows.at[g, C.COL_SUGGESTED] == expected
+    # the raters' columns are theirs: blank, not the suggestion six times over
+    raters = [n for n, _ in DEFAULT.group_rater_weights]
+    assert form[raters].isna().all().all() and form[C.COL_WEIGHTED].isna().all()
+    # a small spread is not magnified: 行为习惯 points a few apart stay a few apart
+    habits = nov.loc[nov[C.REC_CATEGORY].isin([C.CAT_ETIQUETTE, C.CAT_GOOD_DEEDS])].groupby(C.REC_GROUP)[C.REC_POINTS].sum()
+    habits = habits.reindex(range(1, 8), fill_value=0)
+    assert 0 < habits.max() - habits.min() <= 40
+    hrows = form.loc[form[C.COL_ASPECT] == "行为习惯"].set_index(C.GROUP_NO)[C.COL_SUGGESTED]
+    assert hrows.max() - hrows.min() == pytest.approx(habits.max() - habits.min())
+    assert all(hrows[k] == suggestion(habits, k) for k in range(1, 8))
     assert f"= {learn[g]:g} 分" in rows.at[g, C.COL_RECORD_BASIS]
     # the teacher types 50 for 班主任 on group 3's 学习情况 and clears 组间互评 on its 常规要求
     wb = load_workbook(book)
@@ -211,17 +245,20 @@ def test_review_is_prefilled_from_the_records_and_keeps_typed_scores(book, month
     again = review(book, "2026-11").data["form"]
     rows = again.loc[again[C.COL_ASPECT] == "学习情况"].set_index(C.GROUP_NO)
     learn[g] += 40
-    new = round(60 + 40 * (learn[g] - learn.min()) / (learn.max() - learn.min()))
+    new = suggestion(learn, g)
+    assert learn.max() - learn.min() > 40 and new == 100  # now a wide spread, compressed onto 60–100
     assert rows.at[g, C.COL_SUGGESTED] == new != expected
+    assert rows[C.COL_SUGGESTED].min() == 60
     assert rows.at[g, "班主任"] == 50  # typed: kept
-    assert rows.at[g, "任课教师"] == new  # untouched: follows the records
-    w = dict(DEFAULT.group_rater_weights)
-    assert rows.at[g, C.COL_WEIGHTED] == pytest.approx(round((50 * w["班主任"] + new * (1 - w["班主任"])), 1))
+    assert pd.isna(rows.at[g, "任课教师"])  # not scored: blank
+    assert rows.at[g, C.COL_WEIGHTED] == 50  # only the 班主任 has scored
     regular = again.loc[again[C.COL_ASPECT] == "常规要求"].set_index(C.GROUP_NO)
     assert pd.isna(regular.at[g, "组间互评"])  # cleared by the teacher: stays blank, not counted
     res = review(book, "2026-11").data["results"].set_index(C.GROUP_NO)
-    by_group = again.loc[again[C.GROUP_NO] == g].set_index(C.COL_ASPECT)[C.COL_WEIGHTED]
-    assert res.at[g, C.COL_RESULT] == pytest.approx(round(by_group.mean(), 1))
+    mine = again.loc[again[C.GROUP_NO] == g].set_index(C.COL_ASPECT)
+    by_aspect = mine[C.COL_WEIGHTED].fillna(mine[C.COL_SUGGESTED])  # an aspect nobody scored counts its suggestion
+    assert by_aspect[C.ASPECTS[0]] == 50
+    assert res.at[g, C.COL_RESULT] == pytest.approx(round(by_aspect.mean(), 1))
     # a week is added to the sheet; November's typed score is still there
     review(book, "2026-11-10")
     kept = review(book, "2026-11").data["form"]
@@ -237,7 +274,9 @@ def test_review_learning_progress_compares_with_the_previous_period(book, month_
     w11 = learn.loc[learn[C.REC_DATE] >= "2026-11-09"].groupby(C.REC_GROUP)[C.REC_POINTS].sum()
     w10 = learn.loc[(learn[C.REC_DATE] >= "2026-11-02") & (learn[C.REC_DATE] < "2026-11-09")].groupby(C.REC_GROUP)[C.REC_POINTS].sum()
     rise = w11 - w10
-    assert prog.at[rise.idxmax(), C.COL_SUGGESTED] == 100 and prog.at[rise.idxmin(), C.COL_SUGGESTED] == 60
+    f = min(40 / (rise.max() - rise.min()), 1)
+    assert prog.at[rise.idxmax(), C.COL_SUGGESTED] == round(80 + f * (rise.max() - rise.min()) / 2, 1)
+    assert prog.at[rise.idxmin(), C.COL_SUGGESTED] == round(80 - f * (rise.max() - rise.min()) / 2, 1)
     # the first week of records has nothing to compare with: no suggestion, the raters score it
     first = review(book, "第9周").data["form"]
     nine = first.loc[first[C.COL_PERIOD] == "第9周"]
@@ -255,3 +294,66 @@ def test_rerunning_month_and_review_changes_no_cell(book):
     review(book, "2026-11")
     opened = FileBook.open(book)
     assert first == {s: opened.read_values(s) for s in (C.MONTHLY, C.COMPREHENSIVE)}
+
+
+def test_progress_star_compares_points_per_recorded_day_not_monthly_totals():
+    """October had 5 days of records, November 10.  A scores 2 a day in October and 1.8 in
+    November (+8 in total, but less each day); B 1 then 1.2 a day: B progressed, A did not."""
+    from xlzu.monthly import Month, month_stars_and_reasons
+
+    octo = [pd.Timestamp("2026-10-26") + pd.Timedelta(days=k) for k in range(5)]
+    nov = [pd.Timestamp("2026-11-02") + pd.Timedelta(days=k) for k in range(12) if (k % 7) < 5][:10]
+    rows = []
+    for sid, name, before, after in (("1", "甲", 2.0, 1.8), ("2", "乙", 1.0, 1.2)):
+        for days, points in ((octo, before), (nov, after)):
+            for d in days:
+                rows.append({C.REC_DATE: d, C.REC_ID: sid, C.REC_NAME: name, C.REC_GROUP: 1, C.REC_CATEGORY: C.CAT_SELF_STUDY,
+                             C.REC_ITEM: "作业", C.REC_POINTS: points, C.REC_NOTE: None, C.REC_SOURCE: "t"})
+    precs = from_rows(rows, "person")
+    members = pd.DataFrame({C.GROUP_ID: ["1", "2"], C.GROUP_NAME_COL: ["甲", "乙"], C.GROUP_NO: [1, 1]})
+    stars, why = month_stars_and_reasons(precs, members, DEFAULT, Month(2026, 11))
+    progress = stars.loc[stars[C.COL_AWARD] == C.STAR_PROGRESS]
+    assert list(progress[C.GROUP_NAME_COL]) == ["乙"] and progress[C.COL_FIGURE].iloc[0] == pytest.approx(0.2)
+    assert progress[C.COL_BASIS].iloc[0] == "本月每天 1.2 分（10 天共 12 分），10月每天 1 分（5 天），每天提高 0.2 分"
+    # nobody else qualifies for 纪律之星 (no 纪律 items recorded): a reason, not silence
+    assert why[C.STAR_DISCIPLINE] == "本月不评：没有人在卫生、纪律、文明礼仪上得分"
+
+
+def test_monthly_form_prints_its_header_on_every_page(book, soffice, poppler, tmp_path):
+    from conftest import pdf_pages, pdf_text
+    from xlzu.pdf import print_sheets
+
+    month(book, "2026-11")
+    ws = load_workbook(book)[C.MONTHLY]
+    header, _ = section_table(FileBook.open(book).read_values(C.MONTHLY), C.MONTH_SECTION_RATERS)
+    assert ws.print_title_rows == f"${header}:${header}" and ws.oddHeader.right.text == C.PRIVATE
+    pdf = print_sheets(book, [C.MONTHLY], tmp_path / "月度评价.pdf")
+    assert pdf_pages(pdf) >= 2
+    for page in range(1, pdf_pages(pdf) + 1):
+        text = pdf_text(pdf, page)
+        assert C.PRIVATE in text
+        if page > 1:
+            assert all(word in text for word in (C.COL_MONTH, C.GROUP_ID, C.COL_WEIGHTED, C.COL_COMMENT))
+
+
+def test_review_clears_the_suggestion_an_older_version_copied_into_every_rater(book):
+    """Earlier versions wrote the 建议分 into all six rater cells.  Such a row is read as
+    unscored (the cells come back blank); a single rater who typed the suggestion keeps it."""
+    review(book, "2026-11")
+    wb = load_workbook(book)
+    ws = wb[C.COMPREHENSIVE]
+    values = [list(r) for r in ws.iter_rows(values_only=True)]
+    header = next(i for i, r in enumerate(values) if r[0] == C.COL_PERIOD)
+    cols = values[header]
+    raters = [n for n, _ in DEFAULT.group_rater_weights]
+    body = [(i + 1, r) for i, r in enumerate(values) if i > header and r[0] == "2026-11" and r[cols.index(C.COL_SUGGESTED)] is not None]
+    (old_row, old), (typed_row, typed) = body[0], body[1]
+    for r in raters:  # the old version's prefill
+        ws.cell(old_row, cols.index(r) + 1, old[cols.index(C.COL_SUGGESTED)])
+    ws.cell(typed_row, cols.index("班主任") + 1, typed[cols.index(C.COL_SUGGESTED)])  # one rater agrees
+    wb.save(book)
+    form = review(book, "2026-11").data["form"].set_index([C.GROUP_NO, C.COL_ASPECT])
+    cleared = form.loc[(old[1], old[3])]
+    assert cleared[raters].isna().all()
+    kept = form.loc[(typed[1], typed[3])]
+    assert kept["班主任"] == typed[cols.index(C.COL_SUGGESTED)] and kept[[r for r in raters if r != "班主任"]].isna().all()

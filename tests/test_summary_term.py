@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from conftest import pdf_pages, pdf_text
+from conftest import pdf_pages, pdf_text, pdf_words
 from summary_helpers import class_records, make_members, roster_of, school_days, write_class
 from xlzu import contract as C
 from xlzu.book.files import FileBook
@@ -96,7 +96,7 @@ def test_exam_table_problems_are_named():
     values[5][2] = 5000
     _, _, problems = read_exams(values)
     assert [str(p) for p in problems] == ["考试成绩!D4：“五百” 应为 0–2000 的总分，或空白/缺考",
-                                          "考试成绩!C6：“5000” 应为 0–2000 的总分"]
+                                          "考试成绩!C6：“5000” 应为 0–2000 的总分，或空白/缺考"]
     _, _, problems = read_exams([["学生", "期中"], ["1", 3]])
     assert problems and problems[0].cell == "A1"
 
@@ -170,10 +170,45 @@ def test_term_awards_and_certificates(class_book, soffice, poppler, tmp_path):
 
     print_sheets(class_book, [C.CERTIFICATES], pdf)
     assert pdf_pages(pdf) == n
+    words = pdf_words(pdf)
     for page, rec in enumerate(awards.to_dict("records"), start=1):
         text = pdf_text(pdf, page)
         assert "荣誉证书" in text.replace(" ", "") and "初二(3)班" in text and "2027年1月22日" in text
         assert rec[C.COL_AWARDEE] in text and rec[C.COL_AWARD] in text
+        assert "班主任（签名）：____" in text.replace(" ", "")  # a line to sign on
+        on_page = [w for w in words if w["page"] == page]
+        W, H = on_page[0]["width"], on_page[0]["height"]
+        # the 落款 (class, signature line, date) in the lower right quarter, the title above the middle
+        for word in ("2027年1月22日", "班主任（签名）："):
+            (found,) = [w for w in on_page if w["text"].startswith(word)]
+            assert found["x0"] > W / 2 and found["y0"] > H / 2, (word, found)
+        title = [w for w in on_page if w["text"] in ("荣", "荣誉证书")]
+        assert title and title[0]["y1"] < H / 3
+        # the salutation at the left margin, the body indented from it
+        said = next(w for w in on_page if w["text"].endswith("同学："))
+        salute = min(w["x0"] for w in on_page if abs(w["y0"] - said["y0"]) < 2)
+        body = next(w for w in on_page if w["text"].startswith("在初二(3)班"))
+        assert salute < W / 6 and body["x0"] > salute + 10
+        if rec["group"]:  # a group's certificate names its members
+            mine = members.loc[members[C.GROUP_NO] == rec[C.GROUP_NO], C.GROUP_NAME_COL]
+            assert all(name in text for name in mine)
+            assert f"第{rec[C.GROUP_NO]}组" in text
+    # 期末评优: exam figures by name are for the teacher only, and no two lines of text overlap
+    ws = load_workbook(class_book)[C.TERM_AWARDS]
+    assert ws.oddHeader.right.text == C.PRIVATE and C.PRIVATE in str(values[1][0])
+    pdf = print_sheets(class_book, [C.TERM_AWARDS], tmp_path / "评优.pdf")
+    assert_no_overlap(pdf_words(pdf))
+
+
+def assert_no_overlap(words: list[dict]) -> None:
+    """No two printed words on a page cover the same spot (lines printed over each other)."""
+    for page in {w["page"] for w in words}:
+        on = [w for w in words if w["page"] == page]
+        for i, a in enumerate(on):
+            for b in on[i + 1:]:
+                dx = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+                dy = min(a["y1"], b["y1"]) - max(a["y0"], b["y0"])
+                assert dx <= 0.5 or dy <= 0.5, (a, b)
 
 
 def test_term_needs_the_named_exams(class_book):

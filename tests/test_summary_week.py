@@ -57,6 +57,16 @@ def table_at(values: list[list], header_row: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=header[:n])
 
 
+def week_groups(values: list[list]) -> pd.DataFrame:
+    """周排名-小组's detail table (组号, days, 合计, categories), below the printed announcement."""
+    return table_at(values, find_row(values, C.WEEK_SECTION_DETAIL) + 2)
+
+
+def week_people(values: list[list]) -> pd.DataFrame:
+    """周排名-个人's table (its header under the title, the subtitle and the 个人考核 / 小组捆绑 band)."""
+    return table_at(values, 4)
+
+
 def test_week_tabs_are_traceable_to_the_records(book, term_book):
     _, members, grecs, precs = term_book
     report = week(book)
@@ -64,7 +74,8 @@ def test_week_tabs_are_traceable_to_the_records(book, term_book):
     values = fb.read_values(C.WEEK_GROUPS)
     assert values[0][0] == "初二(3)班 第11周 小组周排名"
     assert "2026年11月9日—11月13日" in values[1][0]
-    groups = table_at(values, 3)
+    detail = find_row(values, C.WEEK_SECTION_DETAIL)
+    groups = table_at(values, detail + 2)
     day_cols = ["周一 11/9", "周二 11/10", "周三 11/11", "周四 11/12", "周五 11/13"]
     assert list(groups.columns) == [C.COL_RANK, C.GROUP_NO, C.GROUP_TEAM_NAME, *day_cols, C.COL_TOTAL, *C.CATEGORIES, C.COL_AWARD]
     assert len(groups) == 7
@@ -83,13 +94,39 @@ def test_week_tabs_are_traceable_to_the_records(book, term_book):
     assert set(groups.loc[groups[C.COL_AWARD] == "明星小组", C.GROUP_NO]) == star
     assert set(groups.loc[groups[C.COL_AWARD] == "魔鬼小组", C.GROUP_NO]) == devil
     assert list(groups[C.COL_RANK]) == sorted(groups[C.COL_RANK])
+    # the announcement above it: same groups in the same order, with last week's rank, the change and the term's total
+    board = table_at(values, 4).iloc[: len(groups)]
+    board.columns = [c.replace("\n", "") for c in board.columns]
+    assert list(board.columns) == [C.COL_RANK, C.COL_GROUP, C.ROLE_LEADER, C.COL_WEEK_TOTAL, *C.CATEGORIES, C.COL_LAST_RANK,
+                                   C.COL_CHANGE, C.COL_TERM_TOTAL, C.COL_AWARD]
+    assert list(board[C.COL_WEEK_TOTAL]) == list(groups[C.COL_TOTAL])
+    assert [b.startswith(f"第{g}组") for b, g in zip(board[C.COL_GROUP], groups[C.GROUP_NO])] == [True] * 7
+    leaders = members.loc[members[C.GROUP_ROLES] == C.ROLE_LEADER].set_index(C.GROUP_NO)[C.GROUP_NAME_COL]
+    assert list(board[C.ROLE_LEADER]) == [leaders[g] for g in groups[C.GROUP_NO]]
+    last = grecs.loc[(grecs[C.REC_DATE] >= "2026-11-02") & (grecs[C.REC_DATE] <= "2026-11-06")].groupby(C.REC_GROUP)[C.REC_POINTS].sum()
+    last_rank = last.rank(method="min", ascending=False).astype(int)
+    term = grecs.loc[grecs[C.REC_DATE] <= "2026-11-13"].groupby(C.REC_GROUP)[C.REC_POINTS].sum()
+    rise = {}
+    for b, g in zip(board.to_dict("records"), groups[C.GROUP_NO]):
+        assert b[C.COL_LAST_RANK] == last_rank[g]
+        d = last_rank[g] - b[C.COL_RANK]
+        rise[g] = d
+        assert b[C.COL_CHANGE] == (f"↑{d}" if d > 0 else f"↓{-d}" if d < 0 else "—")
+        assert b[C.COL_TERM_TOTAL] == pytest.approx(term[g])
+    best = {g for g, d in rise.items() if d == max(rise.values()) and d > 0}
+    assert set(report.data["summary"].progress) == best
+    banner = values[2][0]
+    assert banner.startswith("明星小组：") and (C.PROGRESS_GROUP in banner) == bool(best)
     # star and devil rows are coloured
     ws = load_workbook(book)[C.WEEK_GROUPS]
-    for i, g in enumerate(groups[C.GROUP_NO], start=4):
+    for i, g in enumerate(groups[C.GROUP_NO], start=5):
         fill = ws.cell(i, 1).fill.fgColor.rgb[-6:]
         assert fill == (C.COLOR_STAR if g in star else C.COLOR_DEVIL if g in devil else "000000")
     # people: every student, own points = independent sum, composite = own + 0.5 × group
-    people = table_at(fb.read_values(C.WEEK_PEOPLE), 3)
+    pvalues = fb.read_values(C.WEEK_PEOPLE)
+    assert C.PRIVATE in pvalues[1][0]
+    assert [v for v in pvalues[2] if v] == [C.WEEK_PEOPLE_OWN, C.WEEK_PEOPLE_BUNDLE]
+    people = table_at(pvalues, 4)
     assert len(people) == len(members) == 52
     pk = precs.loc[(precs[C.REC_DATE] >= "2026-11-09") & (precs[C.REC_DATE] <= "2026-11-13")]
     own = pk.groupby(C.REC_ID)[C.REC_POINTS].sum()
@@ -138,6 +175,12 @@ def test_history_upserts_weeks_under_a_chart_that_survives_other_operations(book
         return chart.tagname, refs, cats
 
     kind, refs, cats = chart_of(book)
+    # readable from the first week: a dot on every value, straight segments, an axis starting near the data
+    chart = load_workbook(book)[C.WEEK_HISTORY]._charts[0]
+    assert all(s.marker.symbol == "circle" and not s.smooth for s in chart.series)
+    totals = history[C.COL_TOTAL]
+    assert 0 < chart.y_axis.scaling.min <= totals.min() and chart.y_axis.scaling.max >= totals.max()
+    assert totals.min() - chart.y_axis.scaling.min < (totals.max() - totals.min())
     assert kind == "lineChart"
     assert len(refs) == 7 and all(r.startswith("'周历史'!") for r in refs)
     assert cats.startswith("'周历史'!") and cats.endswith("$27")  # three weeks: rows 25–27 under the chart
@@ -178,7 +221,7 @@ def test_worked_example_in_a_workbook(class_book):
             rec(2, C.CAT_SELF_STUDY, "语文预习", "C", 1), rec(2, C.CAT_PARTICIPATION, "第1节名次", "2", 4)]
     write_class(class_book, members, from_rows(rows, "group"), None)
     week(class_book)
-    groups = table_at(FileBook.open(class_book).read_values(C.WEEK_GROUPS), 3).set_index(C.GROUP_NO)
+    groups = week_groups(FileBook.open(class_book).read_values(C.WEEK_GROUPS)).set_index(C.GROUP_NO)
     assert groups.at[1, "周二 11/24"] == 14 and groups.at[1, C.COL_TOTAL] == 14
     assert [groups.at[1, c] for c in C.CATEGORIES] == [5, 8, -2, 0, 3]
     assert groups.at[1, C.COL_RANK] == 1 and groups.at[1, C.COL_AWARD] == "明星小组"
@@ -201,16 +244,16 @@ def test_a_dissolved_group_and_students_who_left_are_ranked_only_in_their_weeks(
     write_class(book, stayed, until_dissolved(grecs), until_dissolved(precs))
     week(book)  # 第11周
     fb = FileBook.open(book)
-    groups = table_at(fb.read_values(C.WEEK_GROUPS), 3)
-    people = table_at(fb.read_values(C.WEEK_PEOPLE), 3)
+    groups = week_groups(fb.read_values(C.WEEK_GROUPS))
+    people = week_people(fb.read_values(C.WEEK_PEOPLE))
     assert sorted(groups[C.GROUP_NO]) == [1, 2, 3, 4, 5, 6]
     assert set(people[C.GROUP_ID].astype(str)) == set(stayed[C.GROUP_ID])
     totals = groups.set_index(C.GROUP_NO)[C.COL_TOTAL]
     assert set(groups.loc[groups[C.COL_AWARD] == "魔鬼小组", C.GROUP_NO]) == set(totals.index[totals == totals.min()])
     week(book, "9")  # the week group 7 still worked: it and its students are ranked
     fb = FileBook.open(book)
-    assert 7 in set(table_at(fb.read_values(C.WEEK_GROUPS), 3)[C.GROUP_NO])
-    assert left <= set(table_at(fb.read_values(C.WEEK_PEOPLE), 3)[C.GROUP_ID].astype(str))
+    assert 7 in set(week_groups(fb.read_values(C.WEEK_GROUPS))[C.GROUP_NO])
+    assert left <= set(week_people(fb.read_values(C.WEEK_PEOPLE))[C.GROUP_ID].astype(str))
 
 
 def test_award_names_are_the_teachers_labels_from_settings(book):
@@ -221,7 +264,7 @@ def test_award_names_are_the_teachers_labels_from_settings(book):
     ws.cell(label_row, 2).value = "待进步小组"
     wb.save(book)
     report = week(book)
-    groups = table_at(FileBook.open(book).read_values(C.WEEK_GROUPS), 3)
+    groups = week_groups(FileBook.open(book).read_values(C.WEEK_GROUPS))
     totals = groups.set_index(C.GROUP_NO)[C.COL_TOTAL]
     devils = set(totals.index[totals == totals.min()])
     assert set(groups.loc[groups[C.COL_AWARD] == "待进步小组", C.GROUP_NO]) == devils
@@ -231,7 +274,7 @@ def test_award_names_are_the_teachers_labels_from_settings(book):
     output += [v for row in shown[C.CONSOLE].iter_rows(min_row=C.CONSOLE_MESSAGES_ROW, values_only=True) for v in row]
     assert "待进步小组" in str(output) and "魔鬼" not in str(output)
     ws = shown[C.WEEK_GROUPS]
-    for i, g in enumerate(groups[C.GROUP_NO], start=4):
+    for i, g in enumerate(groups[C.GROUP_NO], start=5):  # the announcement lists the groups in the same order
         if g in devils:
             assert ws.cell(i, 1).fill.fgColor.rgb[-6:] == C.COLOR_DEVIL  # still highlighted
     assert any(line.startswith("待进步小组：") for line in report.lines)

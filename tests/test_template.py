@@ -182,6 +182,7 @@ def test_every_button_runs_its_macro_which_runs_a_function_of_xlzu_excel():
     assert bindings == {b.caption: b.macro for b in C.BUTTONS}
     assert [b.caption for b in C.BUTTONS] == [
         "导入花名册", "自动分组", "重排职务座位", "生成日表", "保存日表", "打印日表", "一键周汇总", "月度评比", "期末评比",
+        "小组综合评价",
     ]
     for button in C.BUTTONS:
         assert button.macro in ours, button
@@ -269,7 +270,8 @@ def test_class_workbook_keeps_vba_buttons_and_code_names_after_cli_operations(cy
     assert {t: codes[t] for t in template.sheetnames} == {ws.title: ws.sheet_properties.codeName for ws in template.worksheets}
     assert wb[C.CONSOLE]["A1"].value == C.console_title("初二(3)班")  # titled for the class
     font, styled = wb[C.CONSOLE]["A1"].font, template[C.CONSOLE]["A1"].font
-    assert (font.b, font.sz, font.name) == (styled.b, styled.sz, styled.name) == (True, 16, "Calibri")  # the template's title style
+    assert (font.b, font.sz, font.name) == (styled.b, styled.sz, styled.name) == (False, 16, "黑体")  # the template's title style
+    assert wb[C.CONSOLE]["A1"].alignment.horizontal == "left"  # runs right from A1: never cut at the left
     assert wb[C.CONSOLE].cell(C.CONSOLE_MESSAGES_ROW + 1, 2).value == "期末评比"  # the last run's log
     # the cycle really ran: records, rankings and certificates are in the macro workbook
     assert wb[C.PERSON_RECORDS].max_row > 100 and wb[C.GROUP_RECORDS].max_row > 50

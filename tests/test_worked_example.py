@@ -55,7 +55,7 @@ def test_the_group_scores_14_in_the_records_and_the_ranking(typed_book):
     assert sorted(mine[C.REC_RAW].astype(str)) == sorted(["A", "B", "D", "1", "3", "-2", "3"])
     week(path)
     values = [list(r) for r in openpyxl.load_workbook(path)[C.WEEK_GROUPS].iter_rows(values_only=True)]
-    header = find_row(values, C.COL_RANK)
+    header = find_row(values, C.COL_RANK, start=find_row(values, C.WEEK_SECTION_DETAIL))  # the day detail under the announcement
     cols = values[header]
     row = next(r for r in values[header + 1:] if r[cols.index(C.GROUP_NO)] == 1)
     assert row[cols.index(C.COL_TOTAL)] == 14

@@ -24,57 +24,54 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 
+from . import cells, schema
 from . import contract as C
 from .dates import long_date
 from .errors import CellProblem
-from .layout import Layout, PrintSetup, cell_ref, clean_text, frame_from_values, range_ref
-from .roster import normalize_id
-from .settings import Settings, normalize_text, parse_number
+from .layout import Layout, PrintSetup, range_ref
+from .settings import Settings
 from .stack import Stack
 from .weekly import group_label, people, rank_desc, tidy
 
-MISSING_WORDS = {"缺考", "缺", "-", "—", "/", "无", "免考", "请假"}
 
 
 # --------------------------------------------------------------------------
 # 考试成绩
 # --------------------------------------------------------------------------
-def read_exams(values: list[list[Any]]) -> tuple[pd.DataFrame, list[str], list[CellProblem]]:
+def read_exams(values: list[list[Any]], ids: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[str], list[CellProblem]]:
     """(table, exam names, problems).  The table has 学号, 姓名 and one float
-    column per exam (NaN = no score: blank or 缺考)."""
-    frame = frame_from_values(values, header_row=0) if values else pd.DataFrame({"_row": []})
-    names = [c for c in frame.columns if c != "_row"]
-    problems: list[CellProblem] = []
-    if names[:2] != list(C.EXAM_FIXED_COLUMNS):
-        problems.append(CellProblem(C.EXAMS, "A1", names[0] if names else None,
-                                    "第 1 行应为 学号、姓名，后面每次考试一列（如 期中、期末）"))
+    column per exam (NaN = no score: blank or 缺考).
+
+    The table is found by its header (学号 and the exam columns after 姓名)
+    and read to the last used row; a cleared row is skipped.  学号 is
+    written as 花名册 writes it (``ids``, the class's 学号): 12 typed for
+    00012 is the same student.  A repeated 学号, and with ``ids`` a 学号 not
+    in the class, is a problem naming its cell."""
+    read = schema.read(values, schema.EXAMS)
+    problems = list(read.problems)
+    if not read.found:
+        problems.append(CellProblem(C.EXAMS, "A1", None, "应有一行列名：学号、姓名，后面每次考试一列（如 期中、期末）"))
         return pd.DataFrame(columns=list(C.EXAM_FIXED_COLUMNS)), [], problems
-    exams = names[2:]
-    rows = []
-    for rec in frame.to_dict("records"):
-        sid = normalize_id(rec[C.ROSTER_ID])
-        if not sid:
-            continue
-        out: dict[str, Any] = {C.ROSTER_ID: sid, C.ROSTER_NAME: clean_text(rec[C.ROSTER_NAME]) or None}
-        for j, e in enumerate(exams, start=3):
-            raw = rec[e]
-            text = normalize_text(raw)
-            x = parse_number(raw)
-            if text and x is None and text not in MISSING_WORDS:
-                problems.append(CellProblem(C.EXAMS, cell_ref(rec["_row"], j), text, f"应为 0–{C.TOTAL_MAX} 的总分，或空白/缺考"))
-            elif x is not None and not 0 <= x <= C.TOTAL_MAX:
-                problems.append(CellProblem(C.EXAMS, cell_ref(rec["_row"], j), text, f"应为 0–{C.TOTAL_MAX} 的总分"))
-                x = None
-            out[e] = x
-        rows.append(out)
-    df = pd.DataFrame(rows, columns=[*C.EXAM_FIXED_COLUMNS, *exams])
+    exams = list(read.open_columns)
+    frame = read.frame
+    known = {cells.id_key(i): i for i in ids} if ids is not None else None
+    sids = []
+    for sid, row in zip(frame[C.ROSTER_ID], frame["_row"]):
+        if known is not None:
+            if cells.id_key(sid) not in known:
+                problems.append(CellProblem(C.EXAMS, read.ref(int(row), C.ROSTER_ID), sid,
+                                            f"学号不在“{C.GROUPS}”中：请核对学号，或删掉这一行"))
+            sid = known.get(cells.id_key(sid), sid)
+        sids.append(sid)
+    df = pd.DataFrame({C.ROSTER_ID: pd.Series(sids, dtype=object),
+                       C.ROSTER_NAME: pd.Series(list(frame[C.ROSTER_NAME]), dtype=object)})
     for e in exams:
-        df[e] = pd.to_numeric(df[e], errors="coerce").astype("float64")
+        df[e] = pd.to_numeric(pd.Series(list(frame[e]), dtype=object), errors="coerce").astype("float64")
     return df, exams, problems
 
 
@@ -268,7 +265,7 @@ def term_layout(summary: TermSummary, settings: Settings) -> Layout:
     s = Stack(width)
     span = f"（{summary.from_exam}→{summary.to_exam}）" if summary.from_exam else ""
     s.title(f"{settings.class_name} {term_name(settings)} 期末评优{span}")
-    s.subtitle(f"{long_date(summary.day)}；证书见“{C.CERTIFICATES}”")
+    s.subtitle(f"{long_date(summary.day)}；证书见“{C.CERTIFICATES}”　{C.PRIVATE_NOTE}")
     s.blank()
     s.section(C.TERM_SECTION_LEADERS)
     b, c = layer_member("B"), layer_member("C")
@@ -281,7 +278,7 @@ def term_layout(summary: TermSummary, settings: Settings) -> Layout:
         won = (summary.leaders[C.COL_RESULT_TEXT] == C.AWARD_STAR_LEADER).to_numpy()
         leaders = pd.concat([summary.leaders.loc[won], summary.leaders.loc[~won]], ignore_index=True)
         marks = [(i, "star") for i in range(int(won.sum()))]
-        s.table(leaders, styles={C.COL_RESULT_TEXT: "left"}, widths={C.COL_RESULT_TEXT: 40}, row_styles=marks)
+        s.table(leaders, styles={C.COL_RESULT_TEXT: "left"}, widths={C.COL_RESULT_TEXT: 56}, row_styles=marks, fit_rows=True)
     else:
         s.hint(f"没有评比：{C.EXAMS}中需要两次考试的成绩，{C.GROUPS}中需要有大组长。")
     s.blank()
@@ -297,14 +294,20 @@ def term_layout(summary: TermSummary, settings: Settings) -> Layout:
     else:
         s.hint("还没有个人记录。")
     layout = s.layout
-    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0)
+    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0, header_right=C.PRIVATE,
+                              footer="第 &P 页，共 &N 页")
     return layout
 
 
-# Certificate geometry: 8 columns × 12 rows per A4 landscape page at 100 %.
-CERT_COLS = 8
-CERT_WIDTH = 11.0  # characters per column (8 × 11 fits landscape A4 in Excel and LibreOffice)
-CERT_HEIGHTS = (30, 66, 24, 40, 36, 66, 36, 24, 30, 30, 30, 20)  # points; sum < one page
+# Certificate geometry: one landscape A4 page at 100 % per certificate, inside
+# a double frame; 10 columns (a narrow one each side of the frame's inside).
+CERT_COLS = 10
+CERT_WIDTHS = (2,) + (12.5,) * 8 + (2,)  # characters (LibreOffice draws a character wider than Excel)
+# (role, height in points): the block of one certificate, top to bottom; it sums
+# to less than a landscape A4 page between the margins (523 pt).
+CERT_ROWS = (("top", 18), ("title", 66), ("gap", 12), ("salute", 40), ("body", 104), ("award", 62),
+             ("members", 48), ("closing", 34), ("gap2", 16), ("school", 26), ("signature", 30), ("date", 26), ("bottom", 22))
+CERT_MARGINS = (0.5, 0.5, 0.5, 0.5)
 
 
 @dataclass(frozen=True)
@@ -315,70 +318,108 @@ class CertificateText:
     ``sign`` is the three lines at the bottom right (issuer, signer, date)."""
 
     addressee: str  # 张三 同学： / 第3组 雄鹰 全体同学：
-    reason: str  # 在…中表现突出，被评为
+    reason: str  # 在…中，<what the award is for>，被评为
     award: str
     sign: tuple[str, str, str]
     members: tuple[str, ...] = ()
 
 
-def certificates_layout(summary: TermSummary, settings: Settings) -> Layout:
-    """荣誉证书: one certificate per page (manual page breaks between them),
-    styled from 表样-证书's sample cells (huge, big, title, subtitle, sign)."""
+def award_reason(award: str, group: str, settings: Settings) -> str:
+    """The sentence of a certificate that says what this award is for (no figures)."""
+    if award == C.AWARD_STAR_LEADER:
+        return (f"作为{group}的{C.ROLE_LEADER}，你以身作则、带领组员互帮互学，本人成绩优异，"
+                f"组内{layer_member('B')}、{layer_member('C')}进步显著，")
+    if award == C.AWARD_ADVANCED_GROUP:
+        return "全组同学团结协作、互帮互学、积极进取，小组考核成绩名列全班前茅，"
+    if award == C.AWARD_OUTSTANDING_MEMBER:
+        return f"作为{group}的一员，你认真预习、积极展示、大胆质疑，个人考核成绩在组内最为突出，"
+    return "表现优异，"
+
+
+def certificates_layout(summary: TermSummary, settings: Settings, members: pd.DataFrame | None = None) -> Layout:
+    """荣誉证书: one certificate per award, each with the award's own reason
+    and, on a group's certificate, its members (分组 as it is now)."""
     term = term_name(settings)
     sign = (" ".join(x for x in (settings.school, settings.class_name) if x),
-            f"班主任：{settings.head_teacher}" if settings.head_teacher else "班主任：",
-            long_date(summary.day).split(" ")[0])
-    certs = [CertificateText(f"{rec[C.COL_AWARDEE]} 全体同学：" if rec["group"] else f"{rec[C.COL_AWARDEE]} 同学：",
-                             f"在{settings.class_name}{term}的小组合作学习中表现突出，被评为", rec[C.COL_AWARD], sign)
-             for rec in summary.awards().to_dict("records")]
+            f"班主任（签名）：{settings.head_teacher or ''}______________",
+            f"{summary.day.year}年{summary.day.month}月{summary.day.day}日")
+    teams = {int(g): t for g, t in zip(summary.groups[C.GROUP_NO], summary.groups[C.GROUP_TEAM_NAME])}
+    certs = []
+    for rec in summary.awards().to_dict("records"):
+        g = rec[C.GROUP_NO]
+        has_group = g is not None and pd.notna(g)
+        group = group_label(int(g), teams.get(int(g), "")) if has_group else ""
+        who = rec[C.COL_AWARDEE]
+        certs.append(CertificateText(
+            f"{who} 全体同学：" if rec["group"] else f"{who} 同学：",
+            f"在{settings.class_name}{term}的小组合作学习中，" + award_reason(rec[C.COL_AWARD], group, settings) + "被评为",
+            rec[C.COL_AWARD], sign,
+            _members(members, int(g)) if rec["group"] and has_group else ()))
     return render_certificates(certs, "本学期还没有评出奖项（见“期末评优”）。")
 
 
 def render_certificates(certs: list[CertificateText], empty_hint: str) -> Layout:
-    """One A4 landscape certificate per page (manual page breaks between
-    them), styled from 表样-证书's sample cells (huge, big, title, sign).
+    """One landscape A4 certificate per page (manual page breaks between
+    them), framed: the title, the salutation at the margin, the indented
+    body, the award in large type, the members of a group, and at the bottom
+    right the 落款 (issuer, signature line, date) with room for a seal.  The
+    title and the award are styled from 表样-证书's samples (huge, big).
     Used by the class's 荣誉证书 and the school's 校级证书 alike."""
     layout = Layout()
     rows = layout.rows
     n = CERT_COLS
-    full = lambda r: range_ref(r, 1, r, n)  # noqa: E731
+    inner = lambda r: range_ref(r, 2, r, n - 1)  # noqa: E731
+    right = lambda r: range_ref(r, 6, r, n - 1)  # noqa: E731
     for k, cert in enumerate(certs):
         top = len(rows) + 1
-        block = [
-            [None],
-            ["荣 誉 证 书"],
-            [None],
-            [cert.addressee],
-            [cert.reason],
-            [cert.award],
-            ["特发此证，以资鼓励。"],
-            ["组员：" + "、".join(cert.members) if cert.members else None],
-            [None] * (n // 2) + [cert.sign[0]],
-            [None] * (n // 2) + [cert.sign[1]],
-            [None] * (n // 2) + [cert.sign[2]],
-            [None],
-        ]
-        rows.extend(block)
-        for i, h in enumerate(CERT_HEIGHTS):
-            layout.heights[top + i] = h
-        for i, key in ((1, "huge"), (3, "title"), (4, "title"), (5, "big"), (6, "title")):
-            layout.merges.append(full(top + i))
-            layout.style(full(top + i), key)
-        if cert.members:
-            layout.merges.append(full(top + 7))
-            layout.style(full(top + 7), "subtitle")
-        for i in (8, 9, 10):
-            ref = range_ref(top + i, n // 2 + 1, top + i, n)
-            layout.merges.append(ref)
-            layout.style(ref, "sign")
+        at = {role: top + i for i, (role, _) in enumerate(CERT_ROWS)}
+        text = {
+            "title": "荣 誉 证 书",
+            "salute": cert.addressee,
+            "body": cert.reason,
+            "award": cert.award,
+            "members": "组员：" + "、".join(cert.members) if cert.members else None,
+            "closing": "特发此证，以资鼓励。",
+            "school": cert.sign[0],
+            "signature": cert.sign[1],
+            "date": cert.sign[2],
+        }
+        for role, height in CERT_ROWS:
+            r = at[role]
+            row = [None] * n
+            value = text.get(role)
+            if role in ("school", "signature", "date"):
+                row[5] = value
+            elif value is not None:
+                row[1] = value
+            rows.append(row)
+            layout.heights[r] = height
+        for role, key in (("title", "huge"), ("salute", "cert_salute"), ("body", "cert_body"),
+                          ("award", "big"), ("members", "cert_members"), ("closing", "cert_body")):
+            layout.merges.append(inner(at[role]))
+            layout.style(inner(at[role]), key)
+        for role in ("school", "signature", "date"):
+            layout.merges.append(right(at[role]))
+            layout.style(right(at[role]), "cert_sign")
+        layout.style(range_ref(top, 1, at["bottom"], n), "cert_frame")
         if k < len(certs) - 1:
-            layout.page_breaks.append(top + len(block) - 1)
+            layout.page_breaks.append(at["bottom"])
     if not len(certs):
         rows.append([empty_hint])
         layout.style("A1", "hint")
-    layout.widths = {j: CERT_WIDTH for j in range(1, n + 1)}
+    layout.widths = {j: w for j, w in enumerate(CERT_WIDTHS, start=1)}
     # No fitting: each block is one page at 100 %, the breaks separate them.
     layout.print = PrintSetup(orientation="landscape", paper="A4", fit_width=0, fit_height=0,
                               area=range_ref(1, 1, max(len(rows), 1), n),
-                              margins=(0.8, 0.6, 0.6, 0.6), center_horizontally=True, center_vertically=False)
+                              margins=CERT_MARGINS, center_horizontally=True, center_vertically=True)
     return layout
+
+
+def _members(members: pd.DataFrame | None, group: int) -> tuple[str, ...]:
+    """A group's members: 大组长 first, then the others by 代号 (分组 as it is now)."""
+    if members is None or not len(members):
+        return ()
+    mine = members.loc[pd.to_numeric(members[C.GROUP_NO], errors="coerce") == group]
+    mine = mine.assign(_c=mine[C.GROUP_CODE].fillna("").astype(str), _l=[0 if sid in set(leader_ids(mine)) else 1
+                                                                         for sid in mine[C.GROUP_ID]])
+    return tuple(n for n in mine.sort_values(["_l", "_c"], kind="stable")[C.GROUP_NAME_COL] if isinstance(n, str) and n)

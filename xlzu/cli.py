@@ -155,8 +155,16 @@ def print_(
     date: Optional[str] = typer.Option(None, "--date", "-d", help="日期，如 2026-11-24；不给则打印工作簿中现有的日表。", show_default=False),
     pdf: Optional[Path] = typer.Option(None, "--pdf", help="PDF 文件名；不给则放在工作簿旁边。"),
     all_weekdays: bool = typer.Option(False, "--all-weekdays", help="打印这一周所有上课日的日表。"),
+    sheet: Optional[list[str]] = typer.Option(None, "--sheet", "-s", help="打印这张工作表而不是日表，如 周排名-小组、荣誉证书；可写多次。", show_default=False),
 ) -> None:
-    """用 LibreOffice 把日表（工作簿中现有的，或某天、整周的）打印成 PDF。"""
+    """用 LibreOffice 把日表（工作簿中现有的，或某天、整周的）或任一张工作表（--sheet）打印成 PDF。"""
+    if sheet:
+        if date is not None or all_weekdays:
+            raise XlzuError("--sheet 打印指定的工作表，不能和 --date、--all-weekdays 一起用。")
+        from .ops.printing import print_sheets
+
+        show(print_sheets(workbook, sheet, pdf))
+        return
     from .ops.daybook import print_daily
 
     show(print_daily(workbook, date, pdf, all_weekdays=all_weekdays))
@@ -167,13 +175,23 @@ def print_(
 def week(
     workbook: Path = WorkbookArg,
     which: Optional[str] = typer.Option(None, "--week", "-w", help="要汇总的周：这周里的某一天（如 2026-11-23）或周次（如 12）；默认最近有记录的一周。"),
+    poster: bool = typer.Option(True, "--poster/--no-poster", help="同时在工作簿旁生成本周喜报图片（PNG，可发家长群）。"),
 ) -> None:
-    """一键周汇总：小组和个人周排名、第一名和最后一名小组（称号在设置中），记入周历史。"""
+    """一键周汇总：小组和个人周排名、第一名和最后一名小组（称号在设置中），记入周历史；生成喜报图片。"""
     from .ops.summary import week as run_week, week_table
 
-    report = run_week(workbook, which)
+    report = run_week(workbook, which, poster=workbook.resolve().parent if poster else None)
     out.print(week_table(report))
     show(report)
+
+
+@app.command()
+@guarded
+def rules(workbook: Path = WorkbookArg) -> None:
+    """规则说明：按本班“设置”写出评分和评比规则（中文，可打印给学生和家长看）。"""
+    from .ops.rules import rules as run_rules
+
+    show(run_rules(workbook))
 
 
 @app.command()
@@ -181,11 +199,12 @@ def week(
 def month(
     workbook: Path = WorkbookArg,
     which: Optional[str] = typer.Option(None, "--month", "-m", help="月份，如 2026-11；默认最近有记录的月份。"),
+    poster: bool = typer.Option(True, "--poster/--no-poster", help="同时在工作簿旁生成本月喜报图片（PNG，可发家长群）。"),
 ) -> None:
-    """月度评比：本月之星、推荐校级明星小组、每位学生的多元评价表。"""
+    """月度评比：本月之星、推荐校级明星小组、每位学生的多元评价表；生成喜报图片。"""
     from .ops.summary import month as run_month
 
-    show(run_month(workbook, which))
+    show(run_month(workbook, which, poster=workbook.resolve().parent if poster else None))
 
 
 @app.command()

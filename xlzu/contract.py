@@ -13,6 +13,9 @@ from dataclasses import dataclass
 # Sheets, in workbook order
 # --------------------------------------------------------------------------
 CONSOLE = "控制台"
+RULES = "规则说明"  # how points become ranks, in Chinese, from 设置 (xlzu.rules)
+RULES_TITLE = "小组建设评分规则"
+RULES_HINT = "本表根据本班“设置”生成：改了设置后点“一键周汇总”或运行 xlzu rules 即更新。"
 SETTINGS = "设置"
 ROSTER = "花名册"
 GROUPS = "分组"
@@ -41,7 +44,7 @@ HIDDEN_FORMS = (FORM_GROUP, FORM_CLASS, FORM_CERTIFICATE)
 # Only in macro workbooks (.xlsm): RunPython's settings, hidden.
 XLWINGS_CONF = "xlwings.conf"
 
-SHEETS_BEFORE_DAILY = (CONSOLE, SETTINGS, ROSTER, GROUPS, SEATS, DAILY_CLASS)
+SHEETS_BEFORE_DAILY = (CONSOLE, SETTINGS, RULES, ROSTER, GROUPS, SEATS, DAILY_CLASS)
 SHEETS_AFTER_DAILY = (
     PERSON_RECORDS,
     GROUP_RECORDS,
@@ -247,9 +250,10 @@ CATEGORIES = (CAT_SELF_STUDY, CAT_PARTICIPATION, CAT_HYGIENE_DISCIPLINE, CAT_ETI
 EXAM_FIXED_COLUMNS = (ROSTER_ID, ROSTER_NAME)
 
 # 控制台: the last run's messages, below the buttons.
-CONSOLE_MESSAGES_ROW = 14  # first row of the message table (header)
+CONSOLE_MESSAGES_ROW = 15  # first row of the message table (header)
 CONSOLE_COLUMNS = ("时间", "操作", "消息")
-CONSOLE_MAX_LINES = 200
+CONSOLE_MAX_LINES = 200  # lines of all runs kept on 控制台
+CONSOLE_RUNS = 10  # the runs kept on 控制台, newest first
 
 
 def console_title(class_name: str) -> str:
@@ -393,6 +397,10 @@ ITEM_COLUMNS = ("类别", "项目", "最低分", "最高分", "对应之星", "�
 RULE_COLUMNS = ("代码", "类别", "项目", "类型", "每", "最低分", "最高分", "分值", "说明")
 RATER_COLUMNS = ("评价人", "权重", "说明")
 RULE_KINDS = {"grade": "等级", "place": "名次", "points": "加减分"}
+#: What 设置 shows in the 代码 column for xlzu's own class-sheet rules (read
+#: back to the rule's key); a rule a teacher adds is coded by what they type.
+RULE_CODE_LABELS = {"preview": "预习等级", "place": "课堂名次", "extra": "课堂加减分", "hygiene": "卫生纪律",
+                    "major": "重大违纪", "etiquette": "文明礼仪", "deeds": "好人好事"}
 RULE_PER = {"subject": "学科", "period": "节次", "day": "每天"}
 
 # Daily sheets (SPEC 3a, 3b): fixed headers and texts besides the contract's
@@ -451,6 +459,8 @@ BUTTONS: tuple[Button, ...] = (
            "评出本月各项之星和校级明星小组，生成多元评价表"),
     Button("期末评比", "TermReview", "term_review",
            "评出明星组长、先进小组、优秀组员，生成荣誉证书"),
+    Button("小组综合评价", "GroupReview", "group_review",
+           "按记录预填最近一个月的小组综合评价表（学习情况、常规要求、行为习惯、学习进步，多方评价），已填的分数保留"),
 )
 CONSOLE_BUTTON_ROW = 3  # first button row on 控制台; one row per button
 
@@ -472,6 +482,18 @@ COL_GROUP_SCORE = "小组得分"
 COL_BUNDLE = "捆绑分"  # bundle_weight × 小组得分
 COL_COMPOSITE = "综合分"  # 个人得分 + 捆绑分
 COL_COMPOSITE_RANK = "综合名次"
+# 周排名-小组 as an announcement (the detail table keeps 组号, the days and 合计 below it)
+COL_GROUP = "小组"
+COL_WEEK_TOTAL = "本周得分"
+COL_LAST_RANK = "上周名次"
+COL_CHANGE = "升降"
+COL_TERM_TOTAL = "学期累计"
+PROGRESS_GROUP = "进步最快小组"
+WEEK_SECTION_DETAIL = "【每日得分明细】"
+WEEK_PEOPLE_OWN = "个人考核"  # the band over the member's own points on 周排名-个人
+WEEK_PEOPLE_BUNDLE = "小组捆绑"  # the band over 小组得分 and 捆绑分
+PRIVATE = "仅供班主任留存"  # on every sheet with individual ranks or exam figures (《未成年人学校保护规定》)
+PRIVATE_NOTE = "仅供班主任留存，请勿张贴、转发（含个人排名或考试成绩）"
 
 # 周历史: one row per group per week (left), the chart's data block (right).
 COL_WEEK = "周次"
@@ -510,7 +532,8 @@ ASPECT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "学习进步": (),
 }
 ASPECT_PROGRESS = "学习进步"
-SUGGEST_LOW, SUGGEST_HIGH = 60, 100  # suggestion: worst group 60, best 100 (all equal: the middle)
+SUGGEST_LOW, SUGGEST_HIGH = 60, 100  # suggestion: around the middle (80), never outside 60–100
+SUGGEST_STEP = 1  # record points per suggestion point at most: a small difference is not magnified
 
 # 期末评优 / 荣誉证书
 AWARD_STAR_LEADER = "明星组长"

@@ -17,6 +17,7 @@ Every entry cell has data validation with a Chinese input message.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Iterable
@@ -25,7 +26,9 @@ import pandas as pd
 
 from . import contract as C
 from .dates import long_date, week_number
-from .layout import Layout, PrintSetup, Validation, _display_width as display_width, cell_ref, range_ref
+from . import paper
+from .forms import BODY_SIZE, MARGINS, SIZES
+from .layout import Layout, PrintSetup, Validation, cell_ref, range_ref
 from .members import team_name
 from .scoring import (GRADE, PLACE, POINTS, Entry, class_entries, mapping_text, member_entries, range_text,
                       total_formula, validation_formula)
@@ -34,7 +37,10 @@ from .settings import Settings
 GROUP_FIXED = (C.GROUP_ID, C.GROUP_CODE, C.GROUP_NAME_COL, C.GROUP_ROLES)
 CLASS_FIXED = (C.GROUP_NO, C.GROUP_TEAM_NAME)
 HEADER_ROW = 3  # first header row of both forms
-ROW_HEIGHT = 40  # data rows: room to write by hand
+ROW_MIN = 24  # points: the least a body row gets, room to write a digit by hand
+ENTRY_MIN = 26  # points: the least an entry column gets
+FILL = 0.97  # share of the printable width the table is planned to take
+SAFETY = 8  # points of the printable height left unplanned
 SIGN_BLANK = "＿" * 8
 
 
@@ -157,41 +163,83 @@ def _subtitle(settings: Settings, day: date, extra: str) -> str:
 
 
 def _title_rows(layout: Layout, title: str, subtitle: str, day: date, width: int) -> str:
-    """Rows 1–2: title, subtitle and (last column of row 2) the ISO date."""
+    """Rows 1–2: title, subtitle and (last column of row 2) the ISO date,
+    which ``save`` reads and which is not shown (the subtitle has the date)."""
     layout.rows.append([title] + [None] * (width - 1))
     layout.rows.append([subtitle] + [None] * (width - 2) + [day.isoformat()])
     layout.merges += [range_ref(1, 1, 1, width), range_ref(2, 1, 2, width - 1)]
     layout.style(range_ref(1, 1, 1, width), "title")
     layout.style(range_ref(2, 1, 2, width), "subtitle")
-    layout.heights[1] = 30
-    layout.heights[2] = 20
+    layout.style(cell_ref(2, width), "hidden")
+    layout.heights[1] = paper.row_pt(1, SIZES["title"])
+    layout.heights[2] = paper.row_pt(1, SIZES["subtitle"])
     return cell_ref(2, width)
 
 
-def _foot(layout: Layout, width: int, legend: list[str], signs: tuple[str, ...], line: int) -> None:
-    """Legend (wrapped at ``line`` characters into as many rows as needed)
-    and the signature line.  The first foot row starts with 说明, which is
-    where reading a typed form stops."""
+def _legend_lines(legend: list[str], size: float, width_pt: float) -> list[str]:
+    """The legend (说明：a；b；c。) in lines that fit ``width_pt``, each
+    line broken between parts where it can."""
+    area = width_pt - paper.CELL_PAD - 2 * size
+    head = f"{C.DAILY_LEGEND}："
+    lines = [head]
+    for k, part in enumerate(legend):
+        piece = part + ("。" if k == len(legend) - 1 else "；")
+        if lines[-1] not in (head, "") and paper.text_pt(lines[-1] + piece, size) > area:
+            lines.append("")
+        while paper.text_pt(lines[-1] + piece, size) > area:  # a part longer than a line
+            room = lines[-1]
+            cut = 0
+            while cut < len(piece) and paper.text_pt(room + piece[: cut + 1], size) <= area:
+                cut += 1
+            lines[-1] += piece[:cut]
+            piece = piece[cut:]
+            lines.append("")
+        lines[-1] += piece
+    return [("" if k == 0 else "　" * 3) + line for k, line in enumerate(lines)]
+
+
+def _foot_height(lines: int, size: float) -> float:
+    return 6 + lines * paper.row_pt(1, size) + paper.row_pt(1, SIZES["sign"]) + 6
+
+
+def _foot(layout: Layout, width: int, lines: list[str], signs: tuple[str, ...], size: float) -> None:
+    """Legend lines and the signature line.  The first foot row starts with
+    说明, which is where reading a typed form stops."""
     layout.rows.append([None] * width)
-    lines = [f"{C.DAILY_LEGEND}："]
-    for part in legend:
-        if len(lines[-1]) + len(part) > line and lines[-1] != f"{C.DAILY_LEGEND}：":
-            lines.append("　" * 3)
-        lines[-1] += part + "；"
-    lines[-1] = lines[-1].rstrip("；") + "。"
+    layout.heights[len(layout.rows)] = 6
     first = len(layout.rows) + 1
     for text in lines:
         layout.rows.append([text] + [None] * (width - 1))
         r = len(layout.rows)
         layout.merges.append(range_ref(r, 1, r, width))
-        layout.heights[r] = 18
+        layout.heights[r] = paper.row_pt(1, size)
     layout.style(range_ref(first, 1, len(layout.rows), width), "hint")
     r = len(layout.rows) + 1
     gap = "　" * 6
     layout.rows.append([gap.join(f"{s}：{SIGN_BLANK}" for s in signs)] + [None] * (width - 1))
     layout.merges.append(range_ref(r, 1, r, width))
     layout.style(range_ref(r, 1, r, width), "sign")
-    layout.heights[r] = 34
+    layout.heights[r] = paper.row_pt(1, SIZES["sign"]) + 6
+
+
+def _body_height(n: int, fixed: float, height_pt: float) -> float:
+    """Height of each of ``n`` body rows so the sheet fills the page: what
+    the title, header and foot (``fixed``) leave, shared out."""
+    room = height_pt - fixed - SAFETY
+    return max(ROW_MIN, math.floor(room / max(n, 1) * 2) / 2)
+
+
+def _plan_widths(needs: dict[int, float], note_col: int, note_min: float, width_pt: float) -> dict[int, float] | None:
+    """Column widths (workbook units) from the points each column needs,
+    the note column taking what is left of ``width_pt``; None if they do
+    not fit."""
+    used = sum(needs.values())
+    room = width_pt * FILL - used
+    if room < note_min:
+        return None
+    widths = {c: paper.units(pt) for c, pt in needs.items()}
+    widths[note_col] = paper.units(room)
+    return widths
 
 
 def _validation(entry: Entry, ref: str, column_range: str) -> Validation:
@@ -246,7 +294,8 @@ def _merge_runs(layout: Layout, row: list[Any], row_no: int, first_entry: int, l
 
 
 def _entry_rows(layout: Layout, first: int, fixed: list[tuple[Any, list[Any]]], cols: list[tuple[int, Entry]],
-                prefill: dict[Any, tuple[dict[str, Any], str | None]], width: int) -> tuple[list[tuple[int, Any]], int, int]:
+                prefill: dict[Any, tuple[dict[str, Any], str | None]], width: int,
+                height: float) -> tuple[list[tuple[int, Any]], int, int]:
     """One body row per (key, fixed cells) from sheet row ``first``: the
     fixed cells, the entries pre-filled from ``prefill[key]``, the 合计
     formula and the note.  Returns ((row, key) per row, entries pre-filled,
@@ -263,10 +312,11 @@ def _entry_rows(layout: Layout, first: int, fixed: list[tuple[Any, list[Any]]], 
             row.append(v)
         row += [total_formula(cols, r), note]
         layout.rows.append(row)
-        layout.heights[r] = ROW_HEIGHT
+        layout.heights[r] = height
         rows.append((r, key))
     if not fixed:
         layout.rows.append([None] * width)
+        layout.heights[first] = height
     return rows, filled, max(first + len(fixed) - 1, first)
 
 
@@ -276,7 +326,8 @@ def _entry_rows(layout: Layout, first: int, fixed: list[tuple[Any, list[Any]]], 
 def member_form(settings: Settings, day: date, team: Team, records: pd.DataFrame | None = None,
                 sheet: str | None = None) -> Form:
     """The member sheet of ``team`` for ``day``, pre-filled from ``records``
-    (that date's person records from daily sheets)."""
+    (that date's person records from daily sheets).  A4 portrait, laid out
+    to fill the page at 五号 (10.5 pt) type, 10 pt if the items need it."""
     entries = member_entries(settings)
     n_fixed = len(GROUP_FIXED)
     first_entry = n_fixed + 1
@@ -291,21 +342,50 @@ def member_form(settings: Settings, day: date, team: Team, records: pd.DataFrame
 
     h1 = HEADER_ROW
     h2 = h1 + 1
+    item_heads = [f"{e.item}\n{range_text(e.minimum, e.maximum)}" for e in entries]
     layout.rows.append(list(GROUP_FIXED) + [e.category for e in entries] + [C.DAILY_TOTAL, C.REC_NOTE])
-    layout.rows.append([None] * n_fixed + [f"{e.item}\n{range_text(e.minimum, e.maximum)}" for e in entries] + [None, None])
+    layout.rows.append([None] * n_fixed + item_heads + [None, None])
     layout.style(range_ref(h1, 1, h2, width), "header")
     for k in list(range(1, n_fixed + 1)) + [total_col, note_col]:
         layout.merges.append(range_ref(h1, k, h2, k))
     _merge_runs(layout, layout.rows[h1 - 1], h1, first_entry, [e.category for e in entries])
     if entries:
         layout.style(range_ref(h1, first_entry, h1, total_col - 1), "category")
-    layout.heights[h1] = 30
-    layout.heights[h2] = 44
+
+    # Widths: each column as wide as its header and values need (breaking
+    # only between words); 备注 takes the rest of the page.
+    width_pt, height_pt = paper.printable("portrait", MARGINS[C.FORM_GROUP])
+    fixed_texts = [[m.student_id for m in team.members], [m.code or "" for m in team.members],
+                   [m.name for m in team.members], [line for m in team.members for line in (_roles(m.roles) or "").split("\n")]]
+    for size in (BODY_SIZE, 10):
+        needs = {k + 1: paper.column_pt([GROUP_FIXED[k]] + texts, size) for k, texts in enumerate(fixed_texts)}
+        for k, head in enumerate(item_heads):
+            needs[first_entry + k] = paper.column_pt([head], size, ENTRY_MIN)
+        needs[total_col] = paper.column_pt([C.DAILY_TOTAL], size, ENTRY_MIN + 4)
+        widths = _plan_widths(needs, note_col, paper.column_pt([C.REC_NOTE], size, 50), width_pt)
+        if widths is not None:
+            break
+    else:
+        widths = {c: paper.units(pt) for c, pt in needs.items()}
+        widths[note_col] = paper.units(60)  # too many items for the page: printing scales it down
+    layout.widths = widths
+    col_pt = {c: w * paper.PT_PER_UNIT for c, w in widths.items()}
+    cat_lines = max([1] + [paper.lines_needed(label, size, sum(col_pt[first_entry + k] for k in range(a, b + 1)))
+                           for a, b, label in _runs([e.category for e in entries])])
+    head_lines = max([2] + [paper.lines_needed(h, size, col_pt[first_entry + k]) for k, h in enumerate(item_heads)])
+    layout.heights[h1] = paper.row_pt(cat_lines, size)
+    layout.heights[h2] = paper.row_pt(head_lines, size)
+
+    legend = ["每格填该项当天得分（范围见表头，如 -5～5 可扣分），空白不计分", "合计自动计算，有分才显示"]
+    table_pt = sum(col_pt.values())
+    lines = _legend_lines(legend, size, table_pt)
+    fixed_pt = sum(layout.heights[r] for r in (1, 2, h1, h2)) + _foot_height(len(lines), size)
+    body = _body_height(len(team.members), fixed_pt, height_pt)
 
     first = h2 + 1
     cols = [(first_entry + k, e) for k, e in enumerate(entries)]
-    fixed = [(m.student_id, [m.student_id, m.code, m.name, m.roles]) for m in team.members]
-    rows, filled, last = _entry_rows(layout, first, fixed, cols, _person_prefill(records), width)
+    fixed = [(m.student_id, [m.student_id, m.code, m.name, _roles(m.roles)]) for m in team.members]
+    rows, filled, last = _entry_rows(layout, first, fixed, cols, _person_prefill(records), width, body)
     layout.style(range_ref(first, 1, last, 3), "text")
     layout.style(range_ref(first, 4, last, 4), "left")
     if entries:
@@ -318,18 +398,23 @@ def member_form(settings: Settings, day: date, team: Team, records: pd.DataFrame
     layout.validations.append(Validation(range_ref(first, note_col, last, note_col), "textLength", maximum=200,
                                          prompt_title=C.REC_NOTE, prompt="发生了什么（如 迟到、课堂展示优秀、请假）；可不填。",
                                          error="备注请少于 200 字"))
-
-    legend = ["每格填该项当天得分（范围见表头，如 -5～5 可扣分），空白不计分", "合计自动计算"]
-    _foot(layout, width, legend, (C.DAILY_SIGN_LEADER, C.DAILY_SIGN_TEACHER), 60)
-    layout.widths = {1: 11, 2: 5, 3: 8, 4: 12, total_col: 6.5, note_col: 18}
-    for col, _ in cols:
-        layout.widths[col] = 7
+    _foot(layout, width, lines, (C.DAILY_SIGN_LEADER, C.DAILY_SIGN_TEACHER), size)
+    if size != BODY_SIZE:
+        layout.style(range_ref(h1, 1, len(layout.rows) - 1, width), f"size{size:g}")
     layout.freeze = cell_ref(first, first_entry)
     layout.print = PrintSetup(orientation="portrait", paper="A4", fit_width=1, fit_height=1,
                               title_rows=f"1:{h2}", area=range_ref(1, 1, len(layout.rows), width),
                               margins=None, center_horizontally=None, center_vertically=None)
     return Form(sheet or C.daily_group_sheet(team.number), C.FORM_GROUP, "group", day, team.number, layout,
                 cols, rows, note_col, total_col, date_cell, filled)
+
+
+def _roles(roles: str | None) -> str | None:
+    """A member's roles one per line (大组长、数学组长 → two lines), so the
+    column is as wide as the longest role and no role breaks in two."""
+    if not roles:
+        return roles
+    return "\n".join(r.strip() for r in str(roles).replace("，", "、").split("、") if r.strip())
 
 
 def _person_prefill(records: pd.DataFrame | None) -> dict[str, tuple[dict[str, Any], str | None]]:
@@ -361,7 +446,9 @@ def _absolute(ref: str) -> str:
 def class_form(settings: Settings, day: date, teams: list[Team], records: pd.DataFrame | None = None,
                sheet: str | None = None) -> Form:
     """The class sheet for ``day``, pre-filled from ``records`` (that
-    date's group records from daily sheets)."""
+    date's group records from daily sheets).  A4 landscape, laid out to fill
+    the page at 五号 type; with many subjects and periods the rule names
+    under each subject / period stand vertically, then the type is 10 pt."""
     entries = class_entries(settings, day)
     n_fixed = len(CLASS_FIXED)
     first_entry = n_fixed + 1
@@ -375,9 +462,10 @@ def class_form(settings: Settings, day: date, teams: list[Team], records: pd.Dat
     h1, h2, h3 = HEADER_ROW, HEADER_ROW + 1, HEADER_ROW + 2
     cats = [e.category for e in entries]
     tops = [e.top for e in entries]
+    leaves = [e.leaf for e in entries]
     row1 = list(CLASS_FIXED) + cats + [C.DAILY_TOTAL, C.REC_NOTE]
     row2 = [None] * n_fixed + tops + [None, None]
-    row3 = [None] * n_fixed + [e.leaf for e in entries] + [None, None]
+    row3 = [None] * n_fixed + leaves + [None, None]
     layout.style(range_ref(h1, 1, h3, width), "header")
     for k in list(range(1, n_fixed + 1)) + [total_col, note_col]:
         layout.merges.append(range_ref(h1, k, h3, k))
@@ -386,14 +474,71 @@ def class_form(settings: Settings, day: date, teams: list[Team], records: pd.Dat
     layout.rows += [row1, row2, row3]
     if entries:
         layout.style(range_ref(h1, first_entry, h1, total_col - 1), "category")
-    layout.heights[h1] = 30
-    layout.heights[h2] = 30
-    layout.heights[h3] = 20
+
+    # Widths: the first of these that fits the page.
+    width_pt, height_pt = paper.printable("landscape", MARGINS[C.FORM_CLASS])
+    # Rule names under a subject / period, then single-column subject and
+    # rule names, may stand vertically (竖排) when the columns are narrow.
+    leaf_stack = [k for k, e in enumerate(entries) if e.top != e.item and e.leaf and all(paper.wide(ch) for ch in e.leaf)]
+    top_stack = [k for a, b, label in _runs(tops) if a == b and label and all(paper.wide(ch) for ch in label)
+                 for k in (a,)]
+    fixed_texts = [[str(t.number) for t in teams], [t.name for t in teams]]
+    ladder = ((BODY_SIZE, 0, ENTRY_MIN), (BODY_SIZE, 1, 24), (BODY_SIZE, 1, 22), (10, 1, 22), (10, 2, 22), (10, 2, 20))
+    for size, stacked, least in ladder:
+        upright = size + paper.CELL_PAD + 6  # one character a line
+        needs = {k + 1: paper.column_pt([CLASS_FIXED[k]] + texts, size) for k, texts in enumerate(fixed_texts)}
+        for k, e in enumerate(entries):
+            texts = [] if stacked and k in leaf_stack else [e.leaf]
+            if not (stacked == 2 and k in top_stack) and e.top == e.item:
+                texts.append(e.top)
+            needs[first_entry + k] = max(upright, paper.column_pt(texts, size, least)) if texts else max(least, upright)
+        for a, b, label in _runs(tops):  # a subject / period name over its columns
+            if stacked == 2 and a in top_stack:
+                continue
+            run = [first_entry + k for k in range(a, b + 1)]
+            short = paper.column_pt([label], size) - sum(needs[c] for c in run)
+            for c in run:
+                needs[c] += max(short, 0) / len(run)
+        needs[total_col] = paper.column_pt([C.DAILY_TOTAL], size, least + 4)
+        widths = _plan_widths(needs, note_col, paper.column_pt([C.REC_NOTE], size, 40), width_pt)
+        if widths is not None:
+            break
+    else:
+        widths = {c: paper.units(pt) for c, pt in needs.items()}
+        widths[note_col] = paper.units(40)  # too many columns for the page: printing scales it down
+    layout.widths = widths
+    col_pt = {c: w * paper.PT_PER_UNIT for c, w in widths.items()}
+
+    def run_lines(labels: list[str], skip: list[int]) -> int:
+        return max([1] + [paper.lines_needed(label, size, sum(col_pt[first_entry + k] for k in range(a, b + 1)))
+                          for a, b, label in _runs(labels) if label and a not in skip])
+
+    def upright_pt(texts: list[str]) -> float:
+        return math.ceil(max(len(t) for t in texts) * size * 1.35 + 8)
+
+    stood_tops = top_stack if stacked == 2 else []
+    stood_leaves = leaf_stack if stacked else []
+    layout.heights[h1] = paper.row_pt(run_lines(cats, []), size)
+    layout.heights[h2] = paper.row_pt(run_lines(tops, stood_tops), size)
+    if stood_tops:
+        layout.heights[h2] = max(layout.heights[h2], upright_pt([tops[k] for k in stood_tops]))
+        for k in stood_tops:
+            layout.style(cell_ref(h2, first_entry + k), "vheader")
+    layout.heights[h3] = paper.row_pt(max([1] + [paper.lines_needed(e.leaf, size, col_pt[first_entry + k])
+                                                 for k, e in enumerate(entries) if k not in stood_leaves]), size)
+    if stood_leaves:
+        layout.heights[h3] = max(layout.heights[h3], upright_pt([entries[k].leaf for k in stood_leaves]))
+        for k in stood_leaves:
+            layout.style(cell_ref(h3, first_entry + k), "vheader")
+
+    lines = _legend_lines(_class_legend(settings), size, sum(col_pt.values()))
+    fixed_pt = sum(layout.heights[r] for r in (1, 2, h1, h2, h3)) + _foot_height(len(lines), size)
+    body = _body_height(len(teams), fixed_pt, height_pt)
 
     first = h3 + 1
     cols = [(first_entry + k, e) for k, e in enumerate(entries)]
     fixed = [(team.number, [team.number, team.name]) for team in teams]
-    rows, filled, last = _entry_rows(layout, first, fixed, cols, _group_prefill(records), width)
+    rows, filled, last = _entry_rows(layout, first, fixed, cols, _group_prefill(records), width, body)
     layout.style(range_ref(first, 1, last, 2), "text")
     if entries:
         layout.style(range_ref(first, first_entry, last, total_col - 1), "entry")
@@ -413,11 +558,9 @@ def class_form(settings: Settings, day: date, teams: list[Team], records: pd.Dat
     layout.validations.append(Validation(range_ref(first, note_col, last, note_col), "textLength", maximum=200,
                                          prompt_title=C.REC_NOTE, prompt="记录当天发生的事（加分、扣分的原因）；可不填。",
                                          error="备注请少于 200 字"))
-    _foot(layout, width, _class_legend(settings), (C.DAILY_SIGN_MONITOR, C.DAILY_SIGN_TEACHER), 100)
-    layout.widths = {1: 5, 2: 10, total_col: 6.5, note_col: 18}
-    for col, e in cols:
-        day_rule = e.top == e.item
-        layout.widths[col] = 6.5 if day_rule else min(max(display_width(e.leaf) + 1, 4.6), 7)
+    _foot(layout, width, lines, (C.DAILY_SIGN_MONITOR, C.DAILY_SIGN_TEACHER), size)
+    if size != BODY_SIZE:
+        layout.style(range_ref(h1, 1, len(layout.rows) - 1, width), f"size{size:g}")
     layout.freeze = cell_ref(first, first_entry)
     layout.print = PrintSetup(orientation="landscape", paper="A4", fit_width=1, fit_height=1,
                               title_rows=f"1:{h3}", area=range_ref(1, 1, len(layout.rows), width),
@@ -454,7 +597,7 @@ def _class_legend(settings: Settings) -> list[str]:
             parts.append(f"{rule.name} {mapping_text(rule.mapping)}，每节每个名次只给一个组，空白不得分")
         else:
             parts.append(f"{rule.name} {range_text(rule.minimum, rule.maximum)}")
-    return parts + ["合计自动计算"]
+    return parts + ["合计自动计算，有分才显示"]
 
 
 # --------------------------------------------------------------------------

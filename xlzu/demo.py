@@ -182,11 +182,11 @@ def summaries_step(book: Path, echo: Callable[[str], None] = print) -> bool:
     if _fill_demo_exams(opened):
         opened.save()
     echo("== 一键周汇总（xlzu week）")
-    report = week(book)
+    report = week(book, poster=book.parent)
     echo(week_table_text(report))
     for line in report.lines:
         echo(line)
-    for title, fn in (("月度评比（xlzu month）", month), ("小组综合评价（xlzu review）", review),
+    for title, fn in (("月度评比（xlzu month）", lambda b: month(b, poster=b.parent)), ("小组综合评价（xlzu review）", review),
                       ("期末评比（xlzu term）", term)):
         echo(f"== {title}")
         for line in fn(book).lines:

@@ -12,12 +12,13 @@ Pure pandas.  Rules (also in the README):
   学习情况 points against the previous period of the same kind (the week or
   month before; for the term: the rise of the members' mean class rank
   between the last two exams on 考试成绩).
-- 建议分 turns those points into a 60–100 score across the groups (the best
-  group 100, the worst 60, linearly; all equal: 80).  Every rater cell starts
-  with it.  On a re-run a rater cell that still holds the old 建议分 follows
-  the new one; a cell the teacher changed (or cleared) is kept.
+- 建议分 turns those points into a score around 80 within 60–100 without
+  magnifying small differences: one record point moves it by at most one
+  score point (only a spread of more than 40 points is compressed; all
+  equal: 80).  It stands in its own column for the raters' reference; the
+  rater cells start blank and what a rater types is kept on every re-run.
 - An aspect's score is the weighted mean of its rater cells (weights of 设置,
-  over the cells filled); 综合得分 is the mean of the four aspects; groups
+  over the cells filled), or its 建议分 while nobody has scored it; 综合得分 is the mean of the four aspects; groups
   are ranked by it (ties share a rank).
 - The sheet keeps every period evaluated so far; the period just run comes
   first, and its results are summarised on top.
@@ -33,9 +34,10 @@ import numpy as np
 import pandas as pd
 
 from . import contract as C
+from . import schema
 from .dates import monday, week_number
 from .errors import CellProblem
-from .layout import Layout, PrintSetup, Validation, cell_ref, clean_text, find_row, frame_from_values, range_ref
+from .layout import Layout, PrintSetup, Validation, clean_text, find_row, range_ref
 from .monthly import Month, parse_month
 from .records import within
 from .settings import Settings, parse_number
@@ -113,14 +115,20 @@ def _points(records: pd.DataFrame, period: Period, groups: pd.Index, cats: tuple
 
 
 def suggest(points: pd.Series) -> pd.Series:
-    """Points across groups → a 60–100 score (best 100, worst 60; equal: 80)."""
+    """Points across groups → a score around 80 within 60–100 that never
+    magnifies a difference: groups C.SUGGEST_STEP record points apart are at
+    most one score point apart (a 4-point 文明礼仪 difference stays 4), and
+    only a spread wider than 40 points is compressed to fit 60–100.  The
+    middle of the groups' range is 80; all equal: 80 each."""
     v = points.astype("float64")
     if v.isna().all():
         return v
     lo, hi = v.min(), v.max()
+    mid = (C.SUGGEST_LOW + C.SUGGEST_HIGH) / 2
     if hi == lo:
-        return pd.Series((C.SUGGEST_LOW + C.SUGGEST_HIGH) / 2, index=v.index, dtype="float64").where(v.notna())
-    return (C.SUGGEST_LOW + (C.SUGGEST_HIGH - C.SUGGEST_LOW) * (v - lo) / (hi - lo)).round(0)
+        return pd.Series(mid, index=v.index, dtype="float64").where(v.notna())
+    per_point = min((C.SUGGEST_HIGH - C.SUGGEST_LOW) / (hi - lo), 1 / C.SUGGEST_STEP)
+    return (mid + per_point * (v - (hi + lo) / 2)).round(1)
 
 
 def record_view(group_records: pd.DataFrame, groups: pd.Index, period: Period, settings: Settings,
@@ -183,16 +191,12 @@ def read_form(values: list[list[Any]], settings: Settings) -> tuple[pd.DataFrame
     at = find_row(values, C.REVIEW_SECTION_FORM)
     if at is None:
         return empty, []
-    header = at + 1
-    while header < len(values) and clean_text(values[header][0] if values[header] else None) != C.COL_PERIOD:
-        header += 1
-        if header > at + 3:
-            return empty, []
-    frame = frame_from_values(values, header_row=header)
-    names = [c for c in frame.columns if c != "_row"]
-    problems: list[CellProblem] = []
+    read = schema.read(values, schema.review_form(raters), start=at + 1, keep_rows=True)
+    if not read.found or read.header > at + 3:
+        return empty, []
+    problems = list(read.problems)
     rows = []
-    for rec in frame.to_dict("records"):
+    for rec in read.frame.to_dict("records"):
         period, aspect = clean_text(rec.get(C.COL_PERIOD)), clean_text(rec.get(C.COL_ASPECT))
         g = parse_number(rec.get(C.GROUP_NO))
         if not period or aspect not in C.ASPECTS or g is None or not float(g).is_integer():
@@ -200,13 +204,7 @@ def read_form(values: list[list[Any]], settings: Settings) -> tuple[pd.DataFrame
         out: dict[str, Any] = {C.COL_PERIOD: period, C.GROUP_NO: int(g), C.COL_ASPECT: aspect,
                                C.COL_SUGGESTED: parse_number(rec.get(C.COL_SUGGESTED))}
         for r in raters:
-            raw = rec.get(r) if r in names else None
-            x = parse_number(raw)
-            if clean_text(raw) and (x is None or not C.RATING_MIN_SCORE <= x <= C.RATING_MAX_SCORE):
-                problems.append(CellProblem(C.COMPREHENSIVE, cell_ref(rec["_row"], names.index(r) + 1), clean_text(raw),
-                                            f"应为 {C.RATING_MIN_SCORE}–{C.RATING_MAX_SCORE} 的分数"))
-                x = None
-            out[r] = x if r in names else _MISSING
+            out[r] = rec.get(r) if r in read.col else _MISSING
         rows.append(out)
     if not rows:
         return empty, problems
@@ -234,15 +232,15 @@ def merge_form(existing: pd.DataFrame, period: Period, teams: pd.DataFrame, poin
                    C.COL_ASPECT: aspect, C.COL_RECORD_BASIS: basis.at[g, aspect], C.COL_SUGGESTED: new}
             key = (period.key, int(g), aspect)
             before = old.loc[key] if old is not None and key in old.index else None
+            if before is not None and _prefilled(before, raters):
+                before = None  # a row an earlier version filled with its 建议分 throughout: nobody scored it
             for r in raters:
-                if before is None or before[r] is _MISSING or (isinstance(before[r], str) and before[r] == _MISSING):
-                    row[r] = new
-                    continue
-                typed, was = before[r], before[C.COL_SUGGESTED]
-                if _same(typed, was):
-                    row[r] = new  # still the old suggestion: follow the records
+                # each rater's cell is theirs: blank until they score, kept once they have
+                typed = None if before is None else before[r]
+                if typed is None or (isinstance(typed, str) and typed == _MISSING) or pd.isna(typed):
+                    row[r] = None
                 else:
-                    row[r] = None if typed is None or pd.isna(typed) else float(typed)
+                    row[r] = float(typed)
             rows.append(row)
     this = pd.DataFrame(rows, columns=[c for c in form_columns(settings) if c != C.COL_WEIGHTED])
     others = existing.loc[existing[C.COL_PERIOD] != period.key].copy() if len(existing) else existing
@@ -260,6 +258,20 @@ def merge_form(existing: pd.DataFrame, period: Period, teams: pd.DataFrame, poin
     out[C.GROUP_NO] = out[C.GROUP_NO].astype("int64")
     out[C.COL_WEIGHTED] = weighted_scores(out, settings)
     return out[form_columns(settings)].reset_index(drop=True)
+
+
+def aspect_scores(form: pd.DataFrame) -> pd.Series:
+    """What each row counts for: the raters' weighted score, or the
+    suggestion while no rater has scored it yet."""
+    return form[C.COL_WEIGHTED].astype("float64").fillna(form[C.COL_SUGGESTED].astype("float64"))
+
+
+def _prefilled(before: pd.Series, raters: list[str]) -> bool:
+    """Every rater cell of the row holds the row's old 建议分 (earlier versions
+    copied it into all of them): untouched, not six people agreeing."""
+    was = before[C.COL_SUGGESTED]
+    cells = [before[r] for r in raters if not (isinstance(before[r], str) and before[r] == _MISSING)]
+    return bool(cells) and was is not None and not pd.isna(was) and all(_same(c, was) for c in cells)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -284,7 +296,7 @@ def results(form: pd.DataFrame, period: Period) -> pd.DataFrame:
     this = form.loc[form[C.COL_PERIOD] == period.key]
     groups = pd.Index(list(dict.fromkeys(this[C.GROUP_NO].astype("int64"))), dtype="int64", name=C.GROUP_NO)
     names = dict(zip(this[C.GROUP_NO].astype("int64"), this[C.GROUP_TEAM_NAME]))
-    wide = this.set_index([C.GROUP_NO, C.COL_ASPECT])[C.COL_WEIGHTED].unstack()
+    wide = this.assign(_score=aspect_scores(this)).set_index([C.GROUP_NO, C.COL_ASPECT])["_score"].unstack()
     wide = wide.reindex(index=groups, columns=list(C.ASPECTS)).astype("float64")
     result = wide.mean(axis=1, skipna=True).round(1)
     out = wide.reset_index()
@@ -318,9 +330,10 @@ def review_layout(summary: ReviewSummary, settings: Settings) -> Layout:
     s.table(res, styles={C.COL_RESULT: "total"}, row_styles=marks)
     s.blank()
     s.section(C.REVIEW_SECTION_FORM)
-    s.hint(f"四个方面各由评价人打 {C.RATING_MIN_SCORE}–{C.RATING_MAX_SCORE} 分，预先填入由记录算出的{C.COL_SUGGESTED}"
-           f"（最好的组 {C.SUGGEST_HIGH}，最差的组 {C.SUGGEST_LOW}）。改过的分数在重新运行时保留；"
-           f"{C.COL_WEIGHTED}按权重算出，{C.COL_RESULT}为四个方面的平均。")
+    s.hint(f"{C.COL_SUGGESTED}由记录算出（各组居中为 {fmt_points((C.SUGGEST_LOW + C.SUGGEST_HIGH) / 2)} 分，记录每差 "
+           f"{fmt_points(C.SUGGEST_STEP)} 分建议分最多差 1 分，限 {C.SUGGEST_LOW}–{C.SUGGEST_HIGH}），供评价人参考；"
+           f"各评价人在自己一栏打 {C.RATING_MIN_SCORE}–{C.RATING_MAX_SCORE} 分，打过的分数在重新运行时保留。"
+           f"{C.COL_WEIGHTED}按已打分的评价人加权；还没有人打分的方面按{C.COL_SUGGESTED}计入，{C.COL_RESULT}为四个方面的平均。")
     validation = Validation("", "decimal", minimum=C.RATING_MIN_SCORE, maximum=C.RATING_MAX_SCORE,
                             prompt_title="评分", prompt=f"{C.RATING_MIN_SCORE}–{C.RATING_MAX_SCORE} 分",
                             error=f"应为 {C.RATING_MIN_SCORE}–{C.RATING_MAX_SCORE} 的分数")
@@ -334,5 +347,7 @@ def review_layout(summary: ReviewSummary, settings: Settings) -> Layout:
     layout = s.layout
     if len(form):
         layout.autofilter = range_ref(header, 1, last, len(cols))
-    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0)
+    # the form's header repeats at the top of every page after the first
+    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0, title_rows=f"{header}:{header}",
+                              footer="第 &P 页，共 &N 页")
     return layout

@@ -32,10 +32,17 @@ def debug() -> bool:
     return os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
+# Functions whose button is not on 控制台 yet (the template is rebuilt
+# elsewhere): their caption for messages.
+PENDING_CAPTIONS = {"share_poster": "生成喜报"}
+
+
 def _caption(function: str) -> str:
     for button in C.BUTTONS:
         if button.function == function:
             return button.caption
+    if function in PENDING_CAPTIONS:
+        return PENDING_CAPTIONS[function]
     raise KeyError(function)
 
 
@@ -157,3 +164,15 @@ def monthly_review(book: Any = None):
 def term_review(book: Any = None):
     """期末评比: 明星组长, 先进小组, 优秀组员 and their certificates."""
     return press("term_review", _op("summary", "term"), book)
+
+
+def group_review(book: Any = None):
+    """小组综合评价: this month's comprehensive evaluation of every group
+    (four aspects, several raters), suggested scores from the records."""
+    return press("group_review", _op("summary", "review"), book)
+
+
+def share_poster(book: Any = None):
+    """生成喜报: the 喜报 pictures (PNG) of the latest week's 明星小组 and the
+    month's stars, beside the workbook (or in 文档), for the parents' group."""
+    return press("share_poster", _op("summary", "posters"), book)

@@ -11,7 +11,7 @@ follows.
 from __future__ import annotations
 
 from . import contract as C
-from .layout import FORM_SAMPLES, Layout, PrintSetup, parse_cell
+from .layout import FORM_SAMPLES, STYLES, Layout, PrintSetup, parse_cell
 
 _LABELS = {
     "title": "标题",
@@ -27,6 +27,8 @@ _LABELS = {
     "hint": "提示文字",
     "big": "证书大字（称号）",
     "huge": "证书标题（荣誉证书）",
+    "cert": "证书正文（楷体）",
+    "vheader": "竖排表头（列太窄时）",
 }
 _SAMPLES = {
     "title": "初二(3)班 第1组 小组成员常规考核量化表",
@@ -42,8 +44,17 @@ _SAMPLES = {
     "hint": "提示：每格按设置中的分值范围填写",
     "big": "明星组长",
     "huge": "荣 誉 证 书",
+    "cert": "在本学期的小组建设中表现突出，特发此证，以资鼓励。",
+    "vheader": "加减分",
 }
 _ORIENTATION = {C.FORM_GROUP: "portrait", C.FORM_CLASS: "landscape", C.FORM_CERTIFICATE: "landscape"}
+#: Page margins of each form (top, right, bottom, left; inches): the daily
+#: forms are laid out to fill what is inside them.
+MARGINS = {C.FORM_GROUP: (0.6, 0.5, 0.6, 0.5), C.FORM_CLASS: (0.5, 0.4, 0.5, 0.4),
+           C.FORM_CERTIFICATE: (0.6, 0.6, 0.6, 0.6)}
+#: Font sizes of the daily forms' samples: 五号 (10.5 pt) for the table.
+BODY_SIZE = 10.5
+SIZES = {"title": 18, "subtitle": 12, "sign": 12, "big": 28, "huge": 40, "cert": 20}
 
 
 def form_layout(form: str) -> Layout:
@@ -61,10 +72,13 @@ def form_layout(form: str) -> Layout:
     layout.rows = [[cells.get((r, c)) for c in range(1, n_cols + 1)] for r in range(1, n_rows + 1)]
     for key, ref in FORM_SAMPLES.items():
         layout.style(ref, key)
+        size = SIZES.get(key, BODY_SIZE)
+        if STYLES[key].size != size:
+            layout.style(ref, f"size{size:g}")
     layout.style("J1", "hint")
     layout.widths = {c: 12 for c in range(1, 10)}
     layout.widths[note_col] = 70
     layout.heights = {1: 28, 11: 40, 12: 52}
     orientation = _ORIENTATION[form]
-    layout.print = PrintSetup(orientation=orientation, fit_width=1, fit_height=1, area="A1:G9")
+    layout.print = PrintSetup(orientation=orientation, fit_width=1, fit_height=1, area="A1:G9", margins=MARGINS[form])
     return layout

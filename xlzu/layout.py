@@ -10,15 +10,16 @@ bounded number of calls.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
+from . import cells
 from . import contract as C
+from .fonts import BODY, HEADING, KAI
 
 # --------------------------------------------------------------------------
 # A1 references
@@ -75,12 +76,32 @@ def parse_range(ref: str) -> tuple[int, int, int, int]:
 
 
 # --------------------------------------------------------------------------
+# Formulas
+# --------------------------------------------------------------------------
+class Formula(str):
+    """A cell formula xlzu writes on purpose (``=SUM(…)``): the one kind of
+    string a backend writes as a formula.  Every other string, whatever it
+    starts with, is written as text: nothing a person typed (a 备注 of
+    "==请假==" or "=1/0") ever becomes a formula.  A file backend reads a
+    formula cell back as a Formula, so a formula a teacher keeps beside a
+    table is written back as one."""
+
+    __slots__ = ()
+
+
+def is_text_formula(value: Any) -> bool:
+    """A string that Excel would take for a formula but is text."""
+    return isinstance(value, str) and not isinstance(value, Formula) and value[:1] == "="
+
+
+# --------------------------------------------------------------------------
 # Styles
 # --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Style:
     """The parts of a cell style xlzu sets.  None = leave as it is."""
 
+    font: str | None = None  # font name (xlzu.fonts: 宋体 body, 黑体 headings, 楷体 certificates)
     bold: bool | None = None
     italic: bool | None = None
     size: float | None = None
@@ -88,39 +109,84 @@ class Style:
     fill: str | None = None  # background, hex RGB
     border: bool | None = None  # thin border on every side
     halign: str | None = None  # left, center, right
+    vertical: bool | None = None  # characters stacked top to bottom (竖排)
     valign: str | None = "center"
     wrap: bool | None = None
     number_format: str | None = None
+    outline: str | None = None  # a frame around the whole range: "double" (certificates)
+    indent: int | None = None  # left indent (characters' worth, Excel's IndentLevel)
 
 
 # Default look of every style key; hidden form sheets override these for the
-# daily sheets and certificates (see FORM_SAMPLES).
+# daily sheets and certificates (see FORM_SAMPLES).  Every key that styles
+# text names its Chinese face; the keys that only colour a cell laid over
+# another (star, devil, bad, warn) keep the face under them.  Nothing is
+# italic: Chinese has no italic (Excel slants it by force).
+_GREY = "595959"
 STYLES: dict[str, Style] = {
-    "title": Style(bold=True, size=16, halign="center"),
-    "subtitle": Style(size=11, halign="center"),
-    "category": Style(bold=True, fill=C.COLOR_HEADER, border=True, halign="center", wrap=True),
-    "header": Style(bold=True, fill=C.COLOR_HEADER, border=True, halign="center", wrap=True),
-    "text": Style(border=True, halign="center"),
-    "left": Style(border=True, halign="left", wrap=True),
-    "number": Style(border=True, halign="center", number_format="General"),
-    "integer": Style(border=True, halign="center", number_format="0"),
-    "decimal": Style(border=True, halign="center", number_format="0.00"),
-    "date": Style(border=True, halign="center", number_format="yyyy-mm-dd"),
-    "id": Style(border=True, halign="center", number_format="@"),
-    "entry": Style(border=True, halign="center"),
-    "total": Style(bold=True, border=True, halign="center", fill="F2F2F2", number_format="General"),
-    "note": Style(border=True, halign="left", wrap=True),
-    "sign": Style(size=11, halign="left", valign="bottom"),
-    "hint": Style(italic=True, color="808080", halign="left"),
-    "section": Style(bold=True, size=12, color=C.COLOR_TITLE, halign="left"),
+    "title": Style(font=HEADING, bold=False, size=16, halign="center"),
+    "subtitle": Style(font=BODY, size=11, halign="center"),
+    # A title that starts at column A and runs right (控制台: never cut at the left).
+    "title_left": Style(font=HEADING, bold=False, size=16, halign="left"),
+    "category": Style(font=HEADING, bold=False, fill=C.COLOR_HEADER, border=True, halign="center", wrap=True),
+    "header": Style(font=HEADING, bold=False, fill=C.COLOR_HEADER, border=True, halign="center", wrap=True),
+    "text": Style(font=BODY, border=True, halign="center"),
+    "left": Style(font=BODY, border=True, halign="left", wrap=True),
+    "number": Style(font=BODY, border=True, halign="center", number_format="General"),
+    "integer": Style(font=BODY, border=True, halign="center", number_format="0"),
+    "decimal": Style(font=BODY, border=True, halign="center", number_format="0.00"),
+    "date": Style(font=BODY, border=True, halign="center", number_format="yyyy-mm-dd"),
+    "id": Style(font=BODY, border=True, halign="center", number_format="@"),
+    "entry": Style(font=BODY, border=True, halign="center"),
+    "total": Style(font=BODY, bold=True, border=True, halign="center", fill="F2F2F2", number_format="General"),
+    "note": Style(font=BODY, border=True, halign="left", wrap=True),
+    "sign": Style(font=BODY, size=11, halign="left", valign="bottom"),
+    "hint": Style(font=BODY, italic=False, color=_GREY, halign="left"),
+    "section": Style(font=HEADING, bold=False, size=12, color=C.COLOR_TITLE, halign="left"),
     "star": Style(bold=True, fill=C.COLOR_STAR),
     "devil": Style(bold=True, fill=C.COLOR_DEVIL),
     "bad": Style(fill=C.COLOR_BAD),
     "warn": Style(fill=C.COLOR_WARN),
-    "big": Style(bold=True, size=28, halign="center"),
-    "huge": Style(bold=True, size=40, halign="center", color="C00000"),
-    "seat": Style(border=True, halign="center", wrap=True, size=11),
+    "big": Style(font=HEADING, bold=False, size=28, halign="center"),
+    "huge": Style(font=HEADING, bold=False, size=40, halign="center", color="C00000"),
+    "seat": Style(font=BODY, border=True, halign="center", wrap=True, size=11),
+    # The body of a certificate (荣誉证书): 楷体, large, left-aligned, wrapped.
+    "cert": Style(font=KAI, size=20, halign="left", valign="top", wrap=True),
+    # A value kept in a cell for the program but not shown or printed
+    # (the ISO date of a daily form: its long date is in the subtitle).
+    "hidden": Style(valign=None, number_format=";;;"),
+    # A paragraph of 规则说明: left, from the top, wrapped.
+    "rule": Style(font=BODY, halign="left", valign="top", wrap=True),
+    # Wrap long text inside the cell (laid over another key).
+    "wrap": Style(wrap=True),
+    # A header whose characters stand one under another (narrow columns).
+    "vheader": Style(font=HEADING, bold=False, fill=C.COLOR_HEADER, border=True, halign="center", vertical=True),
+    # 周排名-小组 as an announcement: large type, fitted to a landscape page
+    "board_title": Style(font=HEADING, bold=True, size=30, halign="center", color=C.COLOR_TITLE),
+    "board_subtitle": Style(font=BODY, size=16, halign="center"),
+    "board_banner": Style(font=HEADING, bold=True, size=20, halign="center", color="C00000"),
+    "board_header": Style(font=HEADING, bold=True, size=16, fill=C.COLOR_HEADER, border=True, halign="center", wrap=True),
+    "board_cell": Style(font=BODY, size=20, border=True, halign="center"),
+    "board_total": Style(font=HEADING, bold=True, size=22, border=True, halign="center"),
+    "board_note": Style(font=BODY, size=11, halign="left", wrap=True, color="595959"),
+    "board_sign": Style(font=BODY, size=14, halign="left", valign="bottom"),
+    # 荣誉证书: a framed page
+    "cert_frame": Style(outline="double", valign=None),
+    "cert_salute": Style(font=KAI, bold=True, size=20, halign="left", valign="bottom"),
+    "cert_body": Style(font=KAI, size=18, halign="left", valign="center", wrap=True, indent=2),
+    "cert_members": Style(font=KAI, size=16, halign="left", valign="top", wrap=True, indent=2),
+    "cert_sign": Style(font=KAI, size=16, halign="center", valign="bottom"),
+    # a long note under a section title, wrapped (Stack.hint)
+    "hint_wrap": Style(font=BODY, color="808080", halign="left", valign="top", wrap=True),
+    # a line kept for the teacher only (individual ranks, exam figures)
+    "private": Style(font=BODY, bold=True, size=10, color="C00000", halign="right"),
 }
+# Type sizes laid over another style: the hidden forms' samples (五号 10.5 pt
+# tables, 18 pt titles) and a daily form that needs smaller type to fit.
+SIZE_STYLES = {f"size{size:g}": Style(size=size) for size in (10, 10.5, 12, 14, 18)}
+STYLES.update(SIZE_STYLES)
+#: Keys that only colour or embolden a cell they are laid over.
+OVERLAY_STYLES = frozenset({"star", "devil", "bad", "warn", "wrap", "hidden", *SIZE_STYLES})
 
 # Where each style key is sampled on a hidden form sheet.  A school restyles
 # these cells and every generated daily sheet / certificate follows.
@@ -138,6 +204,8 @@ FORM_SAMPLES: dict[str, str] = {
     "hint": "A9",
     "big": "A11",
     "huge": "A12",
+    "cert": "A13",
+    "vheader": "E4",
 }
 
 
@@ -179,7 +247,9 @@ class PrintSetup:
     margins: tuple[float, float, float, float] | None = (0.6, 0.5, 0.6, 0.5)  # top, right, bottom, left (inches)
     center_horizontally: bool | None = True
     center_vertically: bool | None = False
-    footer: str | None = None  # centre footer text
+    footer: str | None = None  # centre footer text (&P page, &N pages)
+    header: str | None = None  # centre header text (a title for a sheet whose first row is its table header)
+    header_right: str | None = None  # right header text, e.g. 仅供班主任留存
 
 
 @dataclass(frozen=True)
@@ -199,6 +269,10 @@ class ChartSpec:
     y_title: str = ""
     width_cm: float = 24
     height_cm: float = 11
+    markers: bool = True  # a dot on every value: one week already shows
+    smooth: bool = False  # straight segments (a smoothed line overshoots the values)
+    y_min: float | None = None  # the value axis starts here (None: the application's choice)
+    y_max: float | None = None
 
 
 @dataclass
@@ -251,31 +325,8 @@ def placeholder_layout(title: str, hint: str) -> Layout:
 
 def excel_value(value: Any) -> Any:
     """A value both backends write as-is: None for blanks/NaN, plain Python
-    numbers, datetimes for dates, strings otherwise."""
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, bool):
-        return value
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalar
-        try:
-            value = value.item()
-        except (ValueError, AttributeError):
-            pass
-        if isinstance(value, float) and math.isnan(value):
-            return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    return value
+    numbers, datetimes for dates, strings otherwise (:func:`xlzu.cells.plain`)."""
+    return cells.plain(value)
 
 
 # --------------------------------------------------------------------------
@@ -379,13 +430,8 @@ def find_row(values: list[list[Any]], first_cell: str, *, column: int = 1, start
 
 
 def clean_text(value: Any) -> str:
-    """Cell value as stripped text ('' for blanks); 3.0 → '3'."""
-    value = excel_value(value)
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d")
-    return str(value).strip()
+    """Cell value as stripped text ('' for blanks); 3.0 → '3' (:func:`xlzu.cells.text`)."""
+    return cells.text(value)
 
 
 def _is_blank(v: Any) -> bool:

@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 
 from . import contract as C
+from . import schema
 from .errors import CellProblem
-from .layout import Layout, PrintSetup, Validation, range_ref, cell_ref, clean_text, excel_value, find_row, frame_from_values
+from .layout import Layout, PrintSetup, Validation, range_ref, clean_text, excel_value, find_row
 from .records import within
-from .roster import normalize_id
-from .settings import Settings, normalize_text, parse_number
+from .settings import Settings, normalize_text
 from .stack import Stack
 from .weekly import fmt_points, group_names, people, rank_desc, tidy
 
@@ -104,9 +104,21 @@ def star_items(settings: Settings) -> dict[str, tuple[str, ...]]:
 
 def month_stars(person_records: pd.DataFrame, members: pd.DataFrame, settings: Settings, month: Month) -> pd.DataFrame:
     """One row per star winner (ties: every one) with the figure that won it."""
+    return month_stars_and_reasons(person_records, members, settings, month)[0]
+
+
+def recorded_days(records: pd.DataFrame) -> int:
+    """The number of school days with records (days anyone was scored)."""
+    return int(records[C.REC_DATE].dt.normalize().nunique()) if len(records) else 0
+
+
+def month_stars_and_reasons(person_records: pd.DataFrame, members: pd.DataFrame, settings: Settings,
+                            month: Month) -> tuple[pd.DataFrame, dict[str, str]]:
+    """(the winners, why each star without a winner was not awarded)."""
     recs = within(person_records, month)
     who = people(members, recs).set_index(C.GROUP_ID)
     rows: list[dict] = []
+    why: dict[str, str] = {}
 
     def add(star: str, figures: pd.Series, basis: dict[str, str]) -> None:
         for sid in best_positive(figures):
@@ -117,22 +129,34 @@ def month_stars(person_records: pd.DataFrame, members: pd.DataFrame, settings: S
     ids = pd.Index(list(who.index), dtype=object)
     for star, items in star_items(settings).items():
         if not items:
+            why[star] = f"本月不评：设置的【个人考核项目】中没有项目对应{star}"
             continue
         mine = recs.loc[recs[C.REC_ITEM].isin(items)]
         figures = tidy(mine[C.REC_POINTS].groupby(mine[C.REC_ID]).sum().reindex(ids, fill_value=0.0).astype("float64"))
         text = "、".join(items)
+        if not best_positive(figures):
+            why[star] = f"本月不评：没有人在{text}上得分"
         add(star, figures, {sid: f"本月{text}共 {fmt_points(v)} 分" for sid, v in figures.items()})
+    # 进步之星: points per recorded school day, this month against the previous
+    # one (months have different numbers of school days: 国庆, exams).
     prev = month.previous
     before = within(person_records, prev)
+    days_now, days_then = recorded_days(recs), recorded_days(before)
     # A rise needs a figure in both months: a student without records in one
     # of them (joined, away) is not compared.
     both = pd.Index([sid for sid in ids if sid in set(recs[C.REC_ID]) and sid in set(before[C.REC_ID])], dtype=object)
-    if len(both):
+    if len(both) and days_now and days_then:
         now_total = tidy(recs[C.REC_POINTS].groupby(recs[C.REC_ID]).sum().reindex(both, fill_value=0.0).astype("float64"))
         then_total = tidy(before[C.REC_POINTS].groupby(before[C.REC_ID]).sum().reindex(both, fill_value=0.0).astype("float64"))
-        rise = tidy(now_total - then_total)
-        add(C.STAR_PROGRESS, rise, {sid: f"本月 {fmt_points(now_total[sid])} 分，{prev.month}月 {fmt_points(then_total[sid])} 分，"
-                                         f"提高 {fmt_points(rise[sid])} 分" for sid in both})
+        now_rate, then_rate = (now_total / days_now).round(2), (then_total / days_then).round(2)
+        rise = (now_rate - then_rate).round(2)
+        add(C.STAR_PROGRESS, rise, {sid: f"本月每天 {fmt_points(now_rate[sid])} 分（{days_now} 天共 {fmt_points(now_total[sid])} 分），"
+                                         f"{prev.month}月每天 {fmt_points(then_rate[sid])} 分（{days_then} 天），"
+                                         f"每天提高 {fmt_points(rise[sid])} 分" for sid in both})
+        if not best_positive(rise):
+            why[C.STAR_PROGRESS] = f"本月不评：没有人比{prev.month}月每天的得分更高"
+    else:
+        why[C.STAR_PROGRESS] = f"本月不评：{prev.label}没有记录，无法比较进步"
     out = pd.DataFrame(rows, columns=list(STAR_COLUMNS))
     out[C.GROUP_NO] = pd.to_numeric(out[C.GROUP_NO], errors="coerce").astype("Int64")
     out[C.COL_FIGURE] = out[C.COL_FIGURE].astype("float64")
@@ -141,6 +165,23 @@ def month_stars(person_records: pd.DataFrame, members: pd.DataFrame, settings: S
     order = {s: k for k, s in enumerate(C.STARS)}
     out = (out.assign(_s=out[C.COL_AWARD].map(order), _g=out[C.GROUP_NO].fillna(10**6))
               .sort_values(["_s", "_g", C.GROUP_ID], kind="stable").drop(columns=["_s", "_g"]).reset_index(drop=True))
+    return out, why
+
+
+def stars_shown(stars: pd.DataFrame, why: dict[str, str]) -> pd.DataFrame:
+    """Every star in order, its winners or one row saying why nobody won it."""
+    parts = []
+    for star in C.STARS:
+        mine = stars.loc[stars[C.COL_AWARD] == star]
+        if len(mine):
+            parts.append(mine)
+        elif star in why:
+            parts.append(pd.DataFrame([{C.COL_AWARD: star, C.COL_BASIS: why[star]}], columns=stars.columns))
+    if not parts:
+        return stars
+    out = pd.concat([p.astype(object) for p in parts], ignore_index=True)
+    out[C.GROUP_NO] = pd.to_numeric(out[C.GROUP_NO], errors="coerce").astype("Int64")
+    out[C.COL_FIGURE] = pd.to_numeric(out[C.COL_FIGURE], errors="coerce").astype("float64")
     return out
 
 
@@ -192,33 +233,22 @@ def read_rater_form(values: list[list[Any]], settings: Settings) -> tuple[pd.Dat
     cols = [C.COL_MONTH, C.GROUP_ID, *raters, C.COL_COMMENT]
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     at = find_row(values, C.MONTH_SECTION_RATERS)
-    header = find_row(values, C.COL_MONTH, start=at + 1) if at is not None else None
-    if header is None or header > at + 3:
+    if at is None:
         return empty, []
-    frame = frame_from_values(values, header_row=header)
-    problems: list[CellProblem] = []
-    if C.COL_MONTH not in frame.columns or C.GROUP_ID not in frame.columns:
+    read = schema.read(values, schema.monthly_form(raters), start=at + 1, stop=None, keep_rows=True)
+    if not read.found or read.header > at + 3:
         return empty, []
-    names = [c for c in frame.columns if c != "_row"]
+    problems = [p for p in read.problems]
     rows = []
-    for rec in frame.to_dict("records"):
+    for rec in read.frame.to_dict("records"):
         month = parse_month(rec[C.COL_MONTH])
-        sid = normalize_id(rec[C.GROUP_ID])
+        sid = rec[C.GROUP_ID]
         if month is None or not sid:
             continue
         out: dict[str, Any] = {C.COL_MONTH: month.key, C.GROUP_ID: sid}
         for r in raters:
-            if r not in frame.columns:
-                out[r] = None
-                continue
-            raw = rec[r]
-            x = parse_number(raw)
-            if clean_text(raw) and (x is None or not C.RATING_MIN_SCORE <= x <= C.RATING_MAX_SCORE):
-                problems.append(CellProblem(C.MONTHLY, cell_ref(rec["_row"], names.index(r) + 1), clean_text(raw),
-                                            f"应为 {C.RATING_MIN_SCORE}–{C.RATING_MAX_SCORE} 的分数"))
-                x = None
-            out[r] = x
-        out[C.COL_COMMENT] = clean_text(rec.get(C.COL_COMMENT)) or None if C.COL_COMMENT in frame.columns else None
+            out[r] = rec.get(r) if r in read.col else None
+        out[C.COL_COMMENT] = rec.get(C.COL_COMMENT) if C.COL_COMMENT in read.col else None
         rows.append(out)
     if not rows:
         return empty, problems
@@ -304,18 +334,19 @@ class MonthSummary:
     groups: pd.DataFrame
     form: pd.DataFrame
     n_records: int
+    unawarded: dict[str, str] = None  # star → why nobody won it
 
 
 def summarize_month(group_records: pd.DataFrame, person_records: pd.DataFrame, members: pd.DataFrame,
                     culture: pd.DataFrame, settings: Settings, month: Month, existing_form: pd.DataFrame) -> MonthSummary:
     teams = group_names(members, culture, within(group_records, month), within(person_records, month))
-    stars = month_stars(person_records, members, settings, month)
+    stars, why = month_stars_and_reasons(person_records, members, settings, month)
     names = dict(zip(teams[C.GROUP_NO].astype(int), teams[C.GROUP_TEAM_NAME]))
     stars[C.GROUP_TEAM_NAME] = pd.Series([names.get(int(g)) if pd.notna(g) else None for g in stars[C.GROUP_NO]], dtype=object)
     groups = month_groups(group_records, teams, month, settings)
     form = rater_form(existing_form, members, person_records, teams, settings, month)
     n = len(within(person_records, month))
-    return MonthSummary(month, stars, groups, form, n)
+    return MonthSummary(month, stars, groups, form, n, why)
 
 
 def monthly_layout(summary: MonthSummary, settings: Settings) -> Layout:
@@ -323,10 +354,10 @@ def monthly_layout(summary: MonthSummary, settings: Settings) -> Layout:
     width = len(rater_columns(settings))
     s = Stack(width)
     s.title(f"{settings.class_name} {summary.month.label} 月度评价")
-    s.subtitle(f"依据{summary.month.label}的{C.PERSON_RECORDS}和{C.GROUP_RECORDS}；每颗星后写明获得它的分数（并列都评上）")
+    s.subtitle(f"依据{summary.month.label}的{C.PERSON_RECORDS}和{C.GROUP_RECORDS}；每颗星后写明获得它的分数（并列都评上）　{C.PRIVATE}")
     s.blank()
     s.section(C.MONTH_SECTION_STARS)
-    stars = summary.stars
+    stars = stars_shown(summary.stars, summary.unawarded or {})
     if len(stars):
         s.table(stars, styles={C.GROUP_ID: "id", C.COL_BASIS: "left", C.COL_FIGURE: "total"}, last_spans_to=width)
     else:
@@ -349,5 +380,7 @@ def monthly_layout(summary: MonthSummary, settings: Settings) -> Layout:
     layout = s.layout
     if len(summary.form):
         layout.autofilter = range_ref(header, 1, last, width)
-    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0)
+    # the form's header repeats at the top of every page after the first
+    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0, title_rows=f"{header}:{header}",
+                              header_right=C.PRIVATE, footer="第 &P 页，共 &N 页")
     return layout

@@ -16,17 +16,19 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import ToolMissing, XlzuError
+from .fonts import fontconfig_file
 
 _CANDIDATES = ("soffice", "libreoffice", "/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice",
                "/Applications/LibreOffice.app/Contents/MacOS/soffice",
                r"C:\Program Files\LibreOffice\program\soffice.exe")
 
 # Recalculate every formula on load (files written by openpyxl carry no
-# cached results), and never ask.
+# cached results), never ask, and treat Chinese text as Simplified Chinese.
 _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Linguistic/General"><prop oor:name="DefaultLocale_CJK" oor:op="fuse"><value>zh-CN</value></prop></item>
 </oor:items>
 """
 
@@ -53,6 +55,22 @@ def _new_profile(parent: Path) -> Path:
     return user.parent
 
 
+_SYSTEM_FONTCONFIG = Path("/etc/fonts/fonts.conf")
+
+
+def _environment(parent: Path) -> dict[str, str]:
+    """LibreOffice's environment: where fontconfig is the font system
+    (Linux), xlzu's faces (宋体, 黑体, 楷体) aliased to the closest installed
+    ones (:func:`xlzu.fonts.fontconfig_file`)."""
+    env = dict(os.environ)
+    base = Path(env.get("FONTCONFIG_FILE") or _SYSTEM_FONTCONFIG)
+    if base.exists():
+        conf = parent / "fonts.conf"
+        conf.write_text(fontconfig_file(str(base)), encoding="utf-8")
+        env["FONTCONFIG_FILE"] = str(conf)
+    return env
+
+
 def convert(path: str | os.PathLike, fmt: str, outdir: str | os.PathLike, *, timeout: float = 180) -> Path:
     """Convert a workbook with LibreOffice headless (fmt: pdf, xlsx, xls, csv…)."""
     soffice = libreoffice()
@@ -68,7 +86,7 @@ def convert(path: str | os.PathLike, fmt: str, outdir: str | os.PathLike, *, tim
         cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                "--convert-to", fmt, "--outdir", str(outdir), str(path)]
         try:
-            done = subprocess.run(cmd, capture_output=True, timeout=timeout, text=True)
+            done = subprocess.run(cmd, capture_output=True, timeout=timeout, text=True, env=_environment(Path(tmp)))
         except subprocess.TimeoutExpired as exc:
             raise XlzuError(f"LibreOffice 处理“{path.name}”超时。") from exc
     target = outdir / (path.stem + "." + fmt.split(":")[0])

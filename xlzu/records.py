@@ -9,16 +9,16 @@ anywhere else are kept.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Callable, Iterable
+from datetime import date
+from typing import Any, Iterable
 
 import pandas as pd
 
 from . import contract as C
 from .errors import CellProblem
-from .layout import Layout, cell_ref, clean_text, excel_value, table_layout
-from .roster import normalize_id
-from .settings import parse_date, parse_number
+from . import schema
+from .cells import is_blank
+from .layout import Layout, table_layout
 
 DAILY_SOURCE_PREFIX = "日表"  # 来源 of rows that a daily sheet produced
 
@@ -55,116 +55,32 @@ def from_rows(rows: Iterable[dict[str, Any]], kind: str) -> pd.DataFrame:
     return _typed(pd.DataFrame(rows, columns=list(COLUMNS[kind])), kind)
 
 
-def _blank(v: Any) -> bool:
-    if v is None:
-        return True
-    if isinstance(v, str):
-        return v.strip() == ""
-    if isinstance(v, float):
-        return v != v  # NaN
-    if isinstance(v, (int, datetime)):
-        return False
-    return excel_value(v) is None  # numpy NaN, pd.NA, NaT
+TABLES = {"person": schema.PERSON_RECORDS, "group": schema.GROUP_RECORDS}
 
 
-def _convert(column: list[Any], fn: Callable[[Any], Any]) -> list[Any]:
-    """``fn`` over a column, computed once per distinct (type, value)."""
-    cache: dict[tuple[type, Any], Any] = {}
-    out = []
-    append = out.append
-    for v in column:
-        key = (type(v), v)
-        try:
-            append(cache[key])
-        except KeyError:
-            r = fn(v)
-            cache[key] = r
-            append(r)
-        except TypeError:  # unhashable: compute directly
-            append(fn(v))
-    return out
+def read_table(values: list[list[Any]], kind: str) -> tuple[pd.DataFrame, schema.TableRead]:
+    """个人记录 (kind="person") or 小组记录 (kind="group") from its cell values,
+    with the table as found (where its header is, the teacher's columns and
+    rows around it, every unreadable cell).
 
-
-def _text(v: Any) -> Any:
-    return clean_text(v) or None
-
-
-def _timestamp(v: Any) -> Any:
-    d = parse_date(v)
-    return pd.Timestamp(d) if d is not None else None
+    The table is found by its header (rows may be inserted above it,
+    columns beside it) and read to the last used row; a cleared row is
+    skipped, not an end.  A row the teacher edited into something
+    unreadable (no date, points that are not a number) is reported by cell
+    and left out of the table: an operation that would write the table back
+    refuses until it is corrected."""
+    read = schema.read(values, TABLES[kind], required_header=any(not is_blank(v) for r in values for v in r))
+    frame = read.frame
+    if not len(frame):
+        return empty(kind), read
+    data = {c: frame[c] for c in COLUMNS[kind]}
+    return _typed(pd.DataFrame(data).reset_index(drop=True), kind), read
 
 
 def read_records(values: list[list[Any]], kind: str) -> tuple[pd.DataFrame, list[CellProblem]]:
-    """个人记录 (kind="person") or 小组记录 (kind="group") from its cell values.
-
-    A row the teacher edited into something unreadable (no date, points
-    that are not a number) is reported by cell and left out of the table;
-    it stays on the sheet until corrected.  Each column is converted once
-    per distinct cell value, so a term of records (tens of thousands of
-    rows) reads in a fraction of a second."""
-    sheet = SHEETS[kind]
-    columns = list(COLUMNS[kind])
-    n = len(columns)
-    problems: list[CellProblem] = []
-    header = [clean_text(v) for v in values[0][:n]] if values else []
-    if not values or header != columns:
-        if values and any(clean_text(v) for v in values[0]):
-            problems.append(CellProblem(sheet, "A1", None, "第 1 行应为列名：" + "、".join(columns)))
-        return empty(kind), problems
-    body: list[list[Any]] = []
-    for i in range(1, len(values)):
-        row = list(values[i][:n])
-        if len(row) < n:
-            row += [None] * (n - len(row))
-        if all(_blank(v) for v in row):
-            break
-        body.append(row)
-    if not body:
-        return empty(kind), problems
-    col = {c: j for j, c in enumerate(columns)}
-    raw = {c: [r[j] for r in body] for c, j in col.items()}
-    dates = _convert(raw[C.REC_DATE], _timestamp)
-    points = _convert(raw[C.REC_POINTS], parse_number)
-    groups = _convert(raw[C.REC_GROUP], parse_number)
-    ids = _convert(raw[C.REC_ID], normalize_id) if kind == "person" else None
-    keep: list[int] = []
-    for k in range(len(body)):
-        ok = dates[k] is not None and points[k] is not None
-        if kind == "person":
-            ok = ok and bool(ids[k])
-        else:
-            g = groups[k]
-            ok = ok and g is not None and float(g).is_integer() and g >= 1
-        if ok:
-            keep.append(k)
-            continue
-        row = k + 2
-        if dates[k] is None:
-            problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_DATE] + 1), clean_text(raw[C.REC_DATE][k]), "应为日期"))
-        if points[k] is None:
-            problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_POINTS] + 1), clean_text(raw[C.REC_POINTS][k]), "分数应为数字"))
-        if kind == "person" and not ids[k]:
-            problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_ID] + 1), None, "学号不能为空"))
-        g = groups[k]
-        if kind == "group" and (g is None or not float(g).is_integer() or g < 1):
-            problems.append(CellProblem(sheet, cell_ref(row, col[C.REC_GROUP] + 1), clean_text(raw[C.REC_GROUP][k]), "组号应为正整数"))
-    if not keep:
-        return empty(kind), problems
-    data: dict[str, list[Any]] = {}
-    for c in columns:
-        if c == C.REC_DATE:
-            data[c] = [dates[k] for k in keep]
-        elif c == C.REC_POINTS:
-            data[c] = [points[k] for k in keep]
-        elif c == C.REC_GROUP:
-            data[c] = [int(groups[k]) if groups[k] is not None and float(groups[k]).is_integer() else None for k in keep]
-        elif c == C.REC_ID and kind == "person":
-            data[c] = [ids[k] for k in keep]
-        else:
-            conv = _convert(raw[c], _text)
-            data[c] = [conv[k] for k in keep]
-    frame = pd.DataFrame({c: pd.Series(data[c], dtype=object) for c in columns})
-    return _typed(frame, kind), problems
+    """The record table and the problems found reading it (see :func:`read_table`)."""
+    df, read = read_table(values, kind)
+    return df, read.problems
 
 
 def replace_days(existing: pd.DataFrame, new: pd.DataFrame, days: Iterable[date], kind: str,
@@ -188,13 +104,42 @@ def sort_records(df: pd.DataFrame, kind: str) -> pd.DataFrame:
     return df.sort_values(by, kind="stable", na_position="last").reset_index(drop=True)
 
 
-def records_layout(df: pd.DataFrame, kind: str) -> Layout:
-    """A record table as a filterable sheet (a teacher can check any total)."""
+def record_key(kind: str) -> tuple[str, str, str]:
+    return (C.REC_DATE, C.REC_ID if kind == "person" else C.REC_GROUP, C.REC_ITEM)
+
+
+def _keys(df: pd.DataFrame, kind: str) -> list[tuple[Any, ...]]:
+    """Each record's identity: (日期, 学号 or 组号, 项目, how many came before it)."""
+    seen: dict[tuple[Any, ...], int] = {}
+    out = []
+    cols = record_key(kind)
+    for values in zip(*(df[c].tolist() for c in cols)):
+        key = tuple(None if v is None or (isinstance(v, float) and v != v) or v is pd.NA else v for v in values)
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        out.append((*key, n))
+    return out
+
+
+def records_layout(df: pd.DataFrame, kind: str, read: schema.TableRead | None = None) -> Layout:
+    """A record table as a filterable sheet (a teacher can check any total).
+
+    With ``read`` (the table as read before the run), what the teacher
+    added is written back: each record keeps the cells of the columns added
+    beside it (a 核对 column), rows above the table and notes below stay."""
     styles = {C.REC_DATE: "date", C.REC_ID: "id", C.REC_GROUP: "integer", C.REC_POINTS: "number",
               C.REC_NOTE: "left", C.REC_SOURCE: "left", C.REC_RAW: "text"}
     df = df.reindex(columns=list(COLUMNS[kind]))
-    return table_layout(df, column_styles=styles, autofilter=True,
-                        widths={C.REC_DATE: 12, C.REC_SOURCE: 18, C.REC_NOTE: 24, C.REC_ITEM: 14})
+    layout = table_layout(df, column_styles=styles, autofilter=True,
+                          widths={C.REC_DATE: 12, C.REC_SOURCE: 18, C.REC_NOTE: 24, C.REC_ITEM: 14})
+    if read is None or not read.found:
+        return layout
+    row_extras: list[dict[int, Any] | None] = []
+    if read.extras:
+        before = _typed(read.frame[list(COLUMNS[kind])].reset_index(drop=True), kind)
+        by_key = {k: read.extras.get(int(r)) for k, r in zip(_keys(before, kind), read.frame["_row"])}
+        row_extras = [by_key.get(k) for k in _keys(df, kind)]
+    return schema.keep(layout, read, row_extras)
 
 
 def within(records: pd.DataFrame, period: Any) -> pd.DataFrame:

@@ -9,25 +9,20 @@ a duplicate 学号 (which would make two students one) stops the import.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from . import contract as C
 from .errors import CellProblem, RosterError
-from .layout import Layout, Validation, clean_text, col_letter, excel_value, table_layout
+from . import cells, schema
+from .layout import Layout, PrintSetup, clean_text, col_letter, table_layout
 from .settings import normalize_text, parse_number
 
 _SKIP_NAMES = ("合计", "总计", "平均", "平均分", "小计")
 _SKIP_PREFIXES = ("制表", "审核", "打印", "备注：", "备注:", "注：", "注:")
-_MISSING_SCORE = ("缺考", "缺", "免考", "缓考", "未考", "作弊", "无", "-", "/", "—")
-_RATING_WORDS = {
-    "优秀": 5, "优": 5, "A": 5, "良好": 4, "良": 4, "B": 4, "中等": 3, "中": 3, "C": 3,
-    "合格": 2, "及格": 2, "D": 2, "待提高": 1, "差": 1, "较差": 1, "E": 1,
-}
+_MISSING_SCORE = cells.MISSING_SCORE
 
 
 @dataclass
@@ -71,13 +66,7 @@ def _pick_sheet(sheets: list[list[list[Any]]]) -> list[list[Any]]:
     return sheets[0] if sheets else []
 
 
-def _key(text: Any) -> str:
-    """Header comparison key: NFKC, no spaces, lower case, no trailing colon
-    or brackets such as 总分(750)."""
-    t = unicodedata.normalize("NFKC", clean_text(text))
-    t = re.sub(r"\s+", "", t).lower()
-    t = re.sub(r"[\(（\[【].*?[\)）\]】]$", "", t)
-    return t.rstrip(":：*")
+_key = cells.header_key  # how two headers are compared (the declared tables compare the same way)
 
 
 _ALIAS_INDEX = {_key(a): canon for canon, aliases in C.ROSTER_ALIASES.items() for a in aliases}
@@ -132,35 +121,10 @@ def _map_headers(header: list[Any], subjects: tuple[str, ...]) -> tuple[dict[int
 _CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
 
 
-def normalize_name(value: Any) -> str:
-    text = normalize_text(value)
-    text = re.sub(rf"(?<={_CJK})\s+(?={_CJK})", "", text)  # 张 三 → 张三
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def normalize_id(value: Any) -> str:
-    value = excel_value(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = normalize_text(value)
-    text = re.sub(r"\s+", "", text)
-    if re.fullmatch(r"\d+\.0+", text):
-        text = text.split(".")[0]
-    return text
-
-
-def normalize_gender(value: Any) -> str | None:
-    text = normalize_text(value).lower().replace(" ", "")
-    if text == "":
-        return None
-    return C.GENDER_ALIASES.get(text)
-
-
-def _rating(value: Any) -> float | None:
-    x = parse_number(value)
-    if x is not None:
-        return x
-    return _RATING_WORDS.get(normalize_text(value).upper().replace(" ", ""))
+normalize_name = cells.person_name
+normalize_id = cells.student_id
+normalize_gender = cells.gender
+_rating = cells.rating
 
 
 def _is_footer(text: str) -> bool:
@@ -179,6 +143,7 @@ def normalize_roster(rows: list[list[Any]], subjects: tuple[str, ...], source: s
             f"“{source}”的前 15 行中找不到“姓名”列（也认 学生姓名、名字）。请确认第一行是列名。"
         )
     by_col, mapped, ignored = _map_headers(rows[header_at], subjects)
+    table = schema.roster_table(subjects)
     columns = list(C.ROSTER_COLUMNS) + [s for s in subjects]
     present = set(by_col.values())
     out: list[dict[str, Any]] = []
@@ -215,8 +180,10 @@ def normalize_roster(rows: list[list[Any]], subjects: tuple[str, ...], source: s
         if C.ROSTER_GENDER in present and gender is None:
             shown = clean_text(gender_raw)
             problem(row_no, shown or None, f"（性别）{'没有填写' if not shown else '应为 男 或 女'}，请在花名册中补填", C.ROSTER_GENDER)
+        # The values are read by the declared columns (xlzu.schema.ROSTER):
+        # the same rule as re-reading 花名册 and as Excel's validation.
         total_raw = raw.get(C.ROSTER_TOTAL)
-        total = parse_number(total_raw)
+        total, bad = table.column(C.ROSTER_TOTAL).parse(total_raw)
         if C.ROSTER_TOTAL in present:
             shown = normalize_text(total_raw)
             if total is None:
@@ -224,31 +191,24 @@ def normalize_roster(rows: list[list[Any]], subjects: tuple[str, ...], source: s
                     problem(row_no, shown, "（总分）缺考，没有分数：分层时按学习品质放置", C.ROSTER_TOTAL)
                 elif shown == "":
                     problem(row_no, None, "（总分）没有填写：分层时按学习品质放置", C.ROSTER_TOTAL)
-                else:
+                elif parse_number(total_raw) is None:
                     problem(row_no, shown, "（总分）不是分数，已留空", C.ROSTER_TOTAL)
-            elif not 0 <= total <= C.TOTAL_MAX:
-                problem(row_no, shown, f"（总分）应在 0–{C.TOTAL_MAX} 之间，已留空", C.ROSTER_TOTAL)
-                total = None
+                else:
+                    problem(row_no, shown, f"（总分）应在 0–{C.TOTAL_MAX} 之间，已留空", C.ROSTER_TOTAL)
         record[C.ROSTER_TOTAL] = total
         for col in (C.ROSTER_QUALITY, C.ROSTER_LEADERSHIP):
             value = raw.get(col)
-            if clean_text(value) == "":
-                continue
-            x = _rating(value)
-            if x is None or not C.RATING_MIN <= x <= C.RATING_MAX:
+            x, bad = table.column(col).parse(value)
+            if bad:
                 problem(row_no, normalize_text(value), f"（{col}）应为 1–5 的整数（5 最好），已留空", col)
-            else:
-                record[col] = int(round(x))
+            record[col] = x
         record[C.ROSTER_NOTE] = normalize_text(raw.get(C.ROSTER_NOTE)) or None
         for s in subjects:
             value = raw.get(s)
-            if clean_text(value) == "":
-                continue
-            x = parse_number(value)
-            if x is None or not 0 <= x <= C.SUBJECT_MAX:
+            x, bad = table.column(s).parse(value)
+            if bad:
                 problem(row_no, normalize_text(value), f"（{s}）应为 0–{C.SUBJECT_MAX} 的分数，已留空", s)
-            else:
-                record[s] = x
+            record[s] = x
         out.append(record)
         src_rows.append(row_no)
 
@@ -260,16 +220,18 @@ def normalize_roster(rows: list[list[Any]], subjects: tuple[str, ...], source: s
     ids = roster[C.ROSTER_ID]
     dup_problems = []
     seen: dict[str, int] = {}
+    by_key: dict[str, int] = {}
     for pos, value in enumerate(ids):
         if value is None:
             continue
-        if value in seen:
-            first = seen[value]
+        if cells.id_key(value) in by_key:  # 00012 and 12 are one student
+            first = by_key[cells.id_key(value)]
             dup_problems.append(
                 CellProblem(source, "", value, f"（学号）与第{src_rows[first]}行（{roster.at[first, C.ROSTER_NAME]}）重复", row=src_rows[pos])
             )
         else:
             seen[value] = pos
+            by_key[cells.id_key(value)] = pos
     if in_workbook:
         id_col = next((j for j, canon in by_col.items() if canon == C.ROSTER_ID), None)
         if id_col is not None:
@@ -321,25 +283,18 @@ def roster_columns(subjects: tuple[str, ...]) -> list[str]:
     return list(C.ROSTER_COLUMNS) + list(subjects)
 
 
-def roster_layout(roster: pd.DataFrame, subjects: tuple[str, ...], flags: list[tuple[int, str]] = ()) -> Layout:
-    """花名册 as a table with data validation on every typed column."""
+def roster_layout(roster: pd.DataFrame, subjects: tuple[str, ...], flags: list[tuple[int, str]] = (),
+                  class_name: str = "") -> Layout:
+    """花名册 as a table with data validation on every typed column; printed
+    one page wide, its header row on every page, the class in the page
+    header (row 1 must stay the table's header)."""
     df = roster.reindex(columns=roster_columns(subjects))
     styles = {C.ROSTER_ID: "id", C.ROSTER_NAME: "text", C.ROSTER_GENDER: "text", C.ROSTER_NOTE: "left",
               C.ROSTER_TOTAL: "number", C.ROSTER_QUALITY: "integer", C.ROSTER_LEADERSHIP: "integer"}
-    validations = [
-        (C.ROSTER_GENDER, Validation("", "list", values=C.GENDERS, prompt_title="性别", prompt="男 或 女",
-                                     error="性别只能填 男 或 女")),
-        (C.ROSTER_TOTAL, Validation("", "decimal", minimum=0, maximum=C.TOTAL_MAX, prompt_title="总分",
-                                    prompt="最近一次考试总分", error=f"总分应为 0–{C.TOTAL_MAX} 的数字")),
-        (C.ROSTER_QUALITY, Validation("", "whole", minimum=1, maximum=5, prompt_title="学习品质",
-                                      prompt="1–5，5 最好；可不填", error="学习品质应为 1–5 的整数")),
-        (C.ROSTER_LEADERSHIP, Validation("", "whole", minimum=1, maximum=5, prompt_title="组织能力",
-                                         prompt="1–5，外向、能带队为 5；可不填", error="组织能力应为 1–5 的整数")),
-    ]
+    table = schema.roster_table(subjects)
+    validations = [(c.name, c.validation()) for c in table.columns if c.validation() is not None]
     for s in subjects:
         styles[s] = "number"
-        validations.append((s, Validation("", "decimal", minimum=0, maximum=C.SUBJECT_MAX, prompt_title=s,
-                                          prompt=f"{s}成绩；可不填", error=f"{s}成绩应为 0–{C.SUBJECT_MAX} 的数字")))
     return table_layout(
         df,
         column_styles=styles,
@@ -347,55 +302,31 @@ def roster_layout(roster: pd.DataFrame, subjects: tuple[str, ...], flags: list[t
         highlights=[(pos, col) for pos, col in flags if col in df.columns],
         widths={C.ROSTER_NOTE: 24},
         autofilter=True,
+        print_setup=PrintSetup(orientation="landscape", fit_width=1, fit_height=0, title_rows="1:1",
+                               header=f"{class_name}　{C.ROSTER}".strip("　"), footer="第 &P 页，共 &N 页",
+                               margins=(0.9, 0.5, 0.7, 0.5)),
     )
 
 
 def read_roster(values: list[list[Any]], subjects: tuple[str, ...]) -> tuple[pd.DataFrame, list[CellProblem]]:
     """花名册 as the teacher left it: (roster, problems naming 花名册 cells).
 
-    Problems are warnings the caller may show; the roster is still usable
-    (bad cells read as blank)."""
-    from .layout import cell_ref, frame_from_values
-
-    frame = frame_from_values(values, header_row=0)
-    problems: list[CellProblem] = []
-    missing = [c for c in (C.ROSTER_ID, C.ROSTER_NAME) if c not in frame.columns]
+    The same declared columns as the import (:data:`xlzu.schema.ROSTER`):
+    the table is found by its header and read to the last used row (a
+    cleared row is skipped), and a value the import would refuse (总分 9999,
+    学习品质 9) is refused here too.  Problems are warnings the caller may
+    show; the roster is still usable (a bad cell reads as blank, a row
+    without 学号 or with a repeated 学号 is left out)."""
+    table = schema.roster_table(subjects)
+    read = schema.read(values, table, keep_rows=True)
+    missing = [c for c in (C.ROSTER_ID, C.ROSTER_NAME) if c not in read.col]
     if missing:
-        raise RosterError(f"“{C.ROSTER}”第 1 行缺少列：{'、'.join(missing)}。")
-    cols = [c for c in frame.columns if c != "_row"]
-    out = pd.DataFrame({c: pd.Series(dtype=object) for c in roster_columns(subjects)})
-    records = []
-    seen: dict[str, int] = {}
-    for _, r in frame.iterrows():
-        row = int(r["_row"])
-        rec: dict[str, Any] = {}
-        rec[C.ROSTER_ID] = normalize_id(r.get(C.ROSTER_ID))
-        rec[C.ROSTER_NAME] = normalize_name(r.get(C.ROSTER_NAME))
-        ref = lambda col: cell_ref(row, cols.index(col) + 1)  # noqa: E731
-        if not rec[C.ROSTER_ID]:
-            problems.append(CellProblem(C.ROSTER, ref(C.ROSTER_ID), None, "学号不能为空"))
-            continue
-        if rec[C.ROSTER_ID] in seen:
-            problems.append(CellProblem(C.ROSTER, ref(C.ROSTER_ID), rec[C.ROSTER_ID], f"学号与第{seen[rec[C.ROSTER_ID]]}行重复"))
-            continue
-        seen[rec[C.ROSTER_ID]] = row
-        g = normalize_gender(r.get(C.ROSTER_GENDER)) if C.ROSTER_GENDER in cols else None
-        if C.ROSTER_GENDER in cols and g is None and clean_text(r.get(C.ROSTER_GENDER)):
-            problems.append(CellProblem(C.ROSTER, ref(C.ROSTER_GENDER), clean_text(r.get(C.ROSTER_GENDER)), "性别应为 男 或 女"))
-        rec[C.ROSTER_GENDER] = g
-        for col in (C.ROSTER_TOTAL, C.ROSTER_QUALITY, C.ROSTER_LEADERSHIP, *subjects):
-            if col not in cols:
-                rec[col] = None
-                continue
-            raw = r.get(col)
-            x = parse_number(raw)
-            if x is None and clean_text(raw):
-                problems.append(CellProblem(C.ROSTER, ref(col), clean_text(raw), f"{col}应为数字"))
-            rec[col] = x
-        rec[C.ROSTER_NOTE] = clean_text(r.get(C.ROSTER_NOTE)) or None if C.ROSTER_NOTE in cols else None
-        records.append(rec)
-    if records:
-        out = pd.DataFrame(records, columns=roster_columns(subjects))
+        raise RosterError(f"“{C.ROSTER}”中找不到列：{'、'.join(missing)}（应有一行列名：学号、姓名、性别、总分 …）。")
+    problems = list(read.problems)
+    frame = read.frame
+    out = frame.reindex(columns=roster_columns(subjects)).reset_index(drop=True)
     for col in (C.ROSTER_TOTAL, C.ROSTER_QUALITY, C.ROSTER_LEADERSHIP, *subjects):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
+    for col in (C.ROSTER_ID, C.ROSTER_NAME, C.ROSTER_GENDER, C.ROSTER_NOTE):
+        out[col] = pd.Series([v if isinstance(v, str) and v else None for v in out[col]], dtype=object, index=out.index)
     return out, problems

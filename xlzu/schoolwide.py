@@ -42,7 +42,7 @@ from . import contract as C
 from .awards import CertificateText, render_certificates
 from .dates import long_date, monday
 from .errors import CellProblem, SettingsError
-from .layout import Layout, PrintSetup, Validation, cell_ref, clean_text, find_row, frame_from_values, range_ref
+from .layout import Layout, PrintSetup, Validation, cell_ref, clean_text, find_row, frame_from_values
 from .monthly import Month, month_groups
 from .records import within
 from .settings import Settings, format_mapping, format_weekdays, normalize_text, parse_number

@@ -19,16 +19,16 @@ sheet, so a form typed before 设置 changed is still read correctly:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
+from . import cells
 from . import contract as C
 from .errors import CellProblem
-from .layout import cell_ref, clean_text, excel_value
+from .layout import Formula, cell_ref, range_ref, clean_text, excel_value
 from .records import DAILY_SOURCE_PREFIX, from_rows, replace_days
 from .roster import normalize_id, normalize_name
 from .settings import Settings, parse_date
@@ -150,32 +150,11 @@ def _class_entry_for(settings: Settings, top: str, leaf: str) -> Entry | None:
 # --------------------------------------------------------------------------
 # What a typed cell is worth
 # --------------------------------------------------------------------------
-_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-
-
-def _text(value: Any) -> str:
-    """Typed text, full-width → half-width, spaces (also full-width) stripped."""
-    return unicodedata.normalize("NFKC", clean_text(value)).strip()
-
-
-def is_blank(value: Any) -> bool:
-    return _text(value) == ""
-
-
-def read_number(value: Any) -> float | None:
-    """A typed number: 3, 2.5, "３", "+3", "－2" (full-width), " 2 ".
-    Text that is not plainly a number (1e3, 三, −2 with a math minus) is not."""
-    value = excel_value(value)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if not isinstance(value, str):
-        return None
-    text = _text(value)
-    if not _NUMBER_RE.fullmatch(text):
-        return None
-    return float(text)
+# A typed cell is read by the one cell vocabulary (xlzu.cells); the forms
+# read numbers as their 合计 formula does (cells.form_number).
+_text = cells.normalize
+is_blank = cells.is_blank
+read_number = cells.form_number
 
 
 def evaluate(entry: Entry, value: Any) -> tuple[Any, float] | None:
@@ -234,9 +213,16 @@ def points_formula(entry: Entry, ref: str) -> str:
 
 
 def total_formula(entries: Iterable[tuple[int, Entry]], row: int) -> str:
-    """=… the 合计 of one form row: the points of every entry cell."""
+    """=… the 合计 of one form row: the points of every entry cell, blank
+    while none of them holds anything (a blank form prints no zeros)."""
+    entries = list(entries)
+    if not entries:
+        return Formula('=""')
     terms = [points_formula(e, cell_ref(row, col)) for col, e in entries]
-    return "=" + ("+".join(terms) if terms else "0")
+    cols = [col for col, _ in entries]
+    span = range_ref(row, min(cols), row, max(cols))
+    return Formula(f'=IF(COUNTA({span})=0,"",{"+".join(terms)})')
+
 
 
 def validation_formula(entry: Entry, top_left: str, column_range: str = "") -> str | None:
@@ -267,6 +253,7 @@ class FormEntries:
     groups: list[dict[str, Any]] = field(default_factory=list)
     covered: set[tuple[Any, str]] = field(default_factory=set)  # (学号 or 组号, 项目) the sheet has a cell for
     typed: int = 0  # non-blank entry and note cells
+    who_cells: dict[Any, str] = field(default_factory=dict)  # 学号 or 组号 → the cell it is written in
 
 
 def is_foot(text: str) -> bool:
@@ -306,10 +293,10 @@ def parse_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple
         return None, []
     group, _weekday = parsed
     kind = "class" if group is None else "group"
-    first = C.GROUP_NO if kind == "class" else C.GROUP_ID
-    header = next((i for i, r in enumerate(values) if r and clean_text(r[0]) == first), None)
-    if header is None:
+    found = find_form_header(values, kind)
+    if found is None:
         return None, []
+    header, id_col = found
     problems: list[CellProblem] = []
     day, date_ref = _find_date(values, header)
     form = FormEntries(sheet, kind, day, group)
@@ -342,7 +329,7 @@ def parse_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple
                 continue
             entries.append((j, _class_entry_for(settings, top, leaf), cell_ref(header + 2, j + 1)))
     note_col = fixed.get(C.REC_NOTE)
-    id_col = 0
+    total_col = fixed.get(C.DAILY_TOTAL)
     name_col = fixed.get(C.GROUP_TEAM_NAME if kind == "class" else C.GROUP_NAME_COL)
     source = lambda i, j: f"{sheet}!{cell_ref(i + 1, j + 1)}"  # noqa: E731
     stamp = pd.Timestamp(day) if day else None
@@ -382,6 +369,7 @@ def parse_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple
                                         f"与 {seen_ids[who]} 重复：每{'组' if kind == 'class' else '位学生'}只能占一行"))
             continue
         seen_ids[who] = cell_ref(i + 1, id_col + 1)
+        form.who_cells[who] = seen_ids[who]
         display = clean_text(_cell(values, i, name_col)) if name_col is not None else ""
         if kind == "group":
             display = normalize_name(display)
@@ -414,6 +402,10 @@ def parse_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple
             else:
                 rec.update({C.REC_ID: who, C.REC_NAME: display or None, C.REC_GROUP: group})
             rows_out.append(rec)
+        if total_col is not None:
+            problem = _total_problem(_cell(values, i, total_col), typed, values, i)
+            if problem:
+                problems.append(CellProblem(sheet, cell_ref(i + 1, total_col + 1), clean_text(_cell(values, i, total_col)) or None, problem))
         if note and not any(e is not None and evaluate(e, _cell(values, i, j)) for j, e, _ in typed):
             # A note without any score (请假, 表扬…) is kept as a 0-point record.
             rec = {C.REC_DATE: stamp, C.REC_CATEGORY: None, C.REC_ITEM: C.NOTE_ITEM, C.REC_POINTS: 0.0,
@@ -431,6 +423,35 @@ def parse_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple
                     problems.append(CellProblem(sheet, ref, str(shown),
                                                 f"{entry.item}：名次 {shown} 填了 {len(refs)} 次（{'、'.join(refs)}），每个名次只能给一个小组"))
     return form, problems
+
+
+def find_form_header(values: list[list[Any]], kind: str) -> tuple[int, int] | None:
+    """(header row, 学号/组号 column), both 0-based, of a daily form: the
+    first row with 学号 (member form) or 组号 (class form) and 合计 in it,
+    wherever a teacher moved the table (a column inserted at the left)."""
+    first = C.GROUP_NO if kind == "class" else C.GROUP_ID
+    for i, r in enumerate(values):
+        texts = [clean_text(v) for v in r]
+        if first in texts and C.DAILY_TOTAL in texts:
+            return i, texts.index(first)
+    return None
+
+
+def _total_problem(total: Any, typed: list, values: list[list[Any]], i: int) -> str:
+    """What is wrong with a row's 合计 cell: it holds the formula xlzu wrote
+    (its text, from a file) or the figure it computes (live Excel); anything
+    else typed over it would be lost, so it is refused."""
+    if total is None or is_blank(total) or (isinstance(total, str) and total.startswith("=")):
+        return ""  # the formula (its text, as a file or xlwings' remote engine gives it)
+    x = read_number(total)
+    points = 0.0
+    for j, entry, _h in typed:
+        result = evaluate(entry, _cell(values, i, j)) if entry is not None else None
+        points += result[1] if result else 0.0
+    if x is not None and abs(x - points) < 1e-9:
+        return ""
+    return (f"{C.DAILY_TOTAL}由公式自动计算，不能填写（这一行各项合计 {fmt(points)} 分）："
+            "请把分数填到各考核项目的格子里，再清空这一格或重新生成日表")
 
 
 def _rule_free_entry(item: C.Item) -> Entry:

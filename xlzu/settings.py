@@ -8,14 +8,15 @@ the cell and says what is expected.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from . import cells, schema
 from . import contract as C
+from . import paper
 from .errors import CellProblem, SettingsError
-from .layout import Layout, Validation, cell_ref, clean_text, excel_value, find_row, range_ref
+from .layout import PrintSetup, Layout, Validation, cell_ref, clean_text, col_letter, excel_value, range_ref
 
 
 @dataclass(frozen=True)
@@ -83,13 +84,7 @@ DEFAULT = Settings()
 # --------------------------------------------------------------------------
 # Parsing helpers (also used by the roster import)
 # --------------------------------------------------------------------------
-def normalize_text(value: Any) -> str:
-    """Full-width → half-width (９０ → 90, Ａ → A, （ → ( ), strip all
-    surrounding and inner stray spaces of short codes."""
-    text = clean_text(value)
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\u3000", " ").strip()
-    return text
+normalize_text = cells.normalize
 
 
 _WEEKDAY_WORDS = {
@@ -126,36 +121,8 @@ def format_weekdays(days: tuple[int, ...]) -> str:
     return ",".join(C.WEEKDAYS[d] for d in days)
 
 
-def parse_date(value: Any) -> date | None:
-    value = excel_value(value)
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, (int, float)) and 20000 < value < 80000:  # an Excel serial
-        return date.fromordinal(date(1899, 12, 30).toordinal() + int(value))
-    text = normalize_text(value)
-    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?", text)
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-
-
-def parse_number(value: Any) -> float | None:
-    """A number from a cell: 3, "３", " 2.5 ", "+3", "－2" (full-width minus)."""
-    value = excel_value(value)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    text = normalize_text(value).replace("−", "-").replace("－", "-").replace(" ", "")
-    if not text:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        return None
+parse_date = cells.to_date
+parse_number = cells.number  # finite numbers only: nan and inf are not numbers
 
 
 def _is_int(x: float) -> bool:
@@ -179,22 +146,50 @@ _SECTION_TITLES = (
 )
 
 
-def _section_rows(values: list[list[Any]], title: str) -> tuple[int, list[tuple[int, list[Any]]]] | None:
-    """(header row index, [(row index, cells)]) of a section, or None."""
-    start = find_row(values, title)
+_SECTION_TABLES = {
+    C.SECTION_BASIC: schema.SETTINGS_BASIC,
+    C.SECTION_SUBJECTS: schema.SETTINGS_SUBJECTS,
+    C.SECTION_ITEMS: schema.SETTINGS_ITEMS,
+    C.SECTION_RULES: schema.SETTINGS_RULES,
+    C.SECTION_RATERS: schema.SETTINGS_RATERS,
+    C.SECTION_GROUP_RATERS: schema.SETTINGS_RATERS,
+}
+
+
+def _title_row(values: list[list[Any]], title: str, start: int = 0) -> int | None:
+    for i in range(start, len(values)):
+        if any(clean_text(v) == title for v in values[i]):
+            return i
+    return None
+
+
+def _section_rows(values: list[list[Any]], title: str) -> tuple[int, list[tuple[int, list[Any]]], list[int]] | None:
+    """(header row index, [(row index, cells in the declared column order)],
+    sheet column (1-based) of each declared column) of a section, or None.
+
+    The section is its 【title】 line, then its declared header
+    (:mod:`xlzu.schema`, found wherever columns were inserted), then rows
+    up to the next section's title; a cleared row is skipped, not an end."""
+    start = _title_row(values, title)
     if start is None:
         return None
-    header = start + 1
+    table = _SECTION_TABLES[title]
+    hit = schema.find_header(values, table, start=start + 1, stop=start + 4)
+    if hit is None:
+        header, col = start + 1, {}
+    else:
+        header, col = hit
+    first = min(col.values()) if col else next((j for j, v in enumerate(values[start]) if clean_text(v) == title), 0)
+    cols = [col.get(n, first + k) for k, n in enumerate(table.names)]
     rows = []
     for i in range(header + 1, len(values)):
-        cells = list(values[i])
-        first = clean_text(cells[0]) if cells else ""
-        if first in _SECTION_TITLES:
+        row = list(values[i]) + [None] * 20
+        if any(clean_text(v) in _SECTION_TITLES for v in values[i]):
             break
-        if all(clean_text(v) == "" for v in cells):
-            break
-        rows.append((i, cells + [None] * 12))
-    return header, rows
+        if all(clean_text(v) == "" for v in values[i]):
+            continue  # a cleared row is not the end of the section
+        rows.append((i, [row[j] for j in cols] + [None] * 12))
+    return header, rows, [j + 1 for j in cols]
 
 
 def read_settings(values: list[list[Any]]) -> Settings:
@@ -207,8 +202,11 @@ def read_settings(values: list[list[Any]]) -> Settings:
     changes: dict[str, Any] = {}
     cells: dict[str, str] = {}
 
+    at: list[int] = list(range(1, 13))  # sheet column of each declared column of the current section
+
     def bad(row: int, col: int, value: Any, expected: str) -> None:
-        problems.append(CellProblem(sheet, cell_ref(row + 1, col), excel_value(value), expected))
+        """``col``: 1-based position among the section's declared columns."""
+        problems.append(CellProblem(sheet, cell_ref(row + 1, at[col - 1]), excel_value(value), expected))
 
     def missing(title: str) -> None:
         problems.append(CellProblem(sheet, "", None, f"缺少“{title}”一节（可从新建的班级工作簿中复制）"))
@@ -218,12 +216,13 @@ def read_settings(values: list[list[Any]]) -> Settings:
     if basic is None:
         missing(C.SECTION_BASIC)
     else:
-        by_label = {clean_text(cells[0]): (i, cells[1]) for i, cells in basic[1]}
+        at[:3] = basic[2]
+        by_label = {clean_text(row[0]): (i, row[1]) for i, row in basic[1]}
         for s in C.DEFAULT_SCALARS:
             if s.label not in by_label:
                 continue  # a missing line keeps its default
             i, raw = by_label[s.label]
-            cells[s.key] = cell_ref(i + 1, 2)
+            cells[s.key] = cell_ref(i + 1, at[1])
             parsed, expected = _parse_scalar(s, raw)
             if expected:
                 bad(i, 2, raw, expected)
@@ -236,6 +235,7 @@ def read_settings(values: list[list[Any]]) -> Settings:
     if subjects is None:
         missing(C.SECTION_SUBJECTS)
     else:
+        at[:3] = subjects[2]
         found: list[Subject] = []
         seen: set[str] = set()
         for i, row in subjects[1]:
@@ -253,7 +253,7 @@ def read_settings(values: list[list[Any]]) -> Settings:
                 continue
             found.append(Subject(name, days, clean_text(row[2])))
         if not found:
-            problems.append(CellProblem(sheet, cell_ref(subjects[0] + 2, 1), None, "至少要有一个学科"))
+            problems.append(CellProblem(sheet, cell_ref(subjects[0] + 2, at[0]), None, "至少要有一个学科"))
         changes["subjects"] = tuple(found)
 
     # ---- individual items ----------------------------------------------------
@@ -261,6 +261,7 @@ def read_settings(values: list[list[Any]]) -> Settings:
     if items is None:
         missing(C.SECTION_ITEMS)
     else:
+        at[:6] = items[2]
         found_items: list[C.Item] = []
         seen = set()
         for i, row in items[1]:
@@ -291,7 +292,7 @@ def read_settings(values: list[list[Any]]) -> Settings:
             if ok:
                 found_items.append(C.Item(category, name, lo, hi, stars, clean_text(row[5])))
         if not items[1]:
-            problems.append(CellProblem(sheet, cell_ref(items[0] + 2, 1), None, "至少要有一个考核项目"))
+            problems.append(CellProblem(sheet, cell_ref(items[0] + 2, at[0]), None, "至少要有一个考核项目"))
         changes["items"] = tuple(found_items)
 
     # ---- class-sheet rules ---------------------------------------------------
@@ -301,16 +302,18 @@ def read_settings(values: list[list[Any]]) -> Settings:
     else:
         kinds = {v: k for k, v in C.RULE_KINDS.items()}
         pers = {v: k for k, v in C.RULE_PER.items()}
+        at[:9] = rules[2]
         found_rules: list[C.Rule] = []
         seen = set()
         for i, row in rules[1]:
-            key = normalize_text(row[0])
+            code = normalize_text(row[0])
+            key = _RULE_KEYS.get(code, code)
             category, name = normalize_text(row[1]), normalize_text(row[2])
             kind, per = kinds.get(normalize_text(row[3])), pers.get(normalize_text(row[4]))
             lo, hi = parse_number(row[5]), parse_number(row[6])
             ok = True
-            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", key) or key in seen:
-                bad(i, 1, row[0], "代码应为不重复的英文字母（如 hygiene），程序用它识别这一栏")
+            if not key or key in seen:
+                bad(i, 1, row[0], "代码不能为空或重复（如 卫生纪律），程序用它识别这一栏")
                 ok = False
             seen.add(key)
             if category not in C.CATEGORIES:
@@ -345,6 +348,7 @@ def read_settings(values: list[list[Any]]) -> Settings:
         if section is None:
             missing(title)
             continue
+        at[:3] = section[2]
         weights: list[tuple[str, float]] = []
         seen = set()
         total = 0.0
@@ -361,7 +365,8 @@ def read_settings(values: list[list[Any]]) -> Settings:
             total += w
         if weights and abs(total - 1) > 1e-6 and section[1]:
             first, last = section[1][0][0] + 1, section[1][-1][0] + 1
-            problems.append(CellProblem(sheet, f"B{first}:B{last}", None, f"权重之和应为 1（现在为 {total:g}）"))
+            letter = col_letter(at[1])
+            problems.append(CellProblem(sheet, f"{letter}{first}:{letter}{last}", None, f"权重之和应为 1（现在为 {total:g}）"))
         changes[attr] = tuple(weights)
 
     if "weight_total" in changes or "weight_quality" in changes:
@@ -423,6 +428,9 @@ def _parse_mapping(raw: Any, kind: str) -> tuple[tuple[str, float], ...]:
     return tuple(pairs)
 
 
+_RULE_KEYS = {label: key for key, label in C.RULE_CODE_LABELS.items()}
+
+
 def format_mapping(mapping: tuple[tuple[str, float], ...]) -> str:
     return ",".join(f"{k}={_fmt(v)}" for k, v in mapping)
 
@@ -430,7 +438,8 @@ def format_mapping(mapping: tuple[tuple[str, float], ...]) -> str:
 # --------------------------------------------------------------------------
 # Writing 设置
 # --------------------------------------------------------------------------
-SETTINGS_WIDTHS = {1: 18, 2: 18, 3: 12, 4: 10, 5: 10, 6: 10, 7: 10, 8: 20, 9: 60}
+# Landscape A4, one page wide at about 100 % (≈ 770 pt inside the margins).
+SETTINGS_WIDTHS = {1: 14, 2: 12, 3: 10, 4: 8, 5: 17, 6: 8, 7: 8, 8: 21, 9: 30}
 
 
 def settings_layout(settings: Settings = DEFAULT) -> Layout:
@@ -490,11 +499,15 @@ def settings_layout(settings: Settings = DEFAULT) -> Layout:
     )
     first = section(C.SECTION_RULES, C.RULE_COLUMNS)
     for k, rule in enumerate(settings.rules):
-        rows.append([rule.key, rule.category, rule.name, C.RULE_KINDS[rule.kind], C.RULE_PER[rule.per],
+        rows.append([C.RULE_CODE_LABELS.get(rule.key, rule.key), rule.category, rule.name, C.RULE_KINDS[rule.kind], C.RULE_PER[rule.per],
                      rule.minimum, rule.maximum, format_mapping(rule.mapping), rule.note])
         r = first + k
         layout.style(range_ref(r, 1, r, 8), "entry")
         layout.style(cell_ref(r, 9), "hint")
+        layout.style(cell_ref(r, 9), "wrap")
+        lines = paper.lines_needed(rule.note or "", 11, SETTINGS_WIDTHS[9] * paper.PT_PER_UNIT)
+        if lines > 1:  # a wrapped note: the row as tall as its lines (no row grows by itself in print)
+            layout.heights[r] = paper.row_pt(lines, 11)
     last = first + len(settings.rules) + 5
     layout.validations.append(Validation(range_ref(first, 4, last, 4), "list", values=tuple(C.RULE_KINDS.values())))
     layout.validations.append(Validation(range_ref(first, 5, last, 5), "list", values=tuple(C.RULE_PER.values())))
@@ -513,4 +526,6 @@ def settings_layout(settings: Settings = DEFAULT) -> Layout:
                        error="权重应为 0–1 之间的数字")
         )
     layout.widths = dict(SETTINGS_WIDTHS)
+    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0,
+                              footer=f"{settings.class_name} 设置　第 &P 页，共 &N 页")
     return layout

@@ -13,7 +13,11 @@ from typing import Iterable
 
 import pandas as pd
 
-from .layout import Layout, Validation, _auto_width, cell_ref, range_ref
+import math
+
+from .layout import STYLES, Layout, Validation, _auto_width, _display_width, cell_ref, range_ref
+
+LINE_HEIGHT = 14.5  # points a line of 11-pt text needs
 
 
 class Stack:
@@ -50,7 +54,13 @@ class Stack:
         return self.line(text, "section", merge=False)
 
     def hint(self, text: str) -> int:
-        return self.line(text, "hint")
+        """A note under a section title; a long one wraps over as many lines
+        as the widths of the columns below it need."""
+        width = sum(self.layout.widths.get(j, 8.43) for j in range(1, self.width + 1))
+        lines = math.ceil(_display_width(text) / max(width - 2, 1))
+        if lines <= 1 or self.width == 1:
+            return self.line(text, "hint")
+        return self.line(text, "hint_wrap", height=LINE_HEIGHT * lines + 4)
 
     def blank(self) -> None:
         self.layout.rows.append([])
@@ -65,6 +75,7 @@ class Stack:
         validations: Iterable[tuple[str, Validation]] = (),
         spare: int = 0,
         last_spans_to: int | None = None,
+        fit_rows: bool = False,
     ) -> tuple[int, int, int]:
         """A header row and one row per record; returns (header row, first
         data row, last data row).  Column widths grow to fit (the widest of
@@ -72,7 +83,9 @@ class Stack:
         the column styles keep their borders and alignment over them.
         ``last_spans_to`` merges the last column over the columns up to that
         one (a long text beside the wider tables below; one merge per row, so
-        only for short tables)."""
+        only for short tables).  ``fit_rows``: the data rows are made tall
+        enough for the longest text of a wrapping column (one height for the
+        whole table, so a live workbook sets it in one call)."""
         columns = [str(c) for c in df.columns]
         n = len(columns)
         right = max(n, last_spans_to or n)
@@ -100,4 +113,16 @@ class Stack:
                 continue  # spread over the merged columns
             w = (widths or {}).get(name) or _auto_width(name, df.iloc[:, j - 1] if len(df) else ())
             self.layout.widths[j] = max(self.layout.widths.get(j, 0), w)
+        if fit_rows and len(df):
+            lines = 1
+            for j, name in enumerate(columns, start=1):
+                if not STYLES[styles.get(name, "text")].wrap:
+                    continue
+                width = sum(self.layout.widths.get(k, 8.43) for k in range(j, (right if j == n else j) + 1))
+                for v in df.iloc[:, j - 1]:
+                    text = "" if v is None or (isinstance(v, float) and v != v) else str(v)
+                    lines = max(lines, math.ceil(_display_width(text) / max(width - 1.5, 1)))
+            if lines > 1:
+                for r in range(first, last + 1):
+                    self.layout.heights[r] = LINE_HEIGHT * lines + 4
         return header, first, last

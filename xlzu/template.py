@@ -38,6 +38,7 @@ from . import contract as C
 from .book.files import FileBook
 from .errors import XlzuError
 from .forms import form_layout
+from .fonts import BODY, CHARSET, DEFAULT_SIZE, FAMILY
 from .layout import STYLES, Layout, Style
 
 #: The xlwings release whose standalone VBA module the template embeds.  The
@@ -210,6 +211,10 @@ CONSOLE_WIDTHS = {1: 17, 2: 12, 3: 100}
 
 def _xlsx_format(workbook, style: Style):
     props: dict[str, object] = {}
+    if style.font:
+        props["font_name"] = style.font
+        props["font_charset"] = CHARSET
+        props["font_family"] = FAMILY[style.font]
     if style.bold:
         props["bold"] = True
     if style.italic:
@@ -230,6 +235,8 @@ def _xlsx_format(workbook, style: Style):
         props["valign"] = "vcenter" if style.valign == "center" else style.valign
     if style.wrap:
         props["text_wrap"] = True
+    if style.vertical:
+        props["rotation"] = 270  # XlsxWriter's stacked text
     if style.number_format:
         props["num_format"] = style.number_format
     return workbook.add_format(props)
@@ -243,7 +250,8 @@ def build_template_bytes(macros: Path | None = None) -> bytes:
     sheets = template_sheets()
     vba = build_vba_project(len(sheets), vba_sources(macros))
     out = io.BytesIO()
-    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    wb = xlsxwriter.Workbook(out, {"in_memory": True, "default_format_properties": {
+        "font_name": BODY, "font_size": DEFAULT_SIZE, "font_charset": CHARSET, "font_family": FAMILY[BODY]}})
     wb.set_properties({
         "title": "xlzu 班级工作簿模板",
         "subject": "小组建设",
@@ -279,7 +287,7 @@ def _console(ws, fmt) -> None:
     for col, width in CONSOLE_WIDTHS.items():
         ws.set_column(col - 1, col - 1, width)
     ws.set_row(0, 28)
-    ws.write_string(0, 0, CONSOLE_TITLE, fmt["title"])
+    ws.write_string(0, 0, CONSOLE_TITLE, fmt["title_left"])  # from column A rightwards: never cut at the left
     ws.write_string(1, 0, CONSOLE_HINT, fmt["hint"])
     for i, button in enumerate(C.BUTTONS):
         row = C.CONSOLE_BUTTON_ROW - 1 + i

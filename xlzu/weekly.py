@@ -20,6 +20,9 @@ Rules (also in the README):
 - A member belongs, for the week, to the group on their latest record of that
   week (records keep the group of the day); a member without records that
   week to their group on 分组.
+- 上周 is the latest earlier week with 小组记录; 升降 = 上周名次 − 名次 (↑ up,
+  ↓ down); 进步最快小组 = the group(s) that rose most places (at least one);
+  学期累计 = every 小组记录 from 学期开始日期 to the week's Sunday.
 """
 
 from __future__ import annotations
@@ -32,9 +35,11 @@ import numpy as np
 import pandas as pd
 
 from . import contract as C
+from . import schema
+from .cells import is_blank
 from .dates import as_date, monday, short_date, week_days, week_number
 from .errors import CellProblem
-from .layout import Layout, PrintSetup, ChartSpec, cell_ref, clean_text, frame_from_values, range_ref, table_layout
+from .layout import Layout, PrintSetup, ChartSpec, cell_ref, clean_text, range_ref, table_layout
 from .records import within
 from .settings import Settings, parse_date, parse_number
 
@@ -250,6 +255,10 @@ class WeekSummary:
     devils: list[int] = field(default_factory=list)
     n_group_records: int = 0
     n_person_records: int = 0
+    board: pd.DataFrame | None = None  # the announcement: see board_table
+    previous: Week | None = None  # the latest earlier week with 小组记录 (上周)
+    progress: list[int] = field(default_factory=list)  # 进步最快小组 (组号)
+    leaders: dict[int, list[str]] = field(default_factory=dict)  # 组号 → 大组长
 
 
 def summarize_week(
@@ -272,7 +281,79 @@ def summarize_week(
     stars = [int(g) for g in groups.loc[groups[C.COL_AWARD] == settings.star_group_label, C.GROUP_NO]]
     devils = [int(g) for g in groups.loc[groups[C.COL_AWARD] == settings.devil_group_label, C.GROUP_NO]]
     table = people_table(precs, members, groups, week, settings)
-    return WeekSummary(week, groups, table, day_cols, cat_cols, stars, devils, len(grecs), len(precs))
+    summary = WeekSummary(week, groups, table, day_cols, cat_cols, stars, devils, len(grecs), len(precs))
+    summary.previous = previous_week(group_records, week, settings)
+    last_ranks = pd.Series(dtype="Int64")
+    if summary.previous is not None:
+        p = summary.previous
+        before, _, _ = group_table(within(group_records, p), group_names(members, culture, within(group_records, p)), p, settings)
+        last_ranks = before.set_index(C.GROUP_NO)[C.COL_RANK]
+    summary.leaders = leaders_of(members)
+    summary.board, summary.progress = board_table(summary, group_records, last_ranks, settings)
+    return summary
+
+
+def previous_week(group_records: pd.DataFrame, week: Week, settings: Settings) -> Week | None:
+    """The latest week before ``week`` that has 小组记录 (a holiday week is skipped)."""
+    if not len(group_records):
+        return None
+    earlier = group_records.loc[group_records[C.REC_DATE] < pd.Timestamp(week.monday), C.REC_DATE]
+    if earlier.empty:
+        return None
+    return make_week(earlier.max().date(), settings, group_records)
+
+
+def leaders_of(members: pd.DataFrame) -> dict[int, list[str]]:
+    """组号 → the names of its 大组长 (from 分组's 职务)."""
+    out: dict[int, list[str]] = {}
+    if not len(members) or C.GROUP_ROLES not in members.columns:
+        return out
+    for name, g, roles in zip(members[C.GROUP_NAME_COL], members[C.GROUP_NO], members[C.GROUP_ROLES]):
+        if pd.isna(g) or not isinstance(roles, str):
+            continue
+        parts = [x.strip() for x in roles.replace(",", C.ROLE_SEPARATOR).replace("，", C.ROLE_SEPARATOR).split(C.ROLE_SEPARATOR)]
+        if C.ROLE_LEADER in parts and isinstance(name, str):
+            out.setdefault(int(g), []).append(name)
+    return out
+
+
+def change_text(last: Any, now: Any) -> str:
+    """↑2 (two places up), ↓1, — (same place), 新 (no rank last week)."""
+    if last is None or pd.isna(last) or now is None or pd.isna(now):
+        return "新"
+    d = int(last) - int(now)
+    return f"↑{d}" if d > 0 else (f"↓{-d}" if d < 0 else "—")
+
+
+def board_table(summary: WeekSummary, group_records: pd.DataFrame, last_ranks: pd.Series,
+                settings: Settings) -> tuple[pd.DataFrame, list[int]]:
+    """The announcement: 名次, 小组, 大组长, 本周得分, the categories, 上周名次,
+    升降, 学期累计 (every 小组记录 from 学期开始日期 to this week's Sunday),
+    称号; and the 进步最快小组: the group(s) that rose most places since
+    上周 (a rise of at least one place; none without a 上周)."""
+    g = summary.groups
+    numbers = [int(x) for x in g[C.GROUP_NO]]
+    start, end = pd.Timestamp(settings.term_start), pd.Timestamp(summary.week.sunday)
+    recs = group_records.dropna(subset=[C.REC_GROUP])
+    recs = recs.loc[(recs[C.REC_DATE] >= start) & (recs[C.REC_DATE] <= end)]
+    term = tidy(recs[C.REC_POINTS].groupby(recs[C.REC_GROUP].astype("int64")).sum()) if len(recs) else pd.Series(dtype="float64")
+    last = [last_ranks.get(n) if n in last_ranks.index else None for n in numbers]
+    rise = pd.Series([int(l) - int(r) if l is not None and pd.notna(l) else np.nan for l, r in zip(last, g[C.COL_RANK])],
+                     index=numbers, dtype="float64")
+    progress = [int(x) for x in rise.index[rise == rise.max()]] if rise.notna().any() and rise.max() > 0 else []
+    board = pd.DataFrame({
+        C.COL_RANK: g[C.COL_RANK].to_numpy(),
+        C.COL_GROUP: [group_label(n, t) for n, t in zip(numbers, g[C.GROUP_TEAM_NAME])],
+        C.ROLE_LEADER: ["、".join(summary.leaders.get(n, [])) or None for n in numbers],
+        C.COL_WEEK_TOTAL: g[C.COL_TOTAL].to_numpy(),
+        **{c: g[c].to_numpy() for c in summary.category_columns},
+        C.COL_LAST_RANK: pd.array([None if x is None or pd.isna(x) else int(x) for x in last], dtype="Int64"),
+        C.COL_CHANGE: [change_text(l, r) for l, r in zip(last, g[C.COL_RANK])],
+        C.COL_TERM_TOTAL: [float(term.get(n, 0.0)) for n in numbers],
+        C.COL_AWARD: [a if isinstance(a, str) else (C.PROGRESS_GROUP if n in progress else None)
+                      for n, a in zip(numbers, g[C.COL_AWARD])],
+    })
+    return board, progress
 
 
 def group_table(records: pd.DataFrame, teams: pd.DataFrame, week: Week, settings: Settings) -> tuple[pd.DataFrame, list[str], list[str]]:
@@ -378,70 +459,151 @@ def week_subtitle(summary: WeekSummary, settings: Settings) -> str:
     return text
 
 
+def week_banner(summary: WeekSummary, settings: Settings) -> str:
+    """The praise line of the announcement: 明星小组 and 进步最快小组."""
+    names = dict(zip(summary.groups[C.GROUP_NO], summary.groups[C.GROUP_TEAM_NAME]))
+    parts = []
+    if summary.stars:
+        parts.append(f"{settings.star_group_label}：" + "、".join(group_label(g, names[g]) for g in summary.stars))
+    if summary.progress:
+        parts.append(f"{C.PROGRESS_GROUP}：" + "、".join(group_label(g, names[g]) for g in summary.progress))
+    return "　　".join(parts) or "本周各组得分相同，继续加油！"
+
+
 def _number_styles(columns: Iterable[str]) -> dict[str, str]:
     # 'text' is General: 14 shows as 14 and 2.5 as 2.5 in every spreadsheet
     return {c: "text" for c in columns}
 
 
+# The announcement is printed on one landscape A4 page, fitted: the sheet's
+# columns and rows are sized so its shape is the page's, so fitting scales it
+# up to the whole page instead of leaving a strip at the top.
+BOARD_MARGINS = (0.45, 0.4, 0.45, 0.4)  # inches: top, right, bottom, left
+_A4_LANDSCAPE = (11.69, 8.27)  # inches
+
+
+def _width_points(characters: float) -> float:
+    """A column of ``characters`` width in points (Excel: 7 px a character + 5 px padding, 96 dpi)."""
+    return (characters * 7 + 5) * 0.75
+
+
+def _board_width(text: Any, size: float) -> float:
+    """Column width (characters) that holds ``text`` in ``size`` pt."""
+    from .layout import _display_width
+
+    return _display_width(clean_text(text)) * size / 11 + 2
+
+
 def group_ranking_layout(summary: WeekSummary, settings: Settings) -> Layout:
-    """周排名-小组: announcement-ready, one landscape A4 page."""
+    """周排名-小组: an announcement filling one landscape A4 page in large
+    type (名次, 小组, 大组长, 本周得分 and its categories, 上周名次 and 升降,
+    学期累计, 称号), and below the printed page the day-by-day detail (组号,
+    each day, 合计, categories) that ties every figure to 小组记录."""
+    board = summary.board
+    cols = [str(c) for c in board.columns]
+    n = len(cols)
+    layout = Layout()
+    rows = layout.rows
+    full = lambda r: range_ref(r, 1, r, n)  # noqa: E731
+
+    def line(text: str, key: str, height: float) -> int:
+        rows.append([text] + [None] * (n - 1))
+        r = len(rows)
+        layout.merges.append(full(r))
+        layout.style(full(r), key)
+        layout.heights[r] = height
+        return r
+
+    line(week_title(summary, settings, "小组周排名"), "board_title", 46)
+    line(f"{summary.week.first.year}年{summary.week.span()}", "board_subtitle", 26)
+    line(week_banner(summary, settings), "board_banner", 36)
+    header = len(rows) + 1
+    rows.append([c[: len(c) // 2] + "\n" + c[len(c) // 2:] if len(c) >= 4 else c for c in cols])  # 本周/得分
+    layout.style(full(header), "board_header")
+    first = header + 1
+    for rec in board.itertuples(index=False, name=None):
+        rows.append(list(rec))
+    last = header + len(board)
+    marks = [(i, "star") for i, t in enumerate(board[C.COL_AWARD]) if t == settings.star_group_label]
+    marks += [(i, "devil") for i, t in enumerate(board[C.COL_AWARD]) if t == settings.devil_group_label]
+    for pos, key in marks:
+        layout.style(full(first + pos), key)
+    if len(board):
+        for j, c in enumerate(cols, start=1):
+            key = "board_total" if c == C.COL_WEEK_TOTAL else "board_cell"
+            layout.style(range_ref(first, j, last, j), key)
+    # widths: each column holds its widest value in the body's type size.  The
+    # figures' columns share one width (a live workbook sizes them in one call
+    # however the figures run); 小组, 大组长 and 称号 are wider than that.
+    def needed(j: int, c: str) -> float:
+        values = [board.iloc[i, j - 1] for i in range(len(board))]
+        body = max([_board_width(fmt_points(v) if isinstance(v, float) else v, 22) for v in values] + [0])
+        return max(body, _board_width(c[: (len(c) + 1) // 2] if len(c) >= 4 else c, 16) + 1)  # long headers on two lines
+
+    wide = (C.COL_GROUP, C.ROLE_LEADER, C.COL_AWARD)
+    figure = round(max([needed(j, c) for j, c in enumerate(cols, start=1) if c not in wide] + [9]) + 0.4)
+    widths = {j: float(figure) for j, c in enumerate(cols, start=1)}
+    widths[cols.index(C.COL_GROUP) + 1] = max(round(needed(cols.index(C.COL_GROUP) + 1, C.COL_GROUP)), figure + 3)
+    leader = max(round(needed(cols.index(C.ROLE_LEADER) + 1, C.ROLE_LEADER)), figure + 1)
+    widths[cols.index(C.ROLE_LEADER) + 1] = leader + (0.5 if leader == widths[cols.index(C.COL_GROUP) + 1] else 0)
+    widths[cols.index(C.COL_AWARD) + 1] = max(round(needed(cols.index(C.COL_AWARD) + 1, C.COL_AWARD)), figure + 2)
+    layout.widths = widths
+    prev = summary.previous
+    note = (f"{C.COL_LAST_RANK}：{prev.label}（{prev.span()}）；" if prev is not None else f"{C.COL_LAST_RANK}：本学期第一次汇总，没有上周；")
+    note += (f"{C.COL_CHANGE}：↑ 上升、↓ 下降的名次；{C.COL_TERM_TOTAL}：{settings.term_start.month}月{settings.term_start.day}日开学以来"
+             f"全部{C.GROUP_RECORDS}之和；{C.PROGRESS_GROUP}：比上周上升名次最多的小组。{C.COL_WEEK_TOTAL}相同的小组名次相同；"
+             f"每一分都在“{C.GROUP_RECORDS}”中，下方“{C.WEEK_SECTION_DETAIL}”逐日列出。")
+    layout.heights[header] = 46
+    note_row = line(note, "board_note", 34)
+    sign_text = "值日班长：______________" + "　" * 16 + "班主任审核：______________"
+    sign_row = line(sign_text, "board_sign", 34)
+    # rows fill the page: the body rows take what the page's shape leaves
+    total_w = sum(_width_points(w) for w in widths.values())
+    page_w = (_A4_LANDSCAPE[0] - BOARD_MARGINS[1] - BOARD_MARGINS[3]) * 72
+    page_h = (_A4_LANDSCAPE[1] - BOARD_MARGINS[0] - BOARD_MARGINS[2]) * 72
+    fixed = sum(layout.heights.values())
+    body = max(total_w * page_h / page_w * 0.97 - fixed, 0)
+    row_h = round(min(max(body / max(len(board), 1), 30), 90), 1)
+    for r in range(first, last + 1):
+        layout.heights[r] = row_h
+    area = range_ref(1, 1, sign_row, n)
+    # ---- below the printed page: the detail, traceable to 小组记录 ------------
+    rows.append([])
+    rows.append([])
+    sec = len(rows) + 1
+    rows.append([C.WEEK_SECTION_DETAIL])
+    layout.style(cell_ref(sec, 1), "section")
     df = summary.groups
-    styles = _number_styles([C.COL_RANK, C.GROUP_NO, *summary.day_columns, *summary.category_columns])
-    styles[C.COL_TOTAL] = "text"
-    styles[C.GROUP_TEAM_NAME] = "text"
-    styles[C.COL_AWARD] = "text"
-    marks = [(i, "star") for i, t in enumerate(df[C.COL_AWARD]) if t == settings.star_group_label]
-    marks += [(i, "devil") for i, t in enumerate(df[C.COL_AWARD]) if t == settings.devil_group_label]
-    widths = {C.COL_RANK: 6, C.GROUP_NO: 6, C.COL_AWARD: 12, C.COL_TOTAL: 8}
-    widths.update({c: 9 for c in summary.day_columns})
-    widths.update({c: 9 for c in summary.category_columns})
-    layout = table_layout(
-        df,
-        title=week_title(summary, settings, "小组周排名"),
-        subtitle=week_subtitle(summary, settings),
-        column_styles=styles,
-        widths=widths,
-        row_styles=marks,
-        print_setup=PrintSetup(orientation="landscape", fit_width=1, fit_height=1),
-        freeze=False,
-    )
-    # Highlights first, column styles over them: a star row keeps its fill and
-    # bold face and still gets the columns' borders and alignment.
-    marked = [(ref, key) for ref, key in layout.styles if key in ("star", "devil")]
-    layout.styles = marked + [(ref, key) for ref, key in layout.styles if key not in ("star", "devil")]
-    n_cols = layout.n_cols
-    header_row = 3
-    layout.heights[header_row] = 30
-    foot = layout.n_rows + 2
-    layout.rows.append([])
-    layout.rows.append([
-        f"核对：每组“{C.COL_TOTAL}”= 各天得分之和 = 各类别得分之和；每一分都在“{C.GROUP_RECORDS}”中，"
-        f"按{C.REC_DATE}、{C.REC_GROUP}筛选即可查到。{C.COL_TOTAL}相同的小组名次相同。"
-    ])
-    layout.merges.append(range_ref(foot, 1, foot, n_cols))
-    layout.style(range_ref(foot, 1, foot, n_cols), "hint")
-    layout.rows.append([])
-    layout.rows.append(["值日班长：______________"] + [None] * (n_cols // 2 - 1) + ["班主任审核：______________"])
-    sign = foot + 2
-    layout.style(range_ref(sign, 1, sign, n_cols), "sign")
-    layout.merges.append(range_ref(sign, 1, sign, n_cols // 2))
-    layout.merges.append(range_ref(sign, n_cols // 2 + 1, sign, n_cols))
-    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=1, area=range_ref(1, 1, layout.n_rows, n_cols))
+    dcols = [str(c) for c in df.columns]
+    dh = len(rows) + 1
+    rows.append(dcols)
+    for rec in df.itertuples(index=False, name=None):
+        rows.append(list(rec))
+    layout.style(range_ref(dh, 1, dh, len(dcols)), "header")
+    if len(df):
+        layout.style(range_ref(dh + 1, 1, dh + len(df), len(dcols)), "text")
+    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=1, area=area, margins=BOARD_MARGINS,
+                              center_horizontally=True, center_vertically=True)
     return layout
 
 
 def people_ranking_layout(summary: WeekSummary, settings: Settings) -> Layout:
-    """周排名-个人: the class by 综合分, with every figure that makes it."""
+    """周排名-个人: the class by 综合分, with every figure that makes it; a
+    band over the header separates the member's own points (个人考核) from
+    the group's share (小组捆绑).  Individual ranks: 仅供班主任留存 on the
+    sheet and in the page header."""
     df = summary.people
     styles = _number_styles([C.COL_COMPOSITE_RANK, C.GROUP_NO, *summary.day_columns, C.COL_PERSONAL, C.COL_RANK_IN_GROUP,
                              C.COL_RANK_IN_CLASS, C.COL_GROUP_SCORE, C.COL_BUNDLE])
     styles[C.COL_COMPOSITE] = "total"
     styles[C.GROUP_ID] = "id"
-    widths = {C.COL_COMPOSITE_RANK: 7, C.GROUP_NO: 6, C.GROUP_CODE: 6, C.GROUP_ID: 12}
-    widths.update({c: 9 for c in summary.day_columns})
+    # four-character headers on one line (a narrower column breaks them mid-word: 综合名/次)
+    widths = {C.COL_COMPOSITE_RANK: 8.5, C.GROUP_NO: 5, C.GROUP_CODE: 5, C.GROUP_ID: 11, C.COL_PERSONAL: 8.5,
+              C.COL_RANK_IN_GROUP: 8.5, C.COL_RANK_IN_CLASS: 8.5, C.COL_GROUP_SCORE: 8.5, C.COL_BUNDLE: 7, C.COL_COMPOSITE: 7}
+    widths.update({c: 6 for c in summary.day_columns})
     weight = fmt_points(settings.bundle_weight)
-    subtitle = (f"{summary.week.first.year}年{summary.week.span()}　{C.COL_COMPOSITE} = {C.COL_PERSONAL} + "
-                f"{weight} × {C.COL_GROUP_SCORE}（小组捆绑，先小组再个人）")
+    subtitle = (f"{summary.week.first.year}年{summary.week.span()}　{C.COL_COMPOSITE} = {C.COL_PERSONAL} + {C.COL_BUNDLE}"
+                f"（{weight} × {C.COL_GROUP_SCORE}，小组捆绑：先小组再个人）　{C.PRIVATE}")
     layout = table_layout(
         df,
         title=week_title(summary, settings, "个人周排名"),
@@ -452,17 +614,45 @@ def people_ranking_layout(summary: WeekSummary, settings: Settings) -> Layout:
         autofilter=True,
     )
     n_cols = layout.n_cols
-    layout.heights[3] = 30
-    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0, title_rows="1:3")
+    # the band above the header: 个人考核 | 小组捆绑 (| 综合分 alone)
+    cols = [str(c) for c in df.columns]
+    own_first = cols.index(summary.day_columns[0]) + 1 if summary.day_columns else cols.index(C.COL_PERSONAL) + 1
+    own_last = cols.index(C.COL_RANK_IN_CLASS) + 1
+    bundle_first, bundle_last = cols.index(C.COL_GROUP_SCORE) + 1, cols.index(C.COL_BUNDLE) + 1
+    band = [None] * n_cols
+    band[own_first - 1] = C.WEEK_PEOPLE_OWN
+    band[bundle_first - 1] = C.WEEK_PEOPLE_BUNDLE
+    layout.rows.insert(2, band)
+    layout.styles = [(_down(ref, 3), key) for ref, key in layout.styles]
+    layout.merges = [_down(ref, 3) for ref in layout.merges]
+    layout.heights = {r + 1 if r >= 3 else r: h for r, h in layout.heights.items()}
+    layout.freeze = _down(layout.freeze, 3) if layout.freeze else None
+    layout.autofilter = _down(layout.autofilter, 3) if layout.autofilter else None
+    layout.merges += [range_ref(3, own_first, 3, own_last), range_ref(3, bundle_first, 3, bundle_last)]
+    layout.style(range_ref(3, own_first, 3, own_last), "category")
+    layout.style(range_ref(3, bundle_first, 3, bundle_last), "category")
+    layout.heights[4] = 30
+    layout.print = PrintSetup(orientation="portrait", fit_width=1, fit_height=0, title_rows="1:4",
+                              margins=(0.6, 0.4, 0.6, 0.4), header_right=C.PRIVATE, footer="第 &P 页，共 &N 页")
     foot = layout.n_rows + 2
     layout.rows.append([])
     layout.rows.append([
         f"核对：{C.COL_PERSONAL} = 各天得分之和，明细在“{C.PERSON_RECORDS}”（按{C.REC_ID}、{C.REC_DATE}筛选）；"
         f"{C.COL_BUNDLE} = {weight} × {C.COL_GROUP_SCORE}；{C.COL_COMPOSITE} = {C.COL_PERSONAL} + {C.COL_BUNDLE}。"
+        f"{C.PRIVATE_NOTE}。"
     ])
     layout.merges.append(range_ref(foot, 1, foot, n_cols))
-    layout.style(range_ref(foot, 1, foot, n_cols), "hint")
+    layout.style(range_ref(foot, 1, foot, n_cols), "board_note")
+    layout.heights[foot] = 30
     return layout
+
+
+def _down(ref: str, at: int) -> str:
+    """``ref`` with every row from ``at`` on moved one row down (a row inserted above ``at``)."""
+    from .layout import parse_range
+
+    r1, c1, r2, c2 = parse_range(ref)
+    return range_ref(r1 + (r1 >= at), c1, r2 + (r2 >= at), c2)
 
 
 # --------------------------------------------------------------------------
@@ -504,37 +694,22 @@ def _typed_history(df: pd.DataFrame) -> pd.DataFrame:
 def read_history(values: list[list]) -> tuple[pd.DataFrame, list[CellProblem]]:
     """周历史's table (from A1).  A sheet that has no table yet (the
     placeholder) has no history; a row the teacher broke is reported."""
-    header = [clean_text(v) for v in (values[0][: len(C.WEEK_HISTORY_COLUMNS)] if values else [])]
-    if header != list(C.WEEK_HISTORY_COLUMNS):
-        first = header[0] if header else ""
-        if first in ("", C.WEEK_HISTORY):
-            return empty_history(), []
-        return empty_history(), [CellProblem(C.WEEK_HISTORY, "A1", first, "第 1 行应为列名：" + "、".join(C.WEEK_HISTORY_COLUMNS))]
-    frame = frame_from_values(values, header_row=0, n_cols=len(C.WEEK_HISTORY_COLUMNS))
-    col = {c: i + 1 for i, c in enumerate(C.WEEK_HISTORY_COLUMNS)}
-    problems: list[CellProblem] = []
+    read = schema.read(values, schema.WEEK_HISTORY)
+    if not read.found:
+        # The placeholder (title, hint) has no history; anything more is a
+        # history whose header was broken: never rewrite it as empty.
+        if any(not is_blank(v) for r in values[2:] for v in r):
+            return empty_history(), [CellProblem(C.WEEK_HISTORY, "A1", None, "应有一行列名：" + "、".join(C.WEEK_HISTORY_COLUMNS))]
+        return empty_history(), []
     rows = []
-    for rec in frame.to_dict("records"):
-        row = rec["_row"]
-        start, end = parse_date(rec[C.COL_WEEK_START]), parse_date(rec[C.COL_WEEK_END])
-        week, group, total = parse_number(rec[C.COL_WEEK]), parse_number(rec[C.GROUP_NO]), parse_number(rec[C.COL_TOTAL])
-        ok = True
-        for value, name, what in ((start, C.COL_WEEK_START, "应为日期"), (end, C.COL_WEEK_END, "应为日期"),
-                                  (week, C.COL_WEEK, "应为周次（整数）"), (group, C.GROUP_NO, "应为组号（整数）"),
-                                  (total, C.COL_TOTAL, "应为数字")):
-            if value is None or (name in (C.COL_WEEK, C.GROUP_NO) and not float(value).is_integer()):
-                problems.append(CellProblem(C.WEEK_HISTORY, cell_ref(row, col[name]), clean_text(rec[name]), what))
-                ok = False
-        if not ok:
-            continue
-        rank = parse_number(rec[C.COL_RANK])
-        rows.append({C.COL_WEEK: int(week), C.COL_WEEK_START: pd.Timestamp(start), C.COL_WEEK_END: pd.Timestamp(end),
-                     C.GROUP_NO: int(group), C.GROUP_TEAM_NAME: clean_text(rec[C.GROUP_TEAM_NAME]) or None,
-                     C.COL_TOTAL: total, C.COL_RANK: int(rank) if rank is not None else None,
-                     C.COL_AWARD: clean_text(rec[C.COL_AWARD]) or None})
+    for rec in read.frame.to_dict("records"):
+        rows.append({C.COL_WEEK: rec[C.COL_WEEK], C.COL_WEEK_START: rec[C.COL_WEEK_START],
+                     C.COL_WEEK_END: rec[C.COL_WEEK_END], C.GROUP_NO: rec[C.GROUP_NO],
+                     C.GROUP_TEAM_NAME: rec[C.GROUP_TEAM_NAME], C.COL_TOTAL: rec[C.COL_TOTAL],
+                     C.COL_RANK: rec[C.COL_RANK], C.COL_AWARD: rec[C.COL_AWARD]})
     if not rows:
-        return empty_history(), problems
-    return _typed_history(pd.DataFrame(rows, columns=list(C.WEEK_HISTORY_COLUMNS))), problems
+        return empty_history(), read.problems
+    return _typed_history(pd.DataFrame(rows, columns=list(C.WEEK_HISTORY_COLUMNS))), read.problems
 
 
 def upsert_history(existing: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
@@ -594,9 +769,29 @@ def history_layout(history: pd.DataFrame, settings: Settings) -> Layout:
         y_title="周得分",
         width_cm=max(16, min(30, 3 + 1.2 * len(pivot))),
         height_cm=11,
+        markers=True,
+        smooth=False,
+        **dict(zip(("y_min", "y_max"), axis_bounds(pivot.to_numpy(dtype="float64")))),
     ))
     layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0)
     return layout
+
+
+def axis_bounds(values: Any) -> tuple[float | None, float | None]:
+    """A value axis that starts near the data (not at 0): the lowest and
+    highest values with a margin, on a round step (1, 2, 5, 10, 20, 50 …)."""
+    v = np.asarray(values, dtype="float64")
+    v = v[~np.isnan(v)]
+    if not v.size:
+        return None, None
+    lo, hi = float(v.min()), float(v.max())
+    span = hi - lo if hi > lo else max(abs(hi), 10.0) * 0.5
+    raw = span / 5
+    magnitude = 10 ** np.floor(np.log10(raw)) if raw > 0 else 1.0
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    low = float(np.floor((lo - 0.1 * span) / step) * step)
+    high = float(np.ceil((hi + 0.1 * span) / step) * step)
+    return low, high
 
 
 def _put(rows: list[list], row: int, col: int, values: list) -> None:

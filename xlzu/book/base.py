@@ -111,14 +111,16 @@ class Book(ABC):
         header_cell: str | None = None,
         header_text: str | None = None,
         n_cols: int | None = None,
-        stop_at_blank_row: bool = True,
+        stop_at_blank_row: bool = False,
         values: list[list[Any]] | None = None,
     ) -> pd.DataFrame:
         """A table on ``sheet`` as a DataFrame of raw cell values (object
         dtype) plus ``_row``, the Excel row number of each record.
 
         The header is found at ``header_cell`` or, with ``header_text``, in
-        the first row whose column A says ``header_text``; default A1.
+        the first row whose column A says ``header_text``; default A1.  The
+        table runs to the last used row (blank rows skipped).  The declared
+        tables of the contract are read with :func:`xlzu.schema.read`.
         """
         self.require(sheet)
         if values is None:
@@ -171,21 +173,46 @@ class Book(ABC):
         self.write_name(C.MARKS_NAME, ";".join(f"{s}!{r}" for s, r in unique) or None)
 
     def log(self, operation: str, lines: Sequence[str], *, when: datetime | None = None) -> None:
-        """Write the last run's messages on 控制台 below the buttons."""
+        """Write a run's messages on 控制台 below the buttons, above those of
+        the runs before it (the last :data:`C.CONSOLE_RUNS` runs are kept,
+        at most :data:`C.CONSOLE_MAX_LINES` lines in all)."""
         if not self.has_sheet(C.CONSOLE):
             return
         stamp = (when or datetime.now()).strftime("%Y-%m-%d %H:%M")
         shown = list(lines)[: C.CONSOLE_MAX_LINES] or ["完成。"]
+        runs = [[[stamp if i == 0 else None, operation if i == 0 else None, line] for i, line in enumerate(shown)]]
+        used = len(shown)
+        for run in earlier_runs(self.read_values(C.CONSOLE)):
+            if len(runs) >= C.CONSOLE_RUNS or used + len(run) > C.CONSOLE_MAX_LINES:
+                break
+            runs.append(run)
+            used += len(run)
         layout = Layout()
         layout.rows.append(list(C.CONSOLE_COLUMNS))
-        for i, line in enumerate(shown):
-            layout.rows.append([stamp if i == 0 else None, operation if i == 0 else None, line])
+        for run in runs:
+            layout.rows += run
         top = C.CONSOLE_MESSAGES_ROW
         layout.style(range_ref(1, 1, 1, 3), "header")
-        layout.style(range_ref(2, 3, len(shown) + 1, 3), "left")
-        layout.style(range_ref(2, 1, len(shown) + 1, 2), "text")
+        layout.style(range_ref(2, 3, used + 1, 3), "left")
+        layout.style(range_ref(2, 1, used + 1, 2), "text")
         layout.widths = {1: 17, 2: 12, 3: 100}
         self.write_layout(C.CONSOLE, layout, anchor=f"A{top}", clear="below")
+
+
+def earlier_runs(values: list[list[Any]]) -> list[list[list[Any]]]:
+    """The runs logged on 控制台 (newest first): each a list of [time,
+    operation, message] rows, a run starting at a row with its time."""
+    runs: list[list[list[Any]]] = []
+    for row in values[C.CONSOLE_MESSAGES_ROW :]:
+        cells = (list(row) + [None, None, None])[:3]
+        if isinstance(cells[0], datetime):
+            cells[0] = cells[0].strftime("%Y-%m-%d %H:%M")
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
+            continue
+        if cells[0] not in (None, "") or not runs:
+            runs.append([])
+        runs[-1].append(cells)
+    return runs
 
 
 def encode_text_formula(text: str) -> str:

@@ -29,10 +29,9 @@ except ImportError:  # pragma: no cover - exercised where calamine is absent
     python_calamine = None
 
 
-class Formula(str):
-    """A cell formula read from a file (its text, "=…")."""
-
-    __slots__ = ()
+# A cell formula read from a file (its text, "=…"): the one Formula class
+# of the layout, which both writers write as a formula (and nothing else).
+from ..layout import Formula  # noqa: E402
 
 
 def _number(text: str) -> Any:

@@ -31,15 +31,18 @@ from typing import Any, Sequence
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import TIME_FORMATS, Cell
 from openpyxl.chart import LineChart, Reference
-from openpyxl.styles import Border, PatternFill, Side
+from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import contract as C
+from .. import fonts
 from ..errors import NotAClassWorkbook, WorkbookLocked, WorkbookNotFound, XlzuError
-from ..layout import FORM_SAMPLES, STYLES, Layout, Style, Validation, col_letter, excel_value, parse_range, range_ref
+from ..layout import (FORM_SAMPLES, STYLES, Formula, Layout, Style, Validation, col_letter, excel_value, is_text_formula,
+                      parse_range, range_ref)
 from . import cellread
 from .base import Book, decode_text_formula, encode_text_formula
 from .cellwrite import sheet_data
@@ -154,6 +157,7 @@ class FileBook(Book):
         else:
             wb = Workbook()
             wb.remove(wb.active)
+            set_default_font(wb)
         return cls(path, wb)
 
     # ---- protocol ------------------------------------------------------------
@@ -173,7 +177,12 @@ class FileBook(Book):
         ws = self.wb[sheet]
         if ws.max_row == 1 and ws.max_column == 1 and ws.cell(1, 1).value is None:
             return []
-        return [list(r) for r in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column, values_only=True)]
+        rows = [list(r) for r in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column, values_only=True)]
+        for i, row in enumerate(rows, start=1):
+            for j, v in enumerate(row, start=1):
+                if isinstance(v, str) and v[:1] == "=" and ws.cell(i, j).data_type == "f":
+                    row[j - 1] = Formula(v)  # a formula, not text that starts with "="
+        return rows
 
     def write_layout(
         self,
@@ -204,7 +213,10 @@ class FileBook(Book):
         for i, row in enumerate(layout.grid(), start=top):
             for j, value in enumerate(row, start=left):
                 if value is not None:
-                    ws.cell(row=i, column=j, value=value)
+                    cell = ws.cell(row=i, column=j, value=value)
+                    if is_text_formula(value):  # typed text, never a formula
+                        cell.data_type = "s"
+                        cell.quotePrefix = True
         for ref, key in layout.styles:
             self._apply_style(ws, _shift(ref, dr, dc), key, form)
         for ref in layout.merges:
@@ -532,6 +544,9 @@ class FileBook(Book):
                     ws.cell(r, c)._style = copy(sampled)
             return
         style = STYLES[key]
+        if style.outline:
+            _outline(ws, r1, c1, r2, c2, style.outline)
+            return
         # Applying a key to a cell of a given style always gives the same
         # style: work it out once per starting style, then copy the result
         # (large record tables would otherwise cost seconds).
@@ -565,6 +580,8 @@ class FileBook(Book):
             top, right, bottom, left = p.margins
             ws.page_margins.top, ws.page_margins.right = top, right
             ws.page_margins.bottom, ws.page_margins.left = bottom, left
+            # the page header / footer sit in the margin, clear of the table
+            ws.page_margins.header, ws.page_margins.footer = round(min(0.25, top / 2), 2), round(min(0.25, bottom / 2), 2)
         if p.center_horizontally is not None:
             ws.print_options.horizontalCentered = p.center_horizontally
         if p.center_vertically is not None:
@@ -575,6 +592,12 @@ class FileBook(Book):
         ws.print_area = _shift(p.area, dr, dc) if p.area else _shift(layout.used_ref(), dr, dc)
         if p.footer:
             ws.oddFooter.center.text = p.footer
+        if p.header:
+            ws.oddHeader.center.text = p.header
+            ws.oddHeader.center.size = 14
+            ws.oddHeader.center.font = f"{fonts.HEADING},常规"
+        if p.header_right:
+            ws.oddHeader.right.text = p.header_right
 
     def _add_chart(self, ws: Worksheet, spec, dr: int, dc: int) -> None:
         chart = LineChart()
@@ -590,6 +613,17 @@ class FileBook(Book):
         # Excel hides axes whose 'delete' flag openpyxl leaves unset on some versions.
         chart.x_axis.delete = False
         chart.y_axis.delete = False
+        for series in chart.series:
+            series.smooth = spec.smooth
+            if spec.markers:
+                series.marker.symbol = "circle"
+                series.marker.size = 7
+            else:
+                series.marker.symbol = "none"
+        if spec.y_min is not None:
+            chart.y_axis.scaling.min = spec.y_min
+        if spec.y_max is not None:
+            chart.y_axis.scaling.max = spec.y_max
         ws.add_chart(chart, _shift(spec.anchor, dr, dc))
 
     def _tidy_views(self) -> None:
@@ -607,6 +641,15 @@ class FileBook(Book):
         for ws in self.wb.worksheets:
             for view in ws.views.sheetView:
                 view.tabSelected = ws is self.wb.active
+
+
+def set_default_font(wb: Workbook) -> None:
+    """The workbook's default (Normal) font: 宋体, before any cell is styled
+    (so column widths, measured in its digits, agree between Excel and
+    LibreOffice, and a cell a teacher adds is Chinese-faced)."""
+    font = Font(name=fonts.BODY, sz=fonts.DEFAULT_SIZE, charset=fonts.CHARSET, family=fonts.FAMILY[fonts.BODY])
+    wb._fonts = IndexedList([font])
+    wb._named_styles["Normal"].font = font
 
 
 @contextmanager
@@ -725,17 +768,22 @@ def _shift(ref: str, dr: int, dc: int) -> str:
 def _style_cell(cell, style: Style) -> None:
     """Lay ``style`` over a cell: every field that is None is left as the
     cell has it (a highlight keeps the centring, a bold keeps the size)."""
-    font = {k: v for k, v in (("b", style.bold), ("i", style.italic), ("sz", style.size), ("color", style.color)) if v is not None}
+    font = {k: v for k, v in (("name", style.font), ("b", style.bold), ("i", style.italic), ("sz", style.size), ("color", style.color)) if v is not None}
     if font:
         new = copy(cell.font)
         for k, v in font.items():
             setattr(new, k, v)
+        if style.font:
+            # A theme scheme would make Excel show the theme's face instead.
+            new.charset, new.family, new.scheme = fonts.CHARSET, fonts.FAMILY[style.font], None
         cell.font = new
     if style.fill:
         cell.fill = PatternFill("solid", start_color=style.fill, end_color=style.fill)
     if style.border:
         cell.border = _BORDER
-    align = {k: v for k, v in (("horizontal", style.halign), ("vertical", style.valign), ("wrap_text", style.wrap)) if v is not None}
+    stacked = 255 if style.vertical else None  # OOXML: characters stacked top to bottom
+    align = {k: v for k, v in (("horizontal", style.halign), ("vertical", style.valign), ("wrap_text", style.wrap),
+                                ("text_rotation", stacked), ("indent", style.indent)) if v is not None}
     if align:
         new = copy(cell.alignment)
         for k, v in align.items():
@@ -743,6 +791,19 @@ def _style_cell(cell, style: Style) -> None:
         cell.alignment = new
     if style.number_format:
         cell.number_format = style.number_format
+
+
+def _outline(ws: Worksheet, r1: int, c1: int, r2: int, c2: int, line: str) -> None:
+    """A frame around the range: each edge cell gets its outer side(s)."""
+    side = Side(style=line, color="7F6000")
+    for r in range(r1, r2 + 1):
+        for c in range(c1, c2 + 1):
+            if r not in (r1, r2) and c not in (c1, c2):
+                continue
+            cell = ws.cell(r, c)
+            old = cell.border
+            cell.border = Border(left=side if c == c1 else old.left, right=side if c == c2 else old.right,
+                                 top=side if r == r1 else old.top, bottom=side if r == r2 else old.bottom)
 
 
 def _data_validation(v: Validation, ref: str) -> DataValidation:

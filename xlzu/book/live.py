@@ -45,10 +45,12 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from .. import contract as C
-from ..layout import FORM_SAMPLES, STYLES, ChartSpec, Layout, PrintSetup, Validation, parse_cell, parse_range, range_ref
+from ..layout import FORM_SAMPLES, STYLES, ChartSpec, Formula, Layout, PrintSetup, Validation, parse_cell, parse_range, range_ref
 from ..errors import XlzuError
+from ..fonts import HEADING
 from .base import Book, decode_text_formula, encode_text_formula
 
+XL_VERTICAL = -4166  # Excel's xlVertical: characters stacked top to bottom
 BORDER_COLOR = "#808080"
 ALERT_MAX_CHARS = 900  # Excel's MsgBox shows about 1024 characters
 SET_COLORS_MAX = 10_000  # xlwings' limit for one Range.set_colors call
@@ -61,7 +63,7 @@ _PAPER_SIZES = {"A4": 9, "A3": 8, "B5": 13, "LETTER": 1}  # XlPaperSize
 
 #: What only the Windows COM engine gets (other engines skip it).
 NATIVE_ONLY = (
-    "page setup other than the print area (orientation, paper, fit to page, margins, centring, title rows, footer)",
+    "page setup other than the print area (orientation, paper, fit to page, margins, centring, title rows, header, footer)",
     "freeze panes on the desktop engines (xlwings 0.37.8 implements them only for the remote engine)",
     "input and error messages of data validation",
     "autofilter",
@@ -395,6 +397,8 @@ class LiveBook(Book):
 
     def _style(self, rng: Any, style: Any, *, border: bool = True, valign: bool = True) -> None:
         font = rng.font
+        if style.font is not None:
+            font.name = style.font
         if style.bold is not None:
             font.bold = style.bold
         if style.italic is not None:
@@ -413,8 +417,14 @@ class LiveBook(Book):
             rng.vertical_alignment = style.valign
         if style.wrap:
             rng.wrap_text = True
+        if style.vertical and not self.remote:
+            rng.api.Orientation = XL_VERTICAL  # the remote engine has no stacked text: the header stays level
         if style.number_format:
             rng.number_format = style.number_format
+        if style.indent and self.com:
+            rng.api.IndentLevel = style.indent
+        if style.outline:
+            rng.borders.set("outside", line_style=style.outline, color="#7F6000")
 
     def _copy_format(self, sample: Any, target: Any) -> None:
         """The sample cell's format over the whole target range."""
@@ -501,6 +511,7 @@ class LiveBook(Book):
         if p.margins:
             top, right, bottom, left = (m * 72 for m in p.margins)
             ps.TopMargin, ps.RightMargin, ps.BottomMargin, ps.LeftMargin = top, right, bottom, left
+            ps.HeaderMargin, ps.FooterMargin = min(18, top / 2), min(18, bottom / 2)
         if p.center_horizontally is not None:
             ps.CenterHorizontally = p.center_horizontally
         if p.center_vertically is not None:
@@ -510,6 +521,10 @@ class LiveBook(Book):
             ps.PrintTitleRows = f"${int(a) + dr}:${int(b) + dr}"
         if p.footer:
             ps.CenterFooter = p.footer
+        if p.header:
+            ps.CenterHeader = f'&"{HEADING},常规"&14' + p.header
+        if p.header_right:
+            ps.RightHeader = p.header_right
 
     def _chart(self, sh: Any, spec: ChartSpec, dr: int, dc: int) -> None:
         """A native chart in at most five calls: add (with its data, one
@@ -517,8 +532,11 @@ class LiveBook(Book):
         the two axis titles.  A re-run does not pile charts up: the sheet was
         cleared of its charts first (:meth:`_fresh_sheet`)."""
         data = sh.range(_shift(spec.data, dr, dc))
+        kind = _CHART_TYPES.get(spec.kind, "line")
+        if kind == "line" and spec.markers:
+            kind = "line_markers"  # straight segments with a dot on each value
         chart = sh.charts.add(
-            chart_type=_CHART_TYPES.get(spec.kind, "line"),
+            chart_type=kind,
             source=data,
             plot_by="columns",
             anchor=sh.range(_shift(spec.anchor, dr, dc)),
@@ -531,6 +549,12 @@ class LiveBook(Book):
             chart.category_axis.title = spec.x_title
         if spec.y_title:
             chart.value_axis.title = spec.y_title
+        if self.com and (spec.y_min is not None or spec.y_max is not None):
+            axis = chart.api[1].Axes(2)  # xlValue
+            if spec.y_min is not None:
+                axis.MinimumScale = spec.y_min
+            if spec.y_max is not None:
+                axis.MaximumScale = spec.y_max
 
     def _native_extras(self, sh: Any, layout: Layout, dr: int, dc: int) -> None:
         """Windows COM only: autofilter, tab colour and manual page breaks
@@ -702,7 +726,7 @@ def _fill_only(style: Any, valign_done: bool) -> bool:
     its alignment (if any) already set over the block it lies in."""
     if not style.fill:
         return False
-    rest = (style.bold, style.italic, style.size, style.color, style.border, style.halign, style.wrap, style.number_format)
+    rest = (style.font, style.bold, style.italic, style.size, style.color, style.border, style.halign, style.wrap, style.number_format)
     if any(v is not None and v is not False for v in rest):
         return False
     return style.valign is None or valign_done
@@ -717,8 +741,10 @@ def _as_text(value: Any) -> Any:
     prefix, as if the teacher had typed '007: Excel keeps it as text and
     does not show the apostrophe.  A file written by openpyxl keeps strings
     as strings, so both backends show the same."""
-    if not isinstance(value, str) or not value or value.startswith("="):
+    if not isinstance(value, str) or not value or isinstance(value, Formula):
         return value
+    if value[0] in "=+-@" and not (set(value) <= _COERCIBLE):
+        return "'" + value  # typed text that Excel would take for a formula
     if value.strip().upper() in ("TRUE", "FALSE"):
         return "'" + value
     if any(ch.isdigit() for ch in value) and set(value) <= _COERCIBLE:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import cells, schema
 from .. import contract as C
+from ..members import read_members
 from ..book.base import Book
 from ..book.files import FileBook, ensure_not_locked
 from ..book.safety import BACKUP_DIR, keep_replaced, writing
@@ -15,6 +17,7 @@ from ..errors import InputError, XlzuError
 from ..forms import form_layout
 from ..records import empty as empty_records, records_layout
 from ..layout import Layout, placeholder_layout, range_ref, table_layout
+from ..rules import rules_layout
 from ..book.rosterfile import import_roster_file as read_roster_file, read_raw
 from ..roster import RosterImport, normalize_roster, roster_layout
 from ..settings import DEFAULT, Settings, settings_layout
@@ -49,7 +52,7 @@ def console_layout(settings: Settings) -> Layout:
         ["每次运行的结果和需要核对的单元格列在下方。"],
     ]
     layout = Layout(rows=rows)
-    layout.style("A1", "title")
+    layout.style("A1", "title_left")  # from column A rightwards: never cut at the left
     layout.style(range_ref(2, 1, len(rows), 1), "hint")
     layout.widths = {1: 17, 2: 12, 3: 100}
     return layout
@@ -70,7 +73,7 @@ def exams_layout(roster: pd.DataFrame, exams: tuple[str, ...] = EXAMS_DEFAULT) -
     df = roster[[C.ROSTER_ID, C.ROSTER_NAME]].copy()
     for e in exams:
         df[e] = pd.Series([None] * len(df), dtype=object)
-    from ..layout import Validation
+    from ..layout import PrintSetup, Validation
 
     return table_layout(
         df,
@@ -78,6 +81,9 @@ def exams_layout(roster: pd.DataFrame, exams: tuple[str, ...] = EXAMS_DEFAULT) -
         validations=[(e, Validation("", "decimal", minimum=0, maximum=C.TOTAL_MAX, prompt_title=e,
                                     prompt="这次考试的总分（列名可改为考试名称，可再加列）",
                                     error=f"总分应为 0–{C.TOTAL_MAX} 的数字")) for e in exams],
+        # exam figures by name: for the teacher's binder only (printed in the page header)
+        print_setup=PrintSetup(orientation="portrait", fit_width=1, fit_height=0, title_rows="1:1", header_right=C.PRIVATE,
+                               footer="第 &P 页，共 &N 页"),
     )
 
 
@@ -86,7 +92,9 @@ def build_class_sheets(book: Book, settings: Settings, roster: RosterImport) -> 
     if not book.has_sheet(C.CONSOLE):  # a macro template brings its own, with buttons
         book.write_layout(C.CONSOLE, console_layout(settings))
     book.write_layout(C.SETTINGS, settings_layout(settings))
-    book.write_layout(C.ROSTER, roster_layout(roster.roster, settings.subject_names, roster.flags))
+    book.write_layout(C.RULES, rules_layout(settings))
+    book.write_layout(C.ROSTER, roster_layout(roster.roster, settings.subject_names, roster.flags,
+                                               settings.class_name))
     book.write_layout(C.GROUPS, groups_placeholder())
     for sheet, hint in PLACEHOLDERS.items():
         book.write_layout(sheet, placeholder_layout(sheet, hint))
@@ -170,15 +178,21 @@ def _import_roster(book: Book, rows: list[list] | None, source: str) -> Report:
     settings = load_settings(book)
     if rows is None:
         rows = book.read_values(C.ROSTER)
-    imported = normalize_roster(rows, settings.subject_names, source, in_workbook=source == C.ROSTER)
-    book.write_layout(C.ROSTER, roster_layout(imported.roster, settings.subject_names, imported.flags))
+    in_workbook = source == C.ROSTER
+    imported = normalize_roster(rows, settings.subject_names, source, in_workbook=in_workbook)
+    layout = roster_layout(imported.roster, settings.subject_names, imported.flags, settings.class_name)
+    if in_workbook:
+        # 花名册 tidied in place: the teacher's own columns (家长电话 …) and
+        # notes stay, each with its student.
+        read = schema.read(rows, schema.roster_table(settings.subject_names))
+        by_id = {cells.id_key(sid): read.extras.get(int(r)) for sid, r in zip(read.frame[C.ROSTER_ID], read.frame["_row"])}
+        layout = schema.keep(layout, read, [by_id.get(cells.id_key(sid)) for sid in imported.roster[C.ROSTER_ID]])
+    book.write_layout(C.ROSTER, layout)
     report = Report("导入花名册", imported.report(), data={"roster": imported.roster, "import": imported})
     if book.has_sheet(C.GROUPS):
-        groups = book.read_table(C.GROUPS)
-        if C.GROUP_ID in groups.columns and len(groups):
-            from ..roster import normalize_id
-
-            grouped = {normalize_id(v) for v in groups[C.GROUP_ID] if normalize_id(v)}
+        groups, _ = read_members(book.read_values(C.GROUPS))
+        if len(groups):
+            grouped = {v for v in groups[C.GROUP_ID] if v}
             current = set(imported.roster[C.ROSTER_ID])
             new, gone = sorted(current - grouped), sorted(grouped - current)
             if new or gone:

@@ -38,12 +38,13 @@ from ..book.base import Book
 from ..book.files import FileBook
 from ..dailysheets import Form, day_forms, teams_on
 from ..dates import long_date, week_days, week_number
-from ..errors import EntryError, InputError, XlzuError
+from ..cells import id_key, is_blank
+from ..errors import CellProblem, EntryError, InputError, XlzuError
 from ..forms import form_layout
-from ..layout import excel_value
+from ..layout import clean_text, excel_value
 from ..members import read_culture, read_members
-from ..records import read_records, records_layout
-from ..scoring import DayChange, FormEntries, apply_forms, day_records, parse_forms
+from ..records import read_table, records_layout
+from ..scoring import DayChange, FormEntries, apply_forms, day_records, parse_form, parse_forms
 from ..settings import Settings
 from .common import Report, load_settings, parse_day, run
 
@@ -63,6 +64,10 @@ class _Inputs:
     # tell whether a table changed without reading the sheet again.
     person_values: list[list[Any]] | None = None
     groups_values: list[list[Any]] | None = None
+    # The record tables as found (header, the teacher's columns and notes),
+    # so a write-back keeps what the teacher added.
+    person_read: Any = None
+    groups_read: Any = None
 
 
 # --------------------------------------------------------------------------
@@ -78,11 +83,11 @@ def _read_inputs(book: Book, *, need_groups: bool = True) -> _Inputs:
         culture = read_culture(values)
         problems += found
     person_values = book.read_values(C.PERSON_RECORDS) if book.has_sheet(C.PERSON_RECORDS) else None
-    person, found = read_records(person_values, "person") if person_values is not None else (None, [])
-    problems += found
+    person, person_read = read_table(person_values, "person") if person_values is not None else (None, None)
+    problems += person_read.problems if person_read is not None else []
     groups_values = book.read_values(C.GROUP_RECORDS) if book.has_sheet(C.GROUP_RECORDS) else None
-    groups, found = read_records(groups_values, "group") if groups_values is not None else (None, [])
-    problems += found
+    groups, groups_read = read_table(groups_values, "group") if groups_values is not None else (None, None)
+    problems += groups_read.problems if groups_read is not None else []
     if problems:
         raise InputError("“分组”或记录表中有需要改正的内容（已标成红色），日表没有处理：", problems)
     from ..records import empty
@@ -93,7 +98,8 @@ def _read_inputs(book: Book, *, need_groups: bool = True) -> _Inputs:
     if need_groups and not members[C.GROUP_NO].notna().any():
         raise InputError(f"“{C.GROUPS}”中还没有小组。请先运行“自动分组”（xlzu group），再生成日表。")
     return _Inputs(settings, members, culture, person if person is not None else empty("person"),
-                   groups if groups is not None else empty("group"), person_values, groups_values)
+                   groups if groups is not None else empty("group"), person_values, groups_values,
+                   person_read, groups_read)
 
 
 def daily_sheet_names(book: Book) -> list[str]:
@@ -110,7 +116,68 @@ def _odd_daily_names(book: Book) -> list[str]:
 
 def _current_forms(book: Book, settings: Settings) -> tuple[list[FormEntries], list]:
     sheets = {s: book.read_values(s) for s in daily_sheet_names(book)}
-    return parse_forms(sheets, settings)
+    forms, problems = parse_forms(sheets, settings)
+    read = {f.sheet for f in forms}
+    for sheet, values in sheets.items():
+        filled = sum(1 for r in values for v in r if not is_blank(v))
+        if sheet not in read and filled > 3:  # more than a placeholder's title and hint
+            problems.append(CellProblem(
+                sheet, "A1", None,
+                f"找不到这张日表的表头（“{C.GROUP_ID}”或“{C.GROUP_NO}”和“{C.DAILY_TOTAL}”所在的一行），"
+                "填写的内容无法读取，也没有被替换：请恢复表头（可撤销刚才的修改），或把内容抄到新生成的日表后删掉这张表"))
+    return forms, problems
+
+
+_KNOWN = set(C.workbook_sheets(0, macro=True))
+
+
+def _stray_forms(book: Book, settings: Settings) -> list[CellProblem]:
+    """Daily forms under a name that is not a daily sheet's (renamed to
+    第2组, a copy 日表-第3组 (2)) that hold entries: xlzu cannot tell whose
+    entries they are, and must not lose them, so they are refused."""
+    problems = []
+    for sheet in book.sheet_names():
+        if sheet in _KNOWN or C.parse_daily_sheet(sheet) is not None:
+            continue
+        values = book.read_values(sheet)
+        head = " ".join(clean_text(v) for r in values[:3] for v in r)
+        for title, name in ((C.DAILY_GROUP_TITLE, C.daily_group_sheet(1)), (C.DAILY_CLASS_TITLE, C.DAILY_CLASS)):
+            if title not in head:
+                continue
+            form, _ = parse_form(values, name, settings)
+            if form is not None and form.typed:
+                problems.append(CellProblem(
+                    sheet, "A1", None,
+                    f"这张表是日表，但表名不是日表的名称（如“{C.DAILY_CLASS}”“{C.daily_group_sheet(2)}”），"
+                    f"xlzu 不知道它是哪一张日表，填写的 {form.typed} 格没有保存。请把表名改回原来的名称"
+                    "（或把内容填到原来的日表中再删掉这张表），然后再运行"))
+            break
+    return problems
+
+
+def _unknown_people(forms: list[FormEntries], inputs: "_Inputs") -> list[CellProblem]:
+    """A 学号 or 组号 on a form that is not in 分组 (nor in that day's
+    records: a student who has since left) is refused naming its cell."""
+    members = inputs.members
+    ids = {id_key(i) for i in members[C.GROUP_ID] if isinstance(i, str)}
+    groups = {int(g) for g in members[C.GROUP_NO].dropna()}
+    problems = []
+    for f in forms:
+        if f.day is None:
+            continue
+        stamp = pd.Timestamp(f.day)
+        if f.kind == "group":
+            day_ids = ids | {id_key(i) for i in inputs.person.loc[inputs.person[C.REC_DATE] == stamp, C.REC_ID]}
+            for who, ref in f.who_cells.items():
+                if id_key(who) not in day_ids and any(r[C.REC_ID] == who for r in f.person):
+                    problems.append(CellProblem(f.sheet, ref, who, f"学号不在“{C.GROUPS}”中：请核对学号，或删掉这一行"))
+        else:
+            day_groups = groups | {int(g) for g in inputs.groups.loc[inputs.groups[C.REC_DATE] == stamp, C.REC_GROUP].dropna()}
+            for who, ref in f.who_cells.items():
+                if who not in day_groups and any(r[C.REC_GROUP] == who for r in f.groups):
+                    problems.append(CellProblem(f.sheet, ref, who,
+                                                f"“{C.GROUPS}”中没有第{who}组（现有 {len(groups)} 个小组）：请核对组号，或删掉这一行"))
+    return problems
 
 
 # --------------------------------------------------------------------------
@@ -134,9 +201,10 @@ def _write_records(book: Book, inputs: _Inputs, kind: str, table: pd.DataFrame) 
     sheet = C.PERSON_RECORDS if kind == "person" else C.GROUP_RECORDS
     old = inputs.person if kind == "person" else inputs.groups
     values = inputs.person_values if kind == "person" else inputs.groups_values
+    read = inputs.person_read if kind == "person" else inputs.groups_read
     if len(old) == len(table) and old.reset_index(drop=True).equals(table.reset_index(drop=True)):
         return False
-    layout = records_layout(table, kind)
+    layout = records_layout(table, kind, read)
     # A different number of records cannot show the same: compare cell by
     # cell (a quarter of a million cells in a term) only when it might.
     if values is not None and len(old) == len(table) and _grid(values) == _grid(layout.grid()):
@@ -173,6 +241,7 @@ def _change_lines(changes: list[DayChange]) -> list[str]:
 
 def _save_current(book: Book, inputs: _Inputs, *, refuse: str) -> tuple[pd.DataFrame, pd.DataFrame, list[DayChange], list[FormEntries]]:
     forms, problems = _current_forms(book, inputs.settings)
+    problems += _unknown_people(forms, inputs) + _stray_forms(book, inputs.settings)
     if problems:
         raise EntryError(refuse.format(n=len(problems)), problems)
     dated = [f for f in forms if f.day is not None]

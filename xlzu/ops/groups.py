@@ -17,7 +17,9 @@ from ..book.base import Book
 from ..errors import InputError
 from ..grouping import GroupPlan, plan_groups, team_label
 from ..layout import Layout, PrintSetup, Validation, cell_ref, range_ref, table_layout
-from ..members import read_culture, read_members
+from .. import schema
+from ..cells import id_key
+from ..members import read_culture, read_members_table
 from ..roster import read_roster
 from ..settings import Settings
 from .common import Report, load_settings, run
@@ -247,7 +249,8 @@ def report_lines(plan: GroupPlan) -> list[str]:
     lines += [m.text() + "。" for m in gone]
     for rec in summary.itertuples(index=False):
         mean = f"，平均总分 {rec.平均总分:.1f}" if rec.平均总分 is not None and not pd.isna(rec.平均总分) else ""
-        lines.append(f"{rec.组名}：{rec.人数} 人（男 {rec.男}，女 {rec.女}），大组长 {rec.大组长 or '—'}{mean}。")
+        leader = rec.大组长 if isinstance(rec.大组长, str) and rec.大组长 else "—"
+        lines.append(f"{rec.组名}：{rec.人数} 人（男 {rec.男}，女 {rec.女}），大组长 {leader}{mean}。")
     lines.append(f"已写入“{C.GROUPS}”和“{C.SEATS}”。")
     return lines
 
@@ -286,7 +289,8 @@ def _group(book: Book, seed: int, regroup: bool, keep: bool, effort) -> Report:
         values = book.read_values(C.GROUPS)
     else:
         values = []
-    members, problems = read_members(values)
+    members, read = read_members_table(values)
+    problems = read.problems
     if problems:
         raise InputError(f"“{C.GROUPS}”中有需要改正的内容（没有做任何改动）：", problems)
     culture = read_culture(values)
@@ -297,6 +301,10 @@ def _group(book: Book, seed: int, regroup: bool, keep: bool, effort) -> Report:
         seed=seed, regroup=regroup, keep=keep, effort=effort,
     )
     groups = groups_layout(plan)
+    if read.found:
+        # The teacher's own columns beside the student table stay, each cell with its student.
+        by_id = {id_key(sid): read.extras.get(int(r)) for sid, r in zip(read.frame[C.GROUP_ID], read.frame["_row"])}
+        groups = schema.keep(groups, read, [by_id.get(id_key(sid)) for sid in plan.table[C.GROUP_ID]])
     seats = seats_layout(plan, settings)
     # Every check has passed: write.
     book.write_layout(C.GROUPS, groups)

@@ -9,8 +9,10 @@ after the last check passed.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -20,7 +22,7 @@ from ..book.base import Book
 from ..dates import as_date
 from ..errors import CellProblem, InputError
 from ..layout import col_letter
-from ..members import read_culture, read_members
+from ..members import read_culture, read_members, read_members_table
 from ..monthly import Month, monthly_layout, parse_month, read_rater_form, summarize_month
 from ..records import read_records, within
 from ..records import empty as empty_records
@@ -30,6 +32,7 @@ from ..awards import (TermSummary, advanced_groups, certificates_layout, exams_w
                     read_exams, star_leaders, term_layout)
 from ..weekly import (fmt_points, group_label, group_names, group_ranking_layout, history_layout, history_rows,
                       latest_day, people_ranking_layout, read_history, summarize_week, upsert_history, week_from_text)
+from .rules import write_rules
 from .common import Report, Target, load_settings, parse_day, run
 
 
@@ -64,10 +67,10 @@ def read_class(book: Book, *, layers: bool = False) -> tuple[ClassData, list[Cel
     problems: list[CellProblem] = []
     if book.has_sheet(C.GROUPS):
         values = book.read_values(C.GROUPS)
-        members, found = read_members(values)
+        members, read = read_members_table(values)
         used = [C.GROUP_ID, C.GROUP_NO] + ([C.GROUP_LAYER, C.GROUP_LAYER_OVERRIDE] if layers else [])
-        letters = {col_letter(C.GROUP_COLUMNS.index(c) + 1) for c in used}
-        problems += [p for p in found if p.cell.rstrip("0123456789") in letters]
+        letters = {col_letter(read.col[c] + 1) for c in used if c in read.col}
+        problems += [p for p in read.problems if p.cell.rstrip("0123456789") in letters]
         culture = read_culture(values)
     else:
         members, _ = read_members([])
@@ -80,6 +83,50 @@ def read_class(book: Book, *, layers: bool = False) -> tuple[ClassData, list[Cel
         else:
             tables[kind] = empty_records(kind)
     return ClassData(settings, members, culture, tables["group"], tables["person"]), problems
+
+
+def _exam_cell(values: list[list[Any]], exam: str) -> str:
+    """The header cell of one exam's column on 考试成绩."""
+    from .. import schema
+    from ..layout import cell_ref
+
+    hit = schema.find_header(values, schema.EXAMS)
+    if hit is None:
+        return "A1"
+    row = values[hit[0]]
+    j = next((j for j, v in enumerate(row) if v is not None and str(v).strip() == exam), 0)
+    return cell_ref(hit[0] + 1, j + 1)
+
+
+def _class_ids(data: ClassData) -> list[str] | None:
+    """The class's 学号 (from 分组), or None before the class is grouped."""
+    ids = [i for i in data.members[C.GROUP_ID] if isinstance(i, str) and i]
+    return ids or None
+
+
+def orphan_items(data: ClassData) -> list[str]:
+    """Lines naming the items that have records but are no longer in 设置
+    (an item renamed or removed): their points still count in the totals,
+    but no star is given for them."""
+    from ..scoring import class_entries
+
+    s = data.settings
+    known_person = {i.name for i in s.items} | {C.NOTE_ITEM}
+    known_group = {C.NOTE_ITEM}
+    every_day = s.with_changes(subjects=tuple(replace(x, preview_days=tuple(range(7))) for x in s.subjects))
+    known_group |= {e.item for e in class_entries(every_day, s.term_start)}
+    lines = []
+    for sheet, table, known in ((C.PERSON_RECORDS, data.person_records, known_person),
+                                (C.GROUP_RECORDS, data.group_records, known_group)):
+        if not len(table):
+            continue
+        counts = table[C.REC_ITEM].dropna().value_counts()
+        for item, n in counts.items():
+            if item not in known:
+                lines.append(f"注意：“{sheet}”中有 {n} 条“{item}”的记录，但“{C.SETTINGS}”中已没有这个考核项目："
+                             f"这些分数仍计入总分，但不计入任何“之星”。如果是改了项目名称，请把“{C.SETTINGS}”中的名称改回“{item}”，"
+                             "或在记录表中把这些记录的项目改成新名称。")
+    return lines
 
 
 def _stop(problems: list[CellProblem], what: str) -> None:
@@ -112,7 +159,24 @@ def _resolve_week(data: ClassData, week: Any) -> date:
     return as_date(week)
 
 
-def _week(book: Book, week: Any = None) -> Report:
+def _poster(report: Report, poster, folder: Path | None, key: str) -> None:
+    """Draw a 喜报 (when there is one to draw) into ``folder``; a missing
+    Chinese font is a line of the report, not a failure of the operation."""
+    from ..poster import FontMissing, draw, poster_name
+
+    if poster is None:
+        report.add("本期没有可以表扬的小组，没有生成喜报图片。")
+        return
+    path = Path(folder) / poster_name(poster.class_name, key)
+    try:
+        report.data.setdefault("posters", []).append((path, draw(poster, path)))
+    except FontMissing as err:
+        report.add(str(err))
+        return
+    report.add(f"喜报图片（可发家长群，只有表扬，没有分数和名次）：{path}")
+
+
+def _week(book: Book, week: Any = None, poster: Path | None = None) -> Report:
     data, problems = read_class(book)
     history_values = book.read_values(C.WEEK_HISTORY) if book.has_sheet(C.WEEK_HISTORY) else []
     history, found = read_history(history_values)
@@ -130,6 +194,7 @@ def _week(book: Book, week: Any = None) -> Report:
     book.write_layout(C.WEEK_GROUPS, group_ranking_layout(summary, s))
     book.write_layout(C.WEEK_PEOPLE, people_ranking_layout(summary, s))
     book.write_layout(C.WEEK_HISTORY, history_layout(new_history, s))
+    rules_rewritten = write_rules(book, s, only_if_changed=True)  # 规则说明 follows 设置 (titles, weights)
     g = summary.groups
     names = dict(zip(g[C.GROUP_NO], g[C.GROUP_TEAM_NAME]))
     totals = dict(zip(g[C.GROUP_NO], g[C.COL_TOTAL]))
@@ -146,15 +211,23 @@ def _week(book: Book, week: Any = None) -> Report:
         report.add(f"个人{C.COL_COMPOSITE}第一：" + "、".join(f"{n}（{fmt_points(v)}）" for n, v in zip(top[C.GROUP_NAME_COL], top[C.COL_COMPOSITE])))
     if summary.n_group_records == 0:
         report.add(f"注意：本周“{C.GROUP_RECORDS}”没有记录，小组得分都为 0。")
+    report.lines += orphan_items(data)
     weeks = new_history[C.COL_WEEK_START].nunique()
     report.add(f"已写入“{C.WEEK_GROUPS}”“{C.WEEK_PEOPLE}”；“{C.WEEK_HISTORY}”已更新（共 {weeks} 周，重复汇总同一周会替换该周）。")
+    if rules_rewritten:
+        report.add(f"“{C.SETTINGS}”改过：“{C.RULES}”已按新的设置重写。")
+    if poster is not None:
+        from ..poster import week_poster
+
+        _poster(report, week_poster(summary, data.members, s), poster, w.label)
     return report
 
 
-def week(target: Target, week: Any = None) -> Report:
+def week(target: Target, week: Any = None, *, poster: str | os.PathLike | None = None) -> Report:
     """一键周汇总: rank the groups and students of a week (default: the week
-    of the latest records) and add the week to 周历史."""
-    return run(WEEK_TITLE, target, _week, week)
+    of the latest records) and add the week to 周历史.  With ``poster`` (a
+    folder) also the week's 喜报 picture."""
+    return run(WEEK_TITLE, target, _week, week, Path(poster) if poster is not None else None)
 
 
 def week_table(report: Report, settings_label: str = ""):
@@ -194,7 +267,7 @@ def week_table_text(report: Report, width: int = 110) -> str:
 MONTH_TITLE = "月度评比"
 
 
-def _month(book: Book, month: Any = None) -> Report:
+def _month(book: Book, month: Any = None, poster: Path | None = None) -> Report:
     data, problems = read_class(book)
     s = data.settings
     form_values = book.read_values(C.MONTHLY) if book.has_sheet(C.MONTHLY) else []
@@ -219,23 +292,61 @@ def _month(book: Book, month: Any = None) -> Report:
         winners = summary.stars.loc[summary.stars[C.COL_AWARD] == star]
         if len(winners):
             report.add(f"{star}：" + "、".join(f"{n}（{b}）" for n, b in zip(winners[C.GROUP_NAME_COL], winners[C.COL_BASIS])))
-        elif star == C.STAR_PROGRESS:
-            report.add(f"{star}：{m.previous.label}没有记录或没有人进步，本月不评。")
         else:
-            report.add(f"{star}：本月没有人在相应项目上得分，不评。")
+            report.add(f"{star}：{(summary.unawarded or {}).get(star, '本月不评')}。")
     best = summary.groups.loc[summary.groups[C.COL_AWARD].notna()]
     if len(best):
         report.add(f"推荐{C.SCHOOL_STAR_GROUP}：" + "、".join(f"{group_label(g, n)}（{fmt_points(t)} 分）"
                                                           for g, n, t in zip(best[C.GROUP_NO], best[C.GROUP_TEAM_NAME], best[C.COL_TOTAL])))
+    report.lines += orphan_items(data)
     typed = summary.form.loc[summary.form[C.COL_MONTH] == m.key, C.COL_WEIGHTED].notna().sum()
     report.add(f"已写入“{C.MONTHLY}”：多元评价表 {m.label}已评 {typed} 人（填写的分数在重新运行时保留）。")
+    if poster is not None:
+        from ..poster import month_poster
+
+        last = data.last_day if Month.of(data.last_day) == m else None
+        _poster(report, month_poster(summary, data.members, s, day=last), poster, m.label)
     return report
 
 
-def month(target: Target, month: Any = None) -> Report:
+def month(target: Target, month: Any = None, *, poster: str | os.PathLike | None = None) -> Report:
     """月度评比: the month's stars, the school star-group recommendation and
-    the multi-rater form (typed values kept)."""
-    return run(MONTH_TITLE, target, _month, month)
+    the multi-rater form (typed values kept).  With ``poster`` (a folder)
+    also the month's 喜报 picture."""
+    return run(MONTH_TITLE, target, _month, month, Path(poster) if poster is not None else None)
+
+
+# --------------------------------------------------------------------------
+# 喜报 alone (the Excel door): the latest week's and month's pictures
+# --------------------------------------------------------------------------
+POSTER_TITLE = "生成喜报"
+
+
+def _posters(book: Book, folder: Path | None = None) -> Report:
+    from ..poster import month_poster, week_poster
+    from .daybook import _documents
+
+    data, problems = read_class(book)
+    s = data.settings
+    form_values = book.read_values(C.MONTHLY) if book.has_sheet(C.MONTHLY) else []
+    existing, found = read_rater_form(form_values, s)
+    _stop(problems + found, POSTER_TITLE)
+    _no_records(data, POSTER_TITLE)
+    if folder is None:
+        folder = getattr(book, "folder", None) or (book.path.parent if hasattr(book, "path") else _documents())
+    report = Report(POSTER_TITLE)
+    summary = summarize_week(data.group_records, data.person_records, data.members, data.culture, s, data.last_day)
+    _poster(report, week_poster(summary, data.members, s), folder, summary.week.label)
+    m = Month.of(data.last_day)
+    msum = summarize_month(data.group_records, data.person_records, data.members, data.culture, s, m, existing)
+    _poster(report, month_poster(msum, data.members, s, day=data.last_day), folder, m.label)
+    return report
+
+
+def posters(target: Target, folder: str | os.PathLike | None = None) -> Report:
+    """生成喜报: the 喜报 pictures of the latest week and month, without
+    changing any sheet (default folder: the workbook's)."""
+    return run(POSTER_TITLE, target, _posters, Path(folder) if folder is not None else None)
 
 
 # --------------------------------------------------------------------------
@@ -249,7 +360,7 @@ def _exam_progress(book: Book, data: ClassData) -> tuple[pd.Series | None, str, 
     exams on 考试成绩 (None without two exams)."""
     if not book.has_sheet(C.EXAMS):
         return None, "", []
-    exams, names, problems = read_exams(book.read_values(C.EXAMS))
+    exams, names, problems = read_exams(book.read_values(C.EXAMS), _class_ids(data))
     filled = exams_with_scores(exams, names) if len(exams) else []
     if problems or len(filled) < 2:
         return None, "", problems
@@ -312,7 +423,7 @@ def _term(book: Book, from_exam: str | None = None, to_exam: str | None = None, 
     s = data.settings
     book.require(C.EXAMS, hint="请在工作簿中加一张“考试成绩”表：学号、姓名，后面每次考试一列。")
     exam_values = book.read_values(C.EXAMS)
-    exams, names, found = read_exams(exam_values)
+    exams, names, found = read_exams(exam_values, _class_ids(data))
     _stop(problems + found, TERM_TITLE)
     header = [str(v) for v in names]
     for name, arg in ((from_exam, "--from"), (to_exam, "--to")):
@@ -328,6 +439,11 @@ def _term(book: Book, from_exam: str | None = None, to_exam: str | None = None, 
     elif to_exam is None and from_exam is not None:
         later = [e for e in filled if header.index(e) > header.index(from_exam)]
         to_exam = later[0] if later else None
+    if from_exam is not None and to_exam is not None and header.index(from_exam) > header.index(to_exam):
+        raise InputError(f"--from “{from_exam}”在“{C.EXAMS}”中排在 --to “{to_exam}”之后：进步是从前一次考试到后一次考试，"
+                         f"请写 --from {to_exam} --to {from_exam}（或把考试列按时间先后排列）。",
+                         [CellProblem(C.EXAMS, _exam_cell(exam_values, from_exam), from_exam,
+                                      f"（--from）这次考试应在 --to “{to_exam}”之前")])
     if from_exam is not None and from_exam == to_exam:
         raise InputError(f"--from 和 --to 是同一次考试“{from_exam}”：明星组长比较两次考试的名次进步。")
     award_day = parse_day(day) if day is not None else date.today()
@@ -339,7 +455,7 @@ def _term(book: Book, from_exam: str | None = None, to_exam: str | None = None, 
     awards = summary.awards()
     # ---- write ------------------------------------------------------------
     book.write_layout(C.TERM_AWARDS, term_layout(summary, s))
-    book.write_layout(C.CERTIFICATES, certificates_layout(summary, s), form=C.FORM_CERTIFICATE)
+    book.write_layout(C.CERTIFICATES, certificates_layout(summary, s, data.members), form=C.FORM_CERTIFICATE)
     report = Report(TERM_TITLE, data={"summary": summary, "leaders": leaders, "groups": groups, "members": members, "awards": awards})
     if from_exam and to_exam:
         won = leaders.loc[leaders[C.COL_RESULT_TEXT] == C.AWARD_STAR_LEADER]
