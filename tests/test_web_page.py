@@ -129,7 +129,7 @@ def flow(page_html: Path, tmp_path_factory) -> dict:
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
     type_day(cli, random.Random(15), Typed())
-    for args in (["save", str(cli)], ["week", str(cli), "--week", DAY]):
+    for args in (["save", str(cli)], ["week", str(cli), "--week", DAY, "--no-poster"]):  # the page draws no 喜报
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
     seen["cli_book"] = cli
@@ -363,5 +363,5 @@ def test_new_class_with_settings_from_in_the_page(flow, tmp_path):
     page = values(flow["settings_from_book"])[C.SETTINGS]
     assert page == values(native)[C.SETTINGS]
     labels = {r[0]: r for r in reversed(page)}  # the first row of each label
-    assert labels["place"][7] == "1=6,2=4,3=3,4=2,5=1"
+    assert labels[C.RULE_CODE_LABELS["place"]][7] == "1=6,2=4,3=3,4=2,5=1"
     assert labels["班级名称"][1] == "初二(5)班"
