@@ -107,10 +107,10 @@ def test_xlzu_as_it_is_imports_only_what_the_page_provides():
 
 def test_a_new_dependency_stops_the_build_naming_the_line(tmp_path):
     pkg = copy_package(tmp_path)
-    (pkg / "poster.py").write_text('"""x"""\nimport os\nfrom PIL import Image\n', encoding="utf-8")
+    (pkg / "chart.py").write_text('"""x"""\nimport os\nfrom matplotlib import pyplot\n', encoding="utf-8")
     problems = build.import_problems(PROVIDED, pkg)
     assert len(problems) == 1
-    assert problems[0].startswith("xlzu/poster.py:3: the offline page does not provide PIL")
+    assert problems[0].startswith("xlzu/chart.py:3: the offline page does not provide matplotlib")
 
 
 def test_an_optional_compiled_dependency_beside_a_pure_python_path_is_allowed(tmp_path):

@@ -4,7 +4,11 @@ One browser session drives the whole flow a teacher follows: a new class
 from a roster, 自动分组, a day's 日表 typed with openpyxl between steps
 (download, type, upload), 保存日表, 一键周汇总.  The same steps run through
 the command line on the same roster and entries; both workbooks must hold
-the same values.  The page must make no network request.
+the same values.  After the class flow the same session runs 校级评比 on the
+page's class and two classes made natively (refused first with the same
+class twice), and a new class with another class's 设置 (settings-from); both
+are compared with the same library calls made here.  The page must make no
+network request.
 
 The page is built once per session from the download cache (see
 tests/webpage.py); building it the first time needs npm and PyPI.
@@ -50,6 +54,7 @@ def flow(page_html: Path, tmp_path_factory) -> dict:
     tmp = tmp_path_factory.mktemp("web")
     downloads = tmp / "downloads"
     downloads.mkdir()
+    grade = grade_classes(tmp / "grade")
     page = Page(page_html, downloads)
     seen: dict = {"ops": {}}
     try:
@@ -85,6 +90,29 @@ def flow(page_html: Path, tmp_path_factory) -> dict:
         seen["ops"]["week"] = page.run("week")
         book = page.downloaded(f"{CLASS}.xlsx")
         seen["book"] = keep(book, tmp / "5-week.xlsx")
+
+        # 校级评比: the same class twice is refused; then three classes for November.
+        ours = keep(book, grade / f"{CLASS}.xlsx")
+        page.upload_many("classes", [ours, keep(book, tmp / f"{CLASS}-副本.xlsx")])
+        seen["ops"]["school_refused"] = page.run("school")
+        seen["school_classes"] = [ours, *grade_others(grade)]
+        page.upload_many("classes", seen["school_classes"])
+        page.set_option("school_month", "2026-11")
+        page.set_option("school_date", SCHOOL_DAY)
+        seen["ops"]["school"] = page.run("school")
+        seen["school_book"] = keep(page.downloaded(SCHOOL_BOOK), tmp / SCHOOL_BOOK)
+        # The term, into that school workbook opened again.
+        page.upload("school", seen["school_book"])
+        page.set_option("school_term", True)
+        seen["ops"]["school_term"] = page.run("school")
+        seen["school_term_book"] = keep(page.downloaded(SCHOOL_BOOK), tmp / f"term-{SCHOOL_BOOK}")
+
+        # A new class with another class's 设置.
+        page.upload("roster", demo_roster_path())
+        page.upload("settings-from", grade / OTHERS[0])
+        page.set_option("class_name", "初二(5)班")
+        seen["ops"]["new_settings_from"] = page.run("new")
+        seen["settings_from_book"] = keep(page.downloaded("初二(5)班.xlsx"), tmp / "初二(5)班.xlsx")
         seen["network"] = page.network_requests()
         seen["all_requests"] = page.request_urls()
     finally:
@@ -101,11 +129,42 @@ def flow(page_html: Path, tmp_path_factory) -> dict:
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
     type_day(cli, random.Random(15), Typed())
-    for args in (["save", str(cli)], ["week", str(cli), "--week", DAY]):
+    for args in (["save", str(cli)], ["week", str(cli), "--week", DAY, "--no-poster"]):  # the page draws no 喜报
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
     seen["cli_book"] = cli
     return seen
+
+
+SCHOOL_BOOK = "年级评比.xlsx"
+SCHOOL_DAY = "2026-11-30"
+OTHERS = ("初二(4)班.xlsx", "初二(6)班.xlsx")
+
+
+def grade_classes(d: Path) -> Path:
+    """Two more classes of the grade, made natively: 初二(4)班 with a changed
+    名次 rule on 设置, 初二(6)班 started from its 设置; a week of records from
+    Nov 23 (the page's class has that Monday only)."""
+    from history import fill_weeks
+    from test_school import set_rule_mapping
+    from xlzu.grouping import synthetic_class
+    from xlzu.ops import group, new_class
+
+    d.mkdir()
+    for k, name in zip((4, 6), OTHERS):
+        csv = d / f"名单{k}.csv"
+        synthetic_class(30 + k, seed=k).to_csv(csv, index=False)
+        extra = {"settings_from": d / OTHERS[0]} if k == 6 else {}
+        new_class(d / name, csv, class_name=name.removesuffix(".xlsx"), **extra)
+        if k == 4:
+            set_rule_mapping(d / name, "place", "1=6,2=4,3=3,4=2,5=1")
+        group(d / name, seed=k)
+        fill_weeks(d / name, 1, first_week=13, seed=k)
+    return d
+
+
+def grade_others(d: Path) -> list[Path]:
+    return [d / name for name in OTHERS]
 
 
 def keep(path: Path, where: Path) -> Path:
@@ -240,3 +299,69 @@ def test_an_import_the_page_cannot_satisfy_stops_the_build(page_html, tmp_path):
         collect(cache_dir(), package_dir=pkg, reuse_compiled=False)
     assert "xlzu 在离线版的 Pyodide 中无法导入" in str(err.value)
     assert "No module named 'PIL'" in str(err.value)
+
+
+# --------------------------------------------------------------------------
+# 校级评比 and settings-from in the page
+def test_school_in_the_page_refuses_the_same_class_twice(flow):
+    entry = flow["ops"]["school_refused"]
+    assert not entry["ok"]
+    assert entry["lines"][0] == "没有完成，工作簿未作其他改动："
+    assert any("同一个班级给了两次" in line for line in entry["lines"][1:]), entry["lines"]
+
+
+def test_school_in_the_page_gives_the_library_result(flow, tmp_path):
+    """The school workbook downloaded from the page holds the values of
+    xlzu.school run here on the same class files, for the month and then
+    (the page's workbook opened again) the term; there are winners."""
+    import xlzu
+    from xlzu import contract as C
+
+    entry = flow["ops"]["school"]
+    assert entry["ok"], entry["lines"]
+    assert any("已下载“年级评比.xlsx”" in n for n in entry["notes"]), entry["notes"]
+    native = tmp_path / SCHOOL_BOOK
+    report = xlzu.school(native, flow["school_classes"], month="2026-11", day=SCHOOL_DAY)
+    assert entry["lines"] == list(report.lines)
+    page, lib = values(flow["school_book"]), values(native)
+    assert list(page) == list(lib)
+    assert {C.SCHOOL_SETTINGS, C.SCHOOL_CLASSES, C.SCHOOL_MONTHLY, C.SCHOOL_CERTIFICATES} <= set(page)
+    for sheet in page:
+        assert page[sheet] == lib[sheet], sheet
+    # The term, in the page into the same school workbook opened again.
+    term = flow["ops"]["school_term"]
+    assert term["ok"], term["lines"]
+    report = xlzu.school(native, flow["school_classes"], term=True, day=SCHOOL_DAY)
+    assert term["lines"] == list(report.lines)
+    page_term, lib_term = values(flow["school_term_book"]), values(native)
+    assert list(page_term) == list(lib_term)
+    for sheet in page_term:
+        assert page_term[sheet] == lib_term[sheet], sheet
+    assert page_term[C.SCHOOL_MONTHLY] == page[C.SCHOOL_MONTHLY]  # the month kept
+    results = [v for r in page_term[C.SCHOOL_TERM] for v in r]
+    assert C.AWARD_SCHOOL_ADVANCED_GROUP in results and C.AWARD_SCHOOL_OUTSTANDING_MEMBER in results
+    rows = page[C.SCHOOL_MONTHLY]
+    head = next(i for i, r in enumerate(rows) if C.COL_MONTH in r and C.COL_CLASS in r)
+    result = rows[head].index(C.COL_SCHOOL_RESULT)
+    classes = {r[rows[head].index(C.COL_CLASS)] for r in rows[head + 1:] if r[0] == "2026-11"}
+    assert classes == {CLASS, "初二(4)班", "初二(6)班"}
+    assert any(r[result] for r in rows[head + 1:] if r[0] == "2026-11"), rows  # a 校级明星小组 is named
+
+
+def test_new_class_with_settings_from_in_the_page(flow, tmp_path):
+    """The page's 新建班级 with 沿用设置 gives the 设置 the library gives
+    (the source's changed 名次 rule included, 班级名称 the new one's)."""
+    from xlzu import contract as C
+    from xlzu.demo import demo_roster_path
+    from xlzu.ops import new_class
+
+    entry = flow["ops"]["new_settings_from"]
+    assert entry["ok"], entry["lines"]
+    source = flow["school_classes"][1]
+    native = tmp_path / "初二(5)班.xlsx"
+    new_class(native, demo_roster_path(), class_name="初二(5)班", settings_from=source)
+    page = values(flow["settings_from_book"])[C.SETTINGS]
+    assert page == values(native)[C.SETTINGS]
+    labels = {r[0]: r for r in reversed(page)}  # the first row of each label
+    assert labels[C.RULE_CODE_LABELS["place"]][7] == "1=6,2=4,3=3,4=2,5=1"
+    assert labels["班级名称"][1] == "初二(5)班"

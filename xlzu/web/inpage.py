@@ -30,6 +30,7 @@ OPS = {
     "month": ("月度评比", "summary", "month"),
     "review": ("综合评价", "summary", "review"),
     "term": ("期末评比", "summary", "term"),
+    "school": ("校级评比", "schoolbook", "school"),
 }
 from .pins import PAGE_SKIPS as SKIPPED  # never imported in the page (command line, live Excel, templates)
 
@@ -59,7 +60,8 @@ def _call(op: str, path: Path, o: dict[str, Any]):
     from xlzu import ops
 
     if op == "new":
-        return ops.new_class(path, WORK / o["roster"], class_name=_text(o.get("class_name")))
+        source = WORK / o["settings_from"] if o.get("settings_from") else None
+        return ops.new_class(path, WORK / o["roster"], class_name=_text(o.get("class_name")), settings_from=source)
     if op == "roster":
         return ops.import_roster(path, WORK / o["roster"] if o.get("roster") else None)
     if op == "group":
@@ -79,6 +81,13 @@ def _call(op: str, path: Path, o: dict[str, Any]):
         return ops.review(path, _text(o.get("period")))
     if op == "term":
         return ops.term(path, _text(o.get("from")), _text(o.get("to")), _text(o.get("date")))
+    if op == "school":
+        from xlzu.ops.schoolbook import school
+
+        classes = [WORK / c for c in o.get("classes") or []]
+        term = bool(o.get("school_term"))
+        return school(path, classes, month=None if term else _text(o.get("school_month")), term=term,
+                      until=_text(o.get("school_until")) if term else None, day=_text(o.get("school_date")))
     raise KeyError(op)
 
 

@@ -8,6 +8,9 @@
   const $ = (sel) => document.querySelector(sel);
   const $$ = (sel) => Array.from(document.querySelectorAll(sel));
   const state = { py: null, run: null, name: null, bytes: null, handle: null, busy: false };
+  // The school (grade) workbook of 校级评比: kept apart from the class workbook.
+  const school = { name: null, bytes: null, handle: null };
+  const SCHOOL_NAME = "年级评比.xlsx";
   const timings = (window.xlzuTimings = { start: performance.now(), ready: null, ops: [] });
 
   // ---- embedded files ------------------------------------------------------
@@ -72,7 +75,9 @@
   function refreshButtons() {
     const ready = !!state.py && !state.busy;
     $$("button[data-op]").forEach((b) => {
-      b.disabled = !ready || (b.dataset.op === "new" ? !$('[data-role="roster"]').files.length : !state.bytes);
+      const op = b.dataset.op;
+      b.disabled = !ready || (op === "new" ? !$('[data-role="roster"]').files.length
+        : op === "school" ? !$('[data-role="classes"]').files.length : !state.bytes);
     });
     $('[data-role="download"]').disabled = !state.bytes || state.busy;
     const saveas = $('[data-role="saveas"]');
@@ -179,13 +184,14 @@ _xlzu_page.check_imports()
   }
 
   const CAPTIONS = { new: "新建班级", roster: "导入花名册", group: "自动分组", keep: "重排职务座位", daily: "生成日表",
-    save: "保存日表", week: "一键周汇总", month: "月度评比", review: "综合评价", term: "期末评比" };
+    save: "保存日表", week: "一键周汇总", month: "月度评比", review: "综合评价", term: "期末评比", school: "校级评比" };
 
   async function runOp(op) {
     if (state.busy || !state.py) return;
     const caption = CAPTIONS[op];
     // Asking for write access needs the button press itself: do it first.
-    if (state.handle && op !== "new") await writable(state.handle);
+    const target = op === "school" ? school : state;
+    if (target.handle && op !== "new") await writable(target.handle);
     state.busy = true;
     setState("busy");
     refreshButtons();
@@ -203,8 +209,25 @@ _xlzu_page.check_imports()
         FS.writeFile(WORK + "/roster/" + rosterFile.name, new Uint8Array(await rosterFile.arrayBuffer()));
         o.roster = "roster/" + rosterFile.name;
       }
-      let name = state.name;
-      if (op === "new") {
+      const settingsFile = $('[data-role="settings-from"]').files[0];
+      if (settingsFile && op === "new") {
+        FS.mkdirTree(WORK + "/settings");
+        FS.writeFile(WORK + "/settings/" + settingsFile.name, new Uint8Array(await settingsFile.arrayBuffer()));
+        o.settings_from = "settings/" + settingsFile.name;
+      }
+      let name = target.name;
+      if (op === "school") {
+        // Each class in a folder of its own: two files of the same name stay two files.
+        o.classes = [];
+        const files = Array.from($('[data-role="classes"]').files);
+        for (let k = 0; k < files.length; k++) {
+          FS.mkdirTree(`${WORK}/classes/${k + 1}`);
+          FS.writeFile(`${WORK}/classes/${k + 1}/${files[k].name}`, new Uint8Array(await files[k].arrayBuffer()));
+          o.classes.push(`classes/${k + 1}/${files[k].name}`);
+        }
+        name = name || SCHOOL_NAME;
+        if (school.bytes) FS.writeFile(WORK + "/" + name, school.bytes);
+      } else if (op === "new") {
         const cls = (o.class_name || "").trim().replace(/[\\/:*?"<>|]/g, "");
         name = (cls || "班级") + ".xlsx";
       } else {
@@ -218,15 +241,16 @@ _xlzu_page.check_imports()
       const path = WORK + "/" + name;
       const exists = FS.analyzePath(path).exists;
       const after = exists ? FS.readFile(path) : null;
-      const changed = after && (!state.bytes || op === "new" || !sameBytes(after, state.bytes));
+      const changed = after && (!target.bytes || op === "new" || !sameBytes(after, target.bytes));
       if (op === "new" && result.ok) {
         state.name = name;
         state.handle = null;
         $('[data-role="roster"]').value = "";
       }
+      if (op === "school" && result.ok) school.name = name;
       if (changed && (op !== "new" || result.ok)) {
-        state.bytes = after;
-        notes.push(await store());
+        target.bytes = after;
+        notes.push(await store(target));
       }
       logEntry(result.title + (result.ok ? "" : "：没有完成"), result.lines, { fail: !result.ok, op, seconds, notes });
       status(result.ok ? `“${caption}”已完成（${seconds.toFixed(1)} 秒）。` : `“${caption}”没有完成，原因见运行记录。`, 100);
@@ -239,6 +263,7 @@ _xlzu_page.check_imports()
     } finally {
       state.busy = false;
       $("#book-name").textContent = state.name || "（还没有打开）";
+      showSchool();
       setState("ready");
       refreshButtons();
     }
@@ -257,25 +282,25 @@ _xlzu_page.check_imports()
     if ((await handle.queryPermission(opts)) === "granted") return true;
     return (await handle.requestPermission(opts)) === "granted";
   }
-  async function store() {
-    if (state.handle) {
+  async function store(t = state) {
+    if (t.handle) {
       try {
-        const w = await state.handle.createWritable();
-        await w.write(state.bytes);
+        const w = await t.handle.createWritable();
+        await w.write(t.bytes);
         await w.close();
-        return `已存回“${state.name}”。`;
+        return `已存回“${t.name}”。`;
       } catch (err) {
         console.warn(err);
       }
     }
-    download();
-    return `已下载“${state.name}”（浏览器不能直接存回原文件；请用下载的这个文件替换原来的工作簿）。`;
+    download(t);
+    return `已下载“${t.name}”（浏览器不能直接存回原文件；请用下载的这个文件替换原来的工作簿）。`;
   }
-  function download() {
-    const blob = new Blob([state.bytes], { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" });
+  function download(t = state) {
+    const blob = new Blob([t.bytes], { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" });
     const a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
-    a.download = state.name;
+    a.download = t.name;
     document.body.appendChild(a);
     a.click();
     a.remove();
@@ -326,6 +351,41 @@ _xlzu_page.check_imports()
     if (file) openFile(file, handle && handle.kind === "file" ? handle : null);
   });
   $('[data-role="roster"]').addEventListener("change", refreshButtons);
+  // ---- 校级评比: several class workbooks, an optional school workbook ----------
+  function showSchool() {
+    const n = $('[data-role="classes"]').files.length;
+    $("#classes-count").textContent = n ? `已选 ${n} 个班级工作簿。` : "";
+    $("#school-where").textContent = school.name
+      ? `当前年级工作簿：${school.name}` + (school.handle ? "（结果直接存回这个文件）" : "（结果以下载的方式保存）")
+      : `不选则新建“${SCHOOL_NAME}”。`;
+  }
+  async function openSchool(file, handle) {
+    if (!/\.(xlsx|xlsm)$/i.test(file.name)) {
+      logEntry("打开年级工作簿：没有完成", [`“${file.name}”不是 .xlsx 或 .xlsm 工作簿。`], { fail: true });
+      return;
+    }
+    school.bytes = new Uint8Array(await file.arrayBuffer());
+    school.name = file.name;
+    school.handle = handle || null;
+    logEntry("打开年级工作簿", [`已打开“${file.name}”。`]);
+    showSchool();
+  }
+  $('[data-role="classes"]').addEventListener("change", () => { showSchool(); refreshButtons(); });
+  const schoolInput = $('[data-role="school"]');
+  schoolInput.addEventListener("change", () => { if (schoolInput.files[0]) openSchool(schoolInput.files[0], null); schoolInput.value = ""; });
+  schoolInput.parentElement.addEventListener("click", async (ev) => {
+    if (!window.showOpenFilePicker) return; // the plain file input opens
+    ev.preventDefault();
+    try {
+      const [handle] = await window.showOpenFilePicker({
+        types: [{ description: "年级工作簿", accept: { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [".xlsx", ".xlsm"] } }],
+      });
+      await openSchool(await handle.getFile(), handle);
+    } catch (err) {
+      if (err && err.name !== "AbortError") console.warn(err);
+    }
+  });
+  showSchool();
   $('[data-role="download"]').addEventListener("click", () => { if (state.bytes) download(); });
   $('[data-role="saveas"]').addEventListener("click", async () => {
     try {
