@@ -54,3 +54,8 @@ End Sub
 Sub GroupReview()
     RunPython "import xlzu.excel as x; x.group_review()"
 End Sub
+
+' Praise pictures (PNG) of the week's star group and the month's stars
+Sub SharePoster()
+    RunPython "import xlzu.excel as x; x.share_poster()"
+End Sub

@@ -182,7 +182,7 @@ def test_every_button_runs_its_macro_which_runs_a_function_of_xlzu_excel():
     assert bindings == {b.caption: b.macro for b in C.BUTTONS}
     assert [b.caption for b in C.BUTTONS] == [
         "导入花名册", "自动分组", "重排职务座位", "生成日表", "保存日表", "打印日表", "一键周汇总", "月度评比", "期末评比",
-        "小组综合评价",
+        "小组综合评价", "生成喜报",
     ]
     for button in C.BUTTONS:
         assert button.macro in ours, button

@@ -250,7 +250,7 @@ CATEGORIES = (CAT_SELF_STUDY, CAT_PARTICIPATION, CAT_HYGIENE_DISCIPLINE, CAT_ETI
 EXAM_FIXED_COLUMNS = (ROSTER_ID, ROSTER_NAME)
 
 # 控制台: the last run's messages, below the buttons.
-CONSOLE_MESSAGES_ROW = 15  # first row of the message table (header)
+CONSOLE_MESSAGES_ROW = 16  # first row of the message table (header)
 CONSOLE_COLUMNS = ("时间", "操作", "消息")
 CONSOLE_MAX_LINES = 200  # lines of all runs kept on 控制台
 CONSOLE_RUNS = 10  # the runs kept on 控制台, newest first
@@ -461,6 +461,8 @@ BUTTONS: tuple[Button, ...] = (
            "评出明星组长、先进小组、优秀组员，生成荣誉证书"),
     Button("小组综合评价", "GroupReview", "group_review",
            "按记录预填最近一个月的小组综合评价表（学习情况、常规要求、行为习惯、学习进步，多方评价），已填的分数保留"),
+    Button("生成喜报", "SharePoster", "share_poster",
+           "把本周明星小组和本月之星做成喜报图片（PNG，在工作簿所在文件夹），只有表扬，可发家长群"),
 )
 CONSOLE_BUTTON_ROW = 3  # first button row on 控制台; one row per button
 

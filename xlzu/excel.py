@@ -32,17 +32,10 @@ def debug() -> bool:
     return os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
-# Functions whose button is not on 控制台 yet (the template is rebuilt
-# elsewhere): their caption for messages.
-PENDING_CAPTIONS = {"share_poster": "生成喜报"}
-
-
 def _caption(function: str) -> str:
     for button in C.BUTTONS:
         if button.function == function:
             return button.caption
-    if function in PENDING_CAPTIONS:
-        return PENDING_CAPTIONS[function]
     raise KeyError(function)
 
 
