@@ -271,11 +271,13 @@ def _counts(case: SimpleNamespace, button: str) -> tuple[dict[str, int], dict[st
 #: 周排名-小组 87 (was 51: the announcement's own large-type styles for title, subtitle, banner, header,
 #: body and 本周得分 columns, note and signature lines, its row heights, and the day detail table below
 #: the page), 周排名-个人 74 (was 52: the 个人考核 / 小组捆绑 band over the header, more runs of column
-#: widths, the note's style), 周历史 57 (5 for the chart; a line with markers is still one addChart), 控制台 27.
-WEEK_TOTAL = 245
+#: widths, the note's style), 周历史 57 (5 for the chart; a line with markers is still one addChart), 控制台 27;
+#: then each style region names its face (宋体 / 黑体 / 楷体) in one more call: 周排名-小组 99, 周排名-个人 83,
+#: 周历史 63, 控制台 30 (it keeps the runs before; its three regions name theirs).
+WEEK_TOTAL = 275
 #: 月度评价 128 (three stacked tables: one border call each; was 126: the form's long note wraps over
-#: two lines, its own style and row height), 控制台 27.
-MONTH_TOTAL = 155
+#: two lines, its own style and row height), 控制台 27; with the faces named: 月度评价 151, 控制台 30.
+MONTH_TOTAL = 181
 
 
 def test_week_costs_the_same_for_any_class_and_any_number_of_weeks(sizes, weeks):
@@ -304,13 +306,14 @@ def test_month_costs_the_same_for_any_class_and_any_number_of_weeks(sizes, weeks
     assert set(by40) == {C.MONTHLY, C.CONSOLE} and by40[C.MONTHLY]["setValues"] == 1
 
 
-#: What one certificate on 荣誉证书 costs (45 calls; was 18 when a certificate was centred lines
+#: What one certificate on 荣誉证书 costs (50 calls; was 18 when a certificate was centred lines
 #: without a frame): 2 format copies from 表样-证书's samples (荣誉证书 in huge, the award in big),
 #: the salutation, body, members and closing lines and the 落款 in their own styles (font,
-#: alignment, wrap: 6 font, 5 horizontal and 5 vertical alignment, 3 wrap calls), the double
+#: alignment, wrap: 11 font calls — 6 for size and weight, 5 naming the 楷体 face —, 5 horizontal
+#: and 5 vertical alignment, 3 wrap calls), the double
 #: frame (8 border calls: the frame's outside edges), 3 merges (the text rows merged across
 #: inside the frame; the 落款 rows across the right half), 13 runs of row heights.
-CERTIFICATE = {"copyFromRange": 2, "rangeMerge": 3, "setRowHeight": 13, "setFontProperty": 6, "setHorizontalAlignment": 5,
+CERTIFICATE = {"copyFromRange": 2, "rangeMerge": 3, "setRowHeight": 13, "setFontProperty": 11, "setHorizontalAlignment": 5,
                "setVerticalAlignment": 5, "setWrapText": 3, "setBorderProperty": 8}
 #: The highlighted block of 明星组长 on 期末评优 (bold, fill), when there is one.
 STAR_BLOCK = {"setFontProperty": 1, "setRangeColor": 1}
@@ -318,8 +321,9 @@ STAR_BLOCK = {"setFontProperty": 1, "setRangeColor": 1}
 #: long note above them wraps: its own style and height),
 #: 控制台 27, 荣誉证书 12 (was 11; the certificate's columns are now three runs of widths, narrow margins
 #: either side of the text): the old sheet replaced by a copy of 表样-证书 (delete, copy, name, clear the
-#: samples, show), values, the form's row heights and other column widths reset, panes unfrozen, print area.
-TERM_FIXED = 165
+#: samples, show), values, the form's row heights and other column widths reset, panes unfrozen, print area;
+#: with the faces named: 期末评优 147, 控制台 30, 荣誉证书 12.
+TERM_FIXED = 189
 
 
 def test_term_costs_a_constant_per_certificate(sizes, weeks):

@@ -20,7 +20,7 @@ from xlzu import daily, group, new_class, save, week
 from xlzu.book import FileBook
 from xlzu.book import cellread
 from xlzu.book.files import PURE_READER_ENV
-from xlzu.layout import Layout
+from xlzu.layout import STYLES, Layout
 from xlzu.pdf import convert
 from xlzu.records import read_records, records_layout
 
@@ -154,7 +154,7 @@ def test_a_written_record_table_keeps_its_look(class_4w, tmp_path):
     book.save()
     ws = openpyxl.load_workbook(path)[C.PERSON_RECORDS]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:I{len(person) + 1}"
-    assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb.endswith(C.COLOR_HEADER)
+    assert ws["A1"].font.name == STYLES["header"].font and ws["A1"].fill.fgColor.rgb.endswith(C.COLOR_HEADER)
     assert ws["A2"].number_format == "yyyy-mm-dd" and ws["A2"].is_date and ws["A2"].border.left.style == "thin"
     assert ws["B2"].number_format == "@" and ws["B2"].data_type == "s"
     assert ws.column_dimensions["A"].width == 12 and ws.column_dimensions["I"].width == 18

@@ -185,8 +185,8 @@ STYLES: dict[str, Style] = {
 # tables, 18 pt titles) and a daily form that needs smaller type to fit.
 SIZE_STYLES = {f"size{size:g}": Style(size=size) for size in (10, 10.5, 12, 14, 18)}
 STYLES.update(SIZE_STYLES)
-#: Keys that only colour or embolden a cell they are laid over.
-OVERLAY_STYLES = frozenset({"star", "devil", "bad", "warn", "wrap", "hidden", *SIZE_STYLES})
+#: Keys that only colour, embolden or frame a cell they are laid over.
+OVERLAY_STYLES = frozenset({"star", "devil", "bad", "warn", "wrap", "hidden", "cert_frame", *SIZE_STYLES})
 
 # Where each style key is sampled on a hidden form sheet.  A school restyles
 # these cells and every generated daily sheet / certificate follows.
