@@ -444,23 +444,18 @@ def _save_error(exc: OSError, real: Path) -> Exception:
 
 
 def _fsync_file(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    _fsync(path)
 
 
 def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
+    if os.name == "posix":  # a folder cannot be opened for fsync on Windows
+        _fsync(folder)
+
+
+def _fsync(path: Path) -> None:
+    """Flush ``path`` (a file or, on POSIX, a folder) to disk; best effort."""
     try:
-        fd = os.open(folder, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return
     try:

@@ -114,3 +114,17 @@ def parse_day(value: date | str) -> date:
         return as_date(value)
     except ValueError:
         raise XlzuError(f"日期应写成 2026-11-24 这样的格式，而不是“{value}”。") from None
+
+
+def print_only(book: FileBook, sheets: list[str], pdf: Path, folder: str | os.PathLike) -> None:
+    """Print ``sheets`` of ``book`` to ``pdf`` through LibreOffice, from a copy
+    in ``folder`` that keeps only those sheets (so LibreOffice need not load a
+    term of records).  ``book`` itself is changed: open it afresh after."""
+    from .. import pdf as pdfmod
+
+    for sheet in book.sheet_names():
+        if sheet not in sheets:
+            book.delete_sheet(sheet)
+    copy = Path(folder) / f"print{Path(book.name).suffix}"
+    book.save(copy)
+    pdfmod.print_sheets(copy, sheets, pdf)

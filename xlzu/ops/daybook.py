@@ -46,7 +46,7 @@ from ..members import read_culture, read_members
 from ..records import read_table, records_layout
 from ..scoring import DayChange, FormEntries, apply_forms, day_records, parse_form, parse_forms
 from ..settings import Settings
-from .common import Report, load_settings, parse_day, run
+from .common import Report, load_settings, parse_day, print_only, run
 
 TITLE_DAILY = "生成日表"
 TITLE_SAVE = "保存日表"
@@ -480,8 +480,6 @@ def _print_live(book: Book, day: date | None, pdf: str | os.PathLike | None, all
 
 
 def _print_file(path: Path, day: date | None, pdf: str | os.PathLike | None, all_weekdays: bool) -> Report:
-    from .. import pdf as pdfmod
-
     book = FileBook.open(path)
     inputs = _read_inputs(book)
     s = inputs.settings
@@ -510,14 +508,7 @@ def _print_file(path: Path, day: date | None, pdf: str | os.PathLike | None, all
             _ensure_forms(book)
             for f in made:
                 book.write_layout(f.sheet, f.layout, form=f.form)
-        # The copy keeps only what is printed (the forms refer to nothing
-        # else), so LibreOffice need not load a term of records.
-        for sheet in book.sheet_names():
-            if sheet not in wanted:
-                book.delete_sheet(sheet)
-        copy = Path(tmp) / f"print{path.suffix}"
-        book.save(copy)
-        pdfmod.print_sheets(copy, wanted, pdf)
+        print_only(book, wanted, pdf, tmp)  # the forms refer to nothing else
     report = Report(TITLE_PRINT, data={"pdf": pdf, "sheets": wanted})
     report.add(f"已把 {_printed_what(days)} 的日表（{len(wanted)} 张）打印到“{pdf}”。")
     return report

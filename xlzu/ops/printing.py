@@ -18,7 +18,7 @@ from .. import contract as C
 from ..book.base import Book
 from ..book.files import FileBook
 from ..errors import XlzuError
-from .common import Report, load_settings, run
+from .common import Report, load_settings, print_only, run
 
 TITLE_PRINT_SHEETS = "打印工作表"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -74,8 +74,6 @@ def _print_live(book: Book, sheets: list[str], pdf: str | os.PathLike | None) ->
 
 
 def _print_file(path: Path, sheets: list[str], pdf: str | os.PathLike | None) -> Report:
-    from .. import pdf as pdfmod
-
     book = FileBook.open(path)
     wanted = _wanted(book, sheets)
     settings = load_settings(book)
@@ -83,13 +81,7 @@ def _print_file(path: Path, sheets: list[str], pdf: str | os.PathLike | None) ->
         pdf = path.with_name(sheets_pdf_name(settings.class_name, wanted, path.stem))
     pdf = Path(pdf)
     with tempfile.TemporaryDirectory(prefix="xlzu-sheets-") as tmp:
-        # The copy keeps only what is printed, so LibreOffice need not load a term of records.
-        for sheet in book.sheet_names():
-            if sheet not in wanted:
-                book.delete_sheet(sheet)
-        copy = Path(tmp) / f"print{path.suffix}"
-        book.save(copy)
-        pdfmod.print_sheets(copy, wanted, pdf)
+        print_only(book, wanted, pdf, tmp)
     report = Report(TITLE_PRINT_SHEETS, data={"pdf": pdf, "sheets": wanted})
     report.add(f"已把“{'”“'.join(wanted)}”打印到“{pdf}”。")
     return report
