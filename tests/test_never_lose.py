@@ -24,7 +24,7 @@ from xlzu.ops.daybook import daily, save
 from xlzu.ops.groups import group
 from xlzu.ops.summary import term
 
-from formfill import Typed, records, type_cells, type_day
+from formfill import Typed, type_day
 from groupsheet import write_groups
 
 DAYS = [date(2026, 11, 23), date(2026, 11, 24)]

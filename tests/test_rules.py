@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-import pytest
 from typer.testing import CliRunner
 
 from xlzu import contract as C

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import shutil
-from datetime import date
 from pathlib import Path
 
 import openpyxl

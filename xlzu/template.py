@@ -434,9 +434,12 @@ def use_this_python(path: str | os.PathLike):
     path = Path(path)
     if path.suffix.lower() != ".xlsm":
         raise XlzuError(f"“{path.name}”不是带按钮的 .xlsm 工作簿，不需要设置 Python。")
-    book = FileBook.open(path)
-    entries = write_conf(book)
-    book.save()
+    from .book.safety import writing
+
+    with writing(path):  # the whole read-modify-write under xlzu's lock
+        book = FileBook.open(path)
+        entries = write_conf(book)
+        book.save()
     report = Report("设置 Python", [f"已把“{path.name}”的按钮设为使用本机的 Python："])
     report.lines += [f"  {key} = {value}" for key, value in entries]
     if not any(key.startswith("Interpreter_") for key, _ in entries):

@@ -554,7 +554,7 @@ def group_ranking_layout(summary: WeekSummary, settings: Settings) -> Layout:
              f"全部{C.GROUP_RECORDS}之和；{C.PROGRESS_GROUP}：比上周上升名次最多的小组。{C.COL_WEEK_TOTAL}相同的小组名次相同；"
              f"每一分都在“{C.GROUP_RECORDS}”中，下方“{C.WEEK_SECTION_DETAIL}”逐日列出。")
     layout.heights[header] = 46
-    note_row = line(note, "board_note", 34)
+    line(note, "board_note", 34)
     sign_text = "值日班长：______________" + "　" * 16 + "班主任审核：______________"
     sign_row = line(sign_text, "board_sign", 34)
     # rows fill the page: the body rows take what the page's shape leaves
