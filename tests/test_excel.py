@@ -140,7 +140,7 @@ def test_a_button_whose_operation_this_installation_lacks_says_so(pasted, monkey
     assert X.weekly_summary(xl) is None
     ((title, message),) = replay(data, xl.json()["actions"]).alerts
     assert title == "一键周汇总：没有完成"
-    assert message == "这个版本的 xlzu 还没有“一键周汇总”功能。请升级：pip install -U xlzu"
+    assert message == "这个版本的 xlzu 还没有“一键周汇总”功能。请安装新版本的 xlzu（在新版本的源代码文件夹里运行 pip install .，或 pip install 新的 .whl 文件）"
 
 
 def test_without_a_book_the_button_takes_the_calling_workbook(pasted, monkeypatch):

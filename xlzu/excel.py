@@ -61,7 +61,7 @@ def press(function: str, run: Callable[[Any], Any], book: Any = None):
             if debug():
                 raise
             if (err.name or "").startswith("xlzu.ops"):
-                text = f"这个版本的 xlzu 还没有“{caption}”功能。请升级：pip install -U xlzu"
+                text = f"这个版本的 xlzu 还没有“{caption}”功能。请安装新版本的 xlzu（在新版本的源代码文件夹里运行 pip install .，或 pip install 新的 .whl 文件）"
             else:
                 text = _bug_text(err)
             _fail(live, caption, text)
