@@ -168,3 +168,18 @@ def roster_of(path: Path) -> pd.DataFrame:
 
 def sheet_values(path: Path, sheet: str) -> list[list]:
     return FileBook.open(path).read_values(sheet)
+
+
+def demo_class_with_records(path: Path, first_monday: date, weeks: int, seed: int,
+                            items_per_day: int = 3) -> tuple[Path, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The demo roster as 初二(3)班 in 7 snake-drafted groups, with ``weeks``
+    school weeks of plausible records from ``first_monday``; saved at ``path``.
+    Returns the path, 分组, 小组记录 and 个人记录 as written."""
+    from xlzu import new_class
+    from xlzu.demo import demo_roster_path
+
+    new_class(path, demo_roster_path(), class_name="初二(3)班")
+    members = make_members(roster_of(path), 7)
+    grecs, precs = class_records(members, school_days(first_monday, weeks), seed=seed, items_per_day=items_per_day)
+    write_class(path, members, grecs, precs)
+    return path, members, grecs, precs

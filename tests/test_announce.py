@@ -12,11 +12,9 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from conftest import pdf_pages, pdf_text, pdf_words
-from summary_helpers import class_records, make_members, roster_of, school_days, write_class
+from summary_helpers import demo_class_with_records
 from xlzu import contract as C
-from xlzu import new_class
 from xlzu.cli import app
-from xlzu.demo import demo_roster_path
 from xlzu.ops.summary import month, posters, week
 from xlzu.poster import FORBIDDEN, Entry, Poster, draw, find_font, praise_only
 
@@ -26,10 +24,7 @@ FIRST_MONDAY = date(2026, 10, 26)  # 第9周; three weeks of records
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("announce") / "班级.xlsx"
-    new_class(path, demo_roster_path(), class_name="初二(3)班")
-    members = make_members(roster_of(path), 7)
-    grecs, precs = class_records(members, school_days(FIRST_MONDAY, 3), seed=5, items_per_day=3)
-    write_class(path, members, grecs, precs)
+    demo_class_with_records(path, FIRST_MONDAY, 3, seed=5)
     return path
 
 

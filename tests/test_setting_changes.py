@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from summary_helpers import class_records, make_members, roster_of, school_days, write_class
+from summary_helpers import demo_class_with_records, make_members, roster_of, write_class
 from xlzu import contract as C
 from xlzu import new_class
 from xlzu.book.files import FileBook
@@ -75,10 +75,7 @@ def table_with(values: list[list], first_header: str) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def week_book(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("settings") / "班级.xlsx"
-    new_class(path, demo_roster_path(), class_name="初二(3)班")
-    members = make_members(roster_of(path), 7)
-    grecs, precs = class_records(members, school_days(MONDAY, 1), seed=5, items_per_day=3)
-    write_class(path, members, grecs, precs)
+    demo_class_with_records(path, MONDAY, 1, seed=5)
     return path
 
 

@@ -11,11 +11,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from summary_helpers import class_records, make_members, roster_of, school_days, write_class
+from summary_helpers import demo_class_with_records, write_class
 from xlzu import contract as C
-from xlzu import new_class
 from xlzu.book.files import FileBook
-from xlzu.demo import demo_roster_path
 from xlzu.errors import InputError
 from xlzu.layout import clean_text, find_row
 from xlzu.ops.summary import month, review
@@ -28,10 +26,7 @@ def month_book(tmp_path_factory):
     """52 students in 7 groups; records in the last week of October and the
     first two weeks of November."""
     path = tmp_path_factory.mktemp("month") / "班级.xlsx"
-    new_class(path, demo_roster_path(), class_name="初二(3)班")
-    members = make_members(roster_of(path), 7)
-    grecs, precs = class_records(members, school_days(date(2026, 10, 26), 3), seed=5, items_per_day=3)
-    write_class(path, members, grecs, precs)
+    _, members, grecs, precs = demo_class_with_records(path, date(2026, 10, 26), 3, seed=5)
     return path, members, grecs, precs
 
 

@@ -12,11 +12,9 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from conftest import pdf_pages, pdf_text
-from summary_helpers import class_records, make_members, roster_of, school_days, write_class
+from summary_helpers import demo_class_with_records, class_records, make_members, roster_of, school_days, write_class
 from xlzu import contract as C
-from xlzu import new_class
 from xlzu.book.files import FileBook
-from xlzu.demo import demo_roster_path
 from xlzu.errors import InputError
 from xlzu.layout import clean_text, find_row
 from xlzu.ops.summary import month, week
@@ -30,10 +28,7 @@ WEEKS = 3
 def term_book(tmp_path_factory) -> tuple[Path, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """A class of 52 in 7 groups with three weeks of records (shared; copy before changing)."""
     path = tmp_path_factory.mktemp("week") / "班级.xlsx"
-    new_class(path, demo_roster_path(), class_name="初二(3)班")
-    members = make_members(roster_of(path), 7)
-    grecs, precs = class_records(members, school_days(FIRST_MONDAY, WEEKS), seed=11, items_per_day=3)
-    write_class(path, members, grecs, precs)
+    _, members, grecs, precs = demo_class_with_records(path, FIRST_MONDAY, WEEKS, seed=11)
     return path, members, grecs, precs
 
 

@@ -15,17 +15,10 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any, Callable, Sequence
 
+from ..layout import col_letter
 from .cellread import Formula
 
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-
-
-def _letters(col: int) -> str:
-    s = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        s = chr(65 + rem) + s
-    return s
 
 
 def _escape(text: str) -> str:
@@ -101,7 +94,7 @@ def sheet_data(
     heights = heights or {}
     n_rows = max(n_rows or 0, len(grid))
     n_cols = max(n_cols or 0, max((len(r) for r in grid), default=0))
-    letters = [_letters(c) for c in range(1, n_cols + 1)]
+    letters = [col_letter(c) for c in range(1, n_cols + 1)]
     out: list[str] = []
     append = out.append
     serials: dict[Any, str] = {}
