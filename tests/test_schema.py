@@ -9,7 +9,9 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-from hypothesis import given, settings, strategies as st
+from datetime import datetime
+
+from hypothesis import example, given, settings, strategies as st
 
 from xlzu import cells, schema
 from xlzu import contract as C
@@ -74,6 +76,9 @@ def extra_cells(read: schema.TableRead, df: pd.DataFrame) -> dict:
 
 @settings(max_examples=25, deadline=None)
 @given(sheets())
+@example(([[datetime(2026, 11, 23), "S01", "甲", 1, C.CAT_SELF_STUDY, "预习0", 2, "=1/0", "日表-第1组!D5"],
+           [datetime(2026, 11, 24), "S02", "甲", 2, C.CAT_SELF_STUDY, "作业1", -1, None, "日表-第2组!D6"]],
+          [["核对人", "王老师"]], [0, len(COLS)], [1], ["√", "=待查"]))
 def test_read_write_read_keeps_records_and_teacher_cells(sheet):
     recs, above, extra_at, blanks, marks = sheet
     with tempfile.TemporaryDirectory() as tmp:
@@ -83,6 +88,9 @@ def test_read_write_read_keeps_records_and_teacher_cells(sheet):
         assert read1.problems == []
         assert len(df1) == len(recs)  # blank rows skipped, not an end; rows above not records
         assert list(df1[C.REC_NOTE]) == [r[7] for r in recs]
+        # each record carries the marks the teacher typed beside it, under the teacher's own headers
+        expected = [{f"备用{e}": cells.text(m) for e in extra_at} for m in marks]
+        assert list(extra_cells(read1, df1).values()) == expected
         values2 = file_values(path, C.PERSON_RECORDS, records_layout(df1, "person", read1))
         df2, read2 = read_table(values2, "person")
         pd.testing.assert_frame_equal(df1, df2)

@@ -112,9 +112,16 @@ def test_a_bigger_bundle_weight_reorders_the_class(copy_of):
     for weight in (0, 3):
         path = copy_of(f"order{weight}")
         set_setting(path, "小组捆绑权重", weight)
-        people = week(path).data["people"].set_index(C.GROUP_ID)
-        ranks[weight] = people[C.COL_COMPOSITE_RANK]
-    assert not ranks[0].equals(ranks[3].reindex(ranks[0].index))
+        week(path)
+        people = table_with(FileBook.open(path).read_values(C.WEEK_PEOPLE), C.COL_COMPOSITE_RANK).set_index(C.GROUP_ID)
+        ranks[weight] = people[C.COL_COMPOSITE_RANK].astype(int)
+        group_score = people[C.COL_GROUP_SCORE].astype(float)
+    ranks[3] = ranks[3].reindex(ranks[0].index)
+    assert not ranks[0].equals(ranks[3])
+    # the students who gain places are those of the better groups
+    best, worst = group_score.max(), group_score.min()
+    gain = ranks[0] - ranks[3]
+    assert gain[group_score == best].mean() > 0 > gain[group_score == worst].mean()
 
 
 def test_a_weight_outside_its_range_is_refused_naming_the_cell(copy_of):

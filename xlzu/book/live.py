@@ -743,8 +743,8 @@ def _as_text(value: Any) -> Any:
     as strings, so both backends show the same."""
     if not isinstance(value, str) or not value or isinstance(value, Formula):
         return value
-    if value[0] in "=+-@" and not (set(value) <= _COERCIBLE):
-        return "'" + value  # typed text that Excel would take for a formula
+    if value[0] in "=+-@":
+        return "'" + value  # typed text that Excel would take for a formula (or a number)
     if value.strip().upper() in ("TRUE", "FALSE"):
         return "'" + value
     if any(ch.isdigit() for ch in value) and set(value) <= _COERCIBLE:
