@@ -25,7 +25,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from . import contract as C
-from .dates import long_date, week_number
+from .dates import long_date, monday, short_date, week_number
 from . import paper
 from .forms import BODY_SIZE, MARGINS, SIZES
 from .layout import Layout, PrintSetup, Validation, cell_ref, range_ref
@@ -84,6 +84,8 @@ class Form:
     total_col: int
     date_cell: str
     prefilled: int = 0
+    #: A weekly form's entry columns: column → the date it is for.
+    col_days: dict[int, date] = field(default_factory=dict)
 
     def filled(self, typed: dict[tuple[int, int], Any]) -> Layout:
         """A copy of the layout with ``typed`` values ((row, col) → value) in
@@ -598,6 +600,143 @@ def _class_legend(settings: Settings) -> list[str]:
         else:
             parts.append(f"{rule.name} {range_text(rule.minimum, rule.maximum)}")
     return parts + ["合计自动计算，有分才显示"]
+
+
+# --------------------------------------------------------------------------
+# 周表-第N组: the weekly member form (设置 纸质表格 = 每周)
+# --------------------------------------------------------------------------
+WEEK_FIXED = (C.GROUP_ID, C.GROUP_CODE, C.GROUP_NAME_COL)
+NO_NOTE = 0  # a weekly form has no 备注 column (notes go on the day's class sheet)
+WEEK_ENTRY_MIN = 15.5  # points: a day column, room for a handwritten "-3"
+
+
+def day_label(day: date) -> str:
+    """A weekly form's day column header: the weekday over the day of the
+    month (一 / 23); its first line is what ``save`` reads."""
+    return f"{C.WEEKDAYS[day.weekday()]}\n{day.day}"
+
+
+def week_form(settings: Settings, days: list[date], team: Team,
+              records: dict[date, pd.DataFrame] | None = None, sheet: str | None = None) -> Form:
+    """The weekly form of ``team`` for the school days ``days`` of one week:
+    one row per member (学号, 代号, 姓名), per individual item of 设置 one
+    column per school day (the item and its range over the days 一 … 五),
+    then the week's 合计.  A4 landscape, laid out to fill the page at 五号
+    (10.5 pt) type, 10 pt if the columns need it.  Pre-filled from
+    ``records`` (date → that date's person records from daily sheets).
+    Row 2 ends with the Monday of the week as ISO text; a day column's date
+    is that Monday plus its weekday."""
+    days = sorted(days)
+    entries = member_entries(settings)
+    n_fixed = len(WEEK_FIXED)
+    first_entry = n_fixed + 1
+    cols: list[tuple[int, Entry]] = []
+    col_days: dict[int, date] = {}
+    for k, e in enumerate(entries):
+        for m, d in enumerate(days):
+            c = first_entry + k * len(days) + m
+            cols.append((c, e))
+            col_days[c] = d
+    total_col = first_entry + len(cols)
+    width = total_col
+    layout = Layout()
+    name = f"第{team.number}组" + (f"（{team.name}）" if team.name and team.name != f"第{team.number}组" else "")
+    title = f"{settings.class_name}　{name}　{C.WEEK_FORM_TITLE}"
+    parts = [f"{long_date(days[0]).split(' ')[0]}—{short_date(days[-1])}"]
+    week = week_number(days[0], settings.term_start)
+    if week >= 1:
+        parts.append(f"第{week}周")
+    if team.leader:
+        parts.append(f"{C.ROLE_LEADER}：{team.leader}")
+    date_cell = _title_rows(layout, title, "　".join(parts), monday(days[0]), width)
+
+    h1, h2, h3 = HEADER_ROW, HEADER_ROW + 1, HEADER_ROW + 2
+    item_heads = [f"{e.item}\n{range_text(e.minimum, e.maximum)}" for e in entries]
+    cats = [e.category for _, e in cols]
+    heads = [item_heads[k // len(days)] for k in range(len(cols))]
+    row1 = list(WEEK_FIXED) + cats + [C.DAILY_TOTAL]
+    row2 = [None] * n_fixed + heads + [None]
+    row3 = [None] * n_fixed + [day_label(col_days[c]) for c, _ in cols] + [None]
+    layout.style(range_ref(h1, 1, h3, width), "header")
+    for k in list(range(1, n_fixed + 1)) + [total_col]:
+        layout.merges.append(range_ref(h1, k, h3, k))
+    _merge_runs(layout, row1, h1, first_entry, cats)
+    _merge_runs(layout, row2, h2, first_entry, [f"{k // len(days)}" for k in range(len(cols))])
+    layout.rows += [row1, row2, row3]
+    if cols:
+        layout.style(range_ref(h1, first_entry, h1, total_col - 1), "category")
+
+    # Widths: the fixed columns as their texts need, each item block as wide
+    # as its header needs and at least a writable column a day; what is left
+    # of the page is shared out over the day columns.
+    width_pt, height_pt = paper.printable("landscape", MARGINS[C.FORM_CLASS])
+    fixed_texts = [[m.student_id for m in team.members], [m.code or "" for m in team.members],
+                   [m.name for m in team.members]]
+    n_days = max(len(days), 1)
+    for size in (BODY_SIZE, 10):
+        needs = {k + 1: paper.column_pt([WEEK_FIXED[k]] + texts, size) for k, texts in enumerate(fixed_texts)}
+        day_pt = max(WEEK_ENTRY_MIN, paper.column_pt([line for d in days for line in day_label(d).split("\n")], size))
+        blocks = [max(day_pt * n_days, paper.column_pt([h], size)) for h in item_heads]
+        needs[total_col] = paper.column_pt([C.DAILY_TOTAL], size, ENTRY_MIN + 4)
+        room = width_pt * FILL - sum(needs.values()) - sum(blocks)
+        if room >= 0:
+            break
+    extra = max(room, 0) / max(len(cols), 1)
+    for k, block in enumerate(blocks):
+        for m in range(len(days)):
+            needs[first_entry + k * len(days) + m] = block / n_days + extra
+    layout.widths = {c: paper.units(pt) for c, pt in needs.items()}
+    col_pt = {c: w * paper.PT_PER_UNIT for c, w in layout.widths.items()}
+    cat_lines = max([1] + [paper.lines_needed(label, size, sum(col_pt[first_entry + k] for k in range(a, b + 1)))
+                           for a, b, label in _runs(cats)])
+    head_lines = max([2] + [paper.lines_needed(h, size, sum(col_pt[first_entry + k * n_days + m] for m in range(n_days)))
+                            for k, h in enumerate(item_heads)])
+    layout.heights[h1] = paper.row_pt(cat_lines, size)
+    layout.heights[h2] = paper.row_pt(head_lines, size)
+    layout.heights[h3] = paper.row_pt(2, size)
+
+    legend = ["每个项目下按星期分栏（一、二…下面是日期），每格填该项当天得分（范围见表头，如 -5～5 可扣分），空白不计分",
+              "合计为一周总分，自动计算，有分才显示", "备注写在当天的班级考核表上"]
+    lines = _legend_lines(legend, size, sum(col_pt.values()))
+    fixed_pt = sum(layout.heights[r] for r in (1, 2, h1, h2, h3)) + _foot_height(len(lines), size)
+    body = _body_height(len(team.members), fixed_pt, height_pt)
+
+    first = h3 + 1
+    prefill = {d: _person_prefill(records.get(d) if records else None) for d in days}
+    rows: list[tuple[int, Any]] = []
+    filled = 0
+    for k, m in enumerate(team.members):
+        r = first + k
+        row: list[Any] = [m.student_id, m.code, m.name]
+        for c, e in cols:
+            v = _entry_value(e, prefill[col_days[c]].get(m.student_id, ({}, None))[0].get(e.item))
+            filled += v is not None
+            row.append(v)
+        row.append(total_formula(cols, r))
+        layout.rows.append(row)
+        layout.heights[r] = body
+        rows.append((r, m.student_id))
+    if not team.members:
+        layout.rows.append([None] * width)
+        layout.heights[first] = body
+    last = max(first + len(team.members) - 1, first)
+    layout.style(range_ref(first, 1, last, n_fixed), "text")
+    if cols:
+        layout.style(range_ref(first, first_entry, last, total_col - 1), "entry")
+    layout.style(range_ref(first, total_col, last, total_col), "total")
+    for k, e in enumerate(entries):
+        a = first_entry + k * n_days
+        ref = range_ref(first, a, last, a + n_days - 1)
+        layout.validations.append(_validation(e, ref, _absolute(ref)))
+    _foot(layout, width, lines, (C.DAILY_SIGN_LEADER, C.DAILY_SIGN_TEACHER), size)
+    if size != BODY_SIZE:
+        layout.style(range_ref(h1, 1, len(layout.rows) - 1, width), f"size{size:g}")
+    layout.freeze = cell_ref(first, first_entry)
+    layout.print = PrintSetup(orientation="landscape", paper="A4", fit_width=1, fit_height=1,
+                              title_rows=f"1:{h3}", area=range_ref(1, 1, len(layout.rows), width),
+                              margins=None, center_horizontally=None, center_vertically=None)
+    return Form(sheet or C.week_group_sheet(team.number), C.FORM_CLASS, "week", days[0], team.number, layout,
+                cols, rows, NO_NOTE, total_col, date_cell, filled, col_days)
 
 
 # --------------------------------------------------------------------------
