@@ -335,44 +335,66 @@ def parse_week_form(values: list[list[Any]], sheet: str, settings: Settings) -> 
     """Read one weekly form (周表-第N组): one :class:`FormEntries` per school
     day it has columns for, each dated with its day (the Monday at the end
     of row 2 plus the weekday over the column), read and checked exactly as
-    a member sheet of that day.  [] when the sheet is not a form."""
+    a member sheet of that day.  A form split into blocks of days (a
+    table per block, one below the other) is read block by block.  [] when
+    the sheet is not a form."""
     group = C.parse_week_group_sheet(sheet)
     if group is None:
         return [], []
-    found = find_form_header(values, "group")
-    if found is None:
+    headers = _form_headers(values, "group")
+    if not headers:
         return [], []
-    header, id_col = found
-    start, date_ref = _find_date(values, header)
-    fixed = _fixed_columns(values, header, (C.GROUP_ID, C.GROUP_CODE, C.GROUP_NAME_COL, C.GROUP_ROLES, C.DAILY_TOTAL, C.REC_NOTE))
-    entries: list[tuple[int, Entry | None, str, date | None]] = []
+    start, date_ref = _find_date(values, headers[0][0])
     problems: list[CellProblem] = []
-    name = ""
-    for j in range(max(len(r) for r in values)):
-        if j in fixed.values():
-            name = ""
-            continue
-        name = _first_line(_cell(values, header + 1, j)) or name  # an item over its day columns (merged)
-        label = _first_line(_cell(values, header + 2, j))
-        if not name and not label:
-            continue
-        item = settings.item(name) if name else None
-        entry = _rule_free_entry(item) if item is not None else None
-        href = cell_ref(header + 3, j + 1)
-        if label not in C.WEEKDAYS:
-            if any(not is_blank(_cell(values, i, j)) for i in range(header + 3, len(values))
-                   if not is_foot(clean_text(_cell(values, i, id_col)))):
-                problems.append(CellProblem(sheet, href, label or None,
-                                            f"这一栏上方应为星期（{'、'.join(C.WEEKDAYS[:5])}…），无法知道是哪一天（可重新生成周表）"))
-            continue
-        day = None if start is None else monday_of(start) + timedelta(days=C.WEEKDAYS.index(label))
-        entries.append((j, entry, href, day))
-    days = sorted({d for *_, d in entries if d is not None})
+    blocks = []
+    for b, (header, id_col) in enumerate(headers):
+        fixed = _fixed_columns(values, header, (C.GROUP_ID, C.GROUP_CODE, C.GROUP_NAME_COL, C.GROUP_ROLES, C.DAILY_TOTAL, C.REC_NOTE))
+        end = headers[b + 1][0] if b + 1 < len(headers) else len(values)
+        entries: list[tuple[int, Entry | None, str, date | None]] = []
+        name = ""
+        for j in range(max(len(r) for r in values)):
+            if j in fixed.values():
+                name = ""
+                continue
+            name = _first_line(_cell(values, header + 1, j)) or name  # an item over its day columns (merged)
+            label = _first_line(_cell(values, header + 2, j))
+            if not name and not label:
+                continue
+            item = settings.item(name) if name else None
+            entry = _rule_free_entry(item) if item is not None else None
+            href = cell_ref(header + 3, j + 1)
+            if label not in C.WEEKDAYS:
+                for i in range(header + 3, end):
+                    if is_foot(clean_text(_cell(values, i, id_col))):
+                        break
+                    if not is_blank(_cell(values, i, j)):
+                        problems.append(CellProblem(sheet, cell_ref(i + 1, j + 1), clean_text(_cell(values, i, j)),
+                                                    f"这一栏上方（{href}）没有星期（{'、'.join(C.WEEKDAYS[:5])}…），不知道是哪一天："
+                                                    "请把分数填到有星期的栏里"))
+                continue
+            day = None if start is None else monday_of(start) + timedelta(days=C.WEEKDAYS.index(label))
+            entries.append((j, entry, href, day))
+        blocks.append((header, id_col, fixed, entries, end))
+    days = sorted({d for *_, entries, _ in blocks for *_, d in entries if d is not None})
     forms = {d: FormEntries(sheet, "group", d, group, weekly=True) for d in days} if start is not None else \
         {None: FormEntries(sheet, "group", None, group, weekly=True)}
-    problems += _read_rows(values, sheet, "group", group, header, id_col, 3, fixed, entries, forms, date_ref,
-                           notes=False, what="周表")
-    return list(forms.values()), problems
+    for header, id_col, fixed, entries, end in blocks:
+        problems += _read_rows(values[:end], sheet, "group", group, header, id_col, 3, fixed, entries, forms, date_ref,
+                               notes=False, what="周表")
+    unique = {(p.sheet, p.cell, p.expected): p for p in problems}  # a missing date is found once per block
+    return list(forms.values()), list(unique.values())
+
+
+def _form_headers(values: list[list[Any]], kind: str) -> list[tuple[int, int]]:
+    """Every (header row, 学号/组号 column) of a form, 0-based: a weekly
+    form split into blocks of days has a table per block."""
+    out = []
+    first = C.GROUP_NO if kind == "class" else C.GROUP_ID
+    for i, r in enumerate(values):
+        texts = [clean_text(v) for v in r]
+        if first in texts and C.DAILY_TOTAL in texts:
+            out.append((i, texts.index(first)))
+    return out
 
 
 def _fixed_columns(values: list[list[Any]], header: int, names: tuple[str, ...]) -> dict[str, int]:
