@@ -378,3 +378,67 @@ def test_a_crowded_week_splits_into_day_blocks_that_are_read_back(weekly, tmp_pa
     type_week(path, {(sheet.name, sid, "两操", saturday): -3, (sheet.name, sid, "背诵", MONDAY): 2})
     save(path)
     assert person_points(path) == {(saturday.isoformat(), sid, "两操"): -3.0, (MONDAY.isoformat(), sid, "背诵"): 2.0}
+
+
+# --------------------------------------------------------------------------
+# The Excel buttons (xlwings' remote engine): the same as the CLI
+# --------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def unsaved(typed, tmp_path_factory) -> SimpleNamespace:
+    """The saved week with more entries typed and not saved yet (what a
+    teacher has open before pressing 保存日表 or 生成日表)."""
+    from remote import payload
+
+    path = tmp_path_factory.mktemp("unsaved") / "班级.xlsx"
+    shutil.copy(typed.path, path)
+    one = typed.sheets[C.week_group_sheet(1)]
+    more = {(one.name, sid, "作业", WEEK[3]): 1 for sid in one.members}
+    type_week(path, more)
+    expected = dict(typed.expected)
+    expected.update({(WEEK[3].isoformat(), sid, "作业"): 1.0 for sid in one.members})
+    return SimpleNamespace(path=path, data=payload(path), expected=expected)
+
+
+def test_save_button_writes_what_the_cli_writes(unsaved, tmp_path):
+    import xlzu.excel as X
+    from remote import assert_same, copy_of as remote_copy, file_state, live_run, replay
+
+    on_file = remote_copy(unsaved.path, tmp_path)
+    file_report = save(on_file)
+    live_report, actions = live_run(unsaved.data, X.save_daily)
+    assert live_report.lines == file_report.lines
+    live = replay(unsaved.data, actions, file_state(unsaved.path))
+    assert_same(file_state(on_file), live)
+    assert live.alerts == []
+    person = live[C.PERSON_RECORDS].values()
+    head = person[0]
+    got = {(r[0].isoformat(), str(r[1]), r[head.index(C.REC_ITEM)]): r[head.index(C.REC_POINTS)] for r in person[1:]}
+    assert got == unsaved.expected
+
+
+@pytest.mark.parametrize("how", ["button", "same week"])
+def test_daily_button_writes_what_the_cli_writes(unsaved, tmp_path, how):
+    """button: no date (today's week: the typed week is saved first, then
+    replaced); same week: Tuesday again, the forms pre-filled from records
+    this very run saves (the live engine cannot read back what it wrote)."""
+    import xlzu.excel as X
+    from remote import assert_same, copy_of as remote_copy, file_state, live_run, replay
+    from xlzu.book.live import LiveBook
+
+    on_file = remote_copy(unsaved.path, tmp_path)
+    if how == "button":
+        file_report = daily(on_file)
+        live_report, actions = live_run(unsaved.data, X.make_daily)
+    else:
+        file_report = daily(on_file, TUESDAY)
+        live_report, actions = live_run(unsaved.data, lambda xl: daily(LiveBook(xl), TUESDAY))
+    assert live_report.lines == file_report.lines
+    assert "先保存了原来的日表" in live_report.text() and "小组周表 7 张" in live_report.text()
+    live = replay(unsaved.data, actions, file_state(unsaved.path))
+    assert_same(file_state(on_file), live)
+    assert live.alerts == []
+    assert person_points(on_file) == unsaved.expected
+    if how == "same week":
+        sheet = week_sheets(unsaved.path)[C.week_group_sheet(1)]
+        for sid in sheet.members:
+            assert live[sheet.name].cell(sheet.cells[(sid, "作业", WEEK[3])]) == 1
