@@ -442,3 +442,15 @@ def test_daily_button_writes_what_the_cli_writes(unsaved, tmp_path, how):
         sheet = week_sheets(unsaved.path)[C.week_group_sheet(1)]
         for sid in sheet.members:
             assert live[sheet.name].cell(sheet.cells[(sid, "作业", WEEK[3])]) == 1
+
+
+def test_the_rules_sheet_says_how_the_weekly_form_is_filled(weekly, tmp_path):
+    from xlzu.ops.rules import rules
+    from xlzu.rules import explain
+    from xlzu.settings import DEFAULT
+
+    path = copy_of(weekly.path, tmp_path)
+    rules(path)
+    text = " ".join(str(v) for r in load_workbook(path)[C.RULES].iter_rows(values_only=True) for v in r if v)
+    assert "小组成员考核周表" in text and "每天填当天的一栏" in text
+    assert "周表" not in " ".join(line for _, lines in explain(DEFAULT) for line in lines)
