@@ -416,15 +416,22 @@ def test_save_button_writes_what_the_cli_writes(unsaved, tmp_path):
     assert got == unsaved.expected
 
 
-@pytest.mark.parametrize("how", ["button", "same week"])
+@pytest.mark.parametrize("how", ["button", "same week", "crowded"])
 def test_daily_button_writes_what_the_cli_writes(unsaved, tmp_path, how):
     """button: no date (today's week: the typed week is saved first, then
     replaced); same week: Tuesday again, the forms pre-filled from records
-    this very run saves (the live engine cannot read back what it wrote)."""
+    this very run saves (the live engine cannot read back what it wrote);
+    crowded: 10 items and Saturday school, the week in two blocks of days."""
     import xlzu.excel as X
-    from remote import assert_same, copy_of as remote_copy, file_state, live_run, replay
+    from remote import assert_same, copy_of as remote_copy, file_state, live_run, payload, replay
     from xlzu.book.live import LiveBook
 
+    if how == "crowded":
+        (tmp_path / "source").mkdir()
+        source = remote_copy(unsaved.path, tmp_path / "source")
+        add_items(source, [("课堂参与", "背诵", 0, 3), ("卫生纪律", "两操", -3, 3)])
+        set_setting(source, "上课日", "一,二,三,四,五,六")
+        unsaved = SimpleNamespace(path=source, data=payload(source), expected=unsaved.expected)
     on_file = remote_copy(unsaved.path, tmp_path)
     if how == "button":
         file_report = daily(on_file)
@@ -438,8 +445,10 @@ def test_daily_button_writes_what_the_cli_writes(unsaved, tmp_path, how):
     assert_same(file_state(on_file), live)
     assert live.alerts == []
     assert person_points(on_file) == unsaved.expected
-    if how == "same week":
-        sheet = week_sheets(unsaved.path)[C.week_group_sheet(1)]
+    if how == "crowded":
+        assert len(week_sheets(on_file)[C.week_group_sheet(1)].headers) == 2
+    if how != "button":
+        sheet = week_sheets(on_file)[C.week_group_sheet(1)]
         for sid in sheet.members:
             assert live[sheet.name].cell(sheet.cells[(sid, "作业", WEEK[3])]) == 1
 

@@ -713,7 +713,7 @@ def week_form(settings: Settings, days: list[date], team: Team,
     if one_page:
         body = _body_height(len(blocks) * n, together, height_pt)
     else:  # a block a page, the title repeated: each page as full as the last (which has the foot)
-        body = _body_height(n, title_pt + sum(head_pt) + _foot_height(len(lines), size), height_pt)
+        body = _body_height(n, title_pt + sum(head_pt) + gap + _foot_height(len(lines), size), height_pt)
 
     cols: list[tuple[int, Entry]] = []  # every entry cell's column, per block (a column repeats)
     col_days: dict[int, date] = {}  # of the first block (the Form's metadata)
@@ -726,7 +726,7 @@ def week_form(settings: Settings, days: list[date], team: Team,
             r = len(layout.rows)
             layout.heights[r] = gap
             if not one_page:
-                layout.page_breaks.append(r - 1)
+                layout.page_breaks.append(r)
         h1 = len(layout.rows) + 1
         h2, h3 = h1 + 1, h1 + 2
         block_cols = [(first_entry + k * slots + m, e, block[m] if m < len(block) else None)
