@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -463,3 +464,65 @@ def test_the_rules_sheet_says_how_the_weekly_form_is_filled(weekly, tmp_path):
     text = " ".join(str(v) for r in load_workbook(path)[C.RULES].iter_rows(values_only=True) for v in r if v)
     assert "小组成员考核周表" in text and "每天填当天的一栏" in text
     assert "周表" not in " ".join(line for _, lines in explain(DEFAULT) for line in lines)
+
+
+# --------------------------------------------------------------------------
+# Reading a weekly form wherever its table is (the core, on the sheet's grid)
+# --------------------------------------------------------------------------
+def _grid_of_week_form():
+    from xlzu.dailysheets import Member, Team, week_form
+    from xlzu.settings import DEFAULT
+
+    team = Team(3, "追梦队", [Member("202503001", "韩琪雅", "A1", "大组长"), Member("202503002", "肖俊康", "B1")])
+    form = week_form(DEFAULT, WEEK, team)
+    return DEFAULT, form, [list(r) for r in form.layout.grid()]
+
+
+def test_a_moved_table_is_read_by_its_headers():
+    from xlzu.layout import cell_ref
+    from xlzu.scoring import parse_week_form
+
+    settings, form, grid = _grid_of_week_form()
+    col = next(c for c, e in form.entries if e.item == "纪律" and form.col_days[c] == WEEK[3])
+    row = form.rows[1][0]
+    grid[row - 1][col - 1] = -4
+    # the teacher inserts a column at the left and a row above the table
+    grid = [[None] + r for r in grid]
+    grid.insert(2, [None] * len(grid[0]))
+    forms, problems = parse_week_form(grid, C.week_group_sheet(3), settings)
+    assert problems == []
+    records = [r for f in forms for r in f.person]
+    assert records == [{C.REC_DATE: pd.Timestamp(WEEK[3]), C.REC_CATEGORY: "卫生纪律", C.REC_ITEM: "纪律",
+                        C.REC_POINTS: -4.0, C.REC_NOTE: None,
+                        C.REC_SOURCE: f"{C.week_group_sheet(3)}!{cell_ref(row + 1, col + 1)}",
+                        C.REC_ID: "202503002", C.REC_NAME: "肖俊康", C.REC_GROUP: 3}]
+    assert sorted(f.day for f in forms) == WEEK  # every school day of the form is covered, even without entries
+
+
+def test_a_weekly_form_without_its_date_is_refused_naming_the_cell():
+    from xlzu.scoring import parse_week_form
+
+    settings, form, grid = _grid_of_week_form()
+    c = form.entries[0][0]
+    grid[form.rows[0][0] - 1][c - 1] = 2
+    grid[1][-1] = None  # the hidden ISO date at the right end of row 2
+    _, problems = parse_week_form(grid, C.week_group_sheet(3), settings)
+    assert [(p.cell, "找不到本表的日期" in p.expected) for p in problems] == [(form.date_cell, True)]
+
+
+def test_printing_a_week_the_workbook_has_no_forms_for(typed, tmp_path, soffice, poppler):
+    """xlzu print --date of another week: its class sheet and weekly forms are
+    made in a temporary copy, pre-filled from the records; the file is not changed."""
+    path = copy_of(typed.path, tmp_path)
+    before = path.read_bytes()
+    next_monday = MONDAY + timedelta(days=7)
+    report = print_daily(path, next_monday, tmp_path / "next.pdf")
+    assert path.read_bytes() == before
+    sheets = report.data["sheets"]
+    assert sheets == [C.daily_day_sheet(C.DAILY_CLASS, 0)] + [C.week_group_sheet(g) for g in range(1, N_GROUPS + 1)]
+    printed = pages(tmp_path / "next.pdf", grid=False)
+    assert len(printed) == 1 + N_GROUPS
+    assert all("2026年11月30日" in p.text() for p in printed)
+    # and the typed week, whose forms the workbook holds: each weekly form printed once
+    report = print_daily(path, WEEK[2], tmp_path / "this.pdf", all_weekdays=True)
+    assert len(report.data["sheets"]) == len(set(report.data["sheets"])) == 5 + N_GROUPS
