@@ -526,3 +526,25 @@ def test_printing_a_week_the_workbook_has_no_forms_for(typed, tmp_path, soffice,
     # and the typed week, whose forms the workbook holds: each weekly form printed once
     report = print_daily(path, WEEK[2], tmp_path / "this.pdf", all_weekdays=True)
     assert len(report.data["sheets"]) == len(set(report.data["sheets"])) == 5 + N_GROUPS
+
+
+def test_a_blank_slot_of_the_last_day_block_refuses_an_entry():
+    """10 items × 5 days split 一二三 / 四五: the last block's third slot of
+    each item has no day; something typed there is refused, naming the cell."""
+    from xlzu.dailysheets import Member, Team, week_form
+    from xlzu.layout import cell_ref
+    from xlzu.scoring import parse_week_form
+    from xlzu.settings import DEFAULT
+
+    settings = DEFAULT.with_changes(items=DEFAULT.items + (C.Item("课堂参与", "背诵", 0, 3), C.Item("卫生纪律", "两操", -3, 3)))
+    team = Team(1, "", [Member("202503001", "韩琪雅", "A1")])
+    form = week_form(settings, WEEK, team)
+    grid = [list(r) for r in form.layout.grid()]
+    headers = [i for i, r in enumerate(grid) if r and r[0] == C.GROUP_ID]
+    assert len(headers) == 2
+    h = headers[1]
+    labels = [str(v or "").split("\n")[0] for v in grid[h + 2]]
+    assert labels[3:6] == ["四", "五", ""]  # the first item's slots in the second block
+    grid[h + 3][5] = 2
+    _, problems = parse_week_form(grid, C.week_group_sheet(1), settings)
+    assert [p.cell for p in problems] == [cell_ref(h + 4, 6)] and "没有星期" in problems[0].expected

@@ -711,9 +711,10 @@ def week_form(settings: Settings, days: list[date], team: Team,
     together = title_pt + len(blocks) * sum(head_pt) + (len(blocks) - 1) * gap + _foot_height(len(lines), size)
     one_page = together + len(blocks) * n * ROW_MIN + SAFETY <= height_pt
     if one_page:
-        body = _body_height(len(blocks) * n, together, height_pt)
-    else:  # a block a page, the title repeated: each page as full as the last (which has the foot)
-        body = _body_height(n, title_pt + sum(head_pt) + gap + _foot_height(len(lines), size), height_pt)
+        bodies = [_body_height(len(blocks) * n, together, height_pt)] * len(blocks)
+    else:  # a block a page, the title repeated; the last page also holds the foot
+        bodies = [_body_height(n, title_pt + sum(head_pt) + gap, height_pt)] * (len(blocks) - 1)
+        bodies.append(_body_height(n, title_pt + sum(head_pt) + _foot_height(len(lines), size), height_pt))
 
     cols: list[tuple[int, Entry]] = []  # every entry cell's column, per block (a column repeats)
     col_days: dict[int, date] = {}  # of the first block (the Form's metadata)
@@ -721,6 +722,7 @@ def week_form(settings: Settings, days: list[date], team: Team,
     filled = 0
     prefill = {d: _person_prefill(records.get(d) if records else None) for d in days}
     for b, block in enumerate(blocks):
+        body = bodies[b]
         if b:
             layout.rows.append([None] * width)
             r = len(layout.rows)
