@@ -117,25 +117,44 @@ def _changed(tool, slim, tmp_path, name, change) -> bool:
     return tool.digest_of(picture, copy) != before
 
 
-def _font(ws):
+def _height(ws):
+    ws.row_dimensions[5].height = (ws.row_dimensions[5].height or 15) + 1
+
+
+def _width(ws):
+    ws.column_dimensions["B"].width = (ws.column_dimensions["B"].width or 8) + 1
+
+
+def _value(ws):
+    ws.cell(6, 3).value = "改"
+
+
+def _face(ws):
     from copy import copy
 
-    cell = ws["A1"]
-    font = copy(cell.font)
+    font = copy(ws["A1"].font)
     font.name = "Arial"
-    cell.font = font
+    ws["A1"].font = font
 
 
-SHEET_CHANGES = {
-    "a row height": lambda ws: ws.row_dimensions.__getitem__(5).__setattr__("ht", (ws.row_dimensions[5].ht or 15) + 1),
-    "a column width": lambda ws: ws.column_dimensions.__getitem__("B").__setattr__("width", (ws.column_dimensions["B"].width or 8) + 1),
-    "a value": lambda ws: ws.cell(6, 3).__setattr__("value", "改"),
-    "a face": _font,
-    "a merge": lambda ws: ws.merge_cells("A40:B40"),
-    "the orientation": lambda ws: ws.page_setup.__setattr__("orientation", "portrait" if ws.page_setup.orientation == "landscape" else "landscape"),
-    "the footer": lambda ws: ws.oddFooter.center.__setattr__("text", "第 &P 页"),
-    "a margin": lambda ws: ws.page_margins.__setattr__("left", ws.page_margins.left + 0.1),
-}
+def _merge(ws):
+    ws.merge_cells("A40:B40")
+
+
+def _orientation(ws):
+    ws.page_setup.orientation = "portrait" if ws.page_setup.orientation == "landscape" else "landscape"
+
+
+def _footer(ws):
+    ws.oddFooter.center.text = "第 &P 页"
+
+
+def _margin(ws):
+    ws.page_margins.left += 0.1
+
+
+SHEET_CHANGES = {"a row height": _height, "a column width": _width, "a value": _value, "a face": _face,
+                 "a merge": _merge, "the orientation": _orientation, "the footer": _footer, "a margin": _margin}
 
 
 @pytest.mark.parametrize("what", list(SHEET_CHANGES))
