@@ -344,18 +344,36 @@ def _pair_objective(Vg: np.ndarray, Vh: np.ndarray, others: _Others, g, h, w: _W
     return _score(hi - lo, spread, band, w)
 
 
-_COMBOS: dict[tuple[int, int], np.ndarray] = {}
+def _could_improve(Sg: np.ndarray, Sh: np.ndarray, others: _Others, g, h, w: _Weights, f: float,
+                   cols: tuple[int, int] = (_K, _S1)) -> np.ndarray:
+    """Which candidate moves (new summed features ``Sg``/``Sh`` of groups
+    ``g`` and ``h``; ``cols``: where the known count and Σx are) could beat the objective ``f``: the D_means
+    terms alone are a lower bound of the objective (every other term is ≥ 0)
+    and cost a fraction of the whole, so most candidates are ruled out
+    before their SDs and bands are computed.  The search's choices are the
+    same as without this filter."""
+    k, s1 = cols
+    a = Sg[..., s1] / np.maximum(Sg[..., k], 1.0)
+    b = Sh[..., s1] / np.maximum(Sh[..., k], 1.0)
+    hi = np.maximum(np.maximum(others.max[g, h, 0], a), b)
+    lo = np.minimum(np.minimum(others.min[g, h, 0], a), b)
+    r = hi - lo
+    low = r * w.means + w.means_over * np.maximum(r - MEANS_CAP, 0.0)
+    return low < f - _EPS + 1e-9
 
 
-def _combos(u: int, c: int) -> np.ndarray:
-    """Boolean (ways × u): every way to choose ``c`` of ``u``."""
-    key = (u, c)
+_COMBOS: dict[tuple, np.ndarray] = {}
+
+
+def _combos(u: int, c: int, dtype=bool) -> np.ndarray:
+    """(ways × u): every way to choose ``c`` of ``u`` (True / 1.0 = chosen)."""
+    key = (u, c, dtype)
     if key not in _COMBOS:
         ways = list(itertools.combinations(range(u), c))
         M = np.zeros((len(ways), u), dtype=bool)
         for r, chosen in enumerate(ways):
             M[r, list(chosen)] = True
-        _COMBOS[key] = M
+        _COMBOS[key] = M.astype(dtype)
     return _COMBOS[key]
 
 
@@ -414,6 +432,10 @@ class _Search:
             ga, gb, d = ga[ok], gb[ok], self.delta[ok]
             Sg = self.S[ga] + d
             Sh = self.S[gb] - d
+            keep = _could_improve(Sg, Sh, self.others, ga, gb, self.w, self.f)
+            if not keep.any():
+                break
+            ok, ga, gb, Sg, Sh = ok[keep], ga[keep], gb[keep], Sg[keep], Sh[keep]
             F = _pair_objective(_values(Sg, self.use_sd), _values(Sh, self.use_sd), self.others, ga, gb, self.w)
             p = int(np.argmin(F))
             if F[p] >= self.f - _EPS:
@@ -451,15 +473,26 @@ class _Search:
         base = self.S[g].copy()
         for members, M in used:
             base -= self.feats[members[self.g[members] == g]].sum(axis=0)
-        tot = base[None, :]
-        for members, M in used:
-            add = M.astype(float) @ self.feats[members]
-            tot = (tot[:, None, :] + add[None, :, :]).reshape(-1, tot.shape[1])
+        adds = [_combos(len(members), int(M[0].sum()), float) @ self.feats[members] for members, M in used]
         union = self.S[g] + self.S[h]
-        F = _pair_objective(_values(tot, self.use_sd), _values(union - tot, self.use_sd), self.others, g, h, self.w)
+        # First only the columns the D_means floor needs (known count, Σx) ...
+        two = [_K, _S1]
+        tot = base[None, two]
+        for add in adds:
+            tot = (tot[:, None, :] + add[None, :, two]).reshape(-1, 2)
+        keep = np.flatnonzero(_could_improve(tot, union[two] - tot, self.others, g, h, self.w, self.f, (0, 1)))
+        if not len(keep):
+            return False
+        # ... then every column of the candidates that pass (summed in the same order).
+        tot = np.broadcast_to(base, (len(keep), len(base)))
+        for add, q in zip(adds, np.unravel_index(keep, [len(a) for a in adds])):
+            tot = tot + add[q]
+        rest = union - tot
+        F = _pair_objective(_values(tot, self.use_sd), _values(rest, self.use_sd), self.others, g, h, self.w)
         p = int(np.argmin(F))
         if F[p] >= self.f - _EPS:
             return False
+        p = int(keep[p])
         pick = np.unravel_index(p, [len(M) for _, M in used])
         members_all, groups_all = [], []
         for (members, M), q in zip(used, pick):
