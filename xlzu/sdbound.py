@@ -176,21 +176,23 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
                 need[t[1]] = need.get(t[1], 0) + 1
         return all(free.count(r) >= c for r, c in need.items())
 
-    cache: dict[tuple, list[tuple[tuple, float, int]]] = {}
+    cache: dict[tuple, list[tuple[tuple, float, int, int]]] = {}
 
-    def options(block: tuple[int, ...]) -> list[tuple[tuple, float, int]]:
-        """(where, SS lower bound, known members) of the group holding
-        exactly the extreme students ``block``.  Every formula below grows
-        with SS and shrinks with the number of members, so per place the
-        least SS and the most members over every count of absent members
-        is a (slightly weaker) bound that covers them all."""
+    def options(block: tuple[int, ...]) -> list[tuple[tuple, float, int, int]]:
+        """(where, SS lower bound, fewest and most known members) of the
+        group holding exactly the extreme students ``block``.  Every formula
+        below grows with SS; each term is taken at the end of the range of
+        members that makes it smallest (the group's own SD at the most
+        members, the caps on the smallest SD at the fewest members of that
+        group and the most of the others), so one option covers every count
+        of absent members (a slightly weaker bound)."""
         if block not in cache:
             front = []
             for tag in tags_for(block):
                 row = np.array(rows[tag[1]] if tag[0] == "group" else tag[1])
                 opts = _group_options(z, layer, known, block, row, delta, exclude=extremes)
                 if opts:
-                    front.append((tag, min(o[0] for o in opts), max(o[1] for o in opts)))
+                    front.append((tag, min(o[0] for o in opts), min(o[1] for o in opts), max(o[1] for o in opts)))
             cache[block] = front
         return cache[block]
 
@@ -205,18 +207,19 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
             if not fits([c[0] for c in choice]):
                 continue
             ss = np.array([c[1] for c in choice])
-            n = np.array([c[2] for c in choice], dtype=float)
+            n_few = np.array([c[2] for c in choice], dtype=float)
+            n = np.array([c[3] for c in choice], dtype=float)
             sd = np.sqrt(ss / n)
             # The smallest SD is at most that of any one block's group, whose
             # sum of squares is what the others leave of N ...
-            caps = list(np.sqrt(np.maximum(N - (ss.sum() - ss), 0.0) / n))
+            caps = list(np.sqrt(np.maximum(N - (ss.sum() - ss), 0.0) / np.maximum(n_few, 1.0)))
             # ... or the average of the groups holding no extreme student.
             if len(blocks) < k and N - n.sum() > 0:
                 caps.append(np.sqrt(max(N - ss.sum(), 0.0) / (N - n.sum())))
             v = max(sd.max() - min(caps), max(_single(a, b, N) for a, b in zip(ss, n)))
             value = min(value, v)
     value = max(0.0, float(value)) if np.isfinite(value) else 0.0
-    single = {i: min((np.sqrt(ss / n) for _, ss, n in options((i,))), default=0.0) for i in extremes}
+    single = {i: min((np.sqrt(ss / n) for _, ss, _, n in options((i,))), default=0.0) for i in extremes}
     who = max(single, key=single.get)
     high = bool(z[who] > 0)
     return SdBound(value, who if value > 0 else None, high, float(single[who]))
