@@ -55,6 +55,7 @@ is known.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from typing import Sequence
@@ -176,23 +177,22 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
                 need[t[1]] = need.get(t[1], 0) + 1
         return all(free.count(r) >= c for r, c in need.items())
 
-    cache: dict[tuple, list[tuple[tuple, float, int, int]]] = {}
+    cache: dict[tuple, list[tuple[tuple, np.ndarray, np.ndarray]]] = {}
 
-    def options(block: tuple[int, ...]) -> list[tuple[tuple, float, int, int]]:
-        """(where, SS lower bound, fewest and most known members) of the
-        group holding exactly the extreme students ``block``.  Every formula
-        below grows with SS; each term is taken at the end of the range of
-        members that makes it smallest (the group's own SD at the most
-        members, the caps on the smallest SD at the fewest members of that
-        group and the most of the others), so one option covers every count
-        of absent members (a slightly weaker bound)."""
+    def options(block: tuple[int, ...]) -> list[tuple[tuple, np.ndarray, np.ndarray]]:
+        """(where, SS lower bounds, known members) of the group holding
+        exactly the extreme students ``block``: for every possible number of
+        known members (absent students may take places), the least SS."""
         if block not in cache:
             front = []
             for tag in tags_for(block):
                 row = np.array(rows[tag[1]] if tag[0] == "group" else tag[1])
-                opts = _group_options(z, layer, known, block, row, delta, exclude=extremes)
-                if opts:
-                    front.append((tag, min(o[0] for o in opts), min(o[1] for o in opts), max(o[1] for o in opts)))
+                least: dict[int, float] = {}
+                for ss, n in _group_options(z, layer, known, block, row, delta, exclude=extremes):
+                    least[n] = min(ss, least.get(n, np.inf))
+                if least:
+                    ns = sorted(least)
+                    front.append((tag, np.array([least[n] for n in ns]), np.array(ns, dtype=float)))
             cache[block] = front
         return cache[block]
 
@@ -203,23 +203,32 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
         opts = [options(tuple(b)) for b in blocks]
         if any(not o for o in opts):
             continue  # no group can hold this block
+        B = len(blocks)
         for choice in itertools.product(*opts):
             if not fits([c[0] for c in choice]):
                 continue
-            ss = np.array([c[1] for c in choice])
-            n_few = np.array([c[2] for c in choice], dtype=float)
-            n = np.array([c[3] for c in choice], dtype=float)
-            sd = np.sqrt(ss / n)
+            # Every combination of member counts at once: block j varies along axis j.
+            shape = [1] * B
+            ss, n = [], []
+            for j, (_, a, m) in enumerate(choice):
+                shape[j] = len(a)
+                ss.append(a.reshape(shape))
+                n.append(m.reshape(shape))
+                shape[j] = 1
+            ss_all, n_all = sum(ss), sum(n)
+            sd = functools.reduce(np.maximum, [np.sqrt(a / m) for a, m in zip(ss, n)])
             # The smallest SD is at most that of any one block's group, whose
             # sum of squares is what the others leave of N ...
-            caps = list(np.sqrt(np.maximum(N - (ss.sum() - ss), 0.0) / np.maximum(n_few, 1.0)))
+            cap = functools.reduce(np.minimum, [np.sqrt(np.maximum(N - (ss_all - a), 0.0) / m) for a, m in zip(ss, n)])
             # ... or the average of the groups holding no extreme student.
-            if len(blocks) < k and N - n.sum() > 0:
-                caps.append(np.sqrt(max(N - ss.sum(), 0.0) / (N - n.sum())))
-            v = max(sd.max() - min(caps), max(_single(a, b, N) for a, b in zip(ss, n)))
-            value = min(value, v)
+            if B < k:
+                rest = N - n_all
+                cap = np.minimum(cap, np.where(rest > 0, np.sqrt(np.maximum(N - ss_all, 0.0) / np.maximum(rest, 1)), np.inf))
+            single = functools.reduce(np.maximum, [np.where(N - m > 0, np.sqrt(a / m) - np.sqrt(np.maximum(N - a, 0.0) / np.maximum(N - m, 1)), 0.0)
+                                        for a, m in zip(ss, n)])
+            value = min(value, float(np.max(np.broadcast_arrays(sd - cap, single), axis=0).min()))
     value = max(0.0, float(value)) if np.isfinite(value) else 0.0
-    single = {i: min((np.sqrt(ss / n) for _, ss, _, n in options((i,))), default=0.0) for i in extremes}
+    single = {i: min((float(np.min(np.sqrt(ss / n))) for _, ss, n in options((i,))), default=0.0) for i in extremes}
     who = max(single, key=single.get)
     high = bool(z[who] > 0)
     return SdBound(value, who if value > 0 else None, high, float(single[who]))
