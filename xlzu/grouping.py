@@ -317,17 +317,26 @@ class _Others:
 
     def __init__(self, V: np.ndarray, w: _Weights):
         K = V.shape[0]
-        idx = np.arange(K)
-        keep = (idx[None, None, :] != idx[:, None, None]) & (idx[None, None, :] != idx[None, :, None])  # [g, h, k]
-        keep = keep[..., None]
-        two = np.broadcast_to(V[:, :2], (K, K, K, 2))
         self.K = K
-        self.max = np.where(keep, two, -np.inf).max(axis=2)  # (K, K, 2)
-        self.min = np.where(keep, two, np.inf).min(axis=2)
-        self.sum = np.where(keep, two, 0.0).sum(axis=2)
-        self.sq = np.where(keep, two * two, 0.0).sum(axis=2)
-        band = np.broadcast_to(_band(V, w), (K, K, K, 3))
-        self.band = np.where(keep, band, 0.0).sum(axis=2)  # (K, K, 3)
+        two = V[:, :2]
+        g, h = np.arange(K)[:, None], np.arange(K)[None, :]
+        self.max = np.empty((K, K, 2))
+        self.min = np.empty((K, K, 2))
+        for c in range(2):
+            for out, pad, desc in ((self.max, -np.inf, True), (self.min, np.inf, False)):
+                # The three most extreme groups (two fillers for K < 3): the
+                # most extreme one that is neither g nor h.
+                v = np.concatenate([two[:, c], [pad, pad]])
+                top = np.argsort(-v if desc else v, kind="stable")[:3]
+                pick = np.where((top[0] != g) & (top[0] != h), v[top[0]],
+                                np.where((top[1] != g) & (top[1] != h), v[top[1]], v[top[2]]))
+                out[:, :, c] = pick
+        total, sq = two.sum(axis=0), (two * two).sum(axis=0)
+        diag = np.eye(K, dtype=bool)[..., None]  # g == h: the group counts once
+        self.sum = total - two[:, None, :] - np.where(diag, 0.0, two[None, :, :])
+        self.sq = sq - (two * two)[:, None, :] - np.where(diag, 0.0, (two * two)[None, :, :])
+        band = _band(V, w)
+        self.band = band.sum(axis=0) - band[:, None, :] - np.where(diag, 0.0, band[None, :, :])  # (K, K, 3)
 
 
 def _pair_objective(Vg: np.ndarray, Vh: np.ndarray, others: _Others, g, h, w: _Weights) -> np.ndarray:
