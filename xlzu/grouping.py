@@ -813,23 +813,40 @@ class GroupPlan:
     def summary(self) -> pd.DataFrame:
         """Per group: 组号, 组名, 人数, 男, 女, A–D counts, mean and SD of 总分,
         high 组织能力 count, 大组长."""
-        rows = []
         t = self.table.join(self.details)
-        for g in range(1, self.k + 1):
-            m = t[t[C.GROUP_NO] == g]
-            total = pd.to_numeric(m[C.ROSTER_TOTAL], errors="coerce")
-            leader = m.loc[m[C.GROUP_ROLES].fillna("").str.split(C.ROLE_SEPARATOR).map(lambda r: C.ROLE_LEADER in r), C.GROUP_NAME_COL]
+        g = t[C.GROUP_NO].to_numpy(dtype=int) - 1
+        k = self.k
+        count = lambda mask: np.bincount(g[mask], minlength=k)  # noqa: E731
+        total = pd.to_numeric(t[C.ROSTER_TOTAL], errors="coerce").to_numpy(dtype=float)
+        known = ~np.isnan(total)
+        n_known = count(known)
+        s1 = np.bincount(g[known], weights=total[known], minlength=k)
+        mean = s1 / np.maximum(n_known, 1)
+        sq = np.bincount(g[known], weights=(total[known] - mean[g[known]]) ** 2, minlength=k)
+        sd = np.sqrt(sq / np.maximum(n_known, 1))
+        layer = t[C.GROUP_LAYER].to_numpy(dtype=object)
+        gender = t[C.GROUP_GENDER].to_numpy(dtype=object)
+        lead = pd.to_numeric(t[C.ROSTER_LEADERSHIP], errors="coerce").to_numpy(dtype=float) >= HIGH_LEADERSHIP
+        is_leader = t[C.GROUP_ROLES].fillna("").str.split(C.ROLE_SEPARATOR).map(lambda r: C.ROLE_LEADER in r).to_numpy(dtype=bool)
+        leader: dict[int, object] = {}
+        for gi, nm in zip(g[is_leader], t[C.GROUP_NAME_COL].to_numpy(dtype=object)[is_leader]):
+            leader.setdefault(int(gi), nm)
+        size, boys, girls = count(np.ones(len(g), bool)), count(gender == "男"), count(gender == "女")
+        layers = {L: count(layer == L) for L in C.LAYERS}
+        leads = count(lead)
+        rows = []
+        for gi in range(k):
             rows.append({
-                C.GROUP_NO: g,
-                C.GROUP_TEAM_NAME: team_label(self.culture, g),
-                "人数": len(m),
-                "男": int((m[C.GROUP_GENDER] == "男").sum()),
-                "女": int((m[C.GROUP_GENDER] == "女").sum()),
-                **{f"{L}层": int((m[C.GROUP_LAYER] == L).sum()) for L in C.LAYERS},
-                "平均总分": round(float(total.mean()), 1) if total.notna().any() else None,
-                "总分标准差": round(float(total.std(ddof=0)), 1) if total.notna().any() else None,
-                "组织能力强": int((pd.to_numeric(m[C.ROSTER_LEADERSHIP], errors="coerce") >= HIGH_LEADERSHIP).sum()),
-                C.ROLE_LEADER: leader.iloc[0] if len(leader) else None,
+                C.GROUP_NO: gi + 1,
+                C.GROUP_TEAM_NAME: team_label(self.culture, gi + 1),
+                "人数": int(size[gi]),
+                "男": int(boys[gi]),
+                "女": int(girls[gi]),
+                **{f"{L}层": int(layers[L][gi]) for L in C.LAYERS},
+                "平均总分": round(float(mean[gi]), 1) if n_known[gi] else None,
+                "总分标准差": round(float(sd[gi]), 1) if n_known[gi] else None,
+                "组织能力强": int(leads[gi]),
+                C.ROLE_LEADER: leader.get(gi),
             })
         return pd.DataFrame(rows)
 
