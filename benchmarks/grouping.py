@@ -20,6 +20,10 @@ Kinds of class:
   absent   7 students without 总分 (absent from the exam),
   skewed   38 % girls.
 
+It also regroups four classes around 6 locked students (``--regroup``)
+and compares them with the same classes without locks, against the same
+targets (the bound then counts the locked groups).
+
 With ``--process`` it also times the whole ``python -m xlzu group`` on a
 70-student workbook (CPU seconds of the child process: imports, workbook
 I/O, search), which should stay within 2 CPU-s.
