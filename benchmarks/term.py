@@ -30,7 +30,7 @@ The children run with Python's bytecode cache on (xlzu compiled first, as
 an installed package is), even where PYTHONDONTWRITEBYTECODE is set:
 otherwise every run would compile xlzu's own modules again (about 0.15 s).
 
-    python benchmarks/term.py                      # everything (about ten minutes)
+    python benchmarks/term.py                      # everything (about fifteen minutes)
     python benchmarks/term.py --students 60 --weeks 1 20 --ops group daily save week month review term
     python benchmarks/term.py --keep /tmp/wb       # keep the built workbooks (reused by the next run)
     python benchmarks/term.py --repeat 1 --repeat-other 1   # one run of each (quicker, noisier)
