@@ -394,7 +394,8 @@ def table_layout(
         j = columns.index(name) + 1
         layout.validations.append(replace(v, ref=range_ref(first, j, spare, j)))
     for j, name in enumerate(columns, start=1):
-        layout.widths[j] = (widths or {}).get(name, _auto_width(name, df.iloc[:, j - 1] if len(df) else ()))
+        given = (widths or {}).get(name)
+        layout.widths[j] = given if given is not None else _auto_width(name, df.iloc[:500, j - 1] if len(df) else ())
     if freeze:
         layout.freeze = cell_ref(first, 1)
     if autofilter and len(df):
