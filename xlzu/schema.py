@@ -151,7 +151,7 @@ class Table:
     sheet: str
     columns: tuple[Column, ...]
     anchors: tuple[str, ...] = ()  # headers that identify the table (default: the first column)
-    unique: str | None = None  # a repeated value in this column is refused (学号 by its id_key)
+    unique: str | None = None  # a repeated value in this column is refused (学号 by its id_key, numbers as typed)
     skip: tuple[str, ...] = ()  # a row whose first text starts with one of these is a hint, not a record
     stop: tuple[str, ...] = ()  # a row whose first text starts with one of these ends the table
     open_kind: Column | None = None  # undeclared headed columns are read as this kind (exams, raters)
@@ -242,7 +242,7 @@ CULTURE = Table(C.GROUPS, (
     Column(C.CULTURE_MOTTO, "text"),
     Column(C.CULTURE_GOAL, "text"),
     Column(C.CULTURE_MENTOR, "text"),
-), anchors=(C.GROUP_NO, C.CULTURE_MOTTO), stop=("各组均衡情况",))
+), anchors=(C.GROUP_NO, C.CULTURE_MOTTO), unique=C.GROUP_NO, stop=("各组均衡情况",))
 
 EXAM_SCORE = Column("", "score", minimum=0, maximum=C.TOTAL_MAX, expected=f"应为 0–{C.TOTAL_MAX} 的总分，或空白/缺考",
                     prompt="这次考试的总分（列名可改为考试名称，可再加列）")
@@ -484,10 +484,10 @@ def read(values: list[list[Any]], table: Table, *, start: int = 0, stop: int | N
             sid = data[table.unique][k]
             if bad[k] or not sid:
                 continue
-            key = cells.id_key(sid)
+            key = cells.id_key(sid) if isinstance(sid, str) else sid
             if key in seen:
                 out.problems.append(CellProblem(table.sheet, cell_ref(i + 1, out.col[table.unique] + 1), sid,
-                                                f"学号与第{seen[key]}行重复，请删掉重复的行"))
+                                                f"{table.unique}与第{seen[key]}行重复，请删掉重复的行"))
                 bad[k] = True
             else:
                 seen[key] = i + 1
@@ -528,17 +528,23 @@ def _position(ref: str) -> tuple[int, int]:
 # Writing back
 # --------------------------------------------------------------------------
 def keep(layout: Layout, read: TableRead | None, row_extras: list[dict[int, Any] | None] = (),
-         *, header_row: int = 1) -> Layout:
+         *, header_row: int = 1, first_col: int = 1, shift: int = 0, notes_row: int | None = None) -> Layout:
     """``layout`` (a table whose header is on ``header_row``, columns from A)
     with what the teacher added around the table as ``read`` found it: the
     rows above the header, the teacher's columns (at their place: the
     table's columns move right past them, as they stood) and their header
     cells, ``row_extras[k]`` (sheet column → value) beside the k-th data row,
-    and rows holding only teacher's cells after the last data row.  The
-    layout is returned unchanged when there is nothing to keep."""
+    and rows holding only teacher's cells after the last data row (from
+    ``notes_row`` when given: the caller leaves those rows free of its own
+    cells in the teacher's columns).  The layout is returned unchanged when
+    there is nothing to keep.
+
+    A table that is one of several on its sheet (分组's group table) starts
+    at layout column ``first_col``: columns left of it stay where they are,
+    and the teacher's sheet column j (0-based) is layout column j + shift."""
     if read is None or not read.found:
         return layout
-    extra_cols = sorted(set(read.extra_headers) | {j for e in row_extras if e for j in e}
+    extra_cols = sorted(j + shift for j in set(read.extra_headers) | {j for e in row_extras if e for j in e}
                         | {j for n in read.notes for j in n})
     above = read.above
     if not extra_cols and not above and not read.notes:
@@ -546,9 +552,9 @@ def keep(layout: Layout, read: TableRead | None, row_extras: list[dict[int, Any]
     dr = len(above) - (header_row - 1) if above else 0
     # Layout column (1-based) → sheet column (1-based): skip the teacher's columns.
     taken = {j + 1 for j in extra_cols}
-    mapping: dict[int, int] = {}
-    sheet_col = 1
-    for c in range(1, max(layout.n_cols, 1) + 1):
+    mapping: dict[int, int] = {c: c for c in range(1, first_col)}
+    sheet_col = first_col
+    for c in range(first_col, max(layout.n_cols, 1) + 1):
         while sheet_col in taken:
             sheet_col += 1
         mapping[c] = sheet_col
@@ -571,7 +577,7 @@ def keep(layout: Layout, read: TableRead | None, row_extras: list[dict[int, Any]
     out = Layout(rows=rows, widths={}, heights={})
     top = len(above) if above else header_row - 1  # rows before the header, 0-based count
     for j, v in read.extra_headers.items():
-        out.rows[top][j] = v
+        out.rows[top][j + shift] = v
     for k, extra in enumerate(row_extras):
         if not extra:
             continue
@@ -579,16 +585,24 @@ def keep(layout: Layout, read: TableRead | None, row_extras: list[dict[int, Any]
         while len(out.rows) <= r:
             out.rows.append([None] * width)
         for j, v in extra.items():
-            out.rows[r][j] = v
-    last = max(len(out.rows), top + 1 + len(row_extras))
-    for note in read.notes:
-        row = [None] * width
-        for j, v in note.items():
-            row[j] = v
-        while len(out.rows) < last:
-            out.rows.append([None] * width)
-        out.rows.append(row)
-        last += 1
+            out.rows[r][j + shift] = v
+    if notes_row is not None:
+        for k, note in enumerate(read.notes):
+            r = notes_row - 1 + k + dr
+            while len(out.rows) <= r:
+                out.rows.append([None] * width)
+            for j, v in note.items():
+                out.rows[r][j + shift] = v
+    else:
+        last = max(len(out.rows), top + 1 + len(row_extras))
+        for note in read.notes:
+            row = [None] * width
+            for j, v in note.items():
+                row[j + shift] = v
+            while len(out.rows) < last:
+                out.rows.append([None] * width)
+            out.rows.append(row)
+            last += 1
 
     def shift(ref: str) -> list[str]:
         r1, c1, r2, c2 = parse_range(ref)
