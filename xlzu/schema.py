@@ -657,3 +657,72 @@ def extras_by(read: TableRead | None, keys: Callable[[int], Any]) -> dict[Any, l
     for row, extra in read.extras.items():
         out.setdefault(keys(row), []).append(extra)
     return out
+
+
+@dataclass
+class Kept:
+    """What a write-back that rebuilds a table gives back to the teacher: the
+    table as read (its teacher's columns and notes) and each record row's key
+    (Excel row → the record's identity)."""
+
+    read: TableRead | None = None
+    keys: dict[int, Any] = field(default_factory=dict)
+
+    def apply(self, layout: Layout, new_keys: Iterable[Any], *, header_row: int) -> Layout:
+        """``layout`` (the table rebuilt: header on ``header_row``, one data
+        row per key of ``new_keys``) with each record's teacher cells beside
+        it again, found by key; cells of a record no longer written (and of a
+        row that was no record) become notes below the table, never lost.
+        Rows above the header are the caller's own (a stacked sheet)."""
+        read = self.read
+        if read is None or not read.found:
+            return layout
+        waiting: dict[Any, list[int]] = {}
+        for row in sorted(read.extras):
+            waiting.setdefault(self.keys.get(row), []).append(row)
+        row_extras: list[dict[int, Any] | None] = []
+        for key in new_keys:
+            rows = waiting.get(key) if key is not None else None
+            row_extras.append(read.extras[rows.pop(0)] if rows else None)
+        left = sorted(r for rows in waiting.values() for r in rows)
+        read = replace(read, above=[], notes=read.notes + [read.extras[r] for r in left])
+        return keep(layout, read, row_extras, header_row=header_row)
+
+
+def unlisted_columns(read: TableRead, left: str, right: str, where: str) -> tuple[TableRead, list[CellProblem]]:
+    """Columns between ``left`` and ``right`` (where a table's open columns
+    stand: the raters of a form) whose header is none of the declared ones.
+    One holding typed cells is a problem named at its header cell (its
+    scores would otherwise count for nobody); one holding only its header (a
+    rater removed from 设置) is dropped from what the write-back keeps."""
+    if not read.found or left not in read.col:
+        return read, []
+    lo = read.col[left]
+    hi = read.col.get(right, max(read.col.values()) + 1)
+    cols = sorted(j for j in set(read.extra_headers) | {j for e in read.extras.values() for j in e} if lo < j < hi)
+    if not cols:
+        return read, []
+    problems: list[CellProblem] = []
+    header = read.header or 0
+    typed = {j for e in [*read.extras.values(), *read.notes] for j in e}
+    for j in cols:
+        name = cells.text(read.extra_headers.get(j))
+        if j in typed:
+            what = f"“{name}”" if name else "这一列（没有列名）"
+            problems.append(CellProblem(read.table.sheet, cell_ref(header + 1, j + 1), None,
+                                        f"{what}不是“设置”中的评价人，这一列却填有内容：请在“设置”的{where}中"
+                                        f"加回评价人“{name or '……'}”（或改回原来的名字），或清空这一列后再运行"))
+    if problems:
+        return read, problems
+    drop = set(cols)
+    return replace(read, extra_headers={j: v for j, v in read.extra_headers.items() if j not in drop}), []
+
+
+def section_row(values: list[list[Any]], title: str) -> int | None:
+    """0-based row of a sheet's 【section】 title, in whatever column it now
+    stands (a column inserted left of it moves it)."""
+    for i, row in enumerate(values):
+        for v in row:
+            if type(v) is str and v.strip() == title:
+                return i
+    return None
