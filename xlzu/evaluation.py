@@ -226,7 +226,7 @@ def read_form_table(values: list[list[Any]], settings: Settings) -> tuple[pd.Dat
         for c in raters:
             out[c] = rec.get(c) if c in read.col else _MISSING
         rows.append(out)
-    problems.sort(key=lambda p: schema._position(p.cell))
+    problems.sort(key=lambda p: schema.cell_order(p.cell))
     kept = schema.Kept(read, keys)
     if not rows:
         return empty, problems, kept

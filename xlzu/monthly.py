@@ -276,7 +276,7 @@ def read_rater_table(values: list[list[Any]], settings: Settings) -> tuple[pd.Da
             out[c] = rec.get(c) if c in read.col else None
         out[C.COL_COMMENT] = rec.get(C.COL_COMMENT) if C.COL_COMMENT in read.col else None
         rows.append(out)
-    problems.sort(key=lambda p: schema._position(p.cell))
+    problems.sort(key=lambda p: schema.cell_order(p.cell))
     kept = schema.Kept(read, keys)
     if not rows:
         return empty, problems, kept

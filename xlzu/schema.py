@@ -491,7 +491,7 @@ def read(values: list[list[Any]], table: Table, *, start: int = 0, stop: int | N
                 bad[k] = True
             else:
                 seen[key] = i + 1
-    out.problems.sort(key=lambda p: _position(p.cell))
+    out.problems.sort(key=lambda p: cell_order(p.cell))
     keep_at = [k for k in range(len(body)) if not bad[k]]
     names = [c.name for c in table.columns] + out.open_columns
     frame = pd.DataFrame({n: pd.Series([data[n][k] for k in keep_at] if n in data else [None] * len(keep_at), dtype=object)
@@ -514,7 +514,7 @@ def _blank(v: Any) -> bool:
     return False
 
 
-def _position(ref: str) -> tuple[int, int]:
+def cell_order(ref: str) -> tuple[int, int]:
     """Sort key of a cell reference: row, then column (messages in reading order)."""
     letters = ref.rstrip("0123456789")
     digits = ref[len(letters):]
