@@ -550,3 +550,30 @@ def test_teacher_columns_and_notes_beside_the_group_table_survive_regrouping(boo
         # once, and above the balance figures (inside the group table, where the next run finds it)
         stats = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, g0).value or "").startswith("各组均衡情况"))
         assert len(notes) == 1 and 8 < notes[0] < stats
+
+
+def test_cells_beside_a_group_that_no_longer_exists_stay_as_a_note(book):
+    """每组人数 raised to 10: 52 students make fewer groups, and the teacher's
+    cell beside the dropped group stays on the sheet (below the group table)."""
+    first = C.CULTURE_FIRST_COLUMN
+    extra = first + len(C.CULTURE_COLUMNS)
+    wb = load_workbook(book)
+    ws = wb[C.GROUPS]
+    ws.cell(1, extra).value = "本周值日"
+    for g in range(1, 8):
+        ws.cell(g + 1, extra).value = f"值日{g}"
+    settings = wb[C.SETTINGS]
+    row = next(r for r in range(1, settings.max_row + 1) if settings.cell(r, 1).value == "每组人数")
+    settings.cell(row, 2).value = 10
+    wb.save(book)
+    result = runner.invoke(app, ["group", str(book), "--regroup"])
+    assert result.exit_code == 0, result.output
+    ws = load_workbook(book)[C.GROUPS]
+    at = [c.value for c in ws[1]].index("本周值日") + 1
+    groups = [ws.cell(r, first).value for r in range(2, 9) if isinstance(ws.cell(r, first).value, int)]
+    k = len(groups)
+    assert groups == list(range(1, k + 1)) and k < 7
+    assert {ws.cell(g + 1, first).value: ws.cell(g + 1, at).value for g in range(1, k + 1)} == {g: f"值日{g}" for g in range(1, k + 1)}
+    stats = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, first).value or "").startswith("各组均衡情况"))
+    left = [ws.cell(r, at).value for r in range(k + 2, stats)]
+    assert [v for v in left if v] == [f"值日{g}" for g in range(k + 1, 8)]
