@@ -168,13 +168,3 @@ def test_sheets_with_individual_ranks_or_exam_figures_say_they_stay_with_the_tea
     assert wb[C.WEEK_PEOPLE].oddHeader.right.text == C.PRIVATE and C.PRIVATE in wb[C.WEEK_PEOPLE]["A2"].value
     assert wb[C.WEEK_GROUPS].oddHeader.right.text in (None, "")  # groups, not individuals: for the wall
     assert wb[C.WEEK_PEOPLE].print_title_rows == "$1:$4" and wb[C.WEEK_PEOPLE].page_setup.orientation == "portrait"
-
-
-def test_readme_shows_the_pictures_of_what_is_printed_and_shared():
-    """tools/summary_pictures.py makes them; the README shows each one."""
-    root = Path(__file__).resolve().parent.parent
-    readme = (root / "README.md").read_text(encoding="utf-8")
-    for name in ("week-ranking.png", "certificate.png", "poster-week.png", "poster-month.png"):
-        assert f"(docs/{name})" in readme and (root / "docs" / name).stat().st_size > 10_000, name
-        assert f'"{name}"' in (root / "tools" / "summary_pictures.py").read_text(encoding="utf-8") or \
-            f"docs / \"{name}\"" in (root / "tools" / "summary_pictures.py").read_text(encoding="utf-8")
