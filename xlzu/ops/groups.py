@@ -189,7 +189,8 @@ def seats_layout(plan: GroupPlan, settings: Settings) -> Layout:
     layout.heights[1] = 30
     rows.append([seat_caption(plan)] + [None] * (n_cols - 1))
     layout.merges.append(range_ref(2, 1, 2, n_cols))
-    layout.style(range_ref(2, 1, 2, n_cols), "subtitle")
+    layout.style(range_ref(2, 1, 2, n_cols), "subtitle_wrap")
+    layout.heights[2] = 32  # two lines: the caption is wider than a plan of four groups
     # 讲台, centred.
     desk = blank()
     mid = n_cols // 2
