@@ -470,3 +470,110 @@ def test_scores_typed_in_monthly_below_a_cleared_row_are_kept(book):
     after = {str(ws.cell(r, 2).value): ws.cell(r, rater).value for r in range(head + 1, ws.max_row + 1)
              if ws.cell(r, rater).value is not None}
     assert after == typed
+
+
+# --------------------------------------------------------------------------
+# 分组's group table (组号/组名/组规/组训/小组目标/导师)
+# --------------------------------------------------------------------------
+def culture_cells(path: Path) -> dict[str, object]:
+    ws = load_workbook(path)[C.GROUPS]
+    return {c.coordinate: c.value for row in ws.iter_rows() for c in row
+            if c.column >= C.CULTURE_FIRST_COLUMN and c.value is not None}
+
+
+@pytest.mark.parametrize("typed", ["第3组", 0, "3.5"])
+def test_a_group_number_the_group_table_cannot_read_is_refused_and_nothing_written(book, typed):
+    first = C.CULTURE_FIRST_COLUMN
+    wb = load_workbook(book)
+    ws = wb[C.GROUPS]
+    assert ws.cell(1, first).value == C.GROUP_NO and ws.cell(4, first).value == 3
+    ws.cell(4, first).value = typed
+    ws.cell(4, first + 3).value = "三组的组训"
+    wb.save(book)
+    before = culture_cells(book)
+    for args in (["group", str(book)], ["group", str(book), "--regroup"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code != 0
+        ref = f"{C.GROUPS}!{ws.cell(4, first).coordinate}"
+        assert ref in result.output and "组号应为正整数" in result.output, result.output
+        assert culture_cells(book) == before  # the group's row and its 组训 are still there
+
+
+def test_a_repeated_group_number_in_the_group_table_is_refused(book):
+    first = C.CULTURE_FIRST_COLUMN
+    wb = load_workbook(book)
+    ws = wb[C.GROUPS]
+    ws.cell(5, first).value = 3  # group 4's row now says 3 too
+    wb.save(book)
+    with pytest.raises(InputError) as err:
+        group(book)
+    assert f"{C.GROUPS}!{ws.cell(5, first).coordinate}：“3” 组号与第4行重复" in err.value.text()
+    assert load_workbook(book)[C.GROUPS].cell(5, first).value == 3
+
+
+def test_teacher_columns_and_notes_beside_the_group_table_survive_regrouping(book):
+    """A column the teacher adds right of 导师 (its cells with their group), a
+    note below the group table beside it, a column inserted between 组名 and
+    组规: all kept through 自动分组 and --regroup."""
+    first = C.CULTURE_FIRST_COLUMN
+    extra = first + len(C.CULTURE_COLUMNS)  # right of 导师
+    wb = load_workbook(book)
+    ws = wb[C.GROUPS]
+    ws.cell(1, extra).value = "本周值日"
+    duty = {}
+    for g in range(1, 8):
+        assert ws.cell(g + 1, first).value == g
+        if g != 5:
+            ws.cell(g + 1, extra).value = f"周{'一二三四五六日'[g - 1]}"
+            duty[g] = f"周{'一二三四五六日'[g - 1]}"
+    ws.cell(9, extra + 1).value = "值日表每月初更新"
+    ws.insert_cols(first + 2)  # between 组名 and 组规 (the student table is left of it)
+    ws.cell(1, first + 2).value = "联系人"
+    contact = {g: f"家长{g}" for g in (1, 4, 7)}
+    for g, person in contact.items():
+        ws.cell(g + 1, first + 2).value = person
+    wb.save(book)
+    for args in (["group", str(book)], ["group", str(book), "--regroup", "--seed", "3"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        ws = load_workbook(book)[C.GROUPS]
+        header = [c.value for c in ws[1]]
+        at = header.index("本周值日") + 1
+        g0 = header.index(C.GROUP_NO, len(C.GROUP_COLUMNS)) + 1  # the group table's 组号
+        kept = {ws.cell(r, g0).value: ws.cell(r, at).value for r in range(2, 9) if ws.cell(r, at).value}
+        assert kept == duty
+        who = header.index("联系人") + 1
+        assert header[who - 2] == C.GROUP_TEAM_NAME and header[who] == C.CULTURE_MOTTO_RULES
+        assert {ws.cell(r, g0).value: ws.cell(r, who).value for r in range(2, 9) if ws.cell(r, who).value} == contact
+        notes = [r for r in range(1, ws.max_row + 1) for c in range(g0, ws.max_column + 1)
+                 if ws.cell(r, c).value == "值日表每月初更新"]
+        # once, and above the balance figures (inside the group table, where the next run finds it)
+        stats = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, g0).value or "").startswith("各组均衡情况"))
+        assert len(notes) == 1 and 8 < notes[0] < stats
+
+
+def test_cells_beside_a_group_that_no_longer_exists_stay_as_a_note(book):
+    """每组人数 raised to 10: 52 students make fewer groups, and the teacher's
+    cell beside the dropped group stays on the sheet (below the group table)."""
+    first = C.CULTURE_FIRST_COLUMN
+    extra = first + len(C.CULTURE_COLUMNS)
+    wb = load_workbook(book)
+    ws = wb[C.GROUPS]
+    ws.cell(1, extra).value = "本周值日"
+    for g in range(1, 8):
+        ws.cell(g + 1, extra).value = f"值日{g}"
+    settings = wb[C.SETTINGS]
+    row = next(r for r in range(1, settings.max_row + 1) if settings.cell(r, 1).value == "每组人数")
+    settings.cell(row, 2).value = 10
+    wb.save(book)
+    result = runner.invoke(app, ["group", str(book), "--regroup"])
+    assert result.exit_code == 0, result.output
+    ws = load_workbook(book)[C.GROUPS]
+    at = [c.value for c in ws[1]].index("本周值日") + 1
+    groups = [ws.cell(r, first).value for r in range(2, 9) if isinstance(ws.cell(r, first).value, int)]
+    k = len(groups)
+    assert groups == list(range(1, k + 1)) and k < 7
+    assert {ws.cell(g + 1, first).value: ws.cell(g + 1, at).value for g in range(1, k + 1)} == {g: f"值日{g}" for g in range(1, k + 1)}
+    stats = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, first).value or "").startswith("各组均衡情况"))
+    left = [ws.cell(r, at).value for r in range(k + 2, stats)]
+    assert [v for v in left if v] == [f"值日{g}" for g in range(k + 1, 8)]

@@ -78,10 +78,12 @@ def test_messy_export_keeps_every_student_and_normalises(tmp_path, messy_xlsx):
     assert pd.isna(df.loc[5, C.ROSTER_QUALITY])  # 六 is not a 1–5 rating
     assert df.loc[0, "语文"] == 105 and df.loc[0, "数学"] == 110  # 语文成绩 → 语文, full width
     assert "家庭住址" not in df.columns
-    # reported by source row number, with the reason, on the console and on 控制台
+    # reported by source row and cell, with the reason, on the console and on 控制台
     text = report.text()
     shown = console_text(book)
-    for expected in ("第5行", "缺考", "第7行", "性别", "第4行", "第6行", "同名", "第8行", "学习品质", "第10行", "合计"):
+    for expected in ("名单.xlsx 第5行 D5：“缺考” （总分）缺考", "名单.xlsx 第7行 C7：（性别）没有填写",
+                     "名单.xlsx 第4行 B4：“李华” 与第6行同名", "名单.xlsx 第6行 B6：“李华” 与第4行同名",
+                     "名单.xlsx 第8行 E8：“六” （学习品质）应为 1–5 的整数", "第10行是合计"):
         assert expected in text, expected
         assert expected in shown, expected
     assert "“学生姓名”→姓名" in text and "“学籍号”→学号" in text and "“总成绩”→总分" in text
@@ -127,7 +129,7 @@ def test_duplicate_id_writes_nothing(tmp_path):
     book = tmp_path / "班级.xlsx"
     with pytest.raises(RosterError) as info:
         new_class(book, source)
-    assert "重复" in str(info.value) and "第5行" in str(info.value) and "第3行" in str(info.value)
+    assert "名单.xlsx 第5行 A5：“202503001” （学号）与第3行（王小明）重复" in info.value.text()
     assert not book.exists()
     assert not list(tmp_path.glob(".*tmp*"))
 
@@ -148,7 +150,7 @@ def test_gbk_csv_export(tmp_path):
     report = new_class(book, source)
     df = roster_sheet(book)
     assert len(df) == 7 and df.loc[0, C.ROSTER_NAME] == "王小明"
-    assert "第4行" in report.text()  # 张伟 缺考: header is row 1 in this file
+    assert "名单.csv 第4行 D4：“缺考”" in report.text()  # 张伟 缺考: header is row 1 in this file
 
 
 def test_xls_export(tmp_path, soffice):
@@ -164,7 +166,7 @@ def test_xls_export(tmp_path, soffice):
     report = new_class(book, xls)
     df = roster_sheet(book)
     assert list(df[C.ROSTER_NAME]) == ["王小明", "李华", "张伟", "李华", "赵敏", "陈晨", "刘洋"]
-    assert "第5行" in report.text() and "缺考" in report.text()
+    assert "名单.xls 第5行 D5：“缺考”" in report.text()
 
 
 def test_missing_optional_columns_and_ids(tmp_path):
@@ -190,11 +192,14 @@ def test_pasted_roster_is_cleaned_in_place(class_book):
     ws.cell(2, 2).value = " 韩 琪雅 "
     ws.cell(2, 3).value = "Ｆ"
     ws.cell(2, 4).value = "６２４"
+    ws.cell(3, 3).value = "X"  # a gender it cannot read: named by its 花名册 cell
     wb.save(class_book)
     report = import_roster(class_book)
     df = roster_sheet(class_book)
     assert (df.loc[0, C.ROSTER_NAME], df.loc[0, C.ROSTER_GENDER], df.loc[0, C.ROSTER_TOTAL]) == ("韩琪雅", "女", 624)
     assert "52 名学生" in report.text()
+    assert "花名册!C3：“X” （性别）应为 男 或 女" in report.text()
+    assert "花名册!C3：“X” （性别）应为 男 或 女" in console_text(class_book)
 
 
 def test_cli_new_reports_and_refuses_duplicates(tmp_path, messy_xlsx):
@@ -202,7 +207,7 @@ def test_cli_new_reports_and_refuses_duplicates(tmp_path, messy_xlsx):
     book = tmp_path / "班级.xlsx"
     result = runner.invoke(app, ["new", str(book), "--roster", str(messy_xlsx), "--class-name", "初二(3)班"])
     assert result.exit_code == 0, result.output
-    assert "导入 7 名学生" in result.output and "第5行" in result.output
+    assert "导入 7 名学生" in result.output and "名单.xlsx 第5行 D5" in result.output
     again = runner.invoke(app, ["new", str(book), "--roster", str(messy_xlsx)])
     assert again.exit_code == 1 and "已经存在" in again.output and "Traceback" not in again.output
     rows = [r[:] for r in MESSY]

@@ -376,3 +376,42 @@ def test_a_file_system_that_cannot_lock_degrades_to_the_lock_file(class_book, mo
     assert result.exit_code == 0, result.output
     assert time.monotonic() - started < safety.LOCK_WAIT  # not mistaken for a busy workbook
     assert len(backups(class_book)) == 1 and leftovers(class_book.parent) == []
+
+
+# ---- the demo's own steps ----------------------------------------------------------
+DEMO_STEP = """
+import sys
+from datetime import date
+from pathlib import Path
+from xlzu import demo
+step, path = sys.argv[1], Path(sys.argv[2])
+if step == "daily":
+    demo.demo_daily(path, print_pdf=False)
+else:
+    demo.demo_records(path, [date(2026, 11, 23), date(2026, 11, 24)])
+"""
+
+
+@pytest.mark.parametrize("step", ["daily", "records"])
+def test_the_demo_steps_hold_the_lock_for_their_whole_read_modify_write(class_book, step):
+    """A demo step that reads the workbook, types the week and saves waits
+    for a command already writing, then reads its work: both are kept
+    (before, the step read at once and saved over the other's change)."""
+    from xlzu import group
+
+    group(class_book, effort="fast")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "XLZU_LOCK_WAIT": "120"}
+    with safety.writing(class_book):  # another command: read, change, save
+        book = open_book(class_book)
+        proc = subprocess.Popen([sys.executable, "-c", DEMO_STEP, step, str(class_book)], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(6)  # the demo step is up (and, without the lock, has read the workbook)
+        book.write_layout(C.SEATS, Layout(rows=[["先到的命令写的"]]))
+        book.save()
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    wb = openpyxl.load_workbook(class_book, read_only=True)
+    assert wb[C.SEATS]["A1"].value == "先到的命令写的"
+    assert wb[C.PERSON_RECORDS].max_row > 50  # and the demo's records are there too
+    wb.close()
+    assert leftovers(class_book.parent) == []

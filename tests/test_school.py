@@ -476,3 +476,59 @@ def test_typed_values_of_a_row_that_is_gone_are_reported():
     assert list(out.columns) == [*new.columns, C.COL_COMMENT, C.COL_CONFIRM, "奖品"]
     assert out[[C.COL_COMMENT, C.COL_CONFIRM, "奖品"]].isna().all().all()
     assert lost == ["2026-11、初二(1)班、3：评语“好”，确认“是”，奖品“书”"]
+
+
+# --------------------------------------------------------------------------
+# 学校设置's ranges come from their declaration (contract.SCHOOL_SCALARS)
+# --------------------------------------------------------------------------
+def school_settings_file(path: Path, changes: dict) -> tuple[Path, dict[str, str]]:
+    """A real 学校设置 sheet written by xlzu, then typed into; (path, label → 值 cell)."""
+    from xlzu.book.files import FileBook
+    from xlzu.schoolwide import school_settings_layout
+
+    book = FileBook.create(path)
+    book.write_layout(C.SCHOOL_SETTINGS, school_settings_layout())
+    book.save()
+    set_school_settings(path, changes)
+    ws = openpyxl.load_workbook(path)[C.SCHOOL_SETTINGS]
+    return path, {ws.cell(r, 1).value: ws.cell(r, 2).coordinate for r in range(1, ws.max_row + 1)}
+
+
+def read_file_settings(path: Path):
+    from xlzu.book.files import FileBook
+    from xlzu.schoolwide import read_school_settings
+
+    return read_school_settings(FileBook.open(path, require_contract=False).read_values(C.SCHOOL_SETTINGS))
+
+
+@pytest.mark.parametrize("label,typed,expected", [
+    ("每月校级明星小组数", 0, "应为 1–100 的整数"),
+    ("每学期校级优秀组员数", 101, "应为 1–100 的整数"),
+    ("每学期校级先进小组数", 2.5, "应为 1–100 的整数"),
+    ("记录天数下限", 1.5, "应为 0–1 之间的数（如 0.8），或百分数（如 80%）"),
+    ("记录天数下限", "120%", "应为 0–1 之间的数（如 0.8），或百分数（如 80%）"),
+    ("记录天数下限", -0.1, "应为 0–1 之间的数（如 0.8），或百分数（如 80%）"),
+])
+def test_a_school_setting_out_of_range_is_refused_naming_its_cell(tmp_path, label, typed, expected):
+    path, cell = school_settings_file(tmp_path / "年级.xlsx", {label: typed})
+    with pytest.raises(XlzuError) as err:
+        read_file_settings(path)
+    shown = str(typed).rstrip("0").rstrip(".") if isinstance(typed, float) else str(typed)
+    assert f"{C.SCHOOL_SETTINGS}!{cell[label]}：“{shown}” {expected}" in err.value.text()
+
+
+def test_school_setting_ranges_are_read_from_the_declaration(tmp_path, monkeypatch):
+    """Narrow one declared range: the reader, its message and Excel's validation all follow."""
+    from dataclasses import replace
+
+    scalars = tuple(replace(s, maximum=5) if s.key == "month_groups" else s for s in C.SCHOOL_SCALARS)
+    monkeypatch.setattr(C, "SCHOOL_SCALARS", scalars)
+    path, cell = school_settings_file(tmp_path / "年级.xlsx", {"每月校级明星小组数": 5})
+    assert read_file_settings(path).month_groups == 5
+    set_school_settings(path, {"每月校级明星小组数": 6})
+    with pytest.raises(XlzuError) as err:
+        read_file_settings(path)
+    assert f"{C.SCHOOL_SETTINGS}!{cell['每月校级明星小组数']}：“6” 应为 1–5 的整数" in err.value.text()
+    ws = openpyxl.load_workbook(path)[C.SCHOOL_SETTINGS]
+    rule = next(dv for dv in ws.data_validations.dataValidation if cell["每月校级明星小组数"] in str(dv.sqref))
+    assert (rule.type, rule.formula1, rule.formula2) == ("whole", "1", "5") and "1–5" in rule.error

@@ -352,3 +352,129 @@ def test_review_clears_the_suggestion_an_older_version_copied_into_every_rater(b
     assert cleared[raters].isna().all()
     kept = form.loc[(typed[1], typed[3])]
     assert kept["班主任"] == typed[cols.index(C.COL_SUGGESTED)] and kept[[r for r in raters if r != "班主任"]].isna().all()
+
+
+# --------------------------------------------------------------------------
+# What the teacher added beside the forms, and raters removed from 设置
+# --------------------------------------------------------------------------
+def _form_rows(ws, first: str, second: str) -> tuple[int, list]:
+    """(Excel row of a form's header, its header cells) on an openpyxl sheet."""
+    for r in range(1, ws.max_row + 1):
+        row = [c.value for c in ws[r]]
+        if row and row[0] == first and second in row:
+            return r, row
+    raise AssertionError(first)
+
+
+def _remove_rater(path: Path, section: str, rater: str, to: str) -> None:
+    """The teacher deletes a rater's row in 设置 and gives its weight to ``to``."""
+    wb = load_workbook(path)
+    ws = wb[C.SETTINGS]
+    at = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == section)
+    rows, r = {}, at + 2
+    while ws.cell(r, 1).value:  # the section's rows, to its first blank row
+        rows[ws.cell(r, 1).value] = r
+        r += 1
+    gone = ws.cell(rows[rater], 2).value
+    ws.cell(rows[to], 2).value = round(ws.cell(rows[to], 2).value + gone, 6)
+    ws.delete_rows(rows[rater])
+    wb.save(path)
+
+
+@pytest.mark.parametrize("which", ["month", "review"])
+def test_teacher_columns_beside_the_rater_forms_stay_with_their_rows(book, which):
+    """A column the teacher adds right of a form (核对 √ on some rows) and a
+    note below it survive re-running this period and running another one,
+    each cell beside the same 月份 + 学号 (周期 + 组号 + 方面)."""
+    run, other, sheet = ((month, "2026-10", C.MONTHLY) if which == "month" else (review, "第11周", C.COMPREHENSIVE))
+    first, second = (C.COL_MONTH, C.GROUP_ID) if which == "month" else (C.COL_PERIOD, C.COL_ASPECT)
+    key = (lambda r: (r[0], str(r[1]))) if which == "month" else (lambda r: (r[0], r[1], r[3]))
+    run(book, "2026-11")
+    wb = load_workbook(book)
+    ws = wb[sheet]
+    head, header = _form_rows(ws, first, second)
+    extra = len([h for h in header if h]) + 2  # one blank column, then the teacher's
+    ws.cell(head, extra).value = "核对"
+    ticked = {}
+    for r in (head + 2, head + 5, head + 9):
+        ws.cell(r, extra).value = f"√{r}"
+        ticked[key([c.value for c in ws[r]])] = f"√{r}"
+    last = max(r for r in range(head, ws.max_row + 1) if ws.cell(r, 1).value)
+    ws.cell(last + 2, extra).value = "月底前核对完"
+    wb.save(book)
+    for period in ("2026-11", other, "2026-11"):
+        run(book, period)
+        ws = load_workbook(book)[sheet]
+        head, header = _form_rows(ws, first, second)
+        at = header.index("核对") + 1
+        assert header[: len(header)].index(first) == 0  # the form still starts in column A
+        found = {key([c.value for c in ws[r]]): ws.cell(r, at).value for r in range(head + 1, ws.max_row + 1)
+                 if ws.cell(r, at).value and ws.cell(r, 1).value}
+        assert found == ticked
+        notes = [ws.cell(r, at).value for r in range(head + 1, ws.max_row + 1)
+                 if ws.cell(r, at).value and not ws.cell(r, 1).value]
+        assert notes == ["月底前核对完"]
+
+
+def test_scores_under_a_rater_removed_from_settings_are_not_lost(book, month_book):
+    sid = month_book[1][C.GROUP_ID].iloc[2]
+    month(book, "2026-11")
+    type_raters(book, {sid: {"家长": 95, "班主任": 80}}, "2026-11")
+    _remove_rater(book, C.SECTION_RATERS, "家长", "班主任")
+    with pytest.raises(InputError) as err:
+        month(book, "2026-11")
+    ws = load_workbook(book)[C.MONTHLY]
+    head, header = _form_rows(ws, C.COL_MONTH, C.GROUP_ID)
+    at = header.index("家长") + 1
+    ref = ws.cell(head, at).coordinate
+    assert f"月度评价!{ref}：“家长”不是“设置”中的评价人" in err.value.text()
+    assert C.SECTION_RATERS in err.value.text() and "清空这一列" in err.value.text()
+    assert [ws.cell(r, at).value for r in range(head + 1, ws.max_row + 1) if ws.cell(r, at).value] == [95]
+    # the teacher clears the column (keeps the header): the rater's column goes, the rest is kept
+    wb = load_workbook(book)
+    for r in range(head + 1, wb[C.MONTHLY].max_row + 1):
+        wb[C.MONTHLY].cell(r, at).value = None
+    wb.save(book)
+    report = month(book, "2026-11")
+    form = report.data["form"].set_index([C.COL_MONTH, C.GROUP_ID])
+    assert "家长" not in report.data["form"].columns and form.at[("2026-11", sid), "班主任"] == 80
+    _, header = _form_rows(load_workbook(book)[C.MONTHLY], C.COL_MONTH, C.GROUP_ID)
+    assert "家长" not in header
+
+
+def test_review_scores_under_a_rater_removed_from_settings_are_not_lost(book):
+    review(book, "2026-11")
+    wb = load_workbook(book)
+    ws = wb[C.COMPREHENSIVE]
+    head, header = _form_rows(ws, C.COL_PERIOD, C.COL_ASPECT)
+    at = header.index("学生干部") + 1
+    ws.cell(head + 3, at).value = 88
+    wb.save(book)
+    _remove_rater(book, C.SECTION_GROUP_RATERS, "学生干部", "班主任")
+    for period in ("2026-11", "第11周"):
+        with pytest.raises(InputError) as err:
+            review(book, period)
+        assert f"综合评价!{ws.cell(head, at).coordinate}：“学生干部”不是“设置”中的评价人" in err.value.text()
+        assert load_workbook(book)[C.COMPREHENSIVE].cell(head + 3, at).value == 88
+
+
+def test_a_student_twice_in_one_month_of_the_form_is_refused_not_dropped(book, month_book):
+    sid = month_book[1][C.GROUP_ID].iloc[0]
+    month(book, "2026-11")
+    wb = load_workbook(book)
+    ws = wb[C.MONTHLY]
+    head, header = _form_rows(ws, C.COL_MONTH, C.GROUP_ID)
+    rows = [r for r in range(head + 1, ws.max_row + 1) if str(ws.cell(r, 2).value) == sid]
+    copy = ws.max_row + 1
+    for c in range(1, len(header) + 1):
+        ws.cell(copy, c).value = ws.cell(rows[0], c).value
+    ws.cell(copy, header.index("家长") + 1).value = 77  # typed on the copy
+    ws.cell(copy + 1, 2).value = "20250399"  # a row without 月份 holding a score
+    ws.cell(copy + 1, header.index("班主任") + 1).value = 66
+    wb.save(book)
+    with pytest.raises(InputError) as err:
+        month(book, "2026-11")
+    text = err.value.text()
+    assert f"月度评价!B{copy}：“{sid}” 2026年11月的这位学生与第{rows[0]}行重复" in text
+    assert f"月度评价!A{copy + 1}：这一行填有评分，应写明月份" in text
+    assert load_workbook(book)[C.MONTHLY].cell(copy, header.index("家长") + 1).value == 77

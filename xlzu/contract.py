@@ -604,6 +604,8 @@ class SchoolScalar:
     kind: str  # text, int, share, yesno
     default: object
     hint: str
+    minimum: float | None = None  # int and share: the range the reader, its message and Excel's validation use
+    maximum: float | None = None
 
 
 SCHOOL_SETTINGS_SECTION = "【评比设置】"
@@ -611,11 +613,11 @@ SCHOOL_SETTINGS_COLUMNS = ("项目", "值", "说明")
 SCHOOL_SCALARS = (
     SchoolScalar("school", "学校名称", "text", "", "印在证书上；空白则用班级工作簿“设置”里的学校名称"),
     SchoolScalar("title", "名称", "text", "", "如 初二年级；空白则用学校工作簿的文件名"),
-    SchoolScalar("month_groups", "每月校级明星小组数", "int", 3, "每月从各班推荐的明星小组中评出几个（并列都算）"),
-    SchoolScalar("term_groups", "每学期校级先进小组数", "int", 3, "期中、期末从各班所有小组中评出几个（并列都算）"),
-    SchoolScalar("term_members", "每学期校级优秀组员数", "int", 10, "期中、期末从各班所有学生中评出几个（并列都算）"),
+    SchoolScalar("month_groups", "每月校级明星小组数", "int", 3, "每月从各班推荐的明星小组中评出几个（并列都算）", 1, 100),
+    SchoolScalar("term_groups", "每学期校级先进小组数", "int", 3, "期中、期末从各班所有小组中评出几个（并列都算）", 1, 100),
+    SchoolScalar("term_members", "每学期校级优秀组员数", "int", 10, "期中、期末从各班所有学生中评出几个（并列都算）", 1, 100),
     SchoolScalar("coverage", "记录天数下限", "share", 0.8,
-                 "一个班有记录的上课日少于各班最多天数的这个比例（如 0.8 即 80%）时标出，不参加比较"),
+                 "一个班有记录的上课日少于各班最多天数的这个比例（如 0.8 即 80%）时标出，不参加比较", 0, 1),
     SchoolScalar("include_flagged", "标出的班级也参评", "yesno", False,
                  "填“是”则计分规则不同或记录偏少的班级也参加评比（仍在表中标出）"),
     SchoolScalar("issuer", "发证单位", "text", "教导处", "印在证书落款"),

@@ -130,6 +130,7 @@ def demo_daily(book_path: str | Path, echo: Callable[[str], None] = print, *, se
 
     from . import contract as C
     from .book.files import FileBook
+    from .book.safety import writing
     from .dates import long_date, monday, week_days
     from .members import read_members
     from .ops.common import load_settings
@@ -137,24 +138,25 @@ def demo_daily(book_path: str | Path, echo: Callable[[str], None] = print, *, se
     from .pdf import libreoffice
 
     book_path = Path(book_path)
-    book = FileBook.open(book_path)
-    members, _ = read_members(book.read_values(C.GROUPS)) if book.has_sheet(C.GROUPS) else (None, [])
-    if members is None or not members[C.GROUP_NO].notna().any():
-        echo("== 日表：跳过（“分组”中还没有小组，请先运行 xlzu group）。")
-        return None
-    settings = load_settings(book)
-    start = monday(settings.term_start) + timedelta(weeks=week - 1)
-    days = week_days(start, settings.school_days)
-    echo(f"== 日表：第{week}周（{long_date(days[0])} 至 {long_date(days[-1])}），生成、填写、保存")
-    rng = random.Random(seed)
-    for d in days:
-        report = daily(book, d)
-        for form in report.data["forms"]:
-            book.write_layout(form.sheet, form.filled(typed_entries(form, rng)), form=form.form)
-        report = save(book)
-        book.save()
-        for line in report.lines[1:2]:
-            echo("  " + line)
+    with writing(book_path):  # the whole read-modify-write of the week under xlzu's lock
+        book = FileBook.open(book_path)
+        members, _ = read_members(book.read_values(C.GROUPS)) if book.has_sheet(C.GROUPS) else (None, [])
+        if members is None or not members[C.GROUP_NO].notna().any():
+            echo("== 日表：跳过（“分组”中还没有小组，请先运行 xlzu group）。")
+            return None
+        settings = load_settings(book)
+        start = monday(settings.term_start) + timedelta(weeks=week - 1)
+        days = week_days(start, settings.school_days)
+        echo(f"== 日表：第{week}周（{long_date(days[0])} 至 {long_date(days[-1])}），生成、填写、保存")
+        rng = random.Random(seed)
+        for d in days:
+            report = daily(book, d)
+            for form in report.data["forms"]:
+                book.write_layout(form.sheet, form.filled(typed_entries(form, rng)), form=form.form)
+            report = save(book)
+            book.save()
+            for line in report.lines[1:2]:
+                echo("  " + line)
     if not print_pdf:
         return None
     if libreoffice() is None:
@@ -173,14 +175,16 @@ def summaries_step(book: Path, echo: Callable[[str], None] = print) -> bool:
     Returns False (and says so) when there are no records yet."""
     from . import contract as C
     from .book.files import FileBook
+    from .book.safety import writing
     from .ops.summary import month, review, term, week, week_table_text
 
-    opened = FileBook.open(book)
-    if not any(len(opened.read_values(s)) > 1 for s in (C.GROUP_RECORDS, C.PERSON_RECORDS) if opened.has_sheet(s)):
-        echo("== 周汇总、月度评比、期末评比：还没有记录（分组和日表步骤保存记录后才会运行）。")
-        return False
-    if _fill_demo_exams(opened):
-        opened.save()
+    with writing(book):  # 考试成绩 filled: read, change, save under xlzu's lock
+        opened = FileBook.open(book)
+        if not any(len(opened.read_values(s)) > 1 for s in (C.GROUP_RECORDS, C.PERSON_RECORDS) if opened.has_sheet(s)):
+            echo("== 周汇总、月度评比、期末评比：还没有记录（分组和日表步骤保存记录后才会运行）。")
+            return False
+        if _fill_demo_exams(opened):
+            opened.save()
     echo("== 一键周汇总（xlzu week）")
     report = week(book, poster=book.parent)
     echo(week_table_text(report))
@@ -291,6 +295,7 @@ def demo_records(book_path: Path, days, *, seed: int = 0) -> int:
 
     from . import contract as C
     from .book.files import FileBook
+    from .book.safety import writing
     from .dailysheets import day_forms, teams_on
     from .errors import EntryError
     from .members import read_culture, read_members
@@ -298,21 +303,22 @@ def demo_records(book_path: Path, days, *, seed: int = 0) -> int:
     from .records import empty, records_layout
     from .scoring import apply_forms, parse_forms
 
-    book = FileBook.open(book_path)
-    settings = load_settings(book)
-    values = book.read_values(C.GROUPS)
-    members, _ = read_members(values)
-    teams = teams_on(empty("person"), members, read_culture(values))
-    rng = random.Random(seed)
-    typed = []
-    for day in days:
-        sheets = {f.sheet: f.filled(typed_entries(f, rng)).grid() for f in day_forms(settings, day, teams)}
-        parsed, problems = parse_forms(sheets, settings)
-        if problems:
-            raise EntryError("示例日表填写有误：", problems)
-        typed += parsed
-    person, groups, _ = apply_forms(empty("person"), empty("group"), typed)
-    book.write_layout(C.PERSON_RECORDS, records_layout(person, "person"))
-    book.write_layout(C.GROUP_RECORDS, records_layout(groups, "group"))
-    book.save()
+    with writing(book_path):  # the whole read-modify-write under xlzu's lock
+        book = FileBook.open(book_path)
+        settings = load_settings(book)
+        values = book.read_values(C.GROUPS)
+        members, _ = read_members(values)
+        teams = teams_on(empty("person"), members, read_culture(values))
+        rng = random.Random(seed)
+        typed = []
+        for day in days:
+            sheets = {f.sheet: f.filled(typed_entries(f, rng)).grid() for f in day_forms(settings, day, teams)}
+            parsed, problems = parse_forms(sheets, settings)
+            if problems:
+                raise EntryError("示例日表填写有误：", problems)
+            typed += parsed
+        person, groups, _ = apply_forms(empty("person"), empty("group"), typed)
+        book.write_layout(C.PERSON_RECORDS, records_layout(person, "person"))
+        book.write_layout(C.GROUP_RECORDS, records_layout(groups, "group"))
+        book.save()
     return len(person) + len(groups)

@@ -19,12 +19,12 @@ class CellProblem:
     cell: str  # A1 reference, e.g. "D5"; "" when the problem is a whole row or sheet
     value: object
     expected: str
-    row: int | None = None  # source row number when the cell is in an imported file
+    row: int | None = None  # source row number when the cell is in an imported file (not a sheet of the workbook)
 
     def __str__(self) -> str:
         where = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
-        if self.row is not None and not self.cell:
-            where = f"{self.sheet} 第{self.row}行"
+        if self.row is not None:  # a file's row, and its cell when the column is known: 名单.xlsx 第7行 C7
+            where = f"{self.sheet} 第{self.row}行" + (f" {self.cell}" if self.cell else "")
         shown = _shown(self.value)
         if shown:
             return f"{where}：{shown} {self.expected}"

@@ -37,7 +37,7 @@ from . import contract as C
 from . import schema
 from .dates import monday, week_number
 from .errors import CellProblem
-from .layout import Layout, PrintSetup, Validation, clean_text, find_row, range_ref
+from .layout import Layout, PrintSetup, Validation, clean_text, range_ref
 from .monthly import Month, parse_month
 from .records import within
 from .settings import Settings, parse_number
@@ -181,35 +181,56 @@ def form_columns(settings: Settings) -> list[str]:
             *[n for n, _ in settings.group_rater_weights], C.COL_WEIGHTED, C.COL_RECORD_BASIS]
 
 
-def read_form(values: list[list[Any]], settings: Settings) -> tuple[pd.DataFrame, list[CellProblem]]:
+def read_form_table(values: list[list[Any]], settings: Settings) -> tuple[pd.DataFrame, list[CellProblem], schema.Kept]:
     """The 评分表 of 综合评价 as the teacher left it: 周期, 组号, 方面,
-    建议分 and every rater column (by name).  A rater cell that is not a
-    0–100 number is a problem."""
+    建议分 and every rater column (by name); the problems; and what the
+    write-back gives back (the teacher's columns and notes, each row keyed by
+    周期 + 组号 + 方面).  A rater cell that is not a 0–100 number is a
+    problem; so is a column among the raters that 设置 no longer lists but
+    that holds scores, a row holding scores whose 周期, 组号 or 方面 cannot
+    be read, and a row repeated: nothing typed is dropped unseen."""
     raters = [n for n, _ in settings.group_rater_weights]
     cols = [C.COL_PERIOD, C.GROUP_NO, C.COL_ASPECT, C.COL_SUGGESTED, *raters]
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    at = find_row(values, C.REVIEW_SECTION_FORM)
-    if at is None:
-        return empty, []
-    read = schema.read(values, schema.review_form(raters), start=at + 1, keep_rows=True)
-    if not read.found or read.header > at + 3:
-        return empty, []
-    problems = list(read.problems)
+    at = schema.section_row(values, C.REVIEW_SECTION_FORM)
+    read = schema.read(values, schema.review_form(raters), start=0 if at is None else at + 1, keep_rows=True)
+    if not read.found:
+        return empty, [], schema.Kept()
+    read, unlisted = schema.unlisted_columns(read, C.COL_SUGGESTED, C.COL_WEIGHTED, C.SECTION_GROUP_RATERS)
+    problems = list(read.problems) + unlisted
+    typed_cols = [r for r in raters if r in read.col]
     rows = []
+    keys: dict[int, Any] = {}
+    seen: dict[tuple[str, int, str], int] = {}
     for rec in read.frame.to_dict("records"):
+        r = int(rec["_row"])
         period, aspect = clean_text(rec.get(C.COL_PERIOD)), clean_text(rec.get(C.COL_ASPECT))
         g = parse_number(rec.get(C.GROUP_NO))
-        if not period or aspect not in C.ASPECTS or g is None or not float(g).is_integer():
+        good_g = g is not None and float(g).is_integer() and g >= 1
+        if not period or aspect not in C.ASPECTS or not good_g:
+            if any(rec.get(c) is not None for c in typed_cols):
+                col, expected = ((C.COL_PERIOD, "这一行填有评分，周期不能为空") if not period else
+                                 (C.GROUP_NO, "这一行填有评分，组号应为正整数") if not good_g else
+                                 (C.COL_ASPECT, "这一行填有评分，方面应为 " + "、".join(C.ASPECTS) + " 之一"))
+                problems.append(CellProblem(C.COMPREHENSIVE, read.ref(r, col), rec.get(col), expected))
             continue
+        key = (period, int(g), aspect)
+        if key in seen:
+            problems.append(CellProblem(C.COMPREHENSIVE, read.ref(r, C.COL_ASPECT), aspect,
+                                        f"{period}第{int(g)}组的这一方面与第{seen[key]}行重复：请把两行的评分合成一行"))
+            continue
+        seen[key] = r
+        keys[r] = key
         out: dict[str, Any] = {C.COL_PERIOD: period, C.GROUP_NO: int(g), C.COL_ASPECT: aspect,
                                C.COL_SUGGESTED: parse_number(rec.get(C.COL_SUGGESTED))}
-        for r in raters:
-            out[r] = rec.get(r) if r in read.col else _MISSING
+        for c in raters:
+            out[c] = rec.get(c) if c in read.col else _MISSING
         rows.append(out)
+    problems.sort(key=lambda p: schema.cell_order(p.cell))
+    kept = schema.Kept(read, keys)
     if not rows:
-        return empty, problems
-    df = pd.DataFrame(rows, columns=cols).drop_duplicates([C.COL_PERIOD, C.GROUP_NO, C.COL_ASPECT], keep="first")
-    return df.reset_index(drop=True), problems
+        return empty, problems, kept
+    return pd.DataFrame(rows, columns=cols).reset_index(drop=True), problems, kept
 
 
 _MISSING = "__missing__"  # a rater column the sheet did not have (added in 设置 since)
@@ -316,7 +337,10 @@ class ReviewSummary:
     results: pd.DataFrame
 
 
-def review_layout(summary: ReviewSummary, settings: Settings) -> Layout:
+def review_layout(summary: ReviewSummary, settings: Settings, kept: schema.Kept | None = None) -> Layout:
+    """综合评价: the period's results and the 评分表 of every period;
+    ``kept`` (the 评分表 as read): the teacher's columns and notes beside it
+    come back, each cell with its 周期 + 组号 + 方面."""
     raters = [n for n, _ in settings.group_rater_weights]
     cols = form_columns(settings)
     s = Stack(len(cols))
@@ -350,4 +374,7 @@ def review_layout(summary: ReviewSummary, settings: Settings) -> Layout:
     # the form's header repeats at the top of every page after the first
     layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0, title_rows=f"{header}:{header}",
                               footer="第 &P 页，共 &N 页")
+    if kept is not None:
+        keys = [(p, int(g), a) for p, g, a in zip(form[C.COL_PERIOD], form[C.GROUP_NO], form[C.COL_ASPECT])]
+        layout = kept.apply(layout, keys, header_row=header)
     return layout

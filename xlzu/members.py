@@ -53,9 +53,12 @@ def _culture_start(values: list[list[Any]]) -> int | None:
     return hit[1][C.GROUP_NO] if hit else None
 
 
-def read_culture(values: list[list[Any]]) -> pd.DataFrame:
-    """The group table of 分组 (组号, 组名, 组规, 组训, 小组目标, 导师), one row
-    per group number found; text columns as str (blank → None)."""
+def read_culture_table(values: list[list[Any]]) -> tuple[pd.DataFrame, schema.TableRead]:
+    """The group table of 分组 (see :func:`read_culture`) and the table as
+    found: a row whose 组号 cannot be read, or repeats another row's, is left
+    out of the frame and named in ``problems``; a write-back of 分组 refuses
+    while there are any and keeps ``extras``/``notes`` (the teacher's
+    columns and notes beside the table)."""
     start = _culture_start(values)
     if start is None:
         read = schema.read([], schema.CULTURE)
@@ -63,7 +66,13 @@ def read_culture(values: list[list[Any]]) -> pd.DataFrame:
         read = schema.read(values, schema.CULTURE, min_col=start)
     out = read.frame[list(C.CULTURE_COLUMNS)].copy()
     out[C.GROUP_NO] = pd.array(out[C.GROUP_NO].tolist(), dtype="Int64")
-    return out.drop_duplicates(C.GROUP_NO, keep="first").reset_index(drop=True)
+    return out.reset_index(drop=True), read
+
+
+def read_culture(values: list[list[Any]]) -> pd.DataFrame:
+    """The group table of 分组 (组号, 组名, 组规, 组训, 小组目标, 导师), one row
+    per group number found; text columns as str (blank → None)."""
+    return read_culture_table(values)[0]
 
 
 def team_name(culture: pd.DataFrame, group: int) -> str:

@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 
 from . import contract as C
-from . import schema
+from . import cells, schema
 from .errors import CellProblem
-from .layout import Layout, PrintSetup, Validation, range_ref, clean_text, excel_value, find_row
+from .layout import Layout, PrintSetup, Validation, range_ref, clean_text, excel_value
 from .records import within
 from .settings import Settings, normalize_text
 from .stack import Stack
@@ -226,33 +226,61 @@ def rater_columns(settings: Settings) -> list[str]:
 
 
 def read_rater_form(values: list[list[Any]], settings: Settings) -> tuple[pd.DataFrame, list[CellProblem]]:
+    """The multi-rater table of 月度评价 as the teacher left it (see
+    :func:`read_rater_table`)."""
+    form, problems, _ = read_rater_table(values, settings)
+    return form, problems
+
+
+def read_rater_table(values: list[list[Any]], settings: Settings) -> tuple[pd.DataFrame, list[CellProblem], schema.Kept]:
     """The multi-rater table of 月度评价 as the teacher left it: 月份, 学号,
-    every rater column found (by name) and 评语.  A rater cell that is not a
-    0–100 number is a problem."""
+    every rater column found (by name) and 评语; the problems; and what the
+    write-back gives back (the teacher's columns and notes, each row keyed by
+    月份 + 学号).  A rater cell that is not a 0–100 number is a problem; so is
+    a column among the raters that 设置 no longer lists but that holds
+    scores, a row holding scores whose 月份 or 学号 cannot be read, and a
+    student listed twice in one month: nothing typed is dropped unseen."""
     raters = [name for name, _ in settings.rater_weights]
     cols = [C.COL_MONTH, C.GROUP_ID, *raters, C.COL_COMMENT]
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    at = find_row(values, C.MONTH_SECTION_RATERS)
-    if at is None:
-        return empty, []
-    read = schema.read(values, schema.monthly_form(raters), start=at + 1, stop=None, keep_rows=True)
-    if not read.found or read.header > at + 3:
-        return empty, []
-    problems = [p for p in read.problems]
+    at = schema.section_row(values, C.MONTH_SECTION_RATERS)
+    read = schema.read(values, schema.monthly_form(raters), start=0 if at is None else at + 1, keep_rows=True)
+    if not read.found:
+        return empty, [], schema.Kept()
+    read, unlisted = schema.unlisted_columns(read, C.GROUP_TEAM_NAME, C.COL_WEIGHTED, C.SECTION_RATERS)
+    problems = list(read.problems) + unlisted
+    typed_cols = [c for c in (*raters, C.COL_COMMENT) if c in read.col]
     rows = []
+    keys: dict[int, Any] = {}
+    seen: dict[tuple[str, str], int] = {}
     for rec in read.frame.to_dict("records"):
+        r = int(rec["_row"])
         month = parse_month(rec[C.COL_MONTH])
         sid = rec[C.GROUP_ID]
         if month is None or not sid:
+            if any(_filled(rec.get(c)) for c in typed_cols):
+                col = C.COL_MONTH if month is None else C.GROUP_ID
+                problems.append(CellProblem(C.MONTHLY, read.ref(r, col), rec.get(col),
+                                            "这一行填有评分，应写明月份（如 2026-11）" if month is None
+                                            else "这一行填有评分，学号不能为空"))
             continue
+        key = (month.key, cells.id_key(sid))
+        if key in seen:
+            problems.append(CellProblem(C.MONTHLY, read.ref(r, C.GROUP_ID), sid,
+                                        f"{month.label}的这位学生与第{seen[key]}行重复：请把两行的评分合成一行"))
+            continue
+        seen[key] = r
+        keys[r] = key
         out: dict[str, Any] = {C.COL_MONTH: month.key, C.GROUP_ID: sid}
-        for r in raters:
-            out[r] = rec.get(r) if r in read.col else None
+        for c in raters:
+            out[c] = rec.get(c) if c in read.col else None
         out[C.COL_COMMENT] = rec.get(C.COL_COMMENT) if C.COL_COMMENT in read.col else None
         rows.append(out)
+    problems.sort(key=lambda p: schema.cell_order(p.cell))
+    kept = schema.Kept(read, keys)
     if not rows:
-        return empty, problems
-    return pd.DataFrame(rows, columns=cols).drop_duplicates([C.COL_MONTH, C.GROUP_ID], keep="first"), problems
+        return empty, problems, kept
+    return pd.DataFrame(rows, columns=cols), problems, kept
 
 
 def weighted(df: pd.DataFrame, weights: tuple[tuple[str, float], ...]) -> pd.Series:
@@ -349,7 +377,10 @@ def summarize_month(group_records: pd.DataFrame, person_records: pd.DataFrame, m
     return MonthSummary(month, stars, groups, form, n, why)
 
 
-def monthly_layout(summary: MonthSummary, settings: Settings) -> Layout:
+def monthly_layout(summary: MonthSummary, settings: Settings, kept: schema.Kept | None = None) -> Layout:
+    """月度评价: stars, the school star-group recommendation and the
+    multi-rater form; ``kept`` (the form as read): the teacher's columns and
+    notes beside it come back, each cell with its 月份 + 学号."""
     raters = [name for name, _ in settings.rater_weights]
     width = len(rater_columns(settings))
     s = Stack(width)
@@ -383,4 +414,7 @@ def monthly_layout(summary: MonthSummary, settings: Settings) -> Layout:
     # the form's header repeats at the top of every page after the first
     layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0, title_rows=f"{header}:{header}",
                               header_right=C.PRIVATE, footer="第 &P 页，共 &N 页")
+    if kept is not None:
+        keys = [(m, cells.id_key(sid)) for m, sid in zip(summary.form[C.COL_MONTH], summary.form[C.GROUP_ID])]
+        layout = kept.apply(layout, keys, header_row=header)
     return layout

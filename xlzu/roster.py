@@ -9,7 +9,7 @@ a duplicate 学号 (which would make two students one) stops the import.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -152,8 +152,16 @@ def normalize_roster(rows: list[list[Any]], subjects: tuple[str, ...], source: s
     flags: list[tuple[int, str]] = []
     skipped: list[int] = []
 
+    col_of = {canon: j for j, canon in by_col.items()}
+
+    def named(row_no: int, value: Any, expected: str, column: str | None = None) -> CellProblem:
+        """A problem naming its cell: 花名册!C7 in the workbook, 名单.xlsx 第7行 C7 in a file."""
+        j = col_of.get(column) if column is not None else None
+        cell = f"{col_letter(j + 1)}{row_no}" if j is not None else ""
+        return CellProblem(source, cell, value, expected, row=None if in_workbook and cell else row_no)
+
     def problem(row_no: int, value: Any, expected: str, column: str | None = None) -> None:
-        problems.append(CellProblem(source, "", value, expected, row=row_no))
+        problems.append(named(row_no, value, expected, column))
         if column is not None:
             flags.append((len(out), column))
 
@@ -226,16 +234,11 @@ def normalize_roster(rows: list[list[Any]], subjects: tuple[str, ...], source: s
             continue
         if cells.id_key(value) in by_key:  # 00012 and 12 are one student
             first = by_key[cells.id_key(value)]
-            dup_problems.append(
-                CellProblem(source, "", value, f"（学号）与第{src_rows[first]}行（{roster.at[first, C.ROSTER_NAME]}）重复", row=src_rows[pos])
-            )
+            dup_problems.append(named(src_rows[pos], value, f"（学号）与第{src_rows[first]}行（{roster.at[first, C.ROSTER_NAME]}）重复",
+                                      C.ROSTER_ID))
         else:
             seen[value] = pos
             by_key[cells.id_key(value)] = pos
-    if in_workbook:
-        id_col = next((j for j, canon in by_col.items() if canon == C.ROSTER_ID), None)
-        if id_col is not None:
-            dup_problems = [replace(p, cell=f"{col_letter(id_col + 1)}{p.row}") for p in dup_problems]
     if dup_problems:
         raise RosterError("名单中有重复的学号，学号用来区分学生，必须唯一。没有写入任何内容，请改正后重新导入：", dup_problems)
     missing_ids = [pos for pos, v in enumerate(ids) if v is None]
@@ -250,7 +253,7 @@ def normalize_roster(rows: list[list[Any]], subjects: tuple[str, ...], source: s
             seen[new] = pos
             roster.at[pos, C.ROSTER_ID] = new
             if C.ROSTER_ID in present:
-                problems.append(CellProblem(source, "", None, f"（学号）没有填写，已自动编为 {new}", row=src_rows[pos]))
+                problems.append(named(src_rows[pos], None, f"（学号）没有填写，已自动编为 {new}", C.ROSTER_ID))
                 flags.append((pos, C.ROSTER_ID))
             next_id += 1
         if C.ROSTER_ID not in present:
@@ -263,14 +266,15 @@ def normalize_roster(rows: list[list[Any]], subjects: tuple[str, ...], source: s
         positions = list(group)
         for pos in positions:
             others = "、".join(f"第{src_rows[p]}行" for p in positions if p != pos)
-            problems.append(CellProblem(source, "", name, f"与{others}同名，均已保留，以学号 {roster.at[pos, C.ROSTER_ID]} 区分", row=src_rows[pos]))
+            problems.append(named(src_rows[pos], name, f"与{others}同名，均已保留，以学号 {roster.at[pos, C.ROSTER_ID]} 区分",
+                                  C.ROSTER_NAME))
             flags.append((pos, C.ROSTER_NAME))
     del names
     if C.ROSTER_GENDER not in present:
         problems.append(CellProblem(source, "", None, "没有性别列：请在花名册中补填每位学生的性别（分组要平衡男女）"))
     if C.ROSTER_TOTAL not in present:
         problems.append(CellProblem(source, "", None, "没有总分列：请在花名册中补填最近一次考试总分（分层要用）"))
-    problems.sort(key=lambda p: (p.row or 0))
+    problems.sort(key=lambda p: (p.row or schema.cell_order(p.cell)[0], schema.cell_order(p.cell)[1]))
     for col in (C.ROSTER_TOTAL, C.ROSTER_QUALITY, C.ROSTER_LEADERSHIP, *subjects):
         roster[col] = pd.to_numeric(roster[col], errors="coerce").astype("float64")
     return RosterImport(roster, problems, flags, mapped, ignored, skipped, source)

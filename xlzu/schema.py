@@ -153,7 +153,7 @@ class Table:
     sheet: str
     columns: tuple[Column, ...]
     anchors: tuple[str, ...] = ()  # headers that identify the table (default: the first column)
-    unique: str | None = None  # a repeated value in this column is refused (学号 by its id_key)
+    unique: str | None = None  # a repeated value in this column is refused (学号 by its id_key, numbers as typed)
     skip: tuple[str, ...] = ()  # a row whose first text starts with one of these is a hint, not a record
     stop: tuple[str, ...] = ()  # a row whose first text starts with one of these ends the table
     open_kind: Column | None = None  # undeclared headed columns are read as this kind (exams, raters)
@@ -244,7 +244,7 @@ CULTURE = Table(C.GROUPS, (
     Column(C.CULTURE_MOTTO, "text"),
     Column(C.CULTURE_GOAL, "text"),
     Column(C.CULTURE_MENTOR, "text"),
-), anchors=(C.GROUP_NO, C.CULTURE_MOTTO), stop=("各组均衡情况",))
+), anchors=(C.GROUP_NO, C.CULTURE_MOTTO), unique=C.GROUP_NO, stop=("各组均衡情况",))
 
 EXAM_SCORE = Column("", "score", minimum=0, maximum=C.TOTAL_MAX, expected=f"应为 0–{C.TOTAL_MAX} 的总分，或空白/缺考",
                     prompt="这次考试的总分（列名可改为考试名称，可再加列）")
@@ -496,14 +496,14 @@ def read(values: list[list[Any]], table: Table, *, start: int = 0, stop: int | N
             sid = data[table.unique][k]
             if bad[k] or not sid:
                 continue
-            key = cells.id_key(sid)
+            key = cells.id_key(sid) if isinstance(sid, str) else sid
             if key in seen:
                 out.problems.append(CellProblem(table.sheet, cell_ref(i + 1, out.col[table.unique] + 1), sid,
-                                                f"学号与第{seen[key]}行重复，请删掉重复的行"))
+                                                f"{table.unique}与第{seen[key]}行重复，请删掉重复的行"))
                 bad[k] = True
             else:
                 seen[key] = i + 1
-    out.problems.sort(key=lambda p: _position(p.cell))
+    out.problems.sort(key=lambda p: cell_order(p.cell))
     keep_at = [k for k in range(len(body)) if not bad[k]]
     every = len(keep_at) == len(body)
     names = [c.name for c in table.columns] + out.open_columns
@@ -583,7 +583,7 @@ def _blank(v: Any) -> bool:
     return False
 
 
-def _position(ref: str) -> tuple[int, int]:
+def cell_order(ref: str) -> tuple[int, int]:
     """Sort key of a cell reference: row, then column (messages in reading order)."""
     letters = ref.rstrip("0123456789")
     digits = ref[len(letters):]
@@ -597,17 +597,23 @@ def _position(ref: str) -> tuple[int, int]:
 # Writing back
 # --------------------------------------------------------------------------
 def keep(layout: Layout, read: TableRead | None, row_extras: list[dict[int, Any] | None] = (),
-         *, header_row: int = 1) -> Layout:
+         *, header_row: int = 1, first_col: int = 1, shift: int = 0, notes_row: int | None = None) -> Layout:
     """``layout`` (a table whose header is on ``header_row``, columns from A)
     with what the teacher added around the table as ``read`` found it: the
     rows above the header, the teacher's columns (at their place: the
     table's columns move right past them, as they stood) and their header
     cells, ``row_extras[k]`` (sheet column → value) beside the k-th data row,
-    and rows holding only teacher's cells after the last data row.  The
-    layout is returned unchanged when there is nothing to keep."""
+    and rows holding only teacher's cells after the last data row (from
+    ``notes_row`` when given: the caller leaves those rows free of its own
+    cells in the teacher's columns).  The layout is returned unchanged when
+    there is nothing to keep.
+
+    A table that is one of several on its sheet (分组's group table) starts
+    at layout column ``first_col``: columns left of it stay where they are,
+    and the teacher's sheet column j (0-based) is layout column j + shift."""
     if read is None or not read.found:
         return layout
-    extra_cols = sorted(set(read.extra_headers) | {j for e in row_extras if e for j in e}
+    extra_cols = sorted(j + shift for j in set(read.extra_headers) | {j for e in row_extras if e for j in e}
                         | {j for n in read.notes for j in n})
     above = read.above
     if not extra_cols and not above and not read.notes:
@@ -615,9 +621,9 @@ def keep(layout: Layout, read: TableRead | None, row_extras: list[dict[int, Any]
     dr = len(above) - (header_row - 1) if above else 0
     # Layout column (1-based) → sheet column (1-based): skip the teacher's columns.
     taken = {j + 1 for j in extra_cols}
-    mapping: dict[int, int] = {}
-    sheet_col = 1
-    for c in range(1, max(layout.n_cols, 1) + 1):
+    mapping: dict[int, int] = {c: c for c in range(1, first_col)}
+    sheet_col = first_col
+    for c in range(first_col, max(layout.n_cols, 1) + 1):
         while sheet_col in taken:
             sheet_col += 1
         mapping[c] = sheet_col
@@ -640,7 +646,7 @@ def keep(layout: Layout, read: TableRead | None, row_extras: list[dict[int, Any]
     out = Layout(rows=rows, widths={}, heights={})
     top = len(above) if above else header_row - 1  # rows before the header, 0-based count
     for j, v in read.extra_headers.items():
-        out.rows[top][j] = v
+        out.rows[top][j + shift] = v
     for k, extra in enumerate(row_extras):
         if not extra:
             continue
@@ -648,16 +654,24 @@ def keep(layout: Layout, read: TableRead | None, row_extras: list[dict[int, Any]
         while len(out.rows) <= r:
             out.rows.append([None] * width)
         for j, v in extra.items():
-            out.rows[r][j] = v
-    last = max(len(out.rows), top + 1 + len(row_extras))
-    for note in read.notes:
-        row = [None] * width
-        for j, v in note.items():
-            row[j] = v
-        while len(out.rows) < last:
-            out.rows.append([None] * width)
-        out.rows.append(row)
-        last += 1
+            out.rows[r][j + shift] = v
+    if notes_row is not None:
+        for k, note in enumerate(read.notes):
+            r = notes_row - 1 + k + dr
+            while len(out.rows) <= r:
+                out.rows.append([None] * width)
+            for j, v in note.items():
+                out.rows[r][j + shift] = v
+    else:
+        last = max(len(out.rows), top + 1 + len(row_extras))
+        for note in read.notes:
+            row = [None] * width
+            for j, v in note.items():
+                row[j + shift] = v
+            while len(out.rows) < last:
+                out.rows.append([None] * width)
+            out.rows.append(row)
+            last += 1
 
     def shift(ref: str) -> list[str]:
         r1, c1, r2, c2 = parse_range(ref)
@@ -712,3 +726,72 @@ def extras_by(read: TableRead | None, keys: Callable[[int], Any]) -> dict[Any, l
     for row, extra in read.extras.items():
         out.setdefault(keys(row), []).append(extra)
     return out
+
+
+@dataclass
+class Kept:
+    """What a write-back that rebuilds a table gives back to the teacher: the
+    table as read (its teacher's columns and notes) and each record row's key
+    (Excel row → the record's identity)."""
+
+    read: TableRead | None = None
+    keys: dict[int, Any] = field(default_factory=dict)
+
+    def apply(self, layout: Layout, new_keys: Iterable[Any], *, header_row: int) -> Layout:
+        """``layout`` (the table rebuilt: header on ``header_row``, one data
+        row per key of ``new_keys``) with each record's teacher cells beside
+        it again, found by key; cells of a record no longer written (and of a
+        row that was no record) become notes below the table, never lost.
+        Rows above the header are the caller's own (a stacked sheet)."""
+        read = self.read
+        if read is None or not read.found:
+            return layout
+        waiting: dict[Any, list[int]] = {}
+        for row in sorted(read.extras):
+            waiting.setdefault(self.keys.get(row), []).append(row)
+        row_extras: list[dict[int, Any] | None] = []
+        for key in new_keys:
+            rows = waiting.get(key) if key is not None else None
+            row_extras.append(read.extras[rows.pop(0)] if rows else None)
+        left = sorted(r for rows in waiting.values() for r in rows)
+        read = replace(read, above=[], notes=read.notes + [read.extras[r] for r in left])
+        return keep(layout, read, row_extras, header_row=header_row)
+
+
+def unlisted_columns(read: TableRead, left: str, right: str, where: str) -> tuple[TableRead, list[CellProblem]]:
+    """Columns between ``left`` and ``right`` (where a table's open columns
+    stand: the raters of a form) whose header is none of the declared ones.
+    One holding typed cells is a problem named at its header cell (its
+    scores would otherwise count for nobody); one holding only its header (a
+    rater removed from 设置) is dropped from what the write-back keeps."""
+    if not read.found or left not in read.col:
+        return read, []
+    lo = read.col[left]
+    hi = read.col.get(right, max(read.col.values()) + 1)
+    cols = sorted(j for j in set(read.extra_headers) | {j for e in read.extras.values() for j in e} if lo < j < hi)
+    if not cols:
+        return read, []
+    problems: list[CellProblem] = []
+    header = read.header or 0
+    typed = {j for e in [*read.extras.values(), *read.notes] for j in e}
+    for j in cols:
+        name = cells.text(read.extra_headers.get(j))
+        if j in typed:
+            what = f"“{name}”" if name else "这一列（没有列名）"
+            problems.append(CellProblem(read.table.sheet, cell_ref(header + 1, j + 1), None,
+                                        f"{what}不是“设置”中的评价人，这一列却填有内容：请在“设置”的{where}中"
+                                        f"加回评价人“{name or '……'}”（或改回原来的名字），或清空这一列后再运行"))
+    if problems:
+        return read, problems
+    drop = set(cols)
+    return replace(read, extra_headers={j: v for j, v in read.extra_headers.items() if j not in drop}), []
+
+
+def section_row(values: list[list[Any]], title: str) -> int | None:
+    """0-based row of a sheet's 【section】 title, in whatever column it now
+    stands (a column inserted left of it moves it)."""
+    for i, row in enumerate(values):
+        for v in row:
+            if type(v) is str and v.strip() == title:
+                return i
+    return None

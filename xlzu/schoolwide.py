@@ -71,6 +71,30 @@ YES = {"是", "y", "yes", "1", "√", "✓", "true", "对"}
 NO = {"否", "n", "no", "0", "×", "false", "不", ""}
 
 
+def _in_range(s: C.SchoolScalar, x: float) -> bool:
+    return (s.minimum is None or x >= s.minimum) and (s.maximum is None or x <= s.maximum)
+
+
+def scalar_expected(s: C.SchoolScalar) -> str:
+    """What a 学校设置 value must be, from its declaration (contract.SCHOOL_SCALARS):
+    the reader's check, its message and Excel's validation use the same range."""
+    if s.kind == "yesno":
+        return "应为 是 或 否"
+    if s.kind == "text":
+        return ""
+    lo = fmt_points(s.minimum) if s.minimum is not None else None
+    hi = fmt_points(s.maximum) if s.maximum is not None else None
+    if lo is not None and hi is not None:
+        span = f" {lo}–{hi} " + ("的" if s.kind == "int" else "之间的")
+    elif lo is not None:
+        span = f"不小于 {lo} 的"
+    elif hi is not None:
+        span = f"不大于 {hi} 的"
+    else:
+        span = ""
+    return f"应为{span}整数" if s.kind == "int" else f"应为{span}数（如 0.8），或百分数（如 80%）"
+
+
 def read_school_settings(values: list[list[Any]]) -> SchoolSettings:
     """学校设置 as the school left it; a bad value raises naming its cell."""
     problems: list[CellProblem] = []
@@ -98,21 +122,21 @@ def read_school_settings(values: list[list[Any]]) -> SchoolSettings:
             elif text in NO:
                 changes[s.key] = False
             else:
-                problems.append(CellProblem(C.SCHOOL_SETTINGS, ref, clean_text(raw), "应为 是 或 否"))
+                problems.append(CellProblem(C.SCHOOL_SETTINGS, ref, clean_text(raw), scalar_expected(s)))
             continue
         text = normalize_text(raw)
         share = text.endswith("%")
         x = parse_number(text[:-1] if share else raw)
         if s.kind == "int":
-            if x is None or not float(x).is_integer() or not 1 <= x <= 100:
-                problems.append(CellProblem(C.SCHOOL_SETTINGS, ref, clean_text(raw), "应为 1–100 的整数"))
+            if x is None or not float(x).is_integer() or not _in_range(s, x):
+                problems.append(CellProblem(C.SCHOOL_SETTINGS, ref, clean_text(raw), scalar_expected(s)))
             else:
                 changes[s.key] = int(x)
         else:  # share
             if x is not None and share:
                 x = x / 100
-            if x is None or not 0 <= x <= 1:
-                problems.append(CellProblem(C.SCHOOL_SETTINGS, ref, clean_text(raw), "应为 0–1 之间的数（如 0.8），或百分数（如 80%）"))
+            if x is None or not _in_range(s, x):
+                problems.append(CellProblem(C.SCHOOL_SETTINGS, ref, clean_text(raw), scalar_expected(s)))
             else:
                 changes[s.key] = float(x)
     if problems:
@@ -143,8 +167,8 @@ def school_settings_layout(s: SchoolSettings = SchoolSettings()) -> Layout:
         layout.style(cell_ref(r, 2), "entry")
         layout.style(cell_ref(r, 3), "hint")
         if scalar.kind == "int":
-            layout.validations.append(Validation(cell_ref(r, 2), "whole", minimum=1, maximum=100,
-                                                 error=f"{scalar.label}应为 1–100 的整数", prompt_title=scalar.label,
+            layout.validations.append(Validation(cell_ref(r, 2), "whole", minimum=scalar.minimum, maximum=scalar.maximum,
+                                                 error=scalar.label + scalar_expected(scalar), prompt_title=scalar.label,
                                                  prompt=scalar.hint[:250]))
         elif scalar.kind == "yesno":
             layout.validations.append(Validation(cell_ref(r, 2), "list", values=("是", "否")))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import replace
 
 import pandas as pd
 
@@ -19,7 +20,7 @@ from ..grouping import GroupPlan, plan_groups, team_label
 from ..layout import Layout, PrintSetup, Validation, cell_ref, range_ref, table_layout
 from .. import schema
 from ..cells import id_key
-from ..members import read_culture, read_members_table
+from ..members import read_culture_table, read_members_table
 from ..roster import read_roster
 from ..settings import Settings
 from .common import Report, load_settings, run
@@ -39,9 +40,12 @@ CULTURE_WIDTHS = {C.GROUP_NO: 6, C.GROUP_TEAM_NAME: 12, C.CULTURE_MOTTO_RULES: 3
 # --------------------------------------------------------------------------
 # 分组
 # --------------------------------------------------------------------------
-def groups_layout(plan: GroupPlan) -> Layout:
+def groups_layout(plan: GroupPlan, culture_read: schema.TableRead | None = None) -> Layout:
     """分组: the student table from A1, the group culture table from column
-    contract.CULTURE_FIRST_COLUMN, and below it each group's balance figures."""
+    contract.CULTURE_FIRST_COLUMN, and below it each group's balance figures.
+    ``culture_read`` (the group table as it stood): the teacher's columns
+    and notes beside it are written back (see :func:`keep_group_table`)."""
+    culture_read = _orphans_as_notes(plan, culture_read)
     k = plan.k
     table = plan.table.reset_index(drop=True)
     validations = [
@@ -65,7 +69,8 @@ def groups_layout(plan: GroupPlan) -> Layout:
     width = len(C.CULTURE_COLUMNS)
     stats = plan.summary()
     stats_cols = list(stats.columns)
-    stats_top = k + 3  # title row of the figures (1-based)
+    notes = len(culture_read.notes) if culture_read is not None and culture_read.found else 0
+    stats_top = k + 3 + notes  # title row of the figures (1-based), below the teacher's notes
     needed = max(n + 1, stats_top + 1 + k)
     while len(layout.rows) < needed:
         layout.rows.append([])
@@ -109,7 +114,35 @@ def groups_layout(plan: GroupPlan) -> Layout:
     layout.style(cell_ref(hint_row, 1), "hint")
     layout.print = PrintSetup(orientation="portrait", fit_width=1, fit_height=0, title_rows="1:1",
                               area=range_ref(1, 1, n + 1, len(C.GROUP_COLUMNS)))
-    return layout
+    return keep_group_table(layout, plan, culture_read)
+
+
+def _orphans_as_notes(plan: GroupPlan, read: schema.TableRead | None) -> schema.TableRead | None:
+    """The group table as read, with the teacher's cells beside a group that
+    no longer exists (fewer groups now) turned into notes: kept, not lost."""
+    if read is None or not read.found or not read.extras:
+        return read
+    group_of = dict(zip(read.frame["_row"], read.frame[C.GROUP_NO]))
+    gone = [r for r in read.extras if not (1 <= (group_of.get(r) or 0) <= plan.k)]
+    if not gone:
+        return read
+    return replace(read, extras={r: e for r, e in read.extras.items() if r not in gone},
+                   notes=read.notes + [read.extras[r] for r in sorted(gone)])
+
+
+def keep_group_table(layout: Layout, plan: GroupPlan, read: schema.TableRead | None) -> Layout:
+    """``layout`` with the teacher's columns beside 分组's group table (at
+    their place relative to it, each cell with its 组号) and notes below it
+    (above the balance figures, where the next read finds them).  Rows above
+    the table belong to the whole sheet (the student table's write-back)."""
+    if read is None or not read.found:
+        return layout
+    by_group = {int(g): read.extras.get(int(r)) for g, r in zip(read.frame[C.GROUP_NO], read.frame["_row"])
+                if not pd.isna(g)}
+    first = C.CULTURE_FIRST_COLUMN
+    start = min(read.col.values())  # 0-based sheet column of the table as it stood
+    return schema.keep(layout, replace(read, above=[]), [by_group.get(g) for g in range(1, plan.k + 1)],
+                       first_col=first, shift=first - 1 - start, notes_row=plan.k + 2)
 
 
 # --------------------------------------------------------------------------
@@ -291,17 +324,17 @@ def _group(book: Book, seed: int, regroup: bool, keep: bool, effort) -> Report:
     else:
         values = []
     members, read = read_members_table(values)
-    problems = read.problems
+    culture, culture_read = read_culture_table(values)
+    problems = read.problems + culture_read.problems
     if problems:
         raise InputError(f"“{C.GROUPS}”中有需要改正的内容（没有做任何改动）：", problems)
-    culture = read_culture(values)
     plan = plan_groups(
         roster, members, culture,
         subjects=settings.subject_names, group_size=settings.group_size,
         weight_total=settings.weight_total, weight_quality=settings.weight_quality,
         seed=seed, regroup=regroup, keep=keep, effort=effort,
     )
-    groups = groups_layout(plan)
+    groups = groups_layout(plan, culture_read)
     if read.found:
         # The teacher's own columns beside the student table stay, each cell with its student.
         by_id = {id_key(sid): read.extras.get(int(r)) for sid, r in zip(read.frame[C.GROUP_ID], read.frame["_row"])}

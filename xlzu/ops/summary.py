@@ -23,10 +23,10 @@ from ..dates import as_date
 from ..errors import CellProblem, InputError
 from ..layout import col_letter
 from ..members import read_culture, read_members, read_members_table
-from ..monthly import Month, monthly_layout, parse_month, read_rater_form, summarize_month
+from ..monthly import Month, monthly_layout, parse_month, read_rater_form, read_rater_table, summarize_month
 from ..records import read_records, within
 from ..records import empty as empty_records
-from ..evaluation import ReviewSummary, merge_form, parse_period, read_form, record_view, results, review_layout
+from ..evaluation import ReviewSummary, merge_form, parse_period, read_form_table, record_view, results, review_layout
 from ..settings import Settings
 from ..awards import (TermSummary, advanced_groups, certificates_layout, exams_with_scores, outstanding_members,
                     read_exams, star_leaders, term_layout)
@@ -271,7 +271,7 @@ def _month(book: Book, month: Any = None, poster: Path | None = None) -> Report:
     data, problems = read_class(book)
     s = data.settings
     form_values = book.read_values(C.MONTHLY) if book.has_sheet(C.MONTHLY) else []
-    existing, found = read_rater_form(form_values, s)
+    existing, found, kept = read_rater_table(form_values, s)
     _stop(problems + found, MONTH_TITLE)
     _no_records(data, MONTH_TITLE)
     if month is None or (isinstance(month, str) and not month.strip()):
@@ -285,7 +285,7 @@ def _month(book: Book, month: Any = None, poster: Path | None = None) -> Report:
     if not has_any:
         raise InputError(f"{m.label}没有任何记录：请检查月份（最近的记录在 {data.last_day:%Y-%m-%d}）。")
     # ---- write ------------------------------------------------------------
-    book.write_layout(C.MONTHLY, monthly_layout(summary, s))
+    book.write_layout(C.MONTHLY, monthly_layout(summary, s, kept))
     report = Report(MONTH_TITLE, data={"summary": summary, "stars": summary.stars, "groups": summary.groups, "form": summary.form})
     report.add(f"{s.class_name} {m.label}：个人记录 {summary.n_records} 条。")
     for star in C.STARS:
@@ -379,7 +379,7 @@ def _review(book: Book, period: Any = None) -> Report:
     data, problems = read_class(book)
     s = data.settings
     values = book.read_values(C.COMPREHENSIVE) if book.has_sheet(C.COMPREHENSIVE) else []
-    existing, found = read_form(values, s)
+    existing, found, kept = read_form_table(values, s)
     p = parse_period(period, s, data.last_day)
     exam_progress, exam_text, exam_problems = (None, "", [])
     if p is not None and p.kind == "term":
@@ -395,7 +395,7 @@ def _review(book: Book, period: Any = None) -> Report:
     res = results(form, p)
     summary = ReviewSummary(p, form, res)
     # ---- write ------------------------------------------------------------
-    book.write_layout(C.COMPREHENSIVE, review_layout(summary, s))
+    book.write_layout(C.COMPREHENSIVE, review_layout(summary, s, kept))
     report = Report(REVIEW_TITLE, data={"summary": summary, "form": form, "results": res})
     report.add(f"{s.class_name} {p.title}：{len(groups)} 个小组的综合评价（四个方面 × {len(s.group_rater_weights)} 位评价人）。")
     first = res.loc[res[C.COL_RANK] == 1]
