@@ -160,7 +160,8 @@ def test_roster_rules_agree_import_reread_and_validation(book):
     assert any(s.startswith(f"花名册!{ws.cell(4, quality).coordinate}：“9”") for s in shown), shown
     assert len(roster) == 52  # both students kept, the bad cells blank
     imported = normalize_roster(values, subjects, C.ROSTER, in_workbook=True)
-    assert {p.row for p in imported.problems if "总分" in p.expected or "学习品质" in p.expected} >= {3, 4}
+    named = {p.cell for p in imported.problems if "总分" in p.expected or "学习品质" in p.expected}
+    assert named >= {ws.cell(3, total).coordinate, ws.cell(4, quality).coordinate}
     layout = roster_layout(roster, subjects)
     dv = {v.ref.split(":")[0].rstrip("0123456789"): v for v in layout.validations}
     col = schema.roster_table(subjects)
