@@ -287,7 +287,7 @@ class Layout:
     merges: list[str] = field(default_factory=list)
     validations: list[Validation] = field(default_factory=list)
     widths: dict[int, float] = field(default_factory=dict)  # column number → width (characters)
-    heights: dict[int, float] = field(default_factory=dict)  # row number → height (points)
+    heights: dict[int, float | None] = field(default_factory=dict)  # row number → height (points; None: the default)
     freeze: str | None = None  # top-left cell of the unfrozen pane, e.g. "A2"
     print: PrintSetup | None = None
     charts: list[ChartSpec] = field(default_factory=list)

@@ -206,7 +206,8 @@ class Book(ABC):
         if self.kind == "file":
             # A file's rows keep the height they are given; live Excel fits a wrapped row to its
             # text as it is written (and a height per row would cost calls that grow with the text).
-            layout.heights = {2 + i: h for i, h in enumerate(flat)}
+            # A one-line row gets no height of its own (None): Excel may fit it later.
+            layout.heights = {2 + i: (h if h > console.ONE_LINE else None) for i, h in enumerate(flat)}
         # one page: the title, the help lines and the newest runs that fit
         layout.print = console.print_setup(top + console.printed_rows(heights))
         self.write_layout(C.CONSOLE, layout, anchor=f"A{top}", clear="below")
