@@ -21,17 +21,27 @@ start-up and imports included; LibreOffice's own CPU included for print),
 read from the child's rusage, because the machine is shared and wall time
 says little; and the process's peak resident memory.  Ratios: against the
 same operation on the 1-week workbook of the same class size, and against
-the floor of the same file.  The best of ``--repeat`` runs counts.
+the floor of the same file.  Each figure is the median of ``--repeat`` runs
+(on the 1-week and the longest workbooks, where the targets are judged) or
+of ``--repeat-other`` runs (the sizes between); the floor and the
+operations of one workbook are measured one after the other in one run.
 
-    python benchmarks/term.py                      # everything (several minutes)
+The children run with Python's bytecode cache on (xlzu compiled first, as
+an installed package is), even where PYTHONDONTWRITEBYTECODE is set:
+otherwise every run would compile xlzu's own modules again (about 0.15 s).
+
+    python benchmarks/term.py                      # everything (about fifteen minutes)
     python benchmarks/term.py --students 60 --weeks 1 20 --ops group daily save week month review term
-    python benchmarks/term.py --keep /tmp/wb       # keep the built workbooks
+    python benchmarks/term.py --keep /tmp/wb       # keep the built workbooks (reused by the next run)
+    python benchmarks/term.py --repeat 1 --repeat-other 1   # one run of each (quicker, noisier)
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
+import statistics
 import shutil
 import subprocess
 import sys
@@ -94,6 +104,17 @@ def build(directory: Path, students: int, weeks: int) -> tuple[Path, Path, Path,
     return path, typed, roster, day.isoformat()
 
 
+# Bytecode cache on in the children (an installed xlzu has its .pyc files).
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def compile_xlzu() -> None:
+    """xlzu's .pyc files written (into the checkout's __pycache__, which git
+    ignores) and the imports warmed once, before anything is measured."""
+    compileall.compile_dir(str(ROOT / "xlzu"), quiet=1)
+    subprocess.run([sys.executable, "-c", _PRELUDE + "import xlzu, openpyxl"], env=CHILD_ENV, check=True)
+
+
 def measure(op: str, source: Path, roster: Path, day: str, work: Path) -> tuple[float, float]:
     """(CPU seconds, peak MB) of one process running ``op`` on a copy of ``source``."""
     for old in work.iterdir():  # nothing left from the run before (backups, new_class's output, PDFs)
@@ -103,7 +124,7 @@ def measure(op: str, source: Path, roster: Path, day: str, work: Path) -> tuple[
     out_path, err_path = work / "out.txt", work / "err.txt"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         proc = subprocess.Popen([sys.executable, "-c", _PRELUDE + SCRIPTS[op] + _PEAK, str(copy), str(roster), day],
-                                cwd=work, stdout=out, stderr=err)
+                                cwd=work, stdout=out, stderr=err, env=CHILD_ENV)
         _, status, usage = os.wait4(proc.pid, 0)  # the child's own rusage (CPU)
         proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
@@ -117,11 +138,14 @@ def main() -> None:
     parser.add_argument("--students", type=int, nargs="+", default=[40, 60, 80])
     parser.add_argument("--weeks", type=int, nargs="+", default=[1, 5, 10, 20])
     parser.add_argument("--ops", nargs="+", default=list(OPS), choices=OPS)
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median) on the 1-week and longest workbooks")
+    parser.add_argument("--repeat-other", type=int, default=1, help="runs per figure on the workbooks between")
     parser.add_argument("--keep", type=Path, help="build the workbooks in this folder and keep them (reused when there)")
     args = parser.parse_args()
     weeks_list = sorted(set(args.weeks) | {1})
+    compile_xlzu()
     print("CPU seconds of the whole process (user+system, start-up and imports included), peak RSS in MB.")
+    print(f"median of {args.repeat} runs on the 1-week and longest workbooks, {args.repeat_other} on the others.")
     print("ratio/1w: against the same operation on the 1-week workbook; /floor: against openpyxl load+save of that file.")
     with tempfile.TemporaryDirectory(prefix="xlzu-term-") as tmp:
         base = args.keep or Path(tmp)
@@ -135,10 +159,16 @@ def main() -> None:
             print(f"{'op':<7}{'weeks':>6}{'cpu s':>8}{'peak MB':>9}{'/1w':>7}{'floor s':>9}{'/floor':>8}")
             for weeks in weeks_list:
                 path, typed, roster, day = built[weeks]
-                best = lambda op, src: min((measure(op, src, roster, day, work) for _ in range(args.repeat)), key=lambda t: t[0])  # noqa: E731
-                floor, _ = best("floor", path)
+                repeat = args.repeat if weeks in (weeks_list[0], weeks_list[-1]) else args.repeat_other
+
+                def median_run(op: str, src: Path) -> tuple[float, float]:  # the median run (CPU) and its peak
+                    runs = [measure(op, src, roster, day, work) for _ in range(max(1, repeat))]
+                    cpu = statistics.median(r[0] for r in runs)
+                    return cpu, max(r[1] for r in runs)
+
+                floor, _ = median_run("floor", path)
                 for op in args.ops:
-                    cpu, peak = best(op, typed if op == "save" else path)
+                    cpu, peak = median_run(op, typed if op == "save" else path)
                     first.setdefault(op, cpu)
                     flag = ""
                     if op in TARGET_OPS and weeks == weeks_list[-1] and weeks > 1:  # the target is for a term

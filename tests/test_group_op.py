@@ -157,6 +157,8 @@ def test_seat_chart_draws_each_group_as_its_facing_pairs(grouped):
         assert layers[0] == layers[1]
     caption = ws["A2"].value
     assert caption.startswith("面对面坐的两人是学习对子") and "三人一排" in caption
+    # The caption is wider than four groups: it wraps onto a second line instead of running off the page.
+    assert ws["A2"].alignment.wrap_text and ws.row_dimensions[2].height >= 30
     # Role under the name.
     leader = table[table[C.GROUP_ROLES].str.contains(C.ROLE_LEADER)].iloc[0]
     assert any(v.startswith(f"{leader[C.GROUP_CODE]} {leader[C.GROUP_NAME_COL]}\n{C.ROLE_LEADER}") for v in cells.values())
@@ -177,6 +179,8 @@ def test_libreoffice_prints_the_seat_chart_on_one_page_with_every_name(grouped, 
     for name in student_table(path)[C.GROUP_NAME_COL]:
         assert name in text
     assert "初二(3)班座位表" in text and "讲台" in text
+    caption = load_workbook(path)[C.SEATS]["A2"].value
+    assert re.sub(r"\s+", "", caption) in text  # every character of the caption is on the page
 
 
 def test_the_console_shows_the_run(grouped):

@@ -654,3 +654,43 @@ def test_the_sd_bound_never_exceeds_the_best_split_found_by_enumeration(trial):
         # 15 students, one of them far out: the bound says something (in a
         # class of 12 the outlier inflates the class SD and the best is ~0).
         assert bound > 0.1
+
+
+@pytest.mark.parametrize("trial", range(6))
+def test_the_sd_bound_with_locked_students_never_exceeds_the_best_locked_split(trial):
+    """With students locked in their groups the bound adds what a locked
+    group allows (its SD cannot reach the class's, or cannot come down to
+    it); enumerating every split that keeps the locks and the layer counts,
+    the least D_sd with D_means ≤ delta is never below it."""
+    from xlzu.sdbound import sd_lower_bound
+
+    rng = np.random.default_rng(100 + trial)
+    n, k = 12, 2
+    x = rng.normal(0, 1, n)
+    if trial % 2:
+        x[4] = np.nan
+    layer = assign_layers(np.nan_to_num(x, nan=0.0))
+    fixed = np.full(n, -1)
+    # Three students close to the mean locked together: their group's SD is held down.
+    near = np.flatnonzero(~np.isnan(x))[np.argsort(np.abs(x[~np.isnan(x)]))][:3]
+    fixed[near] = 0
+    counts = plan_counts(layer, fixed, k)
+    delta = 0.3  # the locks leave fewer splits: a looser D_means
+    bound = sd_lower_bound(x, layer, counts, delta, fixed).value
+    best = np.inf
+    per_layer = [list(_splits(list(np.flatnonzero(layer == L)), list(counts[:, L]))) for L in range(4)]
+    for combo in itertools.product(*per_layer):
+        g = np.empty(n, dtype=int)
+        for parts in combo:
+            for gi, members in enumerate(parts):
+                g[list(members)] = gi
+        if (g[near] != 0).any():
+            continue
+        f = measure(x, g, np.zeros(n, dtype=bool))
+        if f["D_means"] <= delta:
+            best = min(best, f["D_sd"])
+    assert np.isfinite(best)
+    assert bound <= best + 1e-9
+    if trial == 3:
+        # Here only the locks make the bound say something.
+        assert sd_lower_bound(x, layer, counts, delta).value == 0.0 < bound

@@ -306,3 +306,39 @@ def test_a_saved_day_keeps_the_earlier_rows_as_they_were_written(class_4w, tmp_p
     assert ws["H12"].value == "改过" and ws["H11"].value == after[10][7] and ws["H13"].value == after[12][7]
     assert ws["H12"].alignment.horizontal == "left" and ws["A12"].number_format == "yyyy-mm-dd"
     assert full_load(path)[C.PERSON_RECORDS][12:] == after[12:]
+
+
+def test_a_grid_normalised_through_a_table_of_its_values_is_normalised_value_by_value():
+    """normal_rows maps a quarter of a million cells through a table of their
+    distinct values; values that compare equal but normalise differently
+    (True == 1 == 1.0, NaN, floats and ints beyond 2**53) go value by value."""
+    values = [1.0, 1, 2.5, "", "a", None, datetime(2026, 1, 5), datetime(2026, 1, 5).date(), time(1, 2),
+              timedelta(1), 3.0, -0.0, 1e15]
+    grids = [[values[i:] + values[:i] for i in range(len(values))],
+             [[True, 1.0, 1], [False, 0.0, ""]], [[float("nan"), 1.0]], [[1e20, 10**20, 2.0]]]
+    for grid in grids:
+        fast, slow = cellread.normal_rows(grid), cellread._normal_rows_slowly(grid)
+        assert fast == slow
+        assert [[type(v) for v in row] for row in fast] == [[type(v) for v in row] for row in slow]
+    assert cellread.normal_rows([[True, 1.0, ""]]) == [[True, 1, None]]
+
+
+def test_a_column_read_once_per_distinct_value_reads_as_cell_by_cell():
+    """schema.read parses each distinct value of a column once; a column
+    mixing values that compare equal (1 and True, 1.0) is read cell by cell,
+    with the same values and the same problems."""
+    from xlzu import schema
+
+    header = list(C.PERSON_RECORD_COLUMNS)
+    rows = [header]
+    for k in range(40):
+        row = [datetime(2026, 11, 23 + k % 5), f"2025{k % 7:05d}", "某某", 1 + k % 3, "课堂", "发言",
+               [1, 1.0, True, "2", "x", None][k % 6], None, "日表"]
+        rows.append(row[:len(header)])
+    rows.append([None] * len(header))  # a cleared row is skipped, not an end
+    rows.append([datetime(2026, 12, 1), "202500001", "某某", 2, "课堂", "发言", 2, None, "老师"])
+    read = schema.read(rows, schema.PERSON_RECORDS)
+    by_cell = [schema.PERSON_RECORDS.column(n).parse(r[header.index(n)]) for r in rows[1:41] for n in [C.REC_POINTS]]
+    assert [c.cell for c in read.problems] == [f"G{i + 2}" for i, (_, p) in enumerate(by_cell) if p]
+    assert len(read.frame) == 41 - len(read.problems)
+    assert read.frame[C.REC_POINTS].tolist() == [v for v, p in by_cell if not p] + [2]

@@ -35,11 +35,17 @@ def browser_missing() -> str | None:
 
 
 def built_page(cache: Path | None = None) -> Path:
-    """The offline page built from the current source (download cache reused)."""
-    from xlzu.web.build import build_page, cache_dir
+    """The offline page built from the current source (download cache reused).
+
+    Each checkout builds into its own folder under the shared cache, so test
+    runs of two checkouts at once never open each other's page."""
+    import hashlib
+
+    from xlzu.web.build import PACKAGE_DIR, build_page, cache_dir
 
     cache = cache or cache_dir()
-    return build_page(cache / "page" / "离线版.html", cache=cache)
+    checkout = hashlib.sha256(str(PACKAGE_DIR.resolve()).encode()).hexdigest()[:12]
+    return build_page(cache / "page" / checkout / "离线版.html", cache=cache)
 
 
 class Page:

@@ -109,6 +109,24 @@ def _certificate_page(group: bool) -> Callable[[list[list[Any]]], int]:
     return page
 
 
+def weekly_forms(demo: Path, folder: Path) -> Path:
+    """A copy of the demo workbook whose 设置 says 纸质表格 = 每周, with the
+    forms of DAY's week generated (the weekly forms pre-filled from its records)."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    path = folder / "班级.xlsx"
+    shutil.copy(demo, path)
+    wb = load_workbook(path)
+    ws = wb[C.SETTINGS]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "纸质表格")
+    ws.cell(row, 2).value = C.PAPER_WEEKLY
+    wb.save(path)
+    daily(path, DAY)
+    return path
+
+
 PICTURES: tuple[Sheet | Shared, ...] = (
     Sheet("console", C.CONSOLE, "the console (buttons in the .xlsm; the last runs' messages)", C.CONSOLE,
           volatile=r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"),
@@ -119,6 +137,8 @@ PICTURES: tuple[Sheet | Shared, ...] = (
     Sheet("seats", C.SEATS, "the seat chart", C.SEATS),
     Sheet("daily-class-sheet", "日表-班级", "the class's daily form (one per day)", C.DAILY_CLASS),
     Sheet("daily-member-sheet", "日表-第1组", "a group's daily form (one per group and day)", C.daily_group_sheet(1)),
+    Sheet("weekly-member-sheet", "周表-第1组", "a group's weekly form (设置 纸质表格 = 每周: one per group and week)",
+          C.week_group_sheet(1), prepare=weekly_forms),
     Sheet("week-ranking", C.WEEK_GROUPS, "the week's group ranking, for the wall", C.WEEK_GROUPS),
     Sheet("week-people", C.WEEK_PEOPLE, "the week's personal ranking (teacher only)", C.WEEK_PEOPLE),
     Sheet("week-history", C.WEEK_HISTORY, "the weeks so far, with their chart", C.WEEK_HISTORY),

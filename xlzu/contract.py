@@ -115,6 +115,26 @@ def parse_daily_sheet(name: str) -> tuple[int | None, int | None] | None:
     return group, weekday
 
 
+# The per-group weekly form (设置 纸质表格 = 每周): 周表-第3组, one per group
+# for the school week it is dated with; the class sheets stay daily.
+WEEK_FORM_PREFIX = "周表-第"
+WEEK_FORM_TITLE = "小组成员常规考核周表"
+
+
+def week_group_sheet(group: int) -> str:
+    """Name of group ``group``'s weekly form: ``周表-第3组``."""
+    return f"{WEEK_FORM_PREFIX}{int(group)}组"
+
+
+def parse_week_group_sheet(name: str) -> int | None:
+    """The group number of a ``周表-第N组`` sheet name, else None."""
+    if name.startswith(WEEK_FORM_PREFIX) and name.endswith("组"):
+        middle = name[len(WEEK_FORM_PREFIX) : -1]
+        if middle.isdigit():
+            return int(middle)
+    return None
+
+
 def sheet_order_key(name: str) -> tuple[int, int]:
     """Sort key that places any sheet where the contract wants it."""
     if name in SCHOOL_SHEETS[:-1]:  # a school workbook's own sheets, before its hidden form
@@ -126,6 +146,9 @@ def sheet_order_key(name: str) -> tuple[int, int]:
     group = parse_daily_group_sheet(name)
     if group is not None:
         return (base.index(DAILY_CLASS), group)
+    group = parse_week_group_sheet(name)
+    if group is not None:  # after the week's class sheets
+        return (base.index(DAILY_CLASS), 100000 + group)
     if name in base:
         return (base.index(name), 0)
     return (len(base), 0)
@@ -361,11 +384,15 @@ class Scalar:
     key: str
     label: str
     default: object
-    kind: str  # text, date, int, float, weekdays, list
+    kind: str  # text, date, int, float, weekdays, list, choice (one of ``choices``)
     hint: str = ""
     minimum: float | None = None
     maximum: float | None = None
+    choices: tuple[str, ...] = ()
 
+
+#: 纸质表格 (paper_forms): what 生成日表 writes for the groups' 大组长.
+PAPER_DAILY, PAPER_WEEKLY = "每日", "每周"
 
 DEFAULT_SCALARS: tuple[Scalar, ...] = (
     Scalar("class_name", "班级名称", "初二(3)班", "text", "打印在所有表头"),
@@ -382,6 +409,9 @@ DEFAULT_SCALARS: tuple[Scalar, ...] = (
     Scalar("devil_group_label", "魔鬼小组称号", "魔鬼小组", "text", "每周最后一名小组的称号，可改为“待进步小组”"),
     Scalar("star_leader_rank", "明星组长-总分名次", 20, "int", "大组长考试总分班级名次须在此之内", 1, 100),
     Scalar("star_leader_progress", "明星组长-进步名次", 10, "int", "所带善学生、勤学生进步名次须在此之内", 1, 100),
+    Scalar("paper_forms", "纸质表格", PAPER_DAILY, "choice",
+           "每日：每组每天一张小组日表；每周：每组每周一张小组周表（班级考核表仍每天一张）",
+           choices=(PAPER_DAILY, PAPER_WEEKLY)),
 )
 
 # Section titles in 设置 (the parser finds sections by these).

@@ -25,7 +25,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from . import contract as C
-from .dates import long_date, week_number
+from .dates import long_date, monday, short_date, week_number
 from . import paper
 from .forms import BODY_SIZE, MARGINS, SIZES
 from .layout import Layout, PrintSetup, Validation, cell_ref, range_ref
@@ -84,6 +84,8 @@ class Form:
     total_col: int
     date_cell: str
     prefilled: int = 0
+    #: A weekly form's entry columns: column → the date it is for.
+    col_days: dict[int, date] = field(default_factory=dict)
 
     def filled(self, typed: dict[tuple[int, int], Any]) -> Layout:
         """A copy of the layout with ``typed`` values ((row, col) → value) in
@@ -598,6 +600,194 @@ def _class_legend(settings: Settings) -> list[str]:
         else:
             parts.append(f"{rule.name} {range_text(rule.minimum, rule.maximum)}")
     return parts + ["合计自动计算，有分才显示"]
+
+
+# --------------------------------------------------------------------------
+# 周表-第N组: the weekly member form (设置 纸质表格 = 每周)
+# --------------------------------------------------------------------------
+WEEK_FIXED = (C.GROUP_ID, C.GROUP_CODE, C.GROUP_NAME_COL)
+NO_NOTE = 0  # a weekly form has no 备注 column (notes go on the day's class sheet)
+WEEK_ENTRY_MIN = 15.5  # points: a day column, room for a handwritten "-3"
+
+
+def day_label(day: date) -> str:
+    """A weekly form's day column header: the weekday over the day of the
+    month (一 / 23); its first line is what ``save`` reads."""
+    return f"{C.WEEKDAYS[day.weekday()]}\n{day.day}"
+
+
+def _chunks(days: list[date], n: int) -> list[list[date]]:
+    """``days`` in ``n`` consecutive blocks, the first ones the longest."""
+    size, extra = divmod(len(days), n)
+    out, k = [], 0
+    for b in range(n):
+        take = size + (1 if b < extra else 0)
+        out.append(days[k : k + take])
+        k += take
+    return [c for c in out if c]
+
+
+def week_form(settings: Settings, days: list[date], team: Team,
+              records: dict[date, pd.DataFrame] | None = None, sheet: str | None = None) -> Form:
+    """The weekly form of ``team`` for the school days ``days`` of one week:
+    one row per member (学号, 代号, 姓名), per individual item of 设置 one
+    column per school day (the item and its range over the days 一 … 五),
+    then 合计.  A4 landscape at 五号 (10.5 pt) type, 10 pt if the columns
+    need it.  When the items × days do not fit one page width at 10 pt (a
+    day column is at least :data:`WEEK_ENTRY_MIN` wide, room for a
+    handwritten "-3"), the week is split into blocks of days stacked one
+    below the other (一二三 above 四五), each a table with its own header
+    and 合计, one page each when they do not fit one page together.
+    Pre-filled from ``records`` (date → that date's person records from
+    daily sheets).  Row 2 ends with the Monday of the week as ISO text; a
+    day column's date is that Monday plus the weekday over it."""
+    days = sorted(days)
+    entries = member_entries(settings)
+    n_fixed = len(WEEK_FIXED)
+    first_entry = n_fixed + 1
+    width_pt, height_pt = paper.printable("landscape", MARGINS[C.FORM_CLASS])
+    fixed_texts = [[m.student_id for m in team.members], [m.code or "" for m in team.members],
+                   [m.name for m in team.members]]
+    item_heads = [f"{e.item}\n{range_text(e.minimum, e.maximum)}" for e in entries]
+
+    def plan(size: float, slots: int, force: bool = False) -> tuple[dict[int, float], float] | None:
+        """Column widths (points) with ``slots`` day columns per item, and the
+        room left; None when they do not fit the page width (unless ``force``)."""
+        needs = {k + 1: paper.column_pt([WEEK_FIXED[k]] + texts, size) for k, texts in enumerate(fixed_texts)}
+        day_pt = max(WEEK_ENTRY_MIN, paper.column_pt([line for d in days for line in day_label(d).split("\n")], size))
+        blocks = [max(day_pt * slots, paper.column_pt([h], size)) for h in item_heads]
+        total = first_entry + len(entries) * slots
+        needs[total] = paper.column_pt([C.DAILY_TOTAL], size, ENTRY_MIN)
+        room = width_pt * FILL - sum(needs.values()) - sum(blocks)
+        if room < 0 and not force:
+            return None
+        room = max(room, 0)
+        for k, block in enumerate(blocks):
+            for m in range(slots):
+                needs[first_entry + k * slots + m] = block / slots + room / max(len(entries) * slots, 1)
+        return needs, room
+
+    chosen = None
+    for n_blocks in range(1, len(days) + 1):
+        slots = math.ceil(len(days) / n_blocks)
+        for size in (BODY_SIZE, 10):
+            chosen = plan(size, slots)
+            if chosen is not None:
+                break
+        if chosen is not None:
+            break
+    if chosen is None:  # too many items for a page even a day at a time: printing scales it down
+        size, n_blocks, slots = 10, len(days), 1
+        chosen = plan(size, slots, force=True)
+    needs = chosen[0]
+    blocks = _chunks(days, n_blocks)
+    total_col = first_entry + len(entries) * slots
+    width = total_col
+
+    layout = Layout()
+    name = f"第{team.number}组" + (f"（{team.name}）" if team.name and team.name != f"第{team.number}组" else "")
+    title = f"{settings.class_name}　{name}　{C.WEEK_FORM_TITLE}"
+    parts = [f"{long_date(days[0]).split(' ')[0]}—{short_date(days[-1])}"]
+    week = week_number(days[0], settings.term_start)
+    if week >= 1:
+        parts.append(f"第{week}周")
+    if team.leader:
+        parts.append(f"{C.ROLE_LEADER}：{team.leader}")
+    date_cell = _title_rows(layout, title, "　".join(parts), monday(days[0]), width)
+    layout.widths = {c: paper.units(pt) for c, pt in needs.items()}
+    col_pt = {c: w * paper.PT_PER_UNIT for c, w in layout.widths.items()}
+    cats = [e.category for e in entries for _ in range(slots)]
+    cat_lines = max([1] + [paper.lines_needed(label, size, sum(col_pt[first_entry + k] for k in range(a, b + 1)))
+                           for a, b, label in _runs(cats)])
+    head_lines = max([2] + [paper.lines_needed(h, size, sum(col_pt[first_entry + k * slots + m] for m in range(slots)))
+                            for k, h in enumerate(item_heads)])
+    head_pt = [paper.row_pt(cat_lines, size), paper.row_pt(head_lines, size), paper.row_pt(2, size)]
+    legend = ["每个项目下按星期分栏（一、二…下面是日期），每格填该项当天得分（范围见表头，如 -5～5 可扣分），空白不计分",
+              "合计为表中各天的总分，自动计算，有分才显示", "备注写在当天的班级考核表上"]
+    lines = _legend_lines(legend, size, sum(col_pt.values()))
+    title_pt = layout.heights[1] + layout.heights[2]
+    n = max(len(team.members), 1)
+    gap = 12  # points between two blocks on one page
+    together = title_pt + len(blocks) * sum(head_pt) + (len(blocks) - 1) * gap + _foot_height(len(lines), size)
+    one_page = together + len(blocks) * n * ROW_MIN + SAFETY <= height_pt
+    if one_page:
+        bodies = [_body_height(len(blocks) * n, together, height_pt)] * len(blocks)
+    else:  # a block a page, the title repeated; the last page also holds the foot
+        bodies = [_body_height(n, title_pt + sum(head_pt) + gap, height_pt)] * (len(blocks) - 1)
+        bodies.append(_body_height(n, title_pt + sum(head_pt) + _foot_height(len(lines), size), height_pt))
+
+    cols: list[tuple[int, Entry]] = []  # every entry cell's column, per block (a column repeats)
+    col_days: dict[int, date] = {}  # of the first block (the Form's metadata)
+    rows: list[tuple[int, Any]] = []
+    filled = 0
+    prefill = {d: _person_prefill(records.get(d) if records else None) for d in days}
+    for b, block in enumerate(blocks):
+        body = bodies[b]
+        if b:
+            layout.rows.append([None] * width)
+            r = len(layout.rows)
+            layout.heights[r] = gap
+            if not one_page:
+                layout.page_breaks.append(r)
+        h1 = len(layout.rows) + 1
+        h2, h3 = h1 + 1, h1 + 2
+        block_cols = [(first_entry + k * slots + m, e, block[m] if m < len(block) else None)
+                      for k, e in enumerate(entries) for m in range(slots)]
+        row1 = list(WEEK_FIXED) + cats + [C.DAILY_TOTAL]
+        row2 = [None] * n_fixed + [item_heads[k // slots] for k in range(len(block_cols))] + [None]
+        row3 = [None] * n_fixed + [day_label(d) if d else None for _, _, d in block_cols] + [None]
+        layout.style(range_ref(h1, 1, h3, width), "header")
+        for k in list(range(1, n_fixed + 1)) + [total_col]:
+            layout.merges.append(range_ref(h1, k, h3, k))
+        _merge_runs(layout, row1, h1, first_entry, cats)
+        _merge_runs(layout, row2, h2, first_entry, [f"{k // slots}" for k in range(len(block_cols))])
+        layout.rows += [row1, row2, row3]
+        if entries:
+            layout.style(range_ref(h1, first_entry, h1, total_col - 1), "category")
+        for r, pt in zip((h1, h2, h3), head_pt):
+            layout.heights[r] = pt
+        live = [(c, e) for c, e, d in block_cols if d is not None]
+        first = h3 + 1
+        for k, m in enumerate(team.members):
+            r = first + k
+            row: list[Any] = [m.student_id, m.code, m.name]
+            for c, e, d in block_cols:
+                v = _entry_value(e, prefill[d].get(m.student_id, ({}, None))[0].get(e.item)) if d else None
+                filled += v is not None
+                row.append(v)
+            row.append(total_formula(live, r))
+            layout.rows.append(row)
+            layout.heights[r] = body
+            if b == 0:
+                rows.append((r, m.student_id))
+        if not team.members:
+            layout.rows.append([None] * width)
+            layout.heights[first] = body
+        last = max(first + len(team.members) - 1, first)
+        layout.style(range_ref(first, 1, last, n_fixed), "text")
+        if entries:
+            layout.style(range_ref(first, first_entry, last, total_col - 1), "entry")
+        layout.style(range_ref(first, total_col, last, total_col), "total")
+        for c, e, d in block_cols:
+            if d is None:  # a slot the last block has no day for
+                layout.style(range_ref(h3, c, last, c), "total")
+        for k, e in enumerate(entries):
+            a = first_entry + k * slots
+            ref = range_ref(first, a, last, a + len(block) - 1)
+            layout.validations.append(_validation(e, ref, _absolute(ref)))
+        cols += [(c, e) for c, e in live]
+        if b == 0:
+            col_days = {c: d for c, _, d in block_cols if d is not None}
+    _foot(layout, width, lines, (C.DAILY_SIGN_LEADER, C.DAILY_SIGN_TEACHER), size)
+    if size != BODY_SIZE:
+        layout.style(range_ref(HEADER_ROW, 1, len(layout.rows) - 1, width), f"size{size:g}")
+    layout.freeze = cell_ref(HEADER_ROW + 3, first_entry) if len(blocks) == 1 else None
+    layout.print = PrintSetup(orientation="landscape", paper="A4", fit_width=1, fit_height=1 if one_page else 0,
+                              title_rows="1:2" if len(blocks) > 1 else f"1:{HEADER_ROW + 2}",
+                              area=range_ref(1, 1, len(layout.rows), width),
+                              margins=None, center_horizontally=None, center_vertically=None)
+    return Form(sheet or C.week_group_sheet(team.number), C.FORM_CLASS, "week", days[0], team.number, layout,
+                cols, rows, NO_NOTE, total_col, date_cell, filled, col_days)
 
 
 # --------------------------------------------------------------------------

@@ -317,17 +317,26 @@ class _Others:
 
     def __init__(self, V: np.ndarray, w: _Weights):
         K = V.shape[0]
-        idx = np.arange(K)
-        keep = (idx[None, None, :] != idx[:, None, None]) & (idx[None, None, :] != idx[None, :, None])  # [g, h, k]
-        keep = keep[..., None]
-        two = np.broadcast_to(V[:, :2], (K, K, K, 2))
         self.K = K
-        self.max = np.where(keep, two, -np.inf).max(axis=2)  # (K, K, 2)
-        self.min = np.where(keep, two, np.inf).min(axis=2)
-        self.sum = np.where(keep, two, 0.0).sum(axis=2)
-        self.sq = np.where(keep, two * two, 0.0).sum(axis=2)
-        band = np.broadcast_to(_band(V, w), (K, K, K, 3))
-        self.band = np.where(keep, band, 0.0).sum(axis=2)  # (K, K, 3)
+        two = V[:, :2]
+        g, h = np.arange(K)[:, None], np.arange(K)[None, :]
+        self.max = np.empty((K, K, 2))
+        self.min = np.empty((K, K, 2))
+        for c in range(2):
+            for out, pad, desc in ((self.max, -np.inf, True), (self.min, np.inf, False)):
+                # The three most extreme groups (two fillers for K < 3): the
+                # most extreme one that is neither g nor h.
+                v = np.concatenate([two[:, c], [pad, pad]])
+                top = np.argsort(-v if desc else v, kind="stable")[:3]
+                pick = np.where((top[0] != g) & (top[0] != h), v[top[0]],
+                                np.where((top[1] != g) & (top[1] != h), v[top[1]], v[top[2]]))
+                out[:, :, c] = pick
+        total, sq = two.sum(axis=0), (two * two).sum(axis=0)
+        diag = np.eye(K, dtype=bool)[..., None]  # g == h: the group counts once
+        self.sum = total - two[:, None, :] - np.where(diag, 0.0, two[None, :, :])
+        self.sq = sq - (two * two)[:, None, :] - np.where(diag, 0.0, (two * two)[None, :, :])
+        band = _band(V, w)
+        self.band = band.sum(axis=0) - band[:, None, :] - np.where(diag, 0.0, band[None, :, :])  # (K, K, 3)
 
 
 def _pair_objective(Vg: np.ndarray, Vh: np.ndarray, others: _Others, g, h, w: _Weights) -> np.ndarray:
@@ -344,18 +353,36 @@ def _pair_objective(Vg: np.ndarray, Vh: np.ndarray, others: _Others, g, h, w: _W
     return _score(hi - lo, spread, band, w)
 
 
-_COMBOS: dict[tuple[int, int], np.ndarray] = {}
+def _could_improve(Sg: np.ndarray, Sh: np.ndarray, others: _Others, g, h, w: _Weights, f: float,
+                   cols: tuple[int, int] = (_K, _S1)) -> np.ndarray:
+    """Which candidate moves (new summed features ``Sg``/``Sh`` of groups
+    ``g`` and ``h``; ``cols``: where the known count and Σx are) could beat the objective ``f``: the D_means
+    terms alone are a lower bound of the objective (every other term is ≥ 0)
+    and cost a fraction of the whole, so most candidates are ruled out
+    before their SDs and bands are computed.  The search's choices are the
+    same as without this filter."""
+    k, s1 = cols
+    a = Sg[..., s1] / np.maximum(Sg[..., k], 1.0)
+    b = Sh[..., s1] / np.maximum(Sh[..., k], 1.0)
+    hi = np.maximum(np.maximum(others.max[g, h, 0], a), b)
+    lo = np.minimum(np.minimum(others.min[g, h, 0], a), b)
+    r = hi - lo
+    low = r * w.means + w.means_over * np.maximum(r - MEANS_CAP, 0.0)
+    return low < f - _EPS + 1e-9
 
 
-def _combos(u: int, c: int) -> np.ndarray:
-    """Boolean (ways × u): every way to choose ``c`` of ``u``."""
-    key = (u, c)
+_COMBOS: dict[tuple, np.ndarray] = {}
+
+
+def _combos(u: int, c: int, dtype=bool) -> np.ndarray:
+    """(ways × u): every way to choose ``c`` of ``u`` (True / 1.0 = chosen)."""
+    key = (u, c, dtype)
     if key not in _COMBOS:
         ways = list(itertools.combinations(range(u), c))
         M = np.zeros((len(ways), u), dtype=bool)
         for r, chosen in enumerate(ways):
             M[r, list(chosen)] = True
-        _COMBOS[key] = M
+        _COMBOS[key] = M.astype(dtype)
     return _COMBOS[key]
 
 
@@ -414,6 +441,10 @@ class _Search:
             ga, gb, d = ga[ok], gb[ok], self.delta[ok]
             Sg = self.S[ga] + d
             Sh = self.S[gb] - d
+            keep = _could_improve(Sg, Sh, self.others, ga, gb, self.w, self.f)
+            if not keep.any():
+                break
+            ok, ga, gb, Sg, Sh = ok[keep], ga[keep], gb[keep], Sg[keep], Sh[keep]
             F = _pair_objective(_values(Sg, self.use_sd), _values(Sh, self.use_sd), self.others, ga, gb, self.w)
             p = int(np.argmin(F))
             if F[p] >= self.f - _EPS:
@@ -451,15 +482,26 @@ class _Search:
         base = self.S[g].copy()
         for members, M in used:
             base -= self.feats[members[self.g[members] == g]].sum(axis=0)
-        tot = base[None, :]
-        for members, M in used:
-            add = M.astype(float) @ self.feats[members]
-            tot = (tot[:, None, :] + add[None, :, :]).reshape(-1, tot.shape[1])
+        adds = [_combos(len(members), int(M[0].sum()), float) @ self.feats[members] for members, M in used]
         union = self.S[g] + self.S[h]
-        F = _pair_objective(_values(tot, self.use_sd), _values(union - tot, self.use_sd), self.others, g, h, self.w)
+        # First only the columns the D_means floor needs (known count, Σx) ...
+        two = [_K, _S1]
+        tot = base[None, two]
+        for add in adds:
+            tot = (tot[:, None, :] + add[None, :, two]).reshape(-1, 2)
+        keep = np.flatnonzero(_could_improve(tot, union[two] - tot, self.others, g, h, self.w, self.f, (0, 1)))
+        if not len(keep):
+            return False
+        # ... then every column of the candidates that pass (summed in the same order).
+        tot = np.broadcast_to(base, (len(keep), len(base)))
+        for add, q in zip(adds, np.unravel_index(keep, [len(a) for a in adds])):
+            tot = tot + add[q]
+        rest = union - tot
+        F = _pair_objective(_values(tot, self.use_sd), _values(rest, self.use_sd), self.others, g, h, self.w)
         p = int(np.argmin(F))
         if F[p] >= self.f - _EPS:
             return False
+        p = int(keep[p])
         pick = np.unravel_index(p, [len(M) for _, M in used])
         members_all, groups_all = [], []
         for (members, M), q in zip(used, pick):
@@ -771,23 +813,40 @@ class GroupPlan:
     def summary(self) -> pd.DataFrame:
         """Per group: 组号, 组名, 人数, 男, 女, A–D counts, mean and SD of 总分,
         high 组织能力 count, 大组长."""
-        rows = []
         t = self.table.join(self.details)
-        for g in range(1, self.k + 1):
-            m = t[t[C.GROUP_NO] == g]
-            total = pd.to_numeric(m[C.ROSTER_TOTAL], errors="coerce")
-            leader = m.loc[m[C.GROUP_ROLES].fillna("").str.split(C.ROLE_SEPARATOR).map(lambda r: C.ROLE_LEADER in r), C.GROUP_NAME_COL]
+        g = t[C.GROUP_NO].to_numpy(dtype=int) - 1
+        k = self.k
+        count = lambda mask: np.bincount(g[mask], minlength=k)  # noqa: E731
+        total = pd.to_numeric(t[C.ROSTER_TOTAL], errors="coerce").to_numpy(dtype=float)
+        known = ~np.isnan(total)
+        n_known = count(known)
+        s1 = np.bincount(g[known], weights=total[known], minlength=k)
+        mean = s1 / np.maximum(n_known, 1)
+        sq = np.bincount(g[known], weights=(total[known] - mean[g[known]]) ** 2, minlength=k)
+        sd = np.sqrt(sq / np.maximum(n_known, 1))
+        layer = t[C.GROUP_LAYER].to_numpy(dtype=object)
+        gender = t[C.GROUP_GENDER].to_numpy(dtype=object)
+        lead = pd.to_numeric(t[C.ROSTER_LEADERSHIP], errors="coerce").to_numpy(dtype=float) >= HIGH_LEADERSHIP
+        is_leader = t[C.GROUP_ROLES].fillna("").str.split(C.ROLE_SEPARATOR).map(lambda r: C.ROLE_LEADER in r).to_numpy(dtype=bool)
+        leader: dict[int, object] = {}
+        for gi, nm in zip(g[is_leader], t[C.GROUP_NAME_COL].to_numpy(dtype=object)[is_leader]):
+            leader.setdefault(int(gi), nm)
+        size, boys, girls = count(np.ones(len(g), bool)), count(gender == "男"), count(gender == "女")
+        layers = {L: count(layer == L) for L in C.LAYERS}
+        leads = count(lead)
+        rows = []
+        for gi in range(k):
             rows.append({
-                C.GROUP_NO: g,
-                C.GROUP_TEAM_NAME: team_label(self.culture, g),
-                "人数": len(m),
-                "男": int((m[C.GROUP_GENDER] == "男").sum()),
-                "女": int((m[C.GROUP_GENDER] == "女").sum()),
-                **{f"{L}层": int((m[C.GROUP_LAYER] == L).sum()) for L in C.LAYERS},
-                "平均总分": round(float(total.mean()), 1) if total.notna().any() else None,
-                "总分标准差": round(float(total.std(ddof=0)), 1) if total.notna().any() else None,
-                "组织能力强": int((pd.to_numeric(m[C.ROSTER_LEADERSHIP], errors="coerce") >= HIGH_LEADERSHIP).sum()),
-                C.ROLE_LEADER: leader.iloc[0] if len(leader) else None,
+                C.GROUP_NO: gi + 1,
+                C.GROUP_TEAM_NAME: team_label(self.culture, gi + 1),
+                "人数": int(size[gi]),
+                "男": int(boys[gi]),
+                "女": int(girls[gi]),
+                **{f"{L}层": int(layers[L][gi]) for L in C.LAYERS},
+                "平均总分": round(float(mean[gi]), 1) if n_known[gi] else None,
+                "总分标准差": round(float(sd[gi]), 1) if n_known[gi] else None,
+                "组织能力强": int(leads[gi]),
+                C.ROLE_LEADER: leader.get(gi),
             })
         return pd.DataFrame(rows)
 

@@ -126,6 +126,8 @@ _GREY = "595959"
 STYLES: dict[str, Style] = {
     "title": Style(font=HEADING, bold=False, size=16, halign="center"),
     "subtitle": Style(font=BODY, size=11, halign="center"),
+    # a subtitle that may be longer than the page is wide (座位表's caption): wrapped
+    "subtitle_wrap": Style(font=BODY, size=11, halign="center", valign="center", wrap=True),
     # A title that starts at column A and runs right (控制台: never cut at the left).
     "title_left": Style(font=HEADING, bold=False, size=16, halign="left"),
     "category": Style(font=HEADING, bold=False, fill=C.COLOR_HEADER, border=True, halign="center", wrap=True),
@@ -395,7 +397,8 @@ def table_layout(
         j = columns.index(name) + 1
         layout.validations.append(replace(v, ref=range_ref(first, j, spare, j)))
     for j, name in enumerate(columns, start=1):
-        layout.widths[j] = (widths or {}).get(name, _auto_width(name, df.iloc[:, j - 1] if len(df) else ()))
+        given = (widths or {}).get(name)
+        layout.widths[j] = given if given is not None else _auto_width(name, df.iloc[:500, j - 1] if len(df) else ())
     if freeze:
         layout.freeze = cell_ref(first, 1)
     if autofilter and len(df):

@@ -20,7 +20,7 @@ from . import schema
 from .cells import is_blank
 from .layout import Layout, table_layout
 
-DAILY_SOURCE_PREFIX = "日表"  # 来源 of rows that a daily sheet produced
+DAILY_SOURCE_PREFIX = ("日表", "周表")  # 来源 of rows that a daily sheet or a weekly form (周表-第N组) produced
 
 _TEXT = {
     "person": (C.REC_ID, C.REC_NAME, C.REC_CATEGORY, C.REC_ITEM, C.REC_NOTE, C.REC_SOURCE),
@@ -84,7 +84,7 @@ def read_records(values: list[list[Any]], kind: str) -> tuple[pd.DataFrame, list
 
 
 def replace_days(existing: pd.DataFrame, new: pd.DataFrame, days: Iterable[date], kind: str,
-                 source_prefix: str = DAILY_SOURCE_PREFIX) -> pd.DataFrame:
+                 source_prefix: str | tuple[str, ...] = DAILY_SOURCE_PREFIX) -> pd.DataFrame:
     """``existing`` with the rows of ``days`` that came from ``source_prefix``
     sheets replaced by ``new``; other rows (other days, other sources) kept.
 

@@ -39,8 +39,13 @@ def explain(s: Settings) -> list[tuple[str, list[str]]]:
     sections: list[tuple[str, list[str]]] = []
 
     # 一、每天记分 ------------------------------------------------------------
-    lines = [f"上课日：星期{format_weekdays(s.school_days).replace(',', '、')}。每天两张表：各组大组长填“小组成员考核表”（每人一行），"
-             "值日班长填“班级考核表”（每组一行）；填好后录入并“保存日表”。"]
+    days = f"上课日：星期{format_weekdays(s.school_days).replace(',', '、')}。"
+    if s.paper_forms == C.PAPER_WEEKLY:
+        lines = [days + "各组大组长每周一张“小组成员考核周表”（每人一行，每个考核项目按星期分栏），每天填当天的一栏；"
+                 "值日班长每天填“班级考核表”（每组一行）；填好后录入并“保存日表”，周表每一栏存为当天的记录。"]
+    else:
+        lines = [days + "每天两张表：各组大组长填“小组成员考核表”（每人一行），"
+                 "值日班长填“班级考核表”（每组一行）；填好后录入并“保存日表”。"]
     by_cat: dict[str, list[str]] = defaultdict(list)
     for item in s.items:
         note = f"（{item.note}）" if item.note else ""

@@ -21,6 +21,8 @@ Pure pandas: nothing here knows a workbook library.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta
+from operator import itemgetter
 from typing import Any, Callable, Iterable
 
 import pandas as pd
@@ -422,62 +424,72 @@ def read(values: list[list[Any]], table: Table, *, start: int = 0, stop: int | N
     readers += [(replace(table.open_kind, name=n), out.col[n]) for n in out.open_columns]  # type: ignore[arg-type]
     end = len(values) if stop is None else min(stop, len(values))
     cols = [j for _, j in readers]
-    # 1. Which rows are records: one pass, cheap blank tests.
+    # 1. Which rows are records: blank tests column by column (each distinct
+    # value once), or row by row where the first cell may end the table.
     body: list[int] = []
     check_first = bool(table.stop or table.skip)
-    for i in range(header + 1, end):
-        row = values[i]
-        n = len(row)
-        filled = 0
-        first_v = None
-        for j in cols:
-            if j < n:
-                v = row[j]
-                if v is None or (type(v) is str and not v.strip()) or (type(v) is float and v != v):
-                    continue
-                filled += 1
-                if first_v is None:
-                    first_v = v
-        theirs = {j: row[j] for j in extra_cols if j < n and not _blank(row[j])} if extra_cols else None
-        if filled:
-            if check_first:
-                first = cells.text(first_v)
-                if table.stop and first.startswith(table.stop):
-                    end = i
-                    break
-                if table.skip and filled == 1 and first.startswith(table.skip):
-                    continue
-        else:
+    filled_rows = None if check_first else _filled_rows(values, header + 1, end, cols)
+    if filled_rows is not None:
+        body = [i for i, f in zip(range(header + 1, end), filled_rows) if f]
+        if extra_cols:
+            for i, f in zip(range(header + 1, end), filled_rows):
+                row = values[i]
+                n = len(row)
+                theirs = {j: row[j] for j in extra_cols if j < n and not _blank(row[j])}
+                if theirs:
+                    if f:
+                        out.extras[i + 1] = theirs
+                    else:
+                        out.notes.append(theirs)
+    else:
+        for i in range(header + 1, end):
+            row = values[i]
+            n = len(row)
+            filled = 0
+            first_v = None
+            for j in cols:
+                if j < n:
+                    v = row[j]
+                    if v is None or (type(v) is str and not v.strip()) or (type(v) is float and v != v):
+                        continue
+                    filled += 1
+                    if first_v is None:
+                        first_v = v
+            theirs = {j: row[j] for j in extra_cols if j < n and not _blank(row[j])} if extra_cols else None
+            if filled:
+                if check_first:
+                    first = cells.text(first_v)
+                    if table.stop and first.startswith(table.stop):
+                        end = i
+                        break
+                    if table.skip and filled == 1 and first.startswith(table.skip):
+                        continue
+            else:
+                if theirs:
+                    out.notes.append(theirs)
+                continue
+            body.append(i)
             if theirs:
-                out.notes.append(theirs)
-            continue
-        body.append(i)
-        if theirs:
-            out.extras[i + 1] = theirs
+                out.extras[i + 1] = theirs
     # 2. Each column converted at once, once per distinct cell value.
     bad = [False] * len(body)
     data: dict[str, list[Any]] = {}
+    body_rows = [values[i] for i in body]
+    shortest = min(map(len, body_rows), default=0)
     for column, j in readers:
-        cache: dict[tuple[type, Any], tuple[Any, str]] = {}
-        parse = column.parse
-        got: list[Any] = []
-        for k, i in enumerate(body):
-            row = values[i]
-            raw = row[j] if j < len(row) else None
-            try:
-                key = (type(raw), raw)
-                hit = cache.get(key)
-                if hit is None:
-                    hit = cache[key] = parse(raw)
-            except TypeError:
-                hit = parse(raw)
-            value, problem = hit
-            if problem:
-                out.problems.append(CellProblem(table.sheet, cell_ref(i + 1, j + 1), cells.shown(raw), problem))
-                if not keep_rows or column.required:
-                    bad[k] = True
-            got.append(value)
-        data[column.name] = got
+        raws = _column_values(body_rows, j, shortest)
+        got = _parse_column(column, raws)
+        if got is None:  # values that compare equal but read differently: cell by cell
+            pairs = [column.parse(raw) for raw in raws]
+            got = [value for value, _ in pairs], [problem for _, problem in pairs]
+        data[column.name], problems = got
+        if any(problems):
+            for k, problem in enumerate(problems):
+                if problem:
+                    i = body[k]
+                    out.problems.append(CellProblem(table.sheet, cell_ref(i + 1, j + 1), cells.shown(raws[k]), problem))
+                    if not keep_rows or column.required:
+                        bad[k] = True
     if table.unique and table.unique in data:
         seen: dict[str, int] = {}
         for k, i in enumerate(body):
@@ -493,14 +505,71 @@ def read(values: list[list[Any]], table: Table, *, start: int = 0, stop: int | N
                 seen[key] = i + 1
     out.problems.sort(key=lambda p: _position(p.cell))
     keep_at = [k for k in range(len(body)) if not bad[k]]
+    every = len(keep_at) == len(body)
     names = [c.name for c in table.columns] + out.open_columns
-    frame = pd.DataFrame({n: pd.Series([data[n][k] for k in keep_at] if n in data else [None] * len(keep_at), dtype=object)
+    frame = pd.DataFrame({n: pd.Series((data[n] if every else [data[n][k] for k in keep_at]) if n in data
+                                       else [None] * len(keep_at), dtype=object)
                           for n in names})
     frame["_row"] = pd.Series([body[k] + 1 for k in keep_at], dtype="int64")
     out.frame = frame
     out.last_row = end
     out.extra_headers = {j: head[j] for j in extra_cols if j < len(head) and not cells.is_blank(head[j])}
     return out
+
+
+_NUMERIC = {int, float, bool}
+# Types of which no two values of different types compare equal (but the numbers among themselves).
+_KEYABLE = {type(None), str, int, float, bool, datetime, time, timedelta}
+
+
+def _parse_column(column: Column, raws: list[Any]) -> tuple[list[Any], list[str]] | None:
+    """(values, problems) of ``column.parse`` of every value, each distinct
+    value parsed once and the column mapped through the results; None when a
+    table keyed by value would not be exact (values of two number types,
+    which compare equal: 1 == 1.0 == True; a type we do not know; a value
+    that cannot be a key)."""
+    kinds = set(map(type, raws))
+    if not kinds <= _KEYABLE or len(kinds & _NUMERIC) > 1:
+        return None
+    try:
+        distinct = set(raws)
+    except TypeError:  # unhashable
+        return None
+    values: dict[Any, Any] = {}
+    problems: dict[Any, str] = {}
+    for raw in distinct:
+        values[raw], problems[raw] = column.parse(raw)
+    return list(map(values.__getitem__, raws)), list(map(problems.__getitem__, raws))
+
+
+def _column_values(rows: list[list[Any]], j: int, shortest: int | None = None) -> list[Any]:
+    """Column ``j`` of ``rows`` (None where a row is shorter than ``j + 1``;
+    ``shortest``: the length of the shortest row, when known)."""
+    if shortest is None:
+        shortest = min(map(len, rows), default=0)
+    if j < shortest or not rows:
+        return list(map(itemgetter(j), rows))
+    return [r[j] if j < len(r) else None for r in rows]
+
+
+def _filled_rows(values: list[list[Any]], start: int, end: int, cols: list[int]) -> list[bool] | None:
+    """Whether each row of ``values[start:end]`` holds something in one of
+    ``cols`` (blank: None, spaces, NaN), each distinct value tested once;
+    None when a value cannot be a key (then the rows are tested one by one)."""
+    rows = values[start:end]
+    shortest = min(map(len, rows), default=0)
+    masks = []
+    for j in cols:
+        column = _column_values(rows, j, shortest)
+        try:
+            filled = {v: not (v is None or (type(v) is str and not v.strip()) or (type(v) is float and v != v))
+                      for v in set(column)}
+        except TypeError:
+            return None
+        masks.append(list(map(filled.__getitem__, column)))
+    if not masks:
+        return [False] * len(rows)
+    return list(map(any, zip(*masks)))
 
 
 def _blank(v: Any) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Iterable, Mapping
 
 import pandas as pd
@@ -31,6 +31,7 @@ from .errors import CellProblem
 from .layout import Formula, cell_ref, range_ref, clean_text, excel_value
 from .records import DAILY_SOURCE_PREFIX, from_rows, replace_days
 from .roster import normalize_id, normalize_name
+from .dates import monday as monday_of
 from .settings import Settings, parse_date
 
 GRADE, PLACE, POINTS = "grade", "place", "points"
@@ -254,6 +255,7 @@ class FormEntries:
     covered: set[tuple[Any, str]] = field(default_factory=set)  # (学号 or 组号, 项目) the sheet has a cell for
     typed: int = 0  # non-blank entry and note cells
     who_cells: dict[Any, str] = field(default_factory=dict)  # 学号 or 组号 → the cell it is written in
+    weekly: bool = False  # one day of a weekly form (周表-第N组): no 备注 column, the notes of that day are kept
 
 
 def is_foot(text: str) -> bool:
@@ -297,19 +299,15 @@ def parse_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple
     if found is None:
         return None, []
     header, id_col = found
-    problems: list[CellProblem] = []
     day, date_ref = _find_date(values, header)
     form = FormEntries(sheet, kind, day, group)
-    width = max(len(r) for r in values)
     n_head = 3 if kind == "class" else 2
-    h1 = [clean_text(_cell(values, header, j)) for j in range(width)]
     fixed_names = (C.GROUP_NO, C.GROUP_TEAM_NAME) if kind == "class" else (C.GROUP_ID, C.GROUP_CODE, C.GROUP_NAME_COL, C.GROUP_ROLES)
-    fixed_names += (C.DAILY_TOTAL, C.REC_NOTE)
-    fixed = {t: j for j, t in enumerate(h1) if t in fixed_names}
+    fixed = _fixed_columns(values, header, fixed_names + (C.DAILY_TOTAL, C.REC_NOTE))
     # Entry columns from the header texts (merged cells read blank: fill forward).
-    entries: list[tuple[int, Entry | None, str]] = []  # (0-based col, entry, header ref)
+    entries: list[tuple[int, Entry | None, str, date | None]] = []  # (0-based col, entry, header ref, date)
     top = ""
-    for j in range(width):
+    for j in range(max(len(r) for r in values)):
         if j in fixed.values():
             top = ""
             continue
@@ -319,7 +317,7 @@ def parse_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple
                 continue
             item = settings.item(name)
             entry = _rule_free_entry(item) if item is not None else None
-            entries.append((j, entry, cell_ref(header + 2, j + 1)))
+            entries.append((j, entry, cell_ref(header + 2, j + 1), day))
         else:
             t2 = _first_line(_cell(values, header + 1, j))
             if t2:
@@ -327,12 +325,100 @@ def parse_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple
             leaf = _first_line(_cell(values, header + 2, j))
             if not top:
                 continue
-            entries.append((j, _class_entry_for(settings, top, leaf), cell_ref(header + 2, j + 1)))
-    note_col = fixed.get(C.REC_NOTE)
+            entries.append((j, _class_entry_for(settings, top, leaf), cell_ref(header + 2, j + 1), day))
+    problems = _read_rows(values, sheet, kind, group, header, id_col, n_head, fixed, entries, {day: form},
+                          date_ref, notes=True)
+    return form, problems
+
+
+def parse_week_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple[list[FormEntries], list[CellProblem]]:
+    """Read one weekly form (周表-第N组): one :class:`FormEntries` per school
+    day it has columns for, each dated with its day (the Monday at the end
+    of row 2 plus the weekday over the column), read and checked exactly as
+    a member sheet of that day.  A form split into blocks of days (a
+    table per block, one below the other) is read block by block.  [] when
+    the sheet is not a form."""
+    group = C.parse_week_group_sheet(sheet)
+    if group is None:
+        return [], []
+    headers = _form_headers(values, "group")
+    if not headers:
+        return [], []
+    start, date_ref = _find_date(values, headers[0][0])
+    problems: list[CellProblem] = []
+    blocks = []
+    for b, (header, id_col) in enumerate(headers):
+        fixed = _fixed_columns(values, header, (C.GROUP_ID, C.GROUP_CODE, C.GROUP_NAME_COL, C.GROUP_ROLES, C.DAILY_TOTAL, C.REC_NOTE))
+        end = headers[b + 1][0] if b + 1 < len(headers) else len(values)
+        entries: list[tuple[int, Entry | None, str, date | None]] = []
+        name = ""
+        for j in range(max(len(r) for r in values)):
+            if j in fixed.values():
+                name = ""
+                continue
+            name = _first_line(_cell(values, header + 1, j)) or name  # an item over its day columns (merged)
+            label = _first_line(_cell(values, header + 2, j))
+            if not name and not label:
+                continue
+            item = settings.item(name) if name else None
+            entry = _rule_free_entry(item) if item is not None else None
+            href = cell_ref(header + 3, j + 1)
+            if label not in C.WEEKDAYS:
+                for i in range(header + 3, end):
+                    if is_foot(clean_text(_cell(values, i, id_col))):
+                        break
+                    if not is_blank(_cell(values, i, j)):
+                        problems.append(CellProblem(sheet, cell_ref(i + 1, j + 1), clean_text(_cell(values, i, j)),
+                                                    f"这一栏上方（{href}）没有星期（{'、'.join(C.WEEKDAYS[:5])}…），不知道是哪一天："
+                                                    "请把分数填到有星期的栏里"))
+                continue
+            day = None if start is None else monday_of(start) + timedelta(days=C.WEEKDAYS.index(label))
+            entries.append((j, entry, href, day))
+        blocks.append((header, id_col, fixed, entries, end))
+    days = sorted({d for *_, entries, _ in blocks for *_, d in entries if d is not None})
+    forms = {d: FormEntries(sheet, "group", d, group, weekly=True) for d in days} if start is not None else \
+        {None: FormEntries(sheet, "group", None, group, weekly=True)}
+    for header, id_col, fixed, entries, end in blocks:
+        problems += _read_rows(values[:end], sheet, "group", group, header, id_col, 3, fixed, entries, forms, date_ref,
+                               notes=False, what="周表")
+    unique = {(p.sheet, p.cell, p.expected): p for p in problems}  # a missing date is found once per block
+    return list(forms.values()), list(unique.values())
+
+
+def _form_headers(values: list[list[Any]], kind: str) -> list[tuple[int, int]]:
+    """Every (header row, 学号/组号 column) of a form, 0-based: a weekly
+    form split into blocks of days has a table per block."""
+    out = []
+    first = C.GROUP_NO if kind == "class" else C.GROUP_ID
+    for i, r in enumerate(values):
+        texts = [clean_text(v) for v in r]
+        if first in texts and C.DAILY_TOTAL in texts:
+            out.append((i, texts.index(first)))
+    return out
+
+
+def _fixed_columns(values: list[list[Any]], header: int, names: tuple[str, ...]) -> dict[str, int]:
+    width = max(len(r) for r in values)
+    h1 = [clean_text(_cell(values, header, j)) for j in range(width)]
+    return {t: j for j, t in enumerate(h1) if t in names}
+
+
+def _read_rows(values: list[list[Any]], sheet: str, kind: str, group: int | None, header: int, id_col: int,
+               n_head: int, fixed: dict[str, int], entries: list[tuple[int, Entry | None, str, date | None]],
+               forms: dict[date | None, FormEntries], date_ref: str, *, notes: bool, what: str = "日表") -> list[CellProblem]:
+    """Read the body rows of a form into ``forms`` (date → its entries;
+    each entry column carries its date) and return the problems: the one
+    reading of a daily sheet and of a weekly form."""
+    problems: list[CellProblem] = []
+    note_col = fixed.get(C.REC_NOTE) if notes else None
     total_col = fixed.get(C.DAILY_TOTAL)
     name_col = fixed.get(C.GROUP_TEAM_NAME if kind == "class" else C.GROUP_NAME_COL)
     source = lambda i, j: f"{sheet}!{cell_ref(i + 1, j + 1)}"  # noqa: E731
-    stamp = pd.Timestamp(day) if day else None
+    only = next(iter(forms.values())) if len(forms) == 1 else None
+
+    def form_of(day: date | None) -> FormEntries:
+        return only if only is not None else forms[day]
+
     seen_ids: dict[Any, str] = {}
     placed: dict[int, dict[Any, list[str]]] = {}  # col → value → cells (unique columns)
     warned_columns: set[int] = set()
@@ -341,15 +427,18 @@ def parse_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple
         first_text = clean_text(_cell(values, i, id_col))
         if is_foot(first_text):
             break
-        typed = [(j, e, h) for j, e, h in entries if not is_blank(_cell(values, i, j))]
+        typed = [(j, e, h, d) for j, e, h, d in entries if not is_blank(_cell(values, i, j))]
         note = clean_text(_cell(values, i, note_col)) if note_col is not None else ""
         if not first_text and not typed and not note:
             continue
-        form.typed += len(typed) + (1 if note else 0)
-        if (typed or note) and day is None and not date_missing:
+        for j, e, h, d in typed:
+            form_of(d).typed += 1
+        if note:
+            form_of(None).typed += 1
+        if (typed or note) and any(f.day is None for f in forms.values()) and not date_missing:
             date_missing = True
             problems.append(CellProblem(sheet, date_ref or _date_ref(values), None,
-                                        "找不到本表的日期：第 2 行右端应为日期，如 2026-11-24（可重新生成日表）"))
+                                        f"找不到本表的日期：第 2 行右端应为日期，如 2026-11-24（可重新生成{what}）"))
         # who
         if kind == "class":
             n = read_number(_cell(values, i, id_col))
@@ -369,24 +458,26 @@ def parse_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple
                                         f"与 {seen_ids[who]} 重复：每{'组' if kind == 'class' else '位学生'}只能占一行"))
             continue
         seen_ids[who] = cell_ref(i + 1, id_col + 1)
-        form.who_cells[who] = seen_ids[who]
+        for f in forms.values():
+            f.who_cells[who] = seen_ids[who]
         display = clean_text(_cell(values, i, name_col)) if name_col is not None else ""
         if kind == "group":
             display = normalize_name(display)
-        for j, entry, _h in entries:
+        for j, entry, _h, d in entries:
             if entry is not None:
-                form.covered.add((who, entry.item))
-        form.covered.add((who, C.NOTE_ITEM))
-        rows_out = form.groups if kind == "class" else form.person
-        for j, entry, href in typed:
+                form_of(d).covered.add((who, entry.item))
+        if notes:
+            for f in forms.values():
+                f.covered.add((who, C.NOTE_ITEM))
+        for j, entry, href, d in typed:
             raw = _cell(values, i, j)
             ref = cell_ref(i + 1, j + 1)
             if entry is None:
                 if j not in warned_columns:
                     warned_columns.add(j)
-                    what = "设置中没有这个考核项目" if kind == "group" else "设置中没有这一栏的考核规则"
+                    why = "设置中没有这个考核项目" if kind == "group" else "设置中没有这一栏的考核规则"
                     problems.append(CellProblem(sheet, href, clean_text(_cell(values, header + n_head - 1, j)) or None,
-                                                f"{what}（是否改过设置？请恢复设置，或清空这一栏后再保存）"))
+                                                f"{why}（是否改过设置？请恢复设置，或清空这一栏后再保存）"))
                 continue
             result = evaluate(entry, raw)
             if result is None:
@@ -395,34 +486,37 @@ def parse_form(values: list[list[Any]], sheet: str, settings: Settings) -> tuple
             shown, points = result
             if entry.unique:
                 placed.setdefault(j, {}).setdefault(shown, []).append(ref)
-            rec = {C.REC_DATE: stamp, C.REC_CATEGORY: entry.category, C.REC_ITEM: entry.item,
+            rec = {C.REC_DATE: pd.Timestamp(d) if d else None, C.REC_CATEGORY: entry.category, C.REC_ITEM: entry.item,
                    C.REC_POINTS: points, C.REC_NOTE: note or None, C.REC_SOURCE: source(i, j)}
             if kind == "class":
                 rec.update({C.REC_GROUP: who, C.REC_TEAM: display or None, C.REC_RAW: str(shown)})
+                form_of(d).groups.append(rec)
             else:
                 rec.update({C.REC_ID: who, C.REC_NAME: display or None, C.REC_GROUP: group})
-            rows_out.append(rec)
+                form_of(d).person.append(rec)
         if total_col is not None:
-            problem = _total_problem(_cell(values, i, total_col), typed, values, i)
+            problem = _total_problem(_cell(values, i, total_col), [(j, e, h) for j, e, h, _ in typed], values, i)
             if problem:
                 problems.append(CellProblem(sheet, cell_ref(i + 1, total_col + 1), clean_text(_cell(values, i, total_col)) or None, problem))
-        if note and not any(e is not None and evaluate(e, _cell(values, i, j)) for j, e, _ in typed):
+        if note and not any(e is not None and evaluate(e, _cell(values, i, j)) for j, e, _, _ in typed):
             # A note without any score (请假, 表扬…) is kept as a 0-point record.
-            rec = {C.REC_DATE: stamp, C.REC_CATEGORY: None, C.REC_ITEM: C.NOTE_ITEM, C.REC_POINTS: 0.0,
-                   C.REC_NOTE: note, C.REC_SOURCE: source(i, note_col)}
+            day = only.day if only is not None else None
+            rec = {C.REC_DATE: pd.Timestamp(day) if day else None, C.REC_CATEGORY: None, C.REC_ITEM: C.NOTE_ITEM,
+                   C.REC_POINTS: 0.0, C.REC_NOTE: note, C.REC_SOURCE: source(i, note_col)}
             if kind == "class":
                 rec.update({C.REC_GROUP: who, C.REC_TEAM: display or None, C.REC_RAW: None})
+                form_of(None).groups.append(rec)
             else:
                 rec.update({C.REC_ID: who, C.REC_NAME: display or None, C.REC_GROUP: group})
-            rows_out.append(rec)
+                form_of(None).person.append(rec)
     for j, by_value in placed.items():
-        entry = next(e for k, e, _ in entries if k == j)
+        entry = next(e for k, e, _, _ in entries if k == j)
         for shown, refs in by_value.items():
             if len(refs) > 1:
                 for ref in refs:
                     problems.append(CellProblem(sheet, ref, str(shown),
                                                 f"{entry.item}：名次 {shown} 填了 {len(refs)} 次（{'、'.join(refs)}），每个名次只能给一个小组"))
-    return form, problems
+    return problems
 
 
 def find_form_header(values: list[list[Any]], kind: str) -> tuple[int, int] | None:
@@ -464,6 +558,11 @@ def parse_forms(sheets: Mapping[str, list[list[Any]]], settings: Settings) -> tu
     forms: list[FormEntries] = []
     problems: list[CellProblem] = []
     for sheet, values in sheets.items():
+        if C.parse_week_group_sheet(sheet) is not None:
+            week, found = parse_week_form(values, sheet, settings)
+            problems += found
+            forms += week
+            continue
         form, found = parse_form(values, sheet, settings)
         problems += found
         if form is not None:
@@ -522,7 +621,7 @@ def apply_forms(person: pd.DataFrame, groups: pd.DataFrame, forms: list[FormEntr
         stamp = pd.Timestamp(day)
         change = DayChange(day, [f.sheet for f in todays])
         for kind, table, rows, bucket in (
-            ("person", person, [r for f in todays for r in f.person], new_person),
+            ("person", person, _keep_notes(person, stamp, todays), new_person),
             ("group", groups, [r for f in todays for r in f.groups], new_groups),
         ):
             who = C.REC_ID if kind == "person" else C.REC_GROUP
@@ -548,6 +647,17 @@ def apply_forms(person: pd.DataFrame, groups: pd.DataFrame, forms: list[FormEntr
     p_new = pd.concat(new_person, ignore_index=True)
     g_new = pd.concat(new_groups, ignore_index=True)
     return replace_days(person, p_new, days, "person"), replace_days(groups, g_new, days, "group"), changes
+
+
+def _keep_notes(person: pd.DataFrame, stamp: pd.Timestamp, todays: list[FormEntries]) -> list[dict[str, Any]]:
+    """The person rows of one date's forms; a weekly form has no 备注
+    column, so its rows keep the note a record of that day already has."""
+    rows = [r for f in todays for r in f.person]
+    if not any(f.weekly for f in todays):
+        return rows
+    old = person.loc[(person[C.REC_DATE] == stamp) & person[C.REC_NOTE].notna()]
+    notes = {(rec[C.REC_ID], rec[C.REC_ITEM]): rec[C.REC_NOTE] for rec in old.to_dict("records")}
+    return [r if r[C.REC_NOTE] is not None else {**r, C.REC_NOTE: notes.get((r[C.REC_ID], r[C.REC_ITEM]))} for r in rows]
 
 
 def day_records(table: pd.DataFrame, day: date) -> pd.DataFrame:

@@ -46,15 +46,23 @@ students who have 总分):
    bound is the smaller of the two cases, minimised over every row of
    ``counts`` the groups could be.
 
+5. **Locked groups.**  Σ_g n_g·(SD_g² + m_g²) = N with every |m_g| ≤ delta,
+   so the largest SD is at least √(1 − delta²) and the smallest at most 1.
+   For a group holding locked students, the SD is bounded from above (the
+   same Lagrangian argument with the largest x² + λx per layer: SS ≤ Σx² ≤
+   Σ(x² + λx) + |λ|·n·delta) and from below (step 1); D_sd is at least
+   √(1 − delta²) minus the upper bound, and the lower bound minus 1.
+
 Every step is a relaxation (any real split satisfies each inequality), so
 the result never exceeds the true optimum; it is exact enough to tell a
-teacher "the class cannot do better than about x".  Locked students are
-ignored (a relaxation too), except that a locked extreme student's group row
-is known.
+teacher "the class cannot do better than about x".  Gender balance is not
+part of the bound (it is a relaxation there too): with girls per group
+fixed to within one, a class can be further from 0 than the bound says.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from typing import Sequence
@@ -77,17 +85,20 @@ class SdBound:
 
 
 def _group_options(z: np.ndarray, layer: np.ndarray, known: np.ndarray, focus: Sequence[int], row: np.ndarray,
-                   delta: float, exclude: Sequence[int] = ()) -> list[tuple[float, int]]:
+                   delta: float, exclude: Sequence[int] = (), upper: bool = False) -> list[tuple[float, int]]:
     """(lower bound on the within-group sum of squares, known members) of a
     group with layer counts ``row`` that holds the students ``focus`` and
     none of ``exclude``, one pair for every possible number of known members
-    per layer."""
+    per layer.  With ``upper``, an upper bound on the sum of squares instead
+    (SS ≤ Σx² ≤ Σ(x² + λx) + |λ|·n·delta for every λ, the largest terms
+    taken from each layer)."""
     need = row.astype(int).copy()
     for i in focus:
         need[layer[i]] -= 1
     if (need < 0).any():
         return []
     lam = _LAMBDAS
+    focus = [i for i in focus if known[i]]  # a locked student without 总分 only takes a place
     fixed_cost = sum(z[i] ** 2 + lam * z[i] for i in focus) + np.zeros(len(lam))  # (G,)
     # Per layer: prefix sums of the cheapest x² + λx among its other known students.
     prefix, ranges = [], []
@@ -101,6 +112,8 @@ def _group_options(z: np.ndarray, layer: np.ndarray, known: np.ndarray, focus: S
         if lo > hi:
             return []
         cost = np.sort(z[pool][None, :] ** 2 + lam[:, None] * z[pool][None, :], axis=1)
+        if upper:
+            cost = cost[:, ::-1]
         pre = np.concatenate([np.zeros((len(lam), 1)), np.cumsum(cost[:, :hi], axis=1)], axis=1)
         prefix.append(pre)
         ranges.append(range(lo, hi + 1))
@@ -108,7 +121,10 @@ def _group_options(z: np.ndarray, layer: np.ndarray, known: np.ndarray, focus: S
     for ks in itertools.product(*ranges):
         n = len(focus) + sum(ks)
         total = fixed_cost + sum(prefix[L][:, k] for L, k in enumerate(ks))
-        ss = float(np.max(total - np.abs(lam) * n * delta)) - n * delta**2
+        if upper:
+            ss = float(np.min(total + np.abs(lam) * n * delta))
+        else:
+            ss = float(np.max(total - np.abs(lam) * n * delta)) - n * delta**2
         out.append((max(ss, 0.0), n))
     return out
 
@@ -176,21 +192,22 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
                 need[t[1]] = need.get(t[1], 0) + 1
         return all(free.count(r) >= c for r, c in need.items())
 
-    cache: dict[tuple, list[tuple[tuple, float, int]]] = {}
+    cache: dict[tuple, list[tuple[tuple, np.ndarray, np.ndarray]]] = {}
 
-    def options(block: tuple[int, ...]) -> list[tuple[tuple, float, int]]:
-        """(where, SS lower bound, known members) of the group holding
-        exactly the extreme students ``block``.  Every formula below grows
-        with SS and shrinks with the number of members, so per place the
-        least SS and the most members over every count of absent members
-        is a (slightly weaker) bound that covers them all."""
+    def options(block: tuple[int, ...]) -> list[tuple[tuple, np.ndarray, np.ndarray]]:
+        """(where, SS lower bounds, known members) of the group holding
+        exactly the extreme students ``block``: for every possible number of
+        known members (absent students may take places), the least SS."""
         if block not in cache:
             front = []
             for tag in tags_for(block):
                 row = np.array(rows[tag[1]] if tag[0] == "group" else tag[1])
-                opts = _group_options(z, layer, known, block, row, delta, exclude=extremes)
-                if opts:
-                    front.append((tag, min(o[0] for o in opts), max(o[1] for o in opts)))
+                least: dict[int, float] = {}
+                for ss, n in _group_options(z, layer, known, block, row, delta, exclude=extremes):
+                    least[n] = min(ss, least.get(n, np.inf))
+                if least:
+                    ns = sorted(least)
+                    front.append((tag, np.array([least[n] for n in ns]), np.array(ns, dtype=float)))
             cache[block] = front
         return cache[block]
 
@@ -201,22 +218,47 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
         opts = [options(tuple(b)) for b in blocks]
         if any(not o for o in opts):
             continue  # no group can hold this block
+        B = len(blocks)
         for choice in itertools.product(*opts):
             if not fits([c[0] for c in choice]):
                 continue
-            ss = np.array([c[1] for c in choice])
-            n = np.array([c[2] for c in choice], dtype=float)
-            sd = np.sqrt(ss / n)
+            # Every combination of member counts at once: block j varies along axis j.
+            shape = [1] * B
+            ss, n = [], []
+            for j, (_, a, m) in enumerate(choice):
+                shape[j] = len(a)
+                ss.append(a.reshape(shape))
+                n.append(m.reshape(shape))
+                shape[j] = 1
+            ss_all, n_all = sum(ss), sum(n)
+            sd = functools.reduce(np.maximum, [np.sqrt(a / m) for a, m in zip(ss, n)])
             # The smallest SD is at most that of any one block's group, whose
             # sum of squares is what the others leave of N ...
-            caps = list(np.sqrt(np.maximum(N - (ss.sum() - ss), 0.0) / n))
+            cap = functools.reduce(np.minimum, [np.sqrt(np.maximum(N - (ss_all - a), 0.0) / m) for a, m in zip(ss, n)])
             # ... or the average of the groups holding no extreme student.
-            if len(blocks) < k and N - n.sum() > 0:
-                caps.append(np.sqrt(max(N - ss.sum(), 0.0) / (N - n.sum())))
-            v = max(sd.max() - min(caps), max(_single(a, b, N) for a, b in zip(ss, n)))
-            value = min(value, v)
+            if B < k:
+                rest = N - n_all
+                cap = np.minimum(cap, np.where(rest > 0, np.sqrt(np.maximum(N - ss_all, 0.0) / np.maximum(rest, 1)), np.inf))
+            single = functools.reduce(np.maximum, [np.where(N - m > 0, np.sqrt(a / m) - np.sqrt(np.maximum(N - a, 0.0) / np.maximum(N - m, 1)), 0.0)
+                                        for a, m in zip(ss, n)])
+            value = min(value, float(np.max(np.broadcast_arrays(sd - cap, single), axis=0).min()))
     value = max(0.0, float(value)) if np.isfinite(value) else 0.0
-    single = {i: min((np.sqrt(ss / n) for _, ss, n in options((i,))), default=0.0) for i in extremes}
+    # Groups with locked students: Σ n_g·(SD_g² + mean_g²) = N and every
+    # |mean_g| ≤ delta, so the largest SD is at least √(1 − delta²) and the
+    # smallest at most 1: a locked group whose SD cannot reach (or cannot
+    # come down to) that bounds D_sd from below.
+    for g in sorted({int(v) for v in fixed if v >= 0 and v < k}):
+        here = [int(i) for i in np.flatnonzero(fixed == g)]
+        elsewhere = [int(i) for i in np.flatnonzero((fixed >= 0) & (fixed != g))]
+        hi_opts = _group_options(z, layer, known, here, counts[g], delta, exclude=elsewhere, upper=True)
+        lo_opts = _group_options(z, layer, known, here, counts[g], delta, exclude=elsewhere)
+        if hi_opts:
+            most = max(np.sqrt(ss / n) for ss, n in hi_opts if n > 0) if any(n > 0 for _, n in hi_opts) else np.inf
+            value = max(value, float(np.sqrt(1 - delta**2) - most))
+        if lo_opts and any(n > 0 for _, n in lo_opts):
+            least = min(np.sqrt(ss / n) for ss, n in lo_opts if n > 0)
+            value = max(value, float(least - 1.0))
+    single = {i: min((float(np.min(np.sqrt(ss / n))) for _, ss, n in options((i,))), default=0.0) for i in extremes}
     who = max(single, key=single.get)
     high = bool(z[who] > 0)
     return SdBound(value, who if value > 0 else None, high, float(single[who]))

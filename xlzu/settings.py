@@ -42,6 +42,7 @@ class Settings:
     devil_group_label: str = "魔鬼小组"
     star_leader_rank: int = 20
     star_leader_progress: int = 10
+    paper_forms: str = C.PAPER_DAILY
     subjects: tuple[Subject, ...] = tuple(Subject(s, (0, 1, 2, 3, 4)) for s in C.DEFAULT_SUBJECTS)
     items: tuple[C.Item, ...] = C.DEFAULT_ITEMS
     rules: tuple[C.Rule, ...] = C.DEFAULT_RULES
@@ -390,6 +391,11 @@ def _parse_scalar(s: C.Scalar, raw: Any) -> tuple[Any, str]:
     if s.kind == "date":
         d = parse_date(raw)
         return (d, "") if d else (None, "应为日期，如 2026-09-01")
+    if s.kind == "choice":
+        text = normalize_text(raw)
+        if text not in s.choices:
+            return None, "应为 " + " 或 ".join(f"“{c}”" for c in s.choices)
+        return text, ""
     if s.kind == "weekdays":
         days = parse_weekdays(raw)
         if not days:
@@ -481,6 +487,10 @@ def settings_layout(settings: Settings = DEFAULT) -> Layout:
                            error=f"{s.label}应为 {_fmt(s.minimum)}–{_fmt(s.maximum)} 的{'整数' if s.kind == 'int' else '数字'}",
                            prompt_title=s.label, prompt=s.hint[:250])
             )
+        if s.kind == "choice":
+            layout.validations.append(
+                Validation(cell_ref(r, 2), "list", values=s.choices, prompt_title=s.label, prompt=s.hint[:250],
+                           error=f"{s.label}应为 " + " 或 ".join(s.choices)))
     first = section(C.SECTION_SUBJECTS, C.SUBJECT_COLUMNS)
     for k, subj in enumerate(settings.subjects):
         days = "每天" if subj.preview_days == settings.school_days else format_weekdays(subj.preview_days)

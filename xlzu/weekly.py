@@ -190,8 +190,8 @@ class Week:
 def record_days(*tables: pd.DataFrame) -> list[date]:
     days: set[date] = set()
     for t in tables:
-        if len(t):
-            days |= {d.date() for d in t[C.REC_DATE].dropna()}
+        if len(t):  # each distinct day once (a term's records are tens of thousands of rows)
+            days |= {d.date() for d in pd.to_datetime(t[C.REC_DATE].dropna()).dt.normalize().unique()}
     return sorted(days)
 
 

@@ -36,7 +36,7 @@ import pandas as pd
 from .. import contract as C
 from ..book.base import Book
 from ..book.files import FileBook
-from ..dailysheets import Form, day_forms, teams_on
+from ..dailysheets import Form, class_form, day_forms, teams_on, week_form
 from ..dates import long_date, week_days, week_number
 from ..cells import id_key, is_blank
 from ..errors import CellProblem, EntryError, InputError, XlzuError
@@ -44,7 +44,7 @@ from ..forms import form_layout
 from ..layout import clean_text, excel_value
 from ..members import read_culture, read_members
 from ..records import read_table, records_layout
-from ..scoring import DayChange, FormEntries, apply_forms, day_records, parse_form, parse_forms
+from ..scoring import DayChange, FormEntries, apply_forms, day_records, parse_form, parse_forms, parse_week_form
 from ..settings import Settings
 from .common import Report, load_settings, parse_day, print_only, run
 
@@ -102,16 +102,21 @@ def _read_inputs(book: Book, *, need_groups: bool = True) -> _Inputs:
                    person_read, groups_read)
 
 
+def _is_form_sheet(name: str) -> bool:
+    return C.parse_daily_sheet(name) is not None or C.parse_week_group_sheet(name) is not None
+
+
 def daily_sheet_names(book: Book) -> list[str]:
-    """Every daily sheet in the workbook, in workbook order."""
-    return [s for s in book.sheet_names() if C.parse_daily_sheet(s) is not None]
+    """Every daily sheet and weekly form (周表-第N组) in the workbook, in
+    workbook order."""
+    return [s for s in book.sheet_names() if _is_form_sheet(s)]
 
 
 def _odd_daily_names(book: Book) -> list[str]:
-    """Sheets that look like daily sheets but are not named like one
-    (a copy “日表-第3组 (2)”): their entries are not read."""
-    prefix = C.DAILY_CLASS.split("-")[0]
-    return [s for s in book.sheet_names() if s.startswith(prefix) and C.parse_daily_sheet(s) is None]
+    """Sheets that look like daily sheets or weekly forms but are not named
+    like one (a copy “日表-第3组 (2)”): their entries are not read."""
+    prefixes = (C.DAILY_CLASS.split("-")[0], C.WEEK_FORM_PREFIX.split("-")[0])
+    return [s for s in book.sheet_names() if s.startswith(prefixes) and not _is_form_sheet(s)]
 
 
 def _current_forms(book: Book, settings: Settings) -> tuple[list[FormEntries], list]:
@@ -137,20 +142,25 @@ def _stray_forms(book: Book, settings: Settings) -> list[CellProblem]:
     entries they are, and must not lose them, so they are refused."""
     problems = []
     for sheet in book.sheet_names():
-        if sheet in _KNOWN or C.parse_daily_sheet(sheet) is not None:
+        if sheet in _KNOWN or _is_form_sheet(sheet):
             continue
         values = book.read_values(sheet)
         head = " ".join(clean_text(v) for r in values[:3] for v in r)
-        for title, name in ((C.DAILY_GROUP_TITLE, C.daily_group_sheet(1)), (C.DAILY_CLASS_TITLE, C.DAILY_CLASS)):
+        for title, name in ((C.DAILY_GROUP_TITLE, C.daily_group_sheet(1)), (C.DAILY_CLASS_TITLE, C.DAILY_CLASS),
+                            (C.WEEK_FORM_TITLE, C.week_group_sheet(1))):
             if title not in head:
                 continue
-            form, _ = parse_form(values, name, settings)
-            if form is not None and form.typed:
+            if name == C.week_group_sheet(1):
+                typed = sum(f.typed for f in parse_week_form(values, name, settings)[0])
+            else:
+                form, _ = parse_form(values, name, settings)
+                typed = form.typed if form is not None else 0
+            if typed:
                 problems.append(CellProblem(
                     sheet, "A1", None,
                     f"这张表是日表，但表名不是日表的名称（如“{C.DAILY_CLASS}”“{C.daily_group_sheet(2)}”），"
-                    f"xlzu 不知道它是哪一张日表，填写的 {form.typed} 格没有保存。请把表名改回原来的名称"
-                    "（或把内容填到原来的日表中再删掉这张表），然后再运行"))
+                    f"xlzu 不知道它是哪一张日表，填写的 {typed} 格没有保存。请把表名改回原来的名称"
+                    f"（如“{C.week_group_sheet(2)}”；或把内容填到原来的日表中再删掉这张表），然后再运行"))
             break
     return problems
 
@@ -254,10 +264,14 @@ def _save_current(book: Book, inputs: _Inputs, *, refuse: str) -> tuple[pd.DataF
 # --------------------------------------------------------------------------
 def forms_for(book: Book, day: date | str, *, all_weekdays: bool = False, inputs: _Inputs | None = None) -> list[Form]:
     """The forms ``daily`` writes for ``day`` (and, with ``all_weekdays``,
-    the other school days of its week), pre-filled from the records."""
+    the other school days of its week), pre-filled from the records.  With
+    设置 纸质表格 = 每周: the class sheet of every school day of the week
+    and one weekly form per group (:func:`week_forms`)."""
     day = parse_day(day)
     inputs = inputs or _read_inputs(book)
     s = inputs.settings
+    if s.paper_forms == C.PAPER_WEEKLY:
+        return week_forms(inputs, day)
     days = [day]
     if all_weekdays:
         days += [d for d in week_days(day, s.school_days) if d != day]
@@ -267,6 +281,34 @@ def forms_for(book: Book, day: date | str, *, all_weekdays: bool = False, inputs
         group_day = day_records(inputs.groups, d)
         teams = teams_on(person_day, inputs.members, inputs.culture, group_day)
         forms += day_forms(s, d, teams, person_day, group_day, weekday_names=d != day)
+    return forms
+
+
+def week_days_of(settings: Settings, day: date) -> list[date]:
+    """The school days of ``day``'s week (``day`` too, if it is not one)."""
+    days = week_days(day, settings.school_days)
+    return days if day in days else sorted(days + [day])
+
+
+def week_forms(inputs: "_Inputs", day: date) -> list[Form]:
+    """The forms of ``day``'s school week when 设置 says 纸质表格 = 每周:
+    日表-班级 for ``day`` and 日表-班级(周三) … for the week's other school
+    days (the 值日班长 changes daily), then 周表-第N组 for every group.  A
+    student who already has records that week stays in the group they name."""
+    s = inputs.settings
+    days = week_days_of(s, day)
+    forms: list[Form] = []
+    for d in days:
+        group_day = day_records(inputs.groups, d)
+        teams = teams_on(day_records(inputs.person, d), inputs.members, inputs.culture, group_day)
+        name = C.DAILY_CLASS if d == day else C.daily_day_sheet(C.DAILY_CLASS, d.weekday())
+        forms.append(class_form(s, d, teams, group_day, name))
+    person_week = {d: day_records(inputs.person, d) for d in days}
+    groups_week = pd.concat([day_records(inputs.groups, d) for d in days])
+    teams = teams_on(pd.concat(person_week.values()), inputs.members, inputs.culture, groups_week)
+    for team in teams:
+        mine = {d: p.loc[p[C.REC_GROUP] == team.number] for d, p in person_week.items()}
+        forms.append(week_form(s, days, team, mine))
     return forms
 
 
@@ -309,7 +351,21 @@ def _daily(book: Book, day: date | None, all_weekdays: bool) -> Report:
     s = inputs.settings
     by_day: dict[date, list[Form]] = {}
     for f in forms:
-        by_day.setdefault(f.day, []).append(f)
+        if f.kind != "week":
+            by_day.setdefault(f.day, []).append(f)
+    weekly = [f for f in forms if f.kind == "week"]
+    if weekly:
+        days = sorted(by_day)
+        names = "、".join(f.sheet for f in weekly[:2]) + (f" … {weekly[-1].sheet}" if len(weekly) > 2 else "")
+        report.add(f"已生成 {long_date(days[0])} 至 {long_date(days[-1])} 这一周的表（“{C.SETTINGS}”中纸质表格为“{C.PAPER_WEEKLY}”）："
+                   f"小组周表 {len(weekly)} 张（{names}），班级考核表每天 1 张、共 {len(days)} 张。")
+        filled = sum(f.prefilled for f in forms)
+        if filled:
+            report.add(f"  这一周已有记录，表已按记录填好（{filled} 格）；改正后运行“保存日表”（xlzu save）即可。")
+        for d in days:
+            if not s.is_school_day(d):
+                report.add(f"  注意：{long_date(d)} 不在“设置”的上课日中。")
+        by_day = {}
     for d, fs in sorted(by_day.items()):
         groups_n = sum(1 for f in fs if f.kind == "group")
         names = "、".join(f.sheet for f in fs[:2]) + (f" … {fs[-1].sheet}" if len(fs) > 2 else "")
@@ -322,14 +378,20 @@ def _daily(book: Book, day: date | None, all_weekdays: bool) -> Report:
     if chosen and day != now:
         report.add(f"今天（{long_date(now)}）不是“设置”中的上课日，生成的是下一个上课日的日表。"
                    "要生成别的日期，请在命令行用 xlzu daily --date。")
-    others = [f.sheet for f in forms if f.day != day]
-    if others:
+    others = [f.sheet for f in forms if f.day != day and f.kind == "class"]
+    if others and weekly:
+        report.add(f"{long_date(day)} 的班级考核表是“{C.DAILY_CLASS}”，其他几天的表名带星期，如“{others[0]}”。")
+    elif others:
         report.add(f"一周的日表可一起打印；{long_date(day)} 用“{C.DAILY_CLASS}”“{C.daily_group_sheet(1)}”等表名，"
                    f"其他几天的表名带星期，如“{others[0]}”。各天填好后都可直接保存。")
     week = week_number(day, s.term_start)
     if week < 1:
         report.add(f"注意：{long_date(day)} 在学期开始日期（{s.term_start.isoformat()}）之前。")
-    report.add("打印后由大组长、值日班长填写；填好的内容录入这些表，再运行“保存日表”（xlzu save）。")
+    if weekly:
+        report.add("打印后由大组长每天填写本组周表、值日班长填写当天的班级考核表；填好的内容录入这些表，"
+                   "再运行“保存日表”（xlzu save）：周表每一栏按它的星期存为当天的记录。")
+    else:
+        report.add("打印后由大组长、值日班长填写；填好的内容录入这些表，再运行“保存日表”（xlzu save）。")
     return report
 
 
@@ -365,8 +427,12 @@ def _save(book: Book) -> Report:
         report.lines += lines
     else:
         report.add("日表中还没有填写任何内容，记录没有变化。")
-    empty = [f.sheet for f in forms if f.day is not None and f.typed == 0]
-    if empty and len(empty) < len(forms):
+    typed: dict[str, int] = {}
+    for f in forms:
+        if f.day is not None:
+            typed[f.sheet] = typed.get(f.sheet, 0) + f.typed
+    empty = [sheet for sheet, n in typed.items() if n == 0]
+    if empty and len(empty) < len(typed):
         report.add("以下日表还没有填写：" + "、".join(empty))
     return report
 
@@ -466,7 +532,7 @@ def _print_live(book: Book, day: date | None, pdf: str | os.PathLike | None, all
         raise XlzuError(
             f"工作簿中没有 {'、'.join(long_date(d) for d in missing)} 的日表。在 Excel 中只能打印工作簿里已有的日表："
             "请先生成这一天的日表（一周的日表可在命令行用 xlzu daily --all-weekdays 一次生成），再打印。")
-    wanted = [sheet for d in days for sheet in on_sheet[d]]
+    wanted = list(dict.fromkeys(sheet for d in days for sheet in on_sheet[d]))  # a weekly form holds several dates
     folder = getattr(book, "folder", None)
     if pdf is None:
         pdf = (folder or _documents()) / pdf_name(settings, days, all_weekdays=all_weekdays)
@@ -492,11 +558,15 @@ def _print_file(path: Path, day: date | None, pdf: str | os.PathLike | None, all
         if d in on_sheet:
             wanted += on_sheet[d]
         else:
-            new = forms_for(book, d, inputs=inputs)
-            for f in new:
-                f.sheet = C.daily_day_sheet(f.sheet, d.weekday())
-            made += new
-            wanted += [f.sheet for f in new]
+            for f in forms_for(book, d, inputs=inputs):
+                if f.kind == "class" and f.day != d:
+                    continue  # 每周: the week's other class sheets
+                if f.kind != "week":
+                    f.sheet = C.daily_day_sheet(f.sheet, d.weekday())
+                if f.sheet not in wanted:
+                    made.append(f)
+                    wanted.append(f.sheet)
+    wanted = list(dict.fromkeys(wanted))  # a weekly form holds several dates
     if pdf is None:
         pdf = path.with_name(pdf_name(s, days, all_weekdays=all_weekdays, fallback=path.stem))
     pdf = Path(pdf)

@@ -160,9 +160,8 @@ def seats_layout(plan: GroupPlan, settings: Settings) -> Layout:
     caption = seat_caption(plan)
     rows.append([caption] + [None] * (n_cols - 1))
     layout.merges.append(range_ref(2, 1, 2, n_cols))
-    layout.style(range_ref(2, 1, 2, n_cols), "subtitle")
     # wrapped inside the chart's width: a centred line wider than the page is cut at both edges
-    layout.style(range_ref(2, 1, 2, n_cols), "wrap")
+    layout.style(range_ref(2, 1, 2, n_cols), "subtitle_wrap")
     chart_pt = (per_row * 2 * seat_w + (per_row - 1) * gap_w) * paper.PT_PER_UNIT
     layout.heights[2] = paper.row_pt(paper.lines_needed(caption, 11, chart_pt), 11)
     # 讲台, centred.
