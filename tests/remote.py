@@ -559,7 +559,8 @@ def assert_same(file_side: State, live_side: State, *, console_time: bool = Fals
         if layout:
             assert v.freeze == f.freeze, f.name
             assert v.print_area == f.print_area, f.name
-            assert v.heights == f.heights, f.name
+            if f.name != C.CONSOLE:  # 运行记录's rows: a file sizes wrapped ones, live Excel fits them itself
+                assert v.heights == f.heights, f.name
             # widths: the remote engine sets points, a file characters (rounded both ways)
             assert {c: round(w, 1) for c, w in v.widths.items()} == {c: round(w, 1) for c, w in f.widths.items()}, f.name
             assert v.chart_list == f.chart_list, f.name

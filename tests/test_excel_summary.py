@@ -273,11 +273,13 @@ def _counts(case: SimpleNamespace, button: str) -> tuple[dict[str, int], dict[st
 #: the page), 周排名-个人 74 (was 52: the 个人考核 / 小组捆绑 band over the header, more runs of column
 #: widths, the note's style), 周历史 57 (5 for the chart; a line with markers is still one addChart), 控制台 27;
 #: then each style region names its face (宋体 / 黑体 / 楷体) in one more call: 周排名-小组 99, 周排名-个人 83,
-#: 周历史 63, 控制台 30 (it keeps the runs before; its three regions name theirs).
-WEEK_TOTAL = 275
+#: 周历史 63, 控制台 30 (it keeps the runs before; its three regions name theirs); 控制台 31 with its
+#: print area (title to the newest runs that fit one page).
+WEEK_TOTAL = 276
 #: 月度评价 128 (three stacked tables: one border call each; was 126: the form's long note wraps over
-#: two lines, its own style and row height), 控制台 27; with the faces named: 月度评价 151, 控制台 30.
-MONTH_TOTAL = 181
+#: two lines, its own style and row height), 控制台 27; with the faces named: 月度评价 151, 控制台 30;
+#: 控制台 31 with its print area.
+MONTH_TOTAL = 182
 
 
 def test_week_costs_the_same_for_any_class_and_any_number_of_weeks(sizes, weeks):
@@ -322,8 +324,8 @@ STAR_BLOCK = {"setFontProperty": 1, "setRangeColor": 1}
 #: 控制台 27, 荣誉证书 12 (was 11; the certificate's columns are now three runs of widths, narrow margins
 #: either side of the text): the old sheet replaced by a copy of 表样-证书 (delete, copy, name, clear the
 #: samples, show), values, the form's row heights and other column widths reset, panes unfrozen, print area;
-#: with the faces named: 期末评优 147, 控制台 30, 荣誉证书 12.
-TERM_FIXED = 189
+#: with the faces named: 期末评优 147, 控制台 30, 荣誉证书 12; 控制台 31 with its print area.
+TERM_FIXED = 190
 
 
 def test_term_costs_a_constant_per_certificate(sizes, weeks):

@@ -246,6 +246,9 @@ class PrintSetup:
     fit_height: int = 1  # pages tall (0 = automatic)
     title_rows: str | None = None  # e.g. "1:4", repeated on every page
     area: str | None = None  # print area, e.g. "A1:H20"; default: the layout's used range
+    # A print area in the sheet's own cells, not moved with the layout's anchor (a table written
+    # below a sheet's top part that prints with it: 控制台's 运行记录); overrides ``area``.
+    sheet_area: str | None = None
     margins: tuple[float, float, float, float] | None = (0.6, 0.5, 0.6, 0.5)  # top, right, bottom, left (inches)
     center_horizontally: bool | None = True
     center_vertically: bool | None = False
@@ -286,7 +289,7 @@ class Layout:
     merges: list[str] = field(default_factory=list)
     validations: list[Validation] = field(default_factory=list)
     widths: dict[int, float] = field(default_factory=dict)  # column number → width (characters)
-    heights: dict[int, float] = field(default_factory=dict)  # row number → height (points)
+    heights: dict[int, float | None] = field(default_factory=dict)  # row number → height (points; None: the default)
     freeze: str | None = None  # top-left cell of the unfrozen pane, e.g. "A2"
     print: PrintSetup | None = None
     charts: list[ChartSpec] = field(default_factory=list)

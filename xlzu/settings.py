@@ -453,10 +453,13 @@ def settings_layout(settings: Settings = DEFAULT) -> Layout:
     layout = Layout()
     rows = layout.rows
 
+    titles: list[int] = []  # each section's title row
+
     def section(title: str, header: tuple[str, ...]) -> int:
         if rows:
             rows.append([])
         rows.append([title])
+        titles.append(len(rows))
         layout.style(cell_ref(len(rows), 1), "section")
         rows.append(list(header))
         layout.style(range_ref(len(rows), 1, len(rows), len(header)), "header")
@@ -536,6 +539,50 @@ def settings_layout(settings: Settings = DEFAULT) -> Layout:
                        error="权重应为 0–1 之间的数字")
         )
     layout.widths = dict(SETTINGS_WIDTHS)
-    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0,
+    for col in (1, 2):  # 项目 and 值: as wide as the longest label or value (分层权重-学习品质, 一,二,三,四,五)
+        layout.widths[col] = max(SETTINGS_WIDTHS[col], _fitting_width(layout, titles, col))
+    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0, margins=SETTINGS_MARGINS,
                               footer=f"{settings.class_name} 设置　第 &P 页，共 &N 页")
+    layout.page_breaks = _section_breaks(layout, titles)
     return layout
+
+
+SETTINGS_MARGINS = (0.6, 0.5, 0.6, 0.5)
+SETTINGS_ROW = 15.0  # points: a row without a height of its own
+SETTINGS_PAGE_FILL = 0.94  # of the page's height a section may end at (the estimate's margin)
+
+
+def _fitting_width(layout: Layout, titles: list[int], col: int) -> float:
+    """The width (units) column ``col`` needs for its widest cell, section
+    titles and the sheet title left out (they run across empty cells)."""
+    widest = 0.0
+    for r, row in enumerate(layout.rows, start=1):
+        if r == 1 or r in titles or len(row) < col or row[col - 1] is None:
+            continue
+        v = row[col - 1]
+        text = v.strftime("%Y-%m-%d") if isinstance(v, date) else str(v)
+        widest = max(widest, paper.text_pt(text, 11))
+    return paper.units(widest + paper.CELL_PAD + paper.EXCEL_EXTRA + 2)
+
+
+def _section_breaks(layout: Layout, titles: list[int]) -> list[int]:
+    """Manual page breaks that keep each section's title with its table: a
+    break above a section that would not end on the page it starts on (rows
+    measured at the scale that fits the columns to the page's width)."""
+    width, height = paper.printable("landscape", SETTINGS_MARGINS)
+    scale = min(1.0, width / (sum(layout.widths.values()) * paper.PT_PER_UNIT))
+    room = height * SETTINGS_PAGE_FILL / scale
+    tall = lambda r: layout.heights.get(r, SETTINGS_ROW)  # noqa: E731
+    ends = titles[1:] + [layout.n_rows + 2]  # a section runs to the blank row before the next title
+    breaks: list[int] = []
+    used = sum(tall(r) for r in range(1, titles[0])) if titles else 0.0
+    for title, end in zip(titles, ends):
+        block = sum(tall(r) for r in range(title - (1 if title > 1 else 0), end - 1))
+        if used + block > room and used > 0 and title > 2:
+            breaks.append(title - 1)  # below the blank row: the section's title starts the page
+            used = sum(tall(r) for r in range(title, end - 1))
+        else:
+            used += block
+        while used > room:  # a section longer than a page flows on
+            used -= room
+    return breaks

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import console
 from . import contract as C
 from .book.files import FileBook
 from .errors import XlzuError
@@ -196,7 +197,7 @@ def template_sheets() -> list[str]:
 
 CONSOLE_TITLE = "xlzu 小组建设 控制台"
 CONSOLE_HINT = "点按钮运行对应的操作。每次运行的结果、需要核对的单元格列在下方“运行记录”中。"
-CONSOLE_LOG_LABEL = "运行记录"
+CONSOLE_LOG_LABEL = console.LOG_LABEL
 SHEET_HINT = "用 xlzu new 班级.xlsm --roster 名单.xlsx 创建班级工作簿后，这里会自动填好。"
 CONF_NOTES = (
     "xlwings 的设置：A 列为设置名，B 列为值，从 A1 起连续填写，中间不留空行。由 xlzu new 写入本机的 Python。",
@@ -206,7 +207,7 @@ CONF_NOTE_COLUMN = 4  # D: never read by xlwings (keys in A, values in B)
 BUTTON_WIDTH_PX = 200
 BUTTON_HEIGHT_PX = 32
 BUTTON_ROW_HEIGHT = 30  # points
-CONSOLE_WIDTHS = {1: 17, 2: 12, 3: 100}
+CONSOLE_WIDTHS = console.WIDTHS  # the buttons span 时间 and 操作 (BUTTON_WIDTH_PX)
 
 
 def _xlsx_format(workbook, style: Style):
@@ -307,6 +308,14 @@ def _console(ws, fmt) -> None:
     header = C.CONSOLE_MESSAGES_ROW - 1
     for j, text in enumerate(C.CONSOLE_COLUMNS):
         ws.write_string(header, j, text, fmt["header"])
+    # the page each run keeps (xlzu.console.print_setup): one portrait A4 page, title to 运行记录
+    top, right, bottom, left = console.MARGINS
+    ws.set_portrait()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 1)
+    ws.set_margins(left=left, right=right, top=top, bottom=bottom)
+    ws.center_horizontally()
+    ws.print_area(0, 0, header, len(C.CONSOLE_COLUMNS) - 1)
 
 
 def build_template(path: str | os.PathLike | None = None, macros: Path | None = None) -> Path:

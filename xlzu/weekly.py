@@ -773,7 +773,10 @@ def history_layout(history: pd.DataFrame, settings: Settings) -> Layout:
         smooth=False,
         **dict(zip(("y_min", "y_max"), axis_bounds(pivot.to_numpy(dtype="float64")))),
     ))
-    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0)
+    # titled in the page header: the table stays at A1, the chart beside it
+    layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0,
+                              header=f"{settings.class_name}　{C.WEEK_HISTORY}（各小组每周得分）".lstrip("　"),
+                              footer="第 &P 页，共 &N 页")
     return layout
 
 

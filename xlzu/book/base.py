@@ -14,6 +14,7 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
+from .. import console
 from .. import contract as C
 from ..errors import CellProblem, SheetMissing
 from ..layout import Layout, frame_from_values, parse_cell, range_ref
@@ -182,7 +183,9 @@ class Book(ABC):
         shown = list(lines)[: C.CONSOLE_MAX_LINES] or ["完成。"]
         runs = [[[stamp if i == 0 else None, operation if i == 0 else None, line] for i, line in enumerate(shown)]]
         used = len(shown)
-        for run in earlier_runs(self.read_values(C.CONSOLE)):
+        values = self.read_values(C.CONSOLE)
+        earlier = values[C.CONSOLE_MESSAGES_ROW :]
+        for run in earlier_runs(values):
             if len(runs) >= C.CONSOLE_RUNS or used + len(run) > C.CONSOLE_MAX_LINES:
                 break
             runs.append(run)
@@ -195,7 +198,18 @@ class Book(ABC):
         layout.style(range_ref(1, 1, 1, 3), "header")
         layout.style(range_ref(2, 3, used + 1, 3), "left")
         layout.style(range_ref(2, 1, used + 1, 2), "text")
-        layout.widths = {1: 17, 2: 12, 3: 100}
+        layout.widths = dict(console.WIDTHS)
+        # each row as tall as its wrapped message; rows the runs before reached are reset
+        heights = [[console.row_height(console.message_lines(row[2])) for row in run] for run in runs]
+        below = max(len(earlier), used)
+        flat = [h for run in heights for h in run] + [console.ONE_LINE] * (below - used)
+        if self.kind == "file":
+            # A file's rows keep the height they are given; live Excel fits a wrapped row to its
+            # text as it is written (and a height per row would cost calls that grow with the text).
+            # A one-line row gets no height of its own (None): Excel may fit it later.
+            layout.heights = {2 + i: (h if h > console.ONE_LINE else None) for i, h in enumerate(flat)}
+        # one page: the title, the help lines and the newest runs that fit
+        layout.print = console.print_setup(top + console.printed_rows(heights))
         self.write_layout(C.CONSOLE, layout, anchor=f"A{top}", clear="below")
 
 

@@ -589,7 +589,7 @@ class FileBook(Book):
         if p.title_rows:
             a, b = p.title_rows.split(":")
             ws.print_title_rows = f"{int(a) + dr}:{int(b) + dr}"
-        ws.print_area = _shift(p.area, dr, dc) if p.area else _shift(layout.used_ref(), dr, dc)
+        ws.print_area = p.sheet_area or (_shift(p.area, dr, dc) if p.area else _shift(layout.used_ref(), dr, dc))
         if p.footer:
             ws.oddFooter.center.text = p.footer
         if p.header:

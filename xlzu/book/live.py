@@ -491,7 +491,7 @@ class LiveBook(Book):
 
     def _print_setup(self, sh: Any, layout: Layout, dr: int, dc: int) -> None:
         p: PrintSetup = layout.print
-        area = _shift(p.area, dr, dc) if p.area else _shift(layout.used_ref(), dr, dc)
+        area = p.sheet_area or (_shift(p.area, dr, dc) if p.area else _shift(layout.used_ref(), dr, dc))
         sh.page_setup.print_area = area
         if not self.com:
             return

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import cells, schema
+from .. import cells, console, schema
 from .. import contract as C
 from ..members import read_members
 from ..book.base import Book
@@ -16,7 +16,7 @@ from ..book.safety import BACKUP_DIR, keep_replaced, writing
 from ..errors import InputError, XlzuError
 from ..forms import form_layout
 from ..records import empty as empty_records, records_layout
-from ..layout import Layout, placeholder_layout, range_ref, table_layout
+from ..layout import Layout, cell_ref, placeholder_layout, range_ref, table_layout
 from ..rules import rules_layout
 from ..book.rosterfile import import_roster_file as read_roster_file, read_raw
 from ..roster import RosterImport, normalize_roster, roster_layout
@@ -49,12 +49,19 @@ def console_layout(settings: Settings) -> Layout:
         ["xlzu month 班级.xlsx --month 2026-11 —— 月度之星和多元评价"],
         ["xlzu review 班级.xlsx --period 2026-11 —— 小组综合评价（四个方面、多方评价）"],
         ["xlzu term 班级.xlsx --from 期中 --to 期末 —— 明星组长、先进小组、优秀组员和证书"],
-        ["每次运行的结果和需要核对的单元格列在下方。"],
+        ["每次运行的结果和需要核对的单元格列在下方“运行记录”中（最新的在最上面）。"],
     ]
+    hints = len(rows)
+    while len(rows) < C.CONSOLE_MESSAGES_ROW - 2:
+        rows.append([])
+    rows.append([console.LOG_LABEL])  # the 运行记录 table's header is the next row (written by each run)
     layout = Layout(rows=rows)
     layout.style("A1", "title_left")  # from column A rightwards: never cut at the left
-    layout.style(range_ref(2, 1, len(rows), 1), "hint")
-    layout.widths = {1: 17, 2: 12, 3: 100}
+    layout.heights[1] = console.TITLE_ROW
+    layout.style(range_ref(2, 1, hints, 1), "hint")
+    layout.style(cell_ref(len(rows), 1), "section")
+    layout.widths = dict(console.WIDTHS)
+    layout.print = console.print_setup(C.CONSOLE_MESSAGES_ROW)
     return layout
 
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 import pandas as pd
 
 from .. import contract as C
+from .. import paper
 from ..book.base import Book
 from ..errors import InputError
 from ..grouping import GroupPlan, plan_groups, team_label
@@ -40,11 +41,12 @@ CULTURE_WIDTHS = {C.GROUP_NO: 6, C.GROUP_TEAM_NAME: 12, C.CULTURE_MOTTO_RULES: 3
 # --------------------------------------------------------------------------
 # 分组
 # --------------------------------------------------------------------------
-def groups_layout(plan: GroupPlan, culture_read: schema.TableRead | None = None) -> Layout:
+def groups_layout(plan: GroupPlan, culture_read: schema.TableRead | None = None, class_name: str = "") -> Layout:
     """分组: the student table from A1, the group culture table from column
     contract.CULTURE_FIRST_COLUMN, and below it each group's balance figures.
     ``culture_read`` (the group table as it stood): the teacher's columns
-    and notes beside it are written back (see :func:`keep_group_table`)."""
+    and notes beside it are written back (see :func:`keep_group_table`).
+    The printed page is titled in its header (the table starts at A1)."""
     culture_read = _orphans_as_notes(plan, culture_read)
     k = plan.k
     table = plan.table.reset_index(drop=True)
@@ -113,7 +115,8 @@ def groups_layout(plan: GroupPlan, culture_read: schema.TableRead | None = None)
     layout.rows[hint_row - 1] = [HINT] + layout.rows[hint_row - 1][1:]
     layout.style(cell_ref(hint_row, 1), "hint")
     layout.print = PrintSetup(orientation="portrait", fit_width=1, fit_height=0, title_rows="1:1",
-                              area=range_ref(1, 1, n + 1, len(C.GROUP_COLUMNS)))
+                              area=range_ref(1, 1, n + 1, len(C.GROUP_COLUMNS)),
+                              header=f"{class_name}　{C.GROUPS}".strip("　"), footer="第 &P 页，共 &N 页")
     return keep_group_table(layout, plan, culture_read)
 
 
@@ -187,10 +190,13 @@ def seats_layout(plan: GroupPlan, settings: Settings) -> Layout:
     layout.merges.append(range_ref(1, 1, 1, n_cols))
     layout.style(range_ref(1, 1, 1, n_cols), "title")
     layout.heights[1] = 30
-    rows.append([seat_caption(plan)] + [None] * (n_cols - 1))
+    caption = seat_caption(plan)
+    rows.append([caption] + [None] * (n_cols - 1))
     layout.merges.append(range_ref(2, 1, 2, n_cols))
+    # wrapped inside the chart's width: a centred line wider than the page is cut at both edges
     layout.style(range_ref(2, 1, 2, n_cols), "subtitle_wrap")
-    layout.heights[2] = 32  # two lines: the caption is wider than a plan of four groups
+    chart_pt = (per_row * 2 * seat_w + (per_row - 1) * gap_w) * paper.PT_PER_UNIT
+    layout.heights[2] = paper.row_pt(paper.lines_needed(caption, 11, chart_pt), 11)
     # 讲台, centred.
     desk = blank()
     mid = n_cols // 2
@@ -334,7 +340,7 @@ def _group(book: Book, seed: int, regroup: bool, keep: bool, effort) -> Report:
         weight_total=settings.weight_total, weight_quality=settings.weight_quality,
         seed=seed, regroup=regroup, keep=keep, effort=effort,
     )
-    groups = groups_layout(plan, culture_read)
+    groups = groups_layout(plan, culture_read, settings.class_name)
     if read.found:
         # The teacher's own columns beside the student table stay, each cell with its student.
         by_id = {id_key(sid): read.extras.get(int(r)) for sid, r in zip(read.frame[C.GROUP_ID], read.frame["_row"])}
