@@ -617,6 +617,25 @@ def _splits(members, sizes):
             yield [chosen] + tail
 
 
+def _least_sd(x, layer, counts, delta, keep=lambda g: True):
+    """The least D_sd over every split with the layer counts ``counts`` (and
+    that ``keep`` accepts) whose D_means is at most ``delta``: brute force."""
+    n = len(x)
+    best = np.inf
+    per_layer = [list(_splits(list(np.flatnonzero(layer == L)), list(counts[:, L]))) for L in range(4)]
+    for combo in itertools.product(*per_layer):
+        g = np.empty(n, dtype=int)
+        for parts in combo:
+            for gi, members in enumerate(parts):
+                g[list(members)] = gi
+        if not keep(g):
+            continue
+        f = measure(x, g, np.zeros(n, dtype=bool))
+        if f["D_means"] <= delta:
+            best = min(best, f["D_sd"])
+    return best
+
+
 @pytest.mark.parametrize("trial", range(8))
 def test_the_sd_bound_never_exceeds_the_best_split_found_by_enumeration(trial):
     """sd_lower_bound is a lower bound: on small classes every split that
@@ -638,16 +657,7 @@ def test_the_sd_bound_never_exceeds_the_best_split_found_by_enumeration(trial):
     counts = plan_counts(layer, np.full(n, -1), k)
     delta = 0.15  # loose enough that small classes have splits within it
     bound = sd_lower_bound(x, layer, counts, delta).value
-    best = np.inf
-    per_layer = [list(_splits(list(np.flatnonzero(layer == L)), list(counts[:, L]))) for L in range(4)]
-    for combo in itertools.product(*per_layer):
-        g = np.empty(n, dtype=int)
-        for parts in combo:
-            for gi, members in enumerate(parts):
-                g[list(members)] = gi
-        f = measure(x, g, np.zeros(n, dtype=bool))
-        if f["D_means"] <= delta:
-            best = min(best, f["D_sd"])
+    best = _least_sd(x, layer, counts, delta)
     assert np.isfinite(best)
     assert bound <= best + 1e-9
     if trial % 6 == 0:
@@ -677,18 +687,7 @@ def test_the_sd_bound_with_locked_students_never_exceeds_the_best_locked_split(t
     counts = plan_counts(layer, fixed, k)
     delta = 0.3  # the locks leave fewer splits: a looser D_means
     bound = sd_lower_bound(x, layer, counts, delta, fixed).value
-    best = np.inf
-    per_layer = [list(_splits(list(np.flatnonzero(layer == L)), list(counts[:, L]))) for L in range(4)]
-    for combo in itertools.product(*per_layer):
-        g = np.empty(n, dtype=int)
-        for parts in combo:
-            for gi, members in enumerate(parts):
-                g[list(members)] = gi
-        if (g[near] != 0).any():
-            continue
-        f = measure(x, g, np.zeros(n, dtype=bool))
-        if f["D_means"] <= delta:
-            best = min(best, f["D_sd"])
+    best = _least_sd(x, layer, counts, delta, keep=lambda g: (g[near] == 0).all())
     assert np.isfinite(best)
     assert bound <= best + 1e-9
     if trial == 3:
