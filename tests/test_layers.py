@@ -94,14 +94,19 @@ def need_import_linter() -> None:
         pytest.skip(message)
 
 
-def test_the_import_contract_holds(tmp_path):
-    need_import_linter()
+def _lint(root, tmp_path):
+    """import-linter's verdict on the package under ``root`` with our contract."""
     config = tmp_path / "importlinter.ini"
     config.write_text(contract(), encoding="utf-8")
     script = ("import sys; from importlinter.cli import lint_imports; "
               f"sys.exit(lint_imports(config_filename={str(config)!r}, no_cache=True))")
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+
+
+def test_the_import_contract_holds(tmp_path):
+    need_import_linter()
+    result = _lint(ROOT, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 kept, 0 broken" in result.stdout, result.stdout
 
@@ -123,11 +128,6 @@ def test_the_contract_fails_when_the_core_reaches_for_openpyxl(tmp_path):
     dates = copy / "xlzu" / "dates.py"
     dates.write_text(dates.read_text(encoding="utf-8") + "\nimport openpyxl  # noqa\nfrom .ops import common  # noqa\n",
                      encoding="utf-8")
-    config = tmp_path / "importlinter.ini"
-    config.write_text(contract(), encoding="utf-8")
-    script = ("import sys; from importlinter.cli import lint_imports; "
-              f"sys.exit(lint_imports(config_filename={str(config)!r}, no_cache=True))")
-    result = subprocess.run([sys.executable, "-c", script], cwd=copy, capture_output=True, text=True,
-                            env={**os.environ, "PYTHONPATH": str(copy)})
+    result = _lint(copy, tmp_path)
     assert result.returncode != 0
     assert "xlzu.dates -> openpyxl" in result.stdout and "xlzu.dates -> xlzu.ops.common" in result.stdout, result.stdout

@@ -590,6 +590,15 @@ def month_layout(table: pd.DataFrame, title: str, latest: str) -> Layout:
     return layout
 
 
+def _award_table(s: Stack, frame: pd.DataFrame, award: str, styles: dict[str, str]) -> None:
+    """One ranked table of the term sheet: the awarded rows starred, the
+    flags and comments left-aligned and their rows as tall as their text."""
+    marks = [(i, "star") for i, r in enumerate(frame[C.COL_SCHOOL_RESULT]) if r == award]
+    _, first, _ = s.table(frame, styles={**styles, C.COL_FLAGS: "left", C.COL_COMMENT: "left"},
+                          widths={C.COL_FLAGS: 30}, row_styles=marks)
+    _fit_heights(s.layout, first, frame, {C.COL_FLAGS: 30})
+
+
 def term_layout(groups: pd.DataFrame, members: pd.DataFrame, span: Span, title: str, ss: SchoolSettings) -> Layout:
     width = max(len(groups.columns), len(members.columns))
     s = Stack(width)
@@ -599,18 +608,13 @@ def term_layout(groups: pd.DataFrame, members: pd.DataFrame, span: Span, title: 
     s.section(C.SCHOOL_TERM_SECTION_GROUPS)
     s.hint(f"按每人每日得分（小组得分合计 ÷ 组员数 ÷ 本班有记录的上课日数）排名，前 {ss.term_groups} 名（并列都算）为"
            f"{C.AWARD_SCHOOL_ADVANCED_GROUP}。有“标记”的班级不参加比较。")
-    marks = [(i, "star") for i, r in enumerate(groups[C.COL_SCHOOL_RESULT]) if r == C.AWARD_SCHOOL_ADVANCED_GROUP]
-    _, first, _ = s.table(groups, styles={C.COL_FAIR_GROUP: "decimal", C.COL_GROUP_POINTS: "total", C.COL_FLAGS: "left",
-                                          C.COL_COMMENT: "left"}, widths={C.COL_FLAGS: 30}, row_styles=marks)
-    _fit_heights(s.layout, first, groups, {C.COL_FLAGS: 30})
+    _award_table(s, groups, C.AWARD_SCHOOL_ADVANCED_GROUP, {C.COL_FAIR_GROUP: "decimal", C.COL_GROUP_POINTS: "total"})
     s.blank()
     s.section(C.SCHOOL_TERM_SECTION_MEMBERS)
     s.hint(f"按每日得分（个人得分合计 ÷ 本班有记录的上课日数）排名，前 {ss.term_members} 名（并列都算）为"
            f"{C.AWARD_SCHOOL_OUTSTANDING_MEMBER}。")
-    marks = [(i, "star") for i, r in enumerate(members[C.COL_SCHOOL_RESULT]) if r == C.AWARD_SCHOOL_OUTSTANDING_MEMBER]
-    _, first, _ = s.table(members, styles={C.GROUP_ID: "id", C.COL_FAIR_PERSON: "decimal", C.COL_PERSON_POINTS: "total",
-                                           C.COL_FLAGS: "left", C.COL_COMMENT: "left"}, widths={C.COL_FLAGS: 30}, row_styles=marks)
-    _fit_heights(s.layout, first, members, {C.COL_FLAGS: 30})
+    _award_table(s, members, C.AWARD_SCHOOL_OUTSTANDING_MEMBER,
+                 {C.GROUP_ID: "id", C.COL_FAIR_PERSON: "decimal", C.COL_PERSON_POINTS: "total"})
     layout = s.layout
     layout.print = PrintSetup(orientation="landscape", fit_width=1, fit_height=0)
     return layout
