@@ -26,8 +26,13 @@ group standard deviations; the gender imbalance is max − min of the number of
 girls per group.  The search minimises
 
     D_means / 0.01 + D_sd / 0.02 + ½ (sd(group means) / 0.01 + sd(group SDs) / 0.02)
+    + 200 · (D_means − 0.008)⁺ / 0.01 + 20 · (D_sd − cap)⁺ / 0.02
     + 1000 · (girls and boys outside [⌊total ÷ K⌋, ⌈total ÷ K⌉], summed over groups)
     + 2 · (members with 组织能力 ≥ 4 outside their band, summed over groups)
+
+where cap = max(0.018, 1.2 × the lower bound on D_sd): the steep terms put
+the targets first (D_means is never traded for D_sd, neither is traded for
+an even spread of 组织能力).
 
 The bands say "max − min at most one" in a form that has a slope (a swap
 that brings one group into its band always helps), and the spread terms give
@@ -60,7 +65,8 @@ TAU_MEANS = 0.01
 TAU_SD = 0.02
 SMOOTH = 0.5  # weight of the spread terms
 MEANS_CAP = 0.8 * TAU_MEANS  # beyond this D_means costs MEANS_OVER times more: never trade it for D_sd
-MEANS_OVER = 20.0
+MEANS_OVER = 200.0
+SD_OVER = 20.0  # likewise beyond the D_sd cap (_Weights.sd_cap): the targets come before 组织能力
 STOP_MEANS, STOP_SD = 0.8, 0.9  # stop searching once both figures are below these shares of their targets
 STOP_NEAR = 0.2  # ... or D_sd is within this share of its lower bound
 GENDER_WEIGHT = 1000.0  # per girl (or boy) the range exceeds one
@@ -270,6 +276,8 @@ class _Weights:
     means: float = 1.0 / TAU_MEANS
     means_over: float = MEANS_OVER / TAU_MEANS  # extra slope once D_means passes MEANS_CAP
     sd: float = 1.0 / TAU_SD
+    sd_over: float = SD_OVER / TAU_SD  # extra slope once D_sd passes sd_cap
+    sd_cap: float = STOP_SD * TAU_SD  # raised to just under 1.3 × the lower bound where that is higher
     smooth: float = SMOOTH
     gender: float = GENDER_WEIGHT
     lead: float = LEAD_WEIGHT
@@ -296,6 +304,7 @@ def _score(rng: np.ndarray, spread: np.ndarray, band: np.ndarray, w: _Weights) -
     and the summed band excess of girls, boys, leaders (…, 3)."""
     f = rng[..., 0] * w.means + rng[..., 1] * w.sd
     f = f + w.means_over * np.maximum(rng[..., 0] - MEANS_CAP, 0.0)
+    f = f + w.sd_over * np.maximum(rng[..., 1] - w.sd_cap, 0.0)
     f = f + w.smooth * (spread[..., 0] * w.means + spread[..., 1] * w.sd)
     return f + w.gender * (band[..., 0] + band[..., 1]) + w.lead * band[..., 2]
 
@@ -576,12 +585,27 @@ def _greedy_start(feats: np.ndarray, layer: np.ndarray, fixed: np.ndarray, count
     if (fixed >= 0).any():
         np.add.at(S, fixed[fixed >= 0], feats[fixed >= 0])
     x = feats[:, _S1]
+    known = feats[:, _K] > 0
+    # Students without 总分 first, each to the open group with fewest of them
+    # so far: every group keeps as many known 总分 as it can (a group with
+    # few known members has a mean and SD that hardly anything can balance).
+    missing = np.zeros(K)
+    np.add.at(missing, fixed[(fixed >= 0) & ~known], 1.0)
     for L in range(N_LAYERS):
-        members = np.flatnonzero((fixed < 0) & (layer == L))
+        for i in np.flatnonzero((fixed < 0) & (layer == L) & ~known):
+            open_ = np.flatnonzero(room[:, L] > 0)
+            gender = S[open_, _GIRL] * feats[i, _GIRL] + S[open_, _BOY] * feats[i, _BOY]
+            best = open_[np.lexsort((open_, gender / sizes[open_], missing[open_] / sizes[open_]))[0]]
+            g[i] = best
+            room[best, L] -= 1
+            S[best] += feats[i]
+            missing[best] += 1
+    for L in range(N_LAYERS):
+        members = np.flatnonzero((fixed < 0) & (layer == L) & known)
         key = -x[members] + (rng.normal(0, 0.3, len(members)) if rng is not None else 0)
         for i in members[np.argsort(key, kind="stable")]:
             open_ = np.flatnonzero(room[:, L] > 0)
-            share = S[open_, _S1] / sizes[open_]  # how much 总分 the group already has, per place
+            share = S[open_, _S1] / np.maximum(sizes[open_] - missing[open_], 1.0)  # 总分 the group already has, per known place
             gender = S[open_, _GIRL] * feats[i, _GIRL] + S[open_, _BOY] * feats[i, _BOY]
             lead = S[open_, _LEAD] * feats[i, _LEAD]
             score = share + 0.6 * gender / sizes[open_] + 0.3 * lead / sizes[open_]
@@ -643,7 +667,8 @@ def balance(
     w.set_bands(feats[:, _GIRL:].sum(axis=0), k)
     use_sd = known.sum() >= 2 * k
     if known.sum() < k:
-        w.means = w.sd = w.means_over = 0.0
+        w.means = w.sd = w.means_over = w.sd_over = 0.0
+    w.sd_cap = max(STOP_SD * TAU_SD, (1 + STOP_NEAR) * bound.value)
     search = _Search(feats, layer, fixed, k, w, use_sd, eff)
     rng = np.random.default_rng(seed)
     best_f, best_g = np.inf, None
