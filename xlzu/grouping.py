@@ -104,7 +104,7 @@ class Effort:
 
 
 EFFORTS = {
-    "full": Effort(restarts=1, iterations=1000, perturb=3, combos=1296, tabu=True, tenure=0.4, patience=50, work=7e6),
+    "full": Effort(restarts=1, iterations=2000, perturb=3, combos=1296, tabu=True, tenure=0.4, patience=25, work=1e7),
     "fast": Effort(restarts=1, iterations=8, perturb=3),
 }
 
@@ -543,55 +543,65 @@ class _Search:
         """Every recombination of every pair of groups whose two group
         means differ by at most PAIR_MEANS (any other costs more than every
         state the search visits), as blocks of (new values of g, of h, their
-        band excess, pair, subset, combination, members, pairs of the
-        block).  Pairs with the same layout are enumerated together."""
+        band excess, pair, row in the block, combination, slots, members).
+        Layouts with the same shape (the same numbers of members to share,
+        in whatever layers) are enumerated together, one numpy pass each."""
         fc, lc = self.free_cnt, self._locked_cnt
         key = fc.tobytes()
         batches = self._batches.get(key)
         if batches is None:
-            groups: dict[tuple, list[int]] = {}
+            shapes: dict[tuple, list[tuple[int, tuple]]] = {}
             for i, (g, h) in enumerate(zip(self._pg.tolist(), self._ph.tolist())):
-                subsets = self._layout(fc[g], fc[h], fc[h] + lc[h] - lc[g], bool(lc[g].any() or lc[h].any()))
-                if subsets:
-                    groups.setdefault(tuple(subsets), []).append(i)
-            batches = [(subsets, np.array(plist)) for subsets, plist in groups.items()]
+                for subset in self._layout(fc[g], fc[h], fc[h] + lc[h] - lc[g], bool(lc[g].any() or lc[h].any())):
+                    parts = sorted(subset, key=lambda t: (-t[1], -t[2], t[0]))
+                    shape = tuple((u, c) for _, u, c in parts)
+                    shapes.setdefault(shape, []).append((i, tuple(L for L, _, _ in parts)))
+            batches = []
+            for shape, rows in shapes.items():
+                plist = np.array([i for i, _ in rows])
+                Ls = np.array([ls for _, ls in rows], dtype=int).reshape(len(rows), len(shape))
+                slots = [[(L, np.flatnonzero(Ls[:, j] == L)) for L in np.unique(Ls[:, j]).tolist()]
+                         for j in range(len(shape))]
+                batches.append((shape, plist, Ls, slots))
             self._batches[key] = batches
         blocks = []
-        for subsets, plist in batches:
+        for shape, plist, Ls, slots in batches:
             P = len(plist)
             G, H = self._pg[plist], self._ph[plist]
             union = self.S[G] + self.S[H]
-            for si, subset in enumerate(subsets):
-                base = self.S[G].copy()
-                adds, mems = [], []
-                for L, u, c in subset:
+            base = self.S[G].copy()
+            adds, mems = [], []
+            for (u, c), slot in zip(shape, slots):
+                m = np.empty((P, u), dtype=int)
+                for L, rows in slot:
                     F = self.free_by_layer[L]
                     gF = self.g[F]
-                    mask = (gF[None, :] == G[:, None]) | (gF[None, :] == H[:, None])
-                    m = F[np.nonzero(mask)[1]].reshape(P, u)
-                    fm = self.feats[m]
-                    base -= (fm * (self.g[m] == G[:, None])[..., None]).sum(axis=1)
-                    adds.append(np.matmul(_combos(u, c, float)[None], fm))
-                    mems.append(m)
-                # First only the known count and Σx (for the means), then
-                # every column of the candidates that pass.
-                two = [_K, _S1]
-                tot = base[:, None, two]
-                for add in adds:
-                    tot = (tot[:, :, None, :] + add[:, None, :, two]).reshape(P, -1, 2)
-                self.work += tot.shape[0] * tot.shape[1]
-                rest = union[:, None, two] - tot
-                a = tot[..., 1] / np.maximum(tot[..., 0], 1.0)
-                b = rest[..., 1] / np.maximum(rest[..., 0], 1.0)
-                pp, rr = np.nonzero(np.abs(a - b) <= PAIR_MEANS)
-                if not len(pp):
-                    continue
-                full = base[pp]
-                for add, q in zip(adds, np.unravel_index(rr, [add.shape[1] for add in adds])):
-                    full = full + add[pp, q]
-                vg = _values(full, self.use_sd)
-                vh = _values(union[pp] - full, self.use_sd)
-                blocks.append((vg, vh, _band(vg, self.w) + _band(vh, self.w), plist[pp], pp, rr, subset, mems))
+                    Gr, Hr = G[rows], H[rows]
+                    mask = (gF[None, :] == Gr[:, None]) | (gF[None, :] == Hr[:, None])
+                    m[rows] = F[np.nonzero(mask)[1]].reshape(len(rows), u)
+                fm = self.feats[m]
+                base -= (fm * (self.g[m] == G[:, None])[..., None]).sum(axis=1)
+                adds.append(np.matmul(_combos(u, c, float)[None], fm))
+                mems.append(m)
+            # First only the known count and Σx (for the means), then
+            # every column of the candidates that pass.
+            two = [_K, _S1]
+            tot = base[:, None, two]
+            for add in adds:
+                tot = (tot[:, :, None, :] + add[:, None, :, two]).reshape(P, -1, 2)
+            self.work += tot.shape[0] * tot.shape[1]
+            rest = union[:, None, two] - tot
+            a = tot[..., 1] / np.maximum(tot[..., 0], 1.0)
+            b = rest[..., 1] / np.maximum(rest[..., 0], 1.0)
+            pp, rr = np.nonzero(np.abs(a - b) <= PAIR_MEANS)
+            if not len(pp):
+                continue
+            full = base[pp]
+            for add, q in zip(adds, np.unravel_index(rr, [add.shape[1] for add in adds])):
+                full = full + add[pp, q]
+            vg = _values(full, self.use_sd)
+            vh = _values(union[pp] - full, self.use_sd)
+            blocks.append((vg, vh, _band(vg, self.w) + _band(vh, self.w), plist[pp], pp, rr, shape, mems))
         return blocks
 
     def recombine_best(self, tabu: np.ndarray | None = None, aspire: float = -np.inf) -> bool:
@@ -636,11 +646,11 @@ class _Search:
             if best < len(blk[0]):
                 break
             best -= len(blk[0])
-        _, _, _, pids, pp, rr, subset, mems = blk
+        _, _, _, pids, pp, rr, shape, mems = blk
         g, h = int(self._pg[pids[best]]), int(self._ph[pids[best]])
-        pick = np.unravel_index(int(rr[best]), [len(_combos(u, c)) for _, u, c in subset])
+        pick = np.unravel_index(int(rr[best]), [len(_combos(u, c)) for u, c in shape])
         members_all, groups_all = [], []
-        for (L, u, c), m, qi in zip(subset, mems, pick):
+        for (u, c), m, qi in zip(shape, mems, pick):
             members_all.append(m[pp[best]])
             groups_all.append(np.where(_combos(u, c)[qi], g, h))
         self._apply(np.concatenate(members_all), np.concatenate(groups_all))
