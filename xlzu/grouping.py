@@ -104,7 +104,7 @@ class Effort:
 
 
 EFFORTS = {
-    "full": Effort(restarts=1, iterations=2000, perturb=3, combos=1296, tabu=True, tenure=0.4, patience=25, work=1e7),
+    "full": Effort(restarts=2, iterations=2000, perturb=3, combos=1296, tabu=True, tenure=0.4, patience=25, work=1.2e7),
     "fast": Effort(restarts=1, iterations=8, perturb=3),
 }
 
@@ -560,27 +560,34 @@ class _Search:
             for shape, rows in shapes.items():
                 plist = np.array([i for i, _ in rows])
                 Ls = np.array([ls for _, ls in rows], dtype=int).reshape(len(rows), len(shape))
-                slots = [[(L, np.flatnonzero(Ls[:, j] == L)) for L in np.unique(Ls[:, j]).tolist()]
-                         for j in range(len(shape))]
-                batches.append((shape, plist, Ls, slots))
+                G, H = self._pg[plist], self._ph[plist]
+                slots = []
+                for j in range(len(shape)):
+                    slot = []
+                    for L in np.unique(Ls[:, j]).tolist():
+                        at = np.flatnonzero(Ls[:, j] == L)
+                        slot.append((L, at, G[at][:, None], H[at][:, None]))
+                    slots.append(slot)
+                batches.append((shape, plist, G, H, G[:, None], slots))
             self._batches[key] = batches
         blocks = []
-        for shape, plist, Ls, slots in batches:
+        gF = [self.g[F] for F in self.free_by_layer]
+        for shape, plist, G, H, Gc, slots in batches:
             P = len(plist)
-            G, H = self._pg[plist], self._ph[plist]
-            union = self.S[G] + self.S[H]
-            base = self.S[G].copy()
+            SG = self.S[G]
+            union = SG + self.S[H]
+            base = SG.copy()
             adds, mems = [], []
             for (u, c), slot in zip(shape, slots):
-                m = np.empty((P, u), dtype=int)
-                for L, rows in slot:
-                    F = self.free_by_layer[L]
-                    gF = self.g[F]
-                    Gr, Hr = G[rows], H[rows]
-                    mask = (gF[None, :] == Gr[:, None]) | (gF[None, :] == Hr[:, None])
-                    m[rows] = F[np.nonzero(mask)[1]].reshape(len(rows), u)
+                if len(slot) == 1:
+                    L, _, Gr, Hr = slot[0]
+                    m = self.free_by_layer[L][np.nonzero((gF[L] == Gr) | (gF[L] == Hr))[1]].reshape(P, u)
+                else:
+                    m = np.empty((P, u), dtype=int)
+                    for L, at, Gr, Hr in slot:
+                        m[at] = self.free_by_layer[L][np.nonzero((gF[L] == Gr) | (gF[L] == Hr))[1]].reshape(len(at), u)
                 fm = self.feats[m]
-                base -= (fm * (self.g[m] == G[:, None])[..., None]).sum(axis=1)
+                base -= (fm * (self.g[m] == Gc)[..., None]).sum(axis=1)
                 adds.append(np.matmul(_combos(u, c, float)[None], fm))
                 mems.append(m)
             # First only the known count and Σx (for the means), then
@@ -669,6 +676,23 @@ class _Search:
         i, j, l = self.t1[ok], self.t2[ok], self.t3[ok]
         g1, g2, g3 = g1[ok], g2[ok], g3[ok]
         self.work += CALL_WORK + len(i) * self.K
+        # The D_means terms alone (a lower bound of the objective) rule out
+        # most cycles before their SDs and bands are computed.
+        f = self.feats
+        s1, kn = self.S[:, _S1], self.S[:, _K]
+        rows = np.arange(len(i))
+        S1 = np.broadcast_to(s1, (len(i), self.K)).copy()
+        KN = np.broadcast_to(kn, (len(i), self.K)).copy()
+        for a, out, inn in ((g1, i, l), (g2, j, i), (g3, l, j)):
+            S1[rows, a] += f[inn, _S1] - f[out, _S1]
+            KN[rows, a] += f[inn, _K] - f[out, _K]
+        m = S1 / np.maximum(KN, 1.0)
+        r = m.max(axis=1) - m.min(axis=1)
+        low = r * self.w.means + self.w.means_over * np.maximum(r - MEANS_CAP, 0.0)
+        keep = np.flatnonzero(low < self.f - _EPS)
+        if not len(keep):
+            return False
+        i, j, l, g1, g2, g3 = i[keep], j[keep], l[keep], g1[keep], g2[keep], g3[keep]
         F = self._cycle_objective(i, j, l, g1, g2, g3)
         best = int(np.argmin(F))
         if F[best] >= self.f - _EPS:
@@ -772,6 +796,7 @@ def _greedy_start(feats: np.ndarray, layer: np.ndarray, fixed: np.ndarray, count
         np.add.at(S, fixed[fixed >= 0], feats[fixed >= 0])
     x = feats[:, _S1]
     known = feats[:, _K] > 0
+    most = np.ceil(feats[:, _GIRL:_LEAD].sum(axis=0) / K)  # girls, boys a group may have (max − min ≤ 1)
     # Students without 总分 first, each to the open group with fewest of them
     # so far: every group keeps as many known 总分 as it can (a group with
     # few known members has a mean and SD that hardly anything can balance).
@@ -794,7 +819,10 @@ def _greedy_start(feats: np.ndarray, layer: np.ndarray, fixed: np.ndarray, count
             share = S[open_, _S1] / np.maximum(sizes[open_] - missing[open_], 1.0)  # 总分 the group already has, per known place
             gender = S[open_, _GIRL] * feats[i, _GIRL] + S[open_, _BOY] * feats[i, _BOY]
             lead = S[open_, _LEAD] * feats[i, _LEAD]
-            score = share + 0.6 * gender / sizes[open_] + 0.3 * lead / sizes[open_]
+            # A group already at the most girls (or boys) a group may have
+            # takes another only if no other group can.
+            full = S[open_, _GIRL] * feats[i, _GIRL] + S[open_, _BOY] * feats[i, _BOY] >= most @ feats[i, _GIRL:_LEAD]
+            score = share + 0.6 * gender / sizes[open_] + 0.3 * lead / sizes[open_] + 100.0 * (full & (feats[i, _GIRL:_LEAD].sum() > 0))
             if rng is not None:
                 score = score + rng.normal(0, 0.02, len(open_))
             best = open_[int(np.argmin(score))]
@@ -863,6 +891,7 @@ def balance(
     rounds = 0
     done = False
     for r in range(max(eff.restarts, 1)):
+        budget = search.work + eff.work / max(eff.restarts, 1)  # each start gets its share of the work
         search.set(_greedy_start(feats, layer, fixed, counts, None if r == 0 else rng))
         f = search.local_search()
         run_best, run_g = f, search.g.copy()
@@ -892,7 +921,7 @@ def balance(
                     search.set(run_g)
                     search.perturb(rng, eff.perturb)
                     last = step
-                if search.work > eff.work:
+                if search.work > budget:
                     break
         else:
             for _ in range(eff.iterations):
@@ -908,7 +937,7 @@ def balance(
                         break
                 else:
                     search.set(run_g)
-                if search.work > eff.work:
+                if search.work > budget:
                     break
         if run_best < best_f - _EPS:
             best_f, best_g = run_best, run_g
