@@ -299,6 +299,34 @@ def test_the_tabu_walk_moves_even_when_worse_but_never_in_a_tabu_pair_and_only_l
     assert True in kinds
 
 
+@pytest.mark.parametrize("locked", [0, 7])
+def test_the_cached_recombinations_are_those_of_an_enumeration_from_scratch(locked):
+    """Only pairs whose groups changed are enumerated again; what the cache
+    holds after any sequence of moves is what a fresh enumeration gives."""
+    search, layer, fixed, k = _search_state(60, 11, locked=locked)
+
+    def listing(blocks):
+        rows = []
+        for vg, vh, bb, pids, pp, rr, shape, mems in blocks:
+            for t in range(len(pids)):
+                members = np.concatenate([m[pp[t]] for m in mems])
+                rows.append((int(pids[t]), shape, int(rr[t]), tuple(members.tolist()),
+                             tuple(np.round(vg[t], 9)), tuple(np.round(vh[t], 9))))
+        return sorted(rows)
+
+    rng = np.random.default_rng(0)
+    tabu = np.zeros(len(search._pairs), dtype=bool)
+    for step in range(25):
+        if step % 7 == 6:
+            search.perturb(rng, 3)
+        assert search.recombine_best(tabu=tabu, aspire=-np.inf)
+        tabu[:] = False
+        tabu[search.moved] = True
+        cached = listing(search._candidates())
+        search._cache_key = None  # forget everything
+        assert cached == listing(search._candidates())
+
+
 def test_the_full_search_is_deterministic_per_seed_and_the_seed_matters():
     roster = synthetic_class(60, seed=144)
     total, layer, girl, boy, lead = _search_inputs(roster)

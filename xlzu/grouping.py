@@ -104,7 +104,7 @@ class Effort:
 
 
 EFFORTS = {
-    "full": Effort(restarts=2, iterations=2000, perturb=3, combos=1296, tabu=True, tenure=0.4, patience=25, work=1.2e7),
+    "full": Effort(restarts=2, iterations=2000, perturb=3, combos=1296, tabu=True, tenure=0.4, patience=25, work=8e6),
     "fast": Effort(restarts=1, iterations=8, perturb=3),
 }
 
@@ -488,6 +488,7 @@ class _Search:
         self._ph = np.array([p["h"] for p in self._pairs], dtype=int)
         self._stale = np.ones(len(self._pairs), dtype=bool)
         self._flat = None
+        self._cache_key, self._cache = None, []  # per batch of pairs: its enumerated recombinations
         self._layouts: dict[tuple, list[tuple]] = {}
         self._batches: dict[bytes, list] = {}  # pairs grouped by layout, per free counts of every group and layer
         self._locked_cnt = np.zeros((K, N_LAYERS), dtype=int)
@@ -568,48 +569,80 @@ class _Search:
                         at = np.flatnonzero(Ls[:, j] == L)
                         slot.append((L, at, G[at][:, None], H[at][:, None]))
                     slots.append(slot)
-                batches.append((shape, plist, G, H, G[:, None], slots))
+                batches.append((shape, plist, Ls, G, H, slots))
             self._batches[key] = batches
+        if self._cache_key != key:
+            self._cache_key, self._cache = key, [None] * len(batches)
         blocks = []
         gF = [self.g[F] for F in self.free_by_layer]
-        for shape, plist, G, H, Gc, slots in batches:
-            P = len(plist)
-            SG = self.S[G]
-            union = SG + self.S[H]
-            base = SG.copy()
-            adds, mems = [], []
-            for (u, c), slot in zip(shape, slots):
-                if len(slot) == 1:
-                    L, _, Gr, Hr = slot[0]
-                    m = self.free_by_layer[L][np.nonzero((gF[L] == Gr) | (gF[L] == Hr))[1]].reshape(P, u)
+        for bi, (shape, plist, Ls, G, H, slots) in enumerate(batches):
+            old = self._cache[bi]
+            if old is None:
+                new = self._enumerate(shape, G, H, slots, gF)
+            else:
+                rows = np.flatnonzero(self._stale[plist])
+                if len(rows):
+                    # Only the pairs that changed are enumerated again.
+                    sub = []
+                    for j in range(len(shape)):
+                        Lr = Ls[rows, j]
+                        sub.append([(L, at, G[rows[at]][:, None], H[rows[at]][:, None])
+                                    for L in np.unique(Lr).tolist() for at in [np.flatnonzero(Lr == L)]])
+                    vg, vh, bb, pp, rr, mems = self._enumerate(shape, G[rows], H[rows], sub, gF)
+                    keep = ~self._stale[plist][old[3]]
+                    for m_all, m in zip(old[5], mems):
+                        m_all[rows] = m
+                    new = (np.concatenate([old[0][keep], vg]), np.concatenate([old[1][keep], vh]),
+                           np.concatenate([old[2][keep], bb]), np.concatenate([old[3][keep], rows[pp]]),
+                           np.concatenate([old[4][keep], rr]), old[5])
                 else:
-                    m = np.empty((P, u), dtype=int)
-                    for L, at, Gr, Hr in slot:
-                        m[at] = self.free_by_layer[L][np.nonzero((gF[L] == Gr) | (gF[L] == Hr))[1]].reshape(len(at), u)
-                fm = self.feats[m]
-                base -= (fm * (self.g[m] == Gc)[..., None]).sum(axis=1)
-                adds.append(np.matmul(_combos(u, c, float)[None], fm))
-                mems.append(m)
-            # First only the known count and Σx (for the means), then
-            # every column of the candidates that pass.
-            two = [_K, _S1]
-            tot = base[:, None, two]
-            for add in adds:
-                tot = (tot[:, :, None, :] + add[:, None, :, two]).reshape(P, -1, 2)
-            self.work += tot.shape[0] * tot.shape[1]
-            rest = union[:, None, two] - tot
-            a = tot[..., 1] / np.maximum(tot[..., 0], 1.0)
-            b = rest[..., 1] / np.maximum(rest[..., 0], 1.0)
-            pp, rr = np.nonzero(np.abs(a - b) <= PAIR_MEANS)
-            if not len(pp):
-                continue
-            full = base[pp]
-            for add, q in zip(adds, np.unravel_index(rr, [add.shape[1] for add in adds])):
-                full = full + add[pp, q]
-            vg = _values(full, self.use_sd)
-            vh = _values(union[pp] - full, self.use_sd)
-            blocks.append((vg, vh, _band(vg, self.w) + _band(vh, self.w), plist[pp], pp, rr, shape, mems))
+                    new = old
+            self._cache[bi] = new
+            vg, vh, bb, pp, rr, mems = new
+            if len(pp):
+                blocks.append((vg, vh, bb, plist[pp], pp, rr, shape, mems))
+        self._stale[:] = False
         return blocks
+
+    def _enumerate(self, shape, G, H, slots, gF):
+        """The recombinations of the pairs (``G``, ``H``) of one shape whose
+        two group means differ by at most PAIR_MEANS: new values of g, of h,
+        their band excess, row, combination, and the members shared per slot."""
+        P = len(G)
+        Gc = G[:, None]
+        SG = self.S[G]
+        union = SG + self.S[H]
+        base = SG.copy()
+        adds, mems = [], []
+        for (u, c), slot in zip(shape, slots):
+            if len(slot) == 1:
+                L, _, Gr, Hr = slot[0]
+                m = self.free_by_layer[L][np.nonzero((gF[L] == Gr) | (gF[L] == Hr))[1]].reshape(P, u)
+            else:
+                m = np.empty((P, u), dtype=int)
+                for L, at, Gr, Hr in slot:
+                    m[at] = self.free_by_layer[L][np.nonzero((gF[L] == Gr) | (gF[L] == Hr))[1]].reshape(len(at), u)
+            fm = self.feats[m]
+            base -= (fm * (self.g[m] == Gc)[..., None]).sum(axis=1)
+            adds.append(np.matmul(_combos(u, c, float)[None], fm))
+            mems.append(m)
+        # First only the known count and Σx (for the means), then every
+        # column of the candidates that pass.
+        two = [_K, _S1]
+        tot = base[:, None, two]
+        for add in adds:
+            tot = (tot[:, :, None, :] + add[:, None, :, two]).reshape(P, -1, 2)
+        self.work += tot.shape[0] * tot.shape[1]
+        rest = union[:, None, two] - tot
+        a = tot[..., 1] / np.maximum(tot[..., 0], 1.0)
+        b = rest[..., 1] / np.maximum(rest[..., 0], 1.0)
+        pp, rr = np.nonzero(np.abs(a - b) <= PAIR_MEANS)
+        full = base[pp]
+        for add, q in zip(adds, np.unravel_index(rr, [add.shape[1] for add in adds])):
+            full = full + add[pp, q]
+        vg = _values(full, self.use_sd)
+        vh = _values(union[pp] - full, self.use_sd)
+        return vg, vh, _band(vg, self.w) + _band(vh, self.w), pp, rr, mems
 
     def recombine_best(self, tabu: np.ndarray | None = None, aspire: float = -np.inf) -> bool:
         """The best recombination of any pair of groups; applied if it
