@@ -341,6 +341,11 @@ class FileBook(Book):
         width = len(seen[0]) if seen else 0
         k, n = 0, min(len(seen), len(rows))
         try:
+            if set(map(len, rows[:n])) <= {width}:  # the usual case, at C speed
+                k = next((i for i, same in enumerate(map(tuple.__eq__, map(tuple, rows[:n]), seen)) if not same), n)
+        except (TypeError, ValueError):  # pd.NA and the like: row by row below
+            k = 0
+        try:
             while k < n:
                 row = rows[k]
                 if tuple(row[:width]) != seen[k] or any(v is not None for v in row[width:]):
