@@ -14,7 +14,7 @@ a hash of
 * the sheet part's bytes, whole (a reader reads nothing else of the sheet),
 * the shared strings part, the styles part (which cells are dates) and the
   workbook part (the 1904 date system), byte for byte,
-* xlzu's reader code (this module and :mod:`.cellread`).
+* xlzu's reader and writer code and the python-calamine version.
 
 Any change of any of those bytes (a teacher's edit in Excel, WPS or
 LibreOffice, a new xlzu) gives another key: the table is parsed as before
@@ -61,14 +61,25 @@ def enabled() -> bool:
     return os.environ.get(ENV, "").strip().lower() not in ("off", "0", "no", "false")
 
 
+# The code a stored grid depends on: the readers, the writer and how a
+# written value is normalised (a new xlzu that reads differently misses).
+_CODE_FILES = ("book/tablecache.py", "book/cellread.py", "book/cellwrite.py", "book/files.py", "cells.py")
+
+
 def _code_digest() -> bytes:
     h = hashlib.blake2b(digest_size=16)
-    here = Path(__file__).resolve().parent
-    for name in ("tablecache.py", "cellread.py"):
+    package = Path(__file__).resolve().parents[1]
+    for name in _CODE_FILES:
         try:
-            h.update((here / name).read_bytes())
+            h.update((package / name).read_bytes())
         except OSError:  # pragma: no cover - a frozen build without sources
             h.update(b"frozen:" + name.encode())
+    try:
+        from importlib.metadata import version
+
+        h.update(version("python-calamine").encode())
+    except Exception:  # not installed (Pyodide): the pure reader
+        h.update(b"no calamine")
     return h.digest()
 
 
