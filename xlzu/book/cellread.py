@@ -161,8 +161,8 @@ def normal_rows(rows: Iterable[list[Any]]) -> list[list[Any]]:
             table[v] = int(v) if t is int or v.is_integer() else v
         elif t is date:
             table[v] = datetime(v.year, v.month, v.day)
-        elif t is str and not v:
-            table[v] = None
+        elif t is str:
+            table[v] = v or None  # equal texts become one object (a term's records repeat a few thousand)
     get = table.get
     return [list(map(get, row, row)) for row in rows]
 

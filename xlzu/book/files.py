@@ -737,7 +737,7 @@ def _written_grid(rows: list[list[Any]], kept: list[tuple] | None = None) -> lis
     """The grid a reader gives of a table written from ``rows`` (a Layout's
     raw values) whose first rows are the XML of the rows read as ``kept``;
     None when a new value might not read back as written."""
-    head = [list(row) for row in kept] if kept else []
+    head: list = list(kept) if kept else []  # the rows read, as tuples (not copied)
     rows = rows[len(head):]
     try:
         table = {}
@@ -761,7 +761,10 @@ def _written_grid(rows: list[list[Any]], kept: list[tuple] | None = None) -> lis
     except TypeError:  # a value that cannot be a key
         return None
     get = table.__getitem__
-    return cellread.trim(head + cellread.normal_rows([list(map(get, row)) for row in rows]))
+    grid = head + cellread.normal_rows([list(map(get, row)) for row in rows])
+    if len(set(map(len, grid))) > 1:  # rows of different lengths: trim pads lists
+        grid = [list(row) for row in grid]
+    return cellread.trim(grid)
 
 
 def _context(pkg: Package, replaced: dict[str, bytes] | None = None, sst: str | None = None) -> tuple[bytes, ...]:
