@@ -125,6 +125,13 @@ def test_a_stored_grid_is_used_only_for_the_bytes_it_was_made_from(copy):
     assert got == records(copy, stored=False) == {s: full_load(copy)[s] for s in RECORDS}
 
 
+def test_the_pure_reader_uses_the_grids_calamine_stored(copy):
+    """The offline page (pure-Python reader) and the CLI (python-calamine)
+    read the same grids, so each uses what the other stored."""
+    rewrite_item(copy, tampered)
+    assert held_values(copy, pure=True, stored=True)[C.PERSON_RECORDS][1][2] == "存的值"
+
+
 def test_a_changed_styles_part_is_a_miss(copy):
     rewrite_item(copy, tampered)
     rewrite(copy, lambda n, d: d.replace(b"</styleSheet>", b" </styleSheet>") if n == "xl/styles.xml" else d)

@@ -303,16 +303,16 @@ class FileBook(Book):
         """A held sheet's values, read anew each time (the caller owns them)."""
         if bulk.pending is not None:
             return cellread.trim(cellread.normal_rows([[excel_value(v) for v in row] for row in bulk.pending]))
-        if bulk.part.has_formulas:
-            return cellread.openpyxl_grid(self._pkg.read(bulk.source), self._shared_strings(), self.wb)
         grid = None
-        if bulk.cached is not None:  # the grid stored for exactly these bytes
+        if bulk.cached is not None:  # the grid stored for exactly these bytes (never one with formulas)
             try:
                 grid = tablecache.decode(bulk.cached)
             except Exception:  # damaged: parse instead
                 bulk.cached = None
         if grid is not None:
             pass
+        elif bulk.part.has_formulas:
+            return cellread.openpyxl_grid(self._pkg.read(bulk.source), self._shared_strings(), self.wb)
         elif cellread.python_calamine is not None and not os.environ.get(PURE_READER_ENV):
             if self._calamine is None:
                 self._calamine = cellread.calamine_book(self._pkg.data)

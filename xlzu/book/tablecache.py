@@ -14,7 +14,7 @@ a hash of
 * the sheet part's bytes, whole (a reader reads nothing else of the sheet),
 * the shared strings part, the styles part (which cells are dates) and the
   workbook part (the 1904 date system), byte for byte,
-* xlzu's reader and writer code and the python-calamine version.
+* xlzu's reader and writer code.
 
 Any change of any of those bytes (a teacher's edit in Excel, WPS or
 LibreOffice, a new xlzu) gives another key: the table is parsed as before
@@ -63,6 +63,9 @@ def enabled() -> bool:
 
 # The code a stored grid depends on: the readers, the writer and how a
 # written value is normalised (a new xlzu that reads differently misses).
+# Not which reader ran: python-calamine and the pure-Python reader give the
+# same grid (tests/test_held_tables.py), so the offline page (pure reader)
+# uses the grids the CLI stored, and the other way round.
 _CODE_FILES = ("book/tablecache.py", "book/cellread.py", "book/cellwrite.py", "book/files.py", "cells.py")
 
 
@@ -74,12 +77,6 @@ def _code_digest() -> bytes:
             h.update((package / name).read_bytes())
         except OSError:  # pragma: no cover - a frozen build without sources
             h.update(b"frozen:" + name.encode())
-    try:
-        from importlib.metadata import version
-
-        h.update(version("python-calamine").encode())
-    except Exception:  # not installed (Pyodide): the pure reader
-        h.update(b"no calamine")
     return h.digest()
 
 
