@@ -26,7 +26,7 @@ group standard deviations; the gender imbalance is max − min of the number of
 girls per group.  The search minimises
 
     D_means / 0.01 + D_sd / 0.02 + ½ (sd(group means) / 0.01 + sd(group SDs) / 0.02)
-    + 200 · (D_means − 0.008)⁺ / 0.01 + 20 · (D_sd − cap)⁺ / 0.02
+    + 200 · (D_means − 0.0095)⁺ / 0.01 + 20 · (D_sd − cap)⁺ / 0.02
     + 1000 · (girls and boys outside [⌊total ÷ K⌋, ⌈total ÷ K⌉], summed over groups)
     + 2 · (members with 组织能力 ≥ 4 outside their band, summed over groups)
 
@@ -72,7 +72,7 @@ from .sdbound import SdBound, sd_lower_bound
 TAU_MEANS = 0.01
 TAU_SD = 0.02
 SMOOTH = 0.5  # weight of the spread terms
-MEANS_CAP = 0.8 * TAU_MEANS  # beyond this D_means costs MEANS_OVER times more: never trade it for D_sd
+MEANS_CAP = 0.95 * TAU_MEANS  # beyond this D_means costs MEANS_OVER times more: never trade it for D_sd
 MEANS_OVER = 200.0
 SD_OVER = 20.0  # likewise beyond the D_sd cap (_Weights.sd_cap): the targets come before 组织能力
 STOP_MEANS, STOP_SD = 0.8, 0.9  # stop searching once both figures are below these shares of their targets
