@@ -481,13 +481,12 @@ class _Search:
     # ---- the pairs of groups and their recombinations -------------------------
     def _build_pairs(self) -> None:
         """Every pair of groups; its recombinations are enumerated (by
-        :meth:`_rebuild`) again only when one of its groups changed."""
+        :meth:`_candidates`) again only when one of its groups changed."""
         K = self.K
         self._pairs = [{"g": g, "h": h} for g in range(K) for h in range(g + 1, K)]
         self._pg = np.array([p["g"] for p in self._pairs], dtype=int)
         self._ph = np.array([p["h"] for p in self._pairs], dtype=int)
         self._stale = np.ones(len(self._pairs), dtype=bool)
-        self._flat = None
         self._cache_key, self._cache = None, []  # per batch of pairs: its enumerated recombinations
         self._layouts: dict[tuple, list[tuple]] = {}
         self._batches: dict[bytes, list] = {}  # pairs grouped by layout, per free counts of every group and layer
@@ -496,12 +495,12 @@ class _Search:
         np.add.at(self._locked_cnt, (self.fixed[lk], self.layer[lk]), 1)
 
     def _dirty(self, groups) -> None:
+        """Mark the pairs that include one of ``groups`` for enumeration."""
         if self._pairs is None or not len(groups):
             return
         hit = np.isin(self._pg, groups) | np.isin(self._ph, groups)
         if hit.any():
             self._stale |= hit
-            self._flat = None
 
     def _layout(self, fg: np.ndarray, fh: np.ndarray, ex: np.ndarray, locked: bool) -> list[tuple]:
         """The subsets of layers enumerated for a pair with ``fg``/``fh``
@@ -778,7 +777,8 @@ class _Search:
 
     def local_search(self, full: bool = True) -> float:
         """Swaps, then the best recombination of any pair of groups, then
-        (at a pairwise optimum) the best 3-cycle, until none improves."""
+        (at a pairwise optimum, unless ``full`` is off) the best 3-cycle,
+        until none improves."""
         while True:
             self.swap_descent()
             if self.recombine_best():
