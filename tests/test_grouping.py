@@ -327,6 +327,27 @@ def test_the_cached_recombinations_are_those_of_an_enumeration_from_scratch(lock
         assert cached == listing(search._candidates())
 
 
+@pytest.mark.parametrize("seed", range(10))
+def test_the_greedy_start_spreads_students_without_total_over_the_groups(seed):
+    from xlzu.grouping import _features, _greedy_start
+
+    roster = synthetic_class(60, seed=seed)
+    total, layer, girl, boy, lead = _search_inputs(roster)
+    rng = np.random.default_rng(seed)
+    girl = rng.random(60) < 0.3  # a skewed class: 18 girls or so for 8 groups
+    boy = ~girl
+    total = total.copy()
+    total[rng.choice(60, 9, replace=False)] = np.nan
+    k = group_count(60, 8)
+    z = (total - np.nanmean(total)) / np.nanstd(total)
+    feats = _features(z, girl, boy, lead)
+    fixed = np.full(60, -1)
+    for r in (None, np.random.default_rng(seed)):
+        g = _greedy_start(feats, layer, fixed, plan_counts(layer, fixed, k), r)
+        missing = np.bincount(g[np.isnan(total)], minlength=k)
+        assert missing.max() - missing.min() <= 1
+
+
 def test_the_full_search_is_deterministic_per_seed_and_the_seed_matters():
     roster = synthetic_class(60, seed=144)
     total, layer, girl, boy, lead = _search_inputs(roster)
