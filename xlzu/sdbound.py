@@ -84,43 +84,81 @@ class SdBound:
     max_sd: float  # least possible SD (class SDs) of that student's group
 
 
+GIRL, BOY, OTHER = 0, 1, 2  # values of ``sex``: a student of unknown gender counts for neither band
+
+
 def _group_options(z: np.ndarray, layer: np.ndarray, known: np.ndarray, focus: Sequence[int], row: np.ndarray,
-                   delta: float, exclude: Sequence[int] = (), upper: bool = False) -> list[tuple[float, int]]:
+                   delta: float, exclude: Sequence[int] = (), upper: bool = False, sex: np.ndarray | None = None,
+                   bands: tuple[tuple[float, float], tuple[float, float]] | None = None) -> list[tuple[float, int]]:
     """(lower bound on the within-group sum of squares, known members) of a
     group with layer counts ``row`` that holds the students ``focus`` and
     none of ``exclude``, one pair for every possible number of known members
-    per layer.  With ``upper``, an upper bound on the sum of squares instead
-    (SS ≤ Σx² ≤ Σ(x² + λx) + |λ|·n·delta for every λ, the largest terms
-    taken from each layer)."""
+    per layer and number of girls and boys.  With ``sex`` (GIRL/BOY/OTHER per
+    student) and ``bands`` ((least, most) girls, (least, most) boys), only
+    groups whose girls and boys lie in their bands count.  With ``upper``, an
+    upper bound on the sum of squares instead (SS ≤ Σx² ≤ Σ(x² + λx) +
+    |λ|·n·delta for every λ, the largest terms taken from each layer)."""
     need = row.astype(int).copy()
     for i in focus:
         need[layer[i]] -= 1
     if (need < 0).any():
         return []
     lam = _LAMBDAS
+    sex = np.full(len(z), OTHER) if sex is None else sex
+    taken = np.zeros(len(z), dtype=bool)
+    taken[list(focus) + list(exclude)] = True
+    girls0 = sum(int(sex[i] == GIRL) for i in focus)
+    boys0 = sum(int(sex[i] == BOY) for i in focus)
+    most_g = bands[0][1] if bands else np.inf
+    most_b = bands[1][1] if bands else np.inf
     focus = [i for i in focus if known[i]]  # a locked student without 总分 only takes a place
     fixed_cost = sum(z[i] ** 2 + lam * z[i] for i in focus) + np.zeros(len(lam))  # (G,)
-    # Per layer: prefix sums of the cheapest x² + λx among its other known students.
-    prefix, ranges = [], []
+    pick = np.maximum if upper else np.minimum
+    # Per layer: for every (known members, girls, boys) the cheapest (or,
+    # with ``upper``, dearest) Σ x² + λx, for every λ at once.
+    combined: dict[tuple, np.ndarray] = {((), girls0, boys0): fixed_cost}
     for L in range(N_LAYERS):
-        pool = np.flatnonzero((layer == L) & known)
-        pool = pool[~np.isin(pool, list(focus) + list(exclude))]
-        absent = int(np.count_nonzero((layer == L) & ~known))
         c = int(need[L])
-        lo = max(c - absent, 0)
-        hi = min(c, len(pool))
-        if lo > hi:
+        here = (layer == L) & ~taken
+        prefix, absent = [], []
+        for s in (GIRL, BOY, OTHER):
+            pool = np.flatnonzero(here & known & (sex == s))
+            absent.append(int(np.count_nonzero(here & ~known & (sex == s))))
+            cost = np.sort(z[pool][None, :] ** 2 + lam[:, None] * z[pool][None, :], axis=1)
+            if upper:
+                cost = cost[:, ::-1]
+            hi = min(c, len(pool))
+            prefix.append(np.concatenate([np.zeros((len(lam), 1)), np.cumsum(cost[:, :hi], axis=1)], axis=1))
+        table: dict[tuple, np.ndarray] = {}
+        for kg in range(prefix[0].shape[1]):
+            for kb in range(min(prefix[1].shape[1], c - kg + 1)):
+                for ko in range(min(prefix[2].shape[1], c - kg - kb + 1)):
+                    rest = c - kg - kb - ko
+                    cost = None
+                    for ag in range(min(rest, absent[0]) + 1):
+                        for ab in range(min(rest - ag, absent[1]) + 1):
+                            if rest - ag - ab > absent[2]:
+                                continue
+                            if cost is None:
+                                cost = prefix[0][:, kg] + prefix[1][:, kb] + prefix[2][:, ko]
+                            key = (kg + kb + ko, kg + ag, kb + ab)
+                            table[key] = cost if key not in table else pick(table[key], cost)
+        if not table:
             return []
-        cost = np.sort(z[pool][None, :] ** 2 + lam[:, None] * z[pool][None, :], axis=1)
-        if upper:
-            cost = cost[:, ::-1]
-        pre = np.concatenate([np.zeros((len(lam), 1)), np.cumsum(cost[:, :hi], axis=1)], axis=1)
-        prefix.append(pre)
-        ranges.append(range(lo, hi + 1))
+        new: dict[tuple, np.ndarray] = {}
+        for (ks, g, b), a in combined.items():
+            for (kn, g2, b2), a2 in table.items():
+                if g + g2 > most_g or b + b2 > most_b:
+                    continue
+                key = (ks + (kn,), g + g2, b + b2)
+                v = a + a2
+                new[key] = v if key not in new else pick(new[key], v)
+        combined = new
     out = []
-    for ks in itertools.product(*ranges):
+    for (ks, g, b), total in combined.items():
+        if bands and not (bands[0][0] <= g <= bands[0][1] and bands[1][0] <= b <= bands[1][1]):
+            continue
         n = len(focus) + sum(ks)
-        total = fixed_cost + sum(prefix[L][:, k] for L, k in enumerate(ks))
         if upper:
             ss = float(np.min(total + np.abs(lam) * n * delta))
         else:
@@ -148,11 +186,21 @@ def _single(ss: float, n: float, total: int) -> float:
     return np.sqrt(ss / n) - np.sqrt(max(total - ss, 0.0) / (total - n))
 
 
+def gender_bands(girl: Sequence[bool], boy: Sequence[bool], k: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The girls and boys a group may hold when each differs by at most one
+    across ``k`` groups: [⌊total ÷ k⌋, ⌈total ÷ k⌉] (xlzu.grouping's rule)."""
+    g, b = int(np.sum(girl)), int(np.sum(boy))
+    return (g // k, -(-g // k)), (b // k, -(-b // k))
+
+
 def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndarray, delta: float = 0.01,
-                   fixed: Sequence[int] | None = None) -> SdBound:
+                   fixed: Sequence[int] | None = None, *, girl: Sequence[bool] | None = None,
+                   boy: Sequence[bool] | None = None) -> SdBound:
     """A value ≤ the least D_sd (population SDs, in class SDs) of any split
     into groups with layer counts ``counts`` (k × 4) whose D_means ≤
-    ``delta``.  See the module docstring for the argument."""
+    ``delta`` (and, given ``girl`` and ``boy``, whose numbers of girls and
+    of boys each differ by at most one across groups).  See the module
+    docstring for the argument."""
     x = np.asarray(total, dtype=float)
     layer = np.asarray(layer, dtype=int)
     counts = np.asarray(counts, dtype=int)
@@ -163,6 +211,17 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
         return SdBound(0.0, None, True, 0.0)
     z = np.where(known, (x - np.nanmean(x)) / np.nanstd(x), 0.0)
     fixed = np.full(len(x), -1) if fixed is None else np.asarray(fixed, dtype=int)
+    sex, bands = None, None
+    if girl is not None and boy is not None:
+        girl, boy = np.asarray(girl, dtype=bool), np.asarray(boy, dtype=bool)
+        sex = np.where(girl, GIRL, np.where(boy, BOY, OTHER))
+        bands = gender_bands(girl, boy, k)
+        for g in range(k):
+            # Locked students already beyond a band: the rule cannot hold, so it is not used.
+            if np.sum(girl & (fixed == g)) > bands[0][1] or np.sum(boy & (fixed == g)) > bands[1][1]:
+                sex, bands = None, None
+                break
+    gender = {"sex": sex, "bands": bands}
     idx = np.flatnonzero(known)
     order = idx[np.argsort(z[idx], kind="stable")]
     extremes = list(dict.fromkeys([int(order[-1]), int(order[0]), int(order[-2]), int(order[1])]))[:EXTREMES]
@@ -203,7 +262,7 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
             for tag in tags_for(block):
                 row = np.array(rows[tag[1]] if tag[0] == "group" else tag[1])
                 least: dict[int, float] = {}
-                for ss, n in _group_options(z, layer, known, block, row, delta, exclude=extremes):
+                for ss, n in _group_options(z, layer, known, block, row, delta, exclude=extremes, **gender):
                     least[n] = min(ss, least.get(n, np.inf))
                 if least:
                     ns = sorted(least)
@@ -250,8 +309,8 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
     for g in sorted({int(v) for v in fixed if v >= 0 and v < k}):
         here = [int(i) for i in np.flatnonzero(fixed == g)]
         elsewhere = [int(i) for i in np.flatnonzero((fixed >= 0) & (fixed != g))]
-        hi_opts = _group_options(z, layer, known, here, counts[g], delta, exclude=elsewhere, upper=True)
-        lo_opts = _group_options(z, layer, known, here, counts[g], delta, exclude=elsewhere)
+        hi_opts = _group_options(z, layer, known, here, counts[g], delta, exclude=elsewhere, upper=True, **gender)
+        lo_opts = _group_options(z, layer, known, here, counts[g], delta, exclude=elsewhere, **gender)
         if hi_opts:
             most = max(np.sqrt(ss / n) for ss, n in hi_opts if n > 0) if any(n > 0 for _, n in hi_opts) else np.inf
             value = max(value, float(np.sqrt(1 - delta**2) - most))
