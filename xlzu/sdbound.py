@@ -82,6 +82,7 @@ class SdBound:
     student: int | None  # index of the extreme student behind it (None: no bound above 0)
     high: bool  # whether that student is the highest (else the lowest)
     max_sd: float  # least possible SD (class SDs) of that student's group
+    exact: bool = False  # the exhaustive search proved that no split does better than ``value`` (tighten)
 
 
 GIRL, BOY, OTHER = 0, 1, 2  # values of ``sex``: a student of unknown gender counts for neither band
@@ -321,3 +322,257 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
     who = max(single, key=single.get)
     high = bool(z[who] > 0)
     return SdBound(value, who if value > 0 else None, high, float(single[who]))
+
+
+# --------------------------------------------------------------------------
+# Small classes: an exact proof by exhaustive search (step 6 of the docstring)
+# --------------------------------------------------------------------------
+EXACT_SETS = 400_000  # most member sets of one row of layer counts enumerated
+EXACT_NODES = 20_000  # most search nodes spent on proofs, over all thresholds
+
+
+@dataclass
+class _Sets:
+    """Every possible group of one row of layer counts that keeps the rules
+    on its own: members (bit mask), mean and SD of its known 总分 (NaN when
+    none is known)."""
+
+    mask: np.ndarray  # uint64
+    mean: np.ndarray
+    sd: np.ndarray
+
+
+def _sets_of_row(z: np.ndarray, known: np.ndarray, layer: np.ndarray, row: tuple[int, ...], sex: np.ndarray | None,
+                 bands, delta: float) -> _Sets | None:
+    """Every member set with layer counts ``row`` whose known 总分 have a
+    mean within ``delta`` of the class mean (or none known) and whose girls
+    and boys lie in ``bands``; None when there are more than EXACT_SETS."""
+    per = []
+    for L in range(N_LAYERS):
+        members = np.flatnonzero(layer == L)
+        per.append(np.array(list(itertools.combinations(members, row[L])), dtype=np.int64).reshape(-1, row[L]))
+    sizes = [len(p) for p in per]
+    if np.prod([float(c) for c in sizes]) > EXACT_SETS:
+        return None
+    sex = np.full(len(z), OTHER) if sex is None else sex
+    zk = np.where(known, z, 0.0)
+    # Per layer and combination: known members, Σx, Σx², girls, boys; summed over layers by broadcasting.
+    parts = [np.stack([known[p].sum(axis=1), zk[p].sum(axis=1), (zk[p] ** 2).sum(axis=1), (sex[p] == GIRL).sum(axis=1),
+                       (sex[p] == BOY).sum(axis=1)]).astype(float) for p in per]
+    total = 0.0
+    for L, part in enumerate(parts):
+        shape = [1] * N_LAYERS
+        shape[L] = sizes[L]
+        total = total + part.reshape((5, *shape))
+    n, s1, s2, g, b = (np.broadcast_to(a, sizes).ravel() for a in total)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = s1 / n
+        sd = np.sqrt(np.maximum(s2 / n - mean**2, 0.0))
+    ok = ~(np.abs(mean) > delta)  # NaN: no known member, no mean
+    if bands is not None:
+        ok &= (bands[0][0] <= g) & (g <= bands[0][1]) & (bands[1][0] <= b) & (b <= bands[1][1])
+    keep = np.flatnonzero(ok)
+    idx = np.unravel_index(keep, sizes)
+    members = np.concatenate([per[L][idx[L]] for L in range(N_LAYERS)], axis=1)
+    mask = np.bitwise_or.reduce(np.left_shift(np.uint64(1), members.astype(np.uint64)), axis=1) if len(keep) else \
+        np.zeros(0, np.uint64)
+    return _Sets(mask, mean[keep], sd[keep])
+
+
+class _Exact:
+    """Whether some split has D_sd < t (and D_means ≤ delta): a depth-first
+    exact cover.  At every step the sets still possible are those disjoint
+    from the groups chosen so far whose mean and SD stay within reach of
+    theirs; the student in the fewest of them is placed next (none: a dead
+    end).  Spends at most ``nodes`` steps."""
+
+    def __init__(self, z, known, layer, counts, sex, bands, delta, nodes):
+        self.rows = [tuple(int(c) for c in r) for r in counts]
+        self.types = sorted(set(self.rows))
+        self.delta = delta
+        self.sets = {}
+        for r in self.types:
+            s = _sets_of_row(z, known, layer, r, sex, bands, delta)
+            if s is None:
+                raise OverflowError
+            self.sets[r] = s
+        n = len(z)
+        bits = np.left_shift(np.uint64(1), np.arange(n, dtype=np.uint64))
+        self.member = {r: (s.mask[:, None] & bits[None, :]) != 0 for r, s in self.sets.items()}
+        self.lookup = {(r, int(m)): (float(a), float(b))
+                       for r, s in self.sets.items() for m, a, b in zip(s.mask, s.mean, s.sd)}
+        self.full = (1 << n) - 1
+        self.n = n
+        self.nodes = nodes
+        self.found = np.inf  # D_sd of the best split met on the way
+
+    def feasible(self, t: float) -> bool | None:
+        """True: a split with D_sd < t exists; False: none; None: out of nodes."""
+        try:
+            everything = {r: np.arange(len(s.mask)) for r, s in self.sets.items()}
+            return self._rec(0, {r: self.rows.count(r) for r in self.types}, np.inf, -np.inf, np.inf, -np.inf, t,
+                             everything)
+        except _OutOfNodes:
+            return None
+
+    def _rec(self, used, avail, lo_m, hi_m, lo_s, hi_s, t, before) -> bool:
+        self.nodes -= 1
+        if self.nodes < 0:
+            raise _OutOfNodes
+        left = [r for r in self.types if avail[r]]
+        if sum(avail.values()) == 1:
+            got = self.lookup.get((left[0], self.full ^ used))
+            if got is None:
+                return False
+            m, sd = got
+            if not np.isnan(m):
+                lo_m, hi_m, lo_s, hi_s = min(lo_m, m), max(hi_m, m), min(lo_s, sd), max(hi_s, sd)
+            if hi_m - lo_m > self.delta:
+                return False
+            d = max(hi_s - lo_s, 0.0)
+            self.found = min(self.found, d)
+            return d < t
+        # The sets each remaining group could still be (a subset of those one
+        # step up: fewer students are free, the reach is narrower), and how
+        # many of them hold each student.
+        used64 = np.uint64(used)
+        cand, count = {}, np.zeros(self.n, dtype=np.int64)
+        for r in left:
+            s, c = self.sets[r], before[r]
+            mean, sd = s.mean[c], s.sd[c]
+            ok = (s.mask[c] & used64) == 0
+            ok &= np.isnan(mean) | ((np.maximum(hi_m, mean) - np.minimum(lo_m, mean) <= self.delta)
+                                    & (np.maximum(hi_s, sd) - np.minimum(lo_s, sd) < t))
+            cand[r] = c[ok]
+            count += self.member[r][cand[r]].sum(axis=0)
+        open_ = np.array([not (used >> j) & 1 for j in range(self.n)])
+        if (count[open_] == 0).any():
+            return False
+        i = int(np.flatnonzero(open_)[np.argmin(count[open_])])
+        if sum(avail.values()) == 2:
+            return self._last_two(used, avail, lo_m, hi_m, lo_s, hi_s, t, cand, i)
+        for r in left:
+            s = self.sets[r]
+            js = cand[r][self.member[r][cand[r], i]]
+            avail[r] -= 1
+            for j in js:
+                m, sd = s.mean[j], s.sd[j]
+                if np.isnan(m):
+                    ok = self._rec(used | int(s.mask[j]), avail, lo_m, hi_m, lo_s, hi_s, t, cand)
+                else:
+                    ok = self._rec(used | int(s.mask[j]), avail, min(lo_m, m), max(hi_m, m), min(lo_s, sd),
+                                   max(hi_s, sd), t, cand)
+                if ok:
+                    avail[r] += 1
+                    return True
+            avail[r] += 1
+        return False
+
+    def _last_two(self, used, avail, lo_m, hi_m, lo_s, hi_s, t, cand, i) -> bool:
+        """Two groups left: the one holding student ``i`` is any of its
+        sets, the other is what remains (looked up)."""
+        for r in [r for r in self.types if avail[r]]:
+            other = r if avail[r] == 2 else next(q for q in self.types if q != r and avail[q])
+            s = self.sets[r]
+            js = cand[r][self.member[r][cand[r], i]]
+            self.nodes -= len(js)
+            if self.nodes < 0:
+                raise _OutOfNodes
+            rest = self.full ^ used
+            for mask, m, sd in zip(s.mask[js].tolist(), s.mean[js].tolist(), s.sd[js].tolist()):
+                got = self.lookup.get((other, rest ^ mask))
+                if got is None:
+                    continue
+                lm, hm, ls, hs = lo_m, hi_m, lo_s, hi_s
+                for a, b in ((m, sd), got):
+                    if a == a:  # a group with a known member
+                        lm, hm, ls, hs = min(lm, a), max(hm, a), min(ls, b), max(hs, b)
+                if hm - lm > self.delta:
+                    continue
+                d = max(hs - ls, 0.0)
+                self.found = min(self.found, d)
+                if d < t:
+                    return True
+        return False
+
+
+class _OutOfNodes(Exception):
+    pass
+
+
+def exact_floor(z: np.ndarray, known: np.ndarray, layer: np.ndarray, counts: np.ndarray, sex, bands, delta: float,
+                start: float, achieved: float, nodes: int = EXACT_NODES) -> float:
+    """What the exhaustive search proves (step 6): ``achieved`` (a little
+    under it) when no split has a smaller D_sd, else the largest threshold
+    below which it shows there is none; ``start`` when the class is too
+    large or the search runs out of ``nodes``."""
+    if len(z) > 63 or achieved <= start:
+        return start
+    try:
+        ex = _Exact(z, known, layer, counts, sex, bands, delta, nodes)
+    except OverflowError:
+        return start
+    proven, t = start, achieved * (1 - 1e-9)
+    for _ in range(30):
+        got = ex.feasible(t)
+        if got is None:
+            break
+        if not got:
+            proven = t
+            break
+        # A better split than ``achieved`` exists: the least D_sd lies in [proven, found].
+        if ex.found - proven < 1e-4:
+            break
+        t = (proven + ex.found) / 2
+    return proven
+
+
+def _spread(z: np.ndarray, known: np.ndarray, groups: np.ndarray, k: int) -> tuple[float, float]:
+    """D_means and D_sd (population SDs, class units) of a split."""
+    g = groups[known]
+    n = np.bincount(g, minlength=k).astype(float)
+    s1 = np.bincount(g, weights=z[known], minlength=k)
+    s2 = np.bincount(g, weights=z[known] ** 2, minlength=k)
+    have = n > 0
+    mean = s1[have] / n[have]
+    sd = np.sqrt(np.maximum(s2[have] / n[have] - mean**2, 0.0))
+    return (float(np.ptp(mean)), float(np.ptp(sd))) if have.any() else (0.0, 0.0)
+
+
+def tighten(bound: SdBound, total: Sequence[float], layer: Sequence[int], counts: np.ndarray, delta: float,
+            fixed: Sequence[int] | None, groups: Sequence[int], *, girl: Sequence[bool] | None = None,
+            boy: Sequence[bool] | None = None, nodes: int = EXACT_NODES) -> SdBound:
+    """``bound`` raised by what the exhaustive search proves about the split
+    ``groups`` (step 6 of the module docstring): in a class small enough
+    (no locks, at most EXACT_SETS member sets per row of layer counts), when
+    no split keeping the rules has a smaller D_sd than ``groups``, the bound
+    becomes that D_sd: the split is the best possible.  A split that breaks
+    a rule itself (D_means > delta, girls or boys outside their band) is
+    compared with the bound without the gender rule instead."""
+    x = np.asarray(total, dtype=float)
+    layer = np.asarray(layer, dtype=int)
+    counts = np.asarray(counts, dtype=int)
+    groups = np.asarray(groups, dtype=int)
+    known = ~np.isnan(x)
+    k = counts.shape[0]
+    if k < 2 or known.sum() < 3 or np.nanstd(x) == 0:
+        return bound
+    z = np.where(known, (x - np.nanmean(x)) / np.nanstd(x), 0.0)
+    d_means, d_sd = _spread(z, known, groups, k)
+    sex, bands = None, None
+    if girl is not None and boy is not None:
+        girl, boy = np.asarray(girl, dtype=bool), np.asarray(boy, dtype=bool)
+        bands = gender_bands(girl, boy, k)
+        g, b = np.bincount(groups, weights=girl, minlength=k), np.bincount(groups, weights=boy, minlength=k)
+        if ((g < bands[0][0]) | (g > bands[0][1]) | (b < bands[1][0]) | (b > bands[1][1])).any():
+            # The split broke the gender rule: judge it against the bound without it.
+            bound = sd_lower_bound(x, layer, counts, delta, fixed)
+            bands = None
+        else:
+            sex = np.where(girl, GIRL, np.where(boy, BOY, OTHER))
+    if d_means > delta or (fixed is not None and (np.asarray(fixed) >= 0).any()):
+        return bound
+    value = exact_floor(z, known, layer, counts, sex, bands, delta, bound.value, d_sd, nodes)
+    if value <= bound.value:
+        return bound
+    return SdBound(value, bound.student, bound.high, bound.max_sd, exact=value >= d_sd * (1 - 1e-6))

@@ -1,0 +1,173 @@
+"""The lower bound on D_sd (xlzu.sdbound) with the gender rule and the
+exhaustive proof on small classes, checked against the least D_sd found by
+enumerating every split (the brute force of test_grouping.py)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from test_grouping import _least_sd, _splits
+
+from xlzu.grouping import assign_layers, balance, measure, plan_counts
+from xlzu.sdbound import gender_bands, sd_lower_bound, tighten
+
+
+def _class(trial: int):
+    """A small class: 总分 (some far out, some missing), layers, girls, boys
+    (a few of unknown gender), the planned layer counts and delta."""
+    rng = np.random.default_rng(300 + trial)
+    n, k = (12, 2) if trial % 2 else (15, 3)
+    x = rng.normal(0, 1, n)
+    if trial % 3 == 0:
+        x[0] = 3.4
+    if trial % 4 == 1:
+        x[1] = -2.9
+    if trial % 5 == 2:
+        x[[2, 3]] = np.nan
+    sex = rng.choice(3, n, p=[0.4, 0.5, 0.1]) if trial % 3 else rng.choice(2, n, p=[0.3, 0.7])
+    girl, boy = sex == 0, sex == 1
+    layer = assign_layers(np.nan_to_num(x, nan=0.0))
+    counts = plan_counts(layer, np.full(n, -1), k)
+    return x, layer, girl, boy, counts, 0.35 if trial % 6 == 0 else 0.15  # a far outlier leaves few splits
+
+
+def _balanced(girl, boy, k):
+    """The gender rule as a ``keep`` for the brute force: girls and boys per
+    group each within their band [⌊total ÷ k⌋, ⌈total ÷ k⌉]."""
+    (g0, g1), (b0, b1) = gender_bands(girl, boy, k)
+
+    def keep(g):
+        gi = np.bincount(g, weights=girl, minlength=k)
+        bo = np.bincount(g, weights=boy, minlength=k)
+        return bool((gi >= g0).all() and (gi <= g1).all() and (bo >= b0).all() and (bo <= b1).all())
+
+    return keep
+
+
+def _feasible_splits(x, layer, counts, delta, keep):
+    """(D_sd, groups) of every split with the layer counts that ``keep``
+    accepts and whose D_means ≤ delta."""
+    n = len(x)
+    per_layer = [list(_splits(list(np.flatnonzero(layer == L)), list(counts[:, L]))) for L in range(4)]
+    for combo in itertools.product(*per_layer):
+        g = np.empty(n, dtype=int)
+        for parts in combo:
+            for gi, members in enumerate(parts):
+                g[list(members)] = gi
+        if not keep(g):
+            continue
+        f = measure(x, g, np.zeros(n, dtype=bool))
+        if f["D_means"] <= delta:
+            yield f["D_sd"], g
+
+
+@pytest.mark.parametrize("trial", range(12))
+def test_the_bound_with_the_gender_rule_never_exceeds_the_best_balanced_split(trial):
+    """With girls and boys per group each within one (xlzu's rule), the bound
+    counts only groups that keep it; enumerating every split with the layer
+    counts and the rule, the least D_sd with D_means ≤ delta is never below
+    it, and the rule never lowers the bound."""
+    x, layer, girl, boy, counts, delta = _class(trial)
+    k = counts.shape[0]
+    best = _least_sd(x, layer, counts, delta, keep=_balanced(girl, boy, k))
+    assert np.isfinite(best)
+    with_rule = sd_lower_bound(x, layer, counts, delta, girl=girl, boy=boy).value
+    without = sd_lower_bound(x, layer, counts, delta).value
+    assert without <= with_rule <= best + 1e-9
+
+
+def test_the_gender_rule_raises_the_bound_where_it_binds():
+    """15 students, one far above the rest, three girls: one girl per group,
+    so the outlier's group cannot take the girl that would pull its SD down;
+    the bound with the rule is higher and still below the enumerated best."""
+    x = np.array([3.2, 1.2, 1.0, 0.9, 0.5, 0.4, 0.2, 0.0, -0.1, -0.3, -0.6, -0.8, -1.0, -1.2, -1.5])
+    layer = assign_layers(x)
+    girl = np.zeros(15, dtype=bool)
+    girl[[1, 2, 6]] = True  # the best partners of the outlier are girls, and so is a middle one
+    boy = ~girl
+    counts = plan_counts(layer, np.full(15, -1), 3)
+    delta = 0.15
+    best = _least_sd(x, layer, counts, delta, keep=_balanced(girl, boy, 3))
+    with_rule = sd_lower_bound(x, layer, counts, delta, girl=girl, boy=boy).value
+    without = sd_lower_bound(x, layer, counts, delta).value
+    assert without < with_rule <= best + 1e-9
+
+
+def test_locked_students_that_break_the_gender_rule_drop_it_from_the_bound():
+    """Two groups, three girls locked in group 0 (the band is 1–2): no split
+    can keep the rule, so the bound is the one without it."""
+    rng = np.random.default_rng(7)
+    x = rng.normal(0, 1, 12)
+    layer = assign_layers(x)
+    girl = np.zeros(12, dtype=bool)
+    girl[[0, 1, 2, 3]] = True
+    boy = ~girl
+    fixed = np.full(12, -1)
+    fixed[[0, 1, 2]] = 0
+    counts = plan_counts(layer, fixed, 2)
+    assert (sd_lower_bound(x, layer, counts, 0.3, fixed, girl=girl, boy=boy)
+            == sd_lower_bound(x, layer, counts, 0.3, fixed))
+
+
+@pytest.mark.parametrize("trial", range(12))
+def test_the_exhaustive_proof_gives_the_best_split_exactly_and_never_more(trial):
+    """tighten: given the best split (by enumeration), the bound becomes its
+    D_sd, marked exact; given a worse split, the exhaustive search finds a
+    better one, and the bound stays at or below the true least D_sd."""
+    x, layer, girl, boy, counts, delta = _class(trial)
+    k = counts.shape[0]
+    splits = sorted(_feasible_splits(x, layer, counts, delta, _balanced(girl, boy, k)), key=lambda s: s[0])
+    best, best_g = splits[0]
+    assert best == _least_sd(x, layer, counts, delta, keep=_balanced(girl, boy, k))
+    bound = sd_lower_bound(x, layer, counts, delta, girl=girl, boy=boy)
+    proved = tighten(bound, x, layer, counts, delta, None, best_g, girl=girl, boy=boy)
+    assert proved.exact and best * (1 - 1e-6) <= proved.value <= best + 1e-12
+    worse, worse_g = splits[-1]
+    later = tighten(bound, x, layer, counts, delta, None, worse_g, girl=girl, boy=boy)
+    assert bound.value <= later.value <= best + 1e-12
+    if worse > best + 1e-3:
+        assert not later.exact
+
+
+def test_the_proof_leaves_locked_and_large_classes_and_broken_splits_alone():
+    """No proof with locked students, for a split whose D_means is over
+    delta, or for a class too large to enumerate (70 students)."""
+    x, layer, girl, boy, counts, delta = _class(4)
+    bound = sd_lower_bound(x, layer, counts, delta, girl=girl, boy=boy)
+    keep = _balanced(girl, boy, 3)
+    best_g = min(_feasible_splits(x, layer, counts, delta, keep), key=lambda s: s[0])[1]
+    assert tighten(bound, x, layer, counts, delta, None, best_g, girl=girl, boy=boy).exact
+    fixed = np.full(len(x), -1)
+    fixed[0] = best_g[0]
+    assert tighten(bound, x, layer, counts, delta, fixed, best_g, girl=girl, boy=boy) == bound
+    means_off = next(g for d, g in _feasible_splits(x, layer, counts, 10.0, keep)
+                     if measure(x, g, girl)["D_means"] > delta)
+    assert tighten(bound, x, layer, counts, delta, None, means_off, girl=girl, boy=boy) == bound
+    rng = np.random.default_rng(1)
+    big = rng.normal(0, 1, 70)
+    big_layer = assign_layers(big)
+    big_counts = plan_counts(big_layer, np.full(70, -1), 9)
+    found = balance(big, big_layer, np.zeros(70, bool), np.zeros(70, bool), np.zeros(70, bool), 9, effort="fast")
+    assert not found.bound.exact
+    assert tighten(found.bound, big, big_layer, big_counts, 0.01, None, found.groups) == found.bound
+
+
+def test_a_small_class_grouped_to_its_best_is_told_so():
+    """balance on a class of 30 whose best split the search finds: the bound
+    it reports is that split's D_sd, proven by the exhaustive search."""
+    from xlzu.grouping import HIGH_LEADERSHIP, C, composite_scores, group_count, synthetic_class
+
+    roster = synthetic_class(30, seed=103)
+    rng = np.random.default_rng(1103)
+    roster.loc[rng.choice(30, 7, replace=False), C.ROSTER_TOTAL] = np.nan  # 7 absent, as in benchmarks/grouping.py
+    total = roster[C.ROSTER_TOTAL].to_numpy(dtype=float)
+    girl = (roster[C.ROSTER_GENDER] == "女").to_numpy()
+    boy = (roster[C.ROSTER_GENDER] == "男").to_numpy()
+    lead = (roster[C.ROSTER_LEADERSHIP] >= HIGH_LEADERSHIP).to_numpy()
+    layer = assign_layers(composite_scores(total, roster[C.ROSTER_QUALITY]))
+    found = balance(total, layer, girl, boy, lead, group_count(30, 8))
+    d_sd = measure(total, found.groups, girl)["D_sd"]
+    assert found.bound.exact and d_sd * (1 - 1e-6) <= found.bound.value <= d_sd
+    assert found.bound.value > 0.05  # the relaxation alone proves nothing here
