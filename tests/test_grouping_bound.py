@@ -122,10 +122,11 @@ def test_the_exhaustive_proof_gives_the_best_split_exactly_and_never_more(trial)
     best, best_g = splits[0]
     assert best == _least_sd(x, layer, counts, delta, keep=_balanced(girl, boy, k))
     bound = sd_lower_bound(x, layer, counts, delta, girl=girl, boy=boy)
-    proved = tighten(bound, x, layer, counts, delta, None, best_g, girl=girl, boy=boy)
+    always = dict(floor=0.0, slack=1.0)  # spend the search even where the bound vouches already
+    proved = tighten(bound, x, layer, counts, delta, None, best_g, girl=girl, boy=boy, **always)
     assert proved.exact and best * (1 - 1e-6) <= proved.value <= best + 1e-12
     worse, worse_g = splits[-1]
-    later = tighten(bound, x, layer, counts, delta, None, worse_g, girl=girl, boy=boy)
+    later = tighten(bound, x, layer, counts, delta, None, worse_g, girl=girl, boy=boy, **always)
     assert bound.value <= later.value <= best + 1e-12
     if worse > best + 1e-3:
         assert not later.exact
@@ -138,20 +139,26 @@ def test_the_proof_leaves_locked_and_large_classes_and_broken_splits_alone():
     bound = sd_lower_bound(x, layer, counts, delta, girl=girl, boy=boy)
     keep = _balanced(girl, boy, 3)
     best_g = min(_feasible_splits(x, layer, counts, delta, keep), key=lambda s: s[0])[1]
-    assert tighten(bound, x, layer, counts, delta, None, best_g, girl=girl, boy=boy).exact
+    always = dict(floor=0.0, slack=1.0)
+    assert tighten(bound, x, layer, counts, delta, None, best_g, girl=girl, boy=boy, **always).exact
+    # By default the search is spent only where the bound does not vouch for the split already.
+    d_sd = measure(x, best_g, girl)["D_sd"]
+    assert tighten(bound, x, layer, counts, delta, None, best_g, girl=girl, boy=boy, floor=d_sd * (1 + 1e-9)) == bound
+    assert tighten(bound, x, layer, counts, delta, None, best_g, girl=girl, boy=boy,
+                   slack=d_sd / bound.value * (1 + 1e-9)) == bound
     fixed = np.full(len(x), -1)
     fixed[0] = best_g[0]
-    assert tighten(bound, x, layer, counts, delta, fixed, best_g, girl=girl, boy=boy) == bound
+    assert tighten(bound, x, layer, counts, delta, fixed, best_g, girl=girl, boy=boy, **always) == bound
     means_off = next(g for d, g in _feasible_splits(x, layer, counts, 10.0, keep)
                      if measure(x, g, girl)["D_means"] > delta)
-    assert tighten(bound, x, layer, counts, delta, None, means_off, girl=girl, boy=boy) == bound
+    assert tighten(bound, x, layer, counts, delta, None, means_off, girl=girl, boy=boy, **always) == bound
     rng = np.random.default_rng(1)
     big = rng.normal(0, 1, 70)
     big_layer = assign_layers(big)
     big_counts = plan_counts(big_layer, np.full(70, -1), 9)
     found = balance(big, big_layer, np.zeros(70, bool), np.zeros(70, bool), np.zeros(70, bool), 9, effort="fast")
     assert not found.bound.exact
-    assert tighten(found.bound, big, big_layer, big_counts, 0.01, None, found.groups) == found.bound
+    assert tighten(found.bound, big, big_layer, big_counts, 0.01, None, found.groups, floor=0.0, slack=1.0) == found.bound
 
 
 def test_a_small_class_grouped_to_its_best_is_told_so():

@@ -328,7 +328,7 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
 # Small classes: an exact proof by exhaustive search (step 6 of the docstring)
 # --------------------------------------------------------------------------
 EXACT_SETS = 400_000  # most member sets of one row of layer counts enumerated
-EXACT_NODES = 20_000  # most search nodes spent on proofs, over all thresholds
+EXACT_NODES = 25_000  # most search steps spent on proofs (about 0.6 CPU-s), over all thresholds
 
 
 @dataclass
@@ -432,6 +432,11 @@ class _Exact:
             d = max(hi_s - lo_s, 0.0)
             self.found = min(self.found, d)
             return d < t
+        if sum(avail.values()) == 2:
+            # Two groups left: the one holding the first free student is any
+            # of its sets, the other what remains; no counting needed.
+            i = next(j for j in range(self.n) if not (used >> j) & 1)
+            return self._last_two(used, avail, lo_m, hi_m, lo_s, hi_s, t, before, i)
         # The sets each remaining group could still be (a subset of those one
         # step up: fewer students are free, the reach is narrower), and how
         # many of them hold each student.
@@ -449,8 +454,6 @@ class _Exact:
         if (count[open_] == 0).any():
             return False
         i = int(np.flatnonzero(open_)[np.argmin(count[open_])])
-        if sum(avail.values()) == 2:
-            return self._last_two(used, avail, lo_m, hi_m, lo_s, hi_s, t, cand, i)
         for r in left:
             s = self.sets[r]
             js = cand[r][self.member[r][cand[r], i]]
@@ -468,16 +471,21 @@ class _Exact:
             avail[r] += 1
         return False
 
-    def _last_two(self, used, avail, lo_m, hi_m, lo_s, hi_s, t, cand, i) -> bool:
+    def _last_two(self, used, avail, lo_m, hi_m, lo_s, hi_s, t, before, i) -> bool:
         """Two groups left: the one holding student ``i`` is any of its
         sets, the other is what remains (looked up)."""
+        self.nodes -= 1
+        if self.nodes < 0:
+            raise _OutOfNodes
         for r in [r for r in self.types if avail[r]]:
             other = r if avail[r] == 2 else next(q for q in self.types if q != r and avail[q])
-            s = self.sets[r]
-            js = cand[r][self.member[r][cand[r], i]]
-            self.nodes -= len(js)
-            if self.nodes < 0:
-                raise _OutOfNodes
+            s, c = self.sets[r], before[r]
+            c = c[self.member[r][c, i]]
+            mean, sd = s.mean[c], s.sd[c]
+            ok = (s.mask[c] & np.uint64(used)) == 0
+            ok &= np.isnan(mean) | ((np.maximum(hi_m, mean) - np.minimum(lo_m, mean) <= self.delta)
+                                    & (np.maximum(hi_s, sd) - np.minimum(lo_s, sd) < t))
+            js = c[ok]
             rest = self.full ^ used
             for mask, m, sd in zip(s.mask[js].tolist(), s.mean[js].tolist(), s.sd[js].tolist()):
                 got = self.lookup.get((other, rest ^ mask))
@@ -541,14 +549,17 @@ def _spread(z: np.ndarray, known: np.ndarray, groups: np.ndarray, k: int) -> tup
 
 def tighten(bound: SdBound, total: Sequence[float], layer: Sequence[int], counts: np.ndarray, delta: float,
             fixed: Sequence[int] | None, groups: Sequence[int], *, girl: Sequence[bool] | None = None,
-            boy: Sequence[bool] | None = None, nodes: int = EXACT_NODES) -> SdBound:
+            boy: Sequence[bool] | None = None, floor: float = 0.02, slack: float = 1.3,
+            nodes: int = EXACT_NODES) -> SdBound:
     """``bound`` raised by what the exhaustive search proves about the split
     ``groups`` (step 6 of the module docstring): in a class small enough
     (no locks, at most EXACT_SETS member sets per row of layer counts), when
     no split keeping the rules has a smaller D_sd than ``groups``, the bound
-    becomes that D_sd: the split is the best possible.  A split that breaks
-    a rule itself (D_means > delta, girls or boys outside their band) is
-    compared with the bound without the gender rule instead."""
+    becomes that D_sd: the split is the best possible (``exact``).  The
+    search is spent only where the bound does not already vouch for the
+    split (its D_sd above ``floor`` and above ``slack`` × the bound).  A split
+    that breaks the gender rule is judged against the bound without it; one
+    with D_means > delta, or with locked students, is left as it is."""
     x = np.asarray(total, dtype=float)
     layer = np.asarray(layer, dtype=int)
     counts = np.asarray(counts, dtype=int)
@@ -571,6 +582,8 @@ def tighten(bound: SdBound, total: Sequence[float], layer: Sequence[int], counts
         else:
             sex = np.where(girl, GIRL, np.where(boy, BOY, OTHER))
     if d_means > delta or (fixed is not None and (np.asarray(fixed) >= 0).any()):
+        return bound
+    if d_sd <= max(floor, slack * bound.value):
         return bound
     value = exact_floor(z, known, layer, counts, sex, bands, delta, bound.value, d_sd, nodes)
     if value <= bound.value:
