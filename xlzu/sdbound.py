@@ -10,7 +10,11 @@ of any split that keeps the rules xlzu groups by:
 
 * group ``g`` holds ``counts[g, L]`` students of layer ``L`` (the planned
   layer counts; which group gets which row of ``counts`` is free),
-* the group means of 总分 lie within ``delta`` of each other (D_means ≤ delta).
+* the group means of 总分 lie within ``delta`` of each other (D_means ≤ delta),
+* given ``girl`` and ``boy``: the numbers of girls and of boys each differ by
+  at most one across the k groups, i.e. every group holds between
+  ⌊girls ÷ k⌋ and ⌈girls ÷ k⌉ girls, and likewise boys (xlzu.grouping's
+  gender rule; a student of unknown gender counts for neither).
 
 The argument, with 总分 in class units (mean 0, population SD 1 over the N
 students who have 总分):
@@ -32,7 +36,14 @@ students who have 总分):
    (Lagrangian relaxation of the mean condition); we take the best λ on a
    grid.  Students without 总分 may take some of the group's places, so every
    possible number of known members per layer is tried and the weakest
-   result kept.  SD_o ≥ √(SS_o / n).
+   result kept.  SD_o ≥ √(SS_o / n).  With the gender rule, the minimum is
+   taken per number of girls and of boys the group ends with (counting the
+   girls and boys among those without 总分 who take places), and only the
+   numbers inside the bands are kept: a split that keeps the rule has its
+   group among them, so the weakest of them is still a lower bound, and it
+   is never below the bound without the rule (fewer groups to choose from).
+   When locked students already put a group outside a band, no split keeps
+   the rule and it is left out of the bound.
 2. **Some other group has a small SD.**  The total sum of squares splits
    into within-group and between-group parts: Σ_g SS_g + Σ_g n_g·m_g² = N.
    So the other groups together hold at most N − SS_o, spread over N − n
@@ -55,9 +66,26 @@ students who have 总分):
 
 Every step is a relaxation (any real split satisfies each inequality), so
 the result never exceeds the true optimum; it is exact enough to tell a
-teacher "the class cannot do better than about x".  Gender balance is not
-part of the bound (it is a relaxation there too): with girls per group
-fixed to within one, a class can be further from 0 than the bound says.
+teacher "the class cannot do better than about x".
+
+6. **Small classes: an exhaustive proof** (:func:`tighten`, after the
+   search, given its split of D_sd d).  When every row of ``counts`` has at
+   most EXACT_SETS member sets, all of them are listed, keeping those
+   whose mean lies within delta of 0 (necessary, step 1) and whose girls
+   and boys lie in their bands.  A depth-first exact cover then decides
+   whether some split has D_sd < t: it gives a group to the free student
+   that the fewest still-possible sets hold (none: a dead end), and a set
+   stays possible only while it is disjoint from the groups chosen and its
+   mean and SD keep the means within delta and the SDs within less than t
+   of theirs; the last group is what remains.  Every split that keeps the
+   rules with D_sd < t passes every test, so "none found" after the whole
+   search proves D_sd ≥ t for every such split.  Asked at t just under d,
+   "none" makes the bound d: the split is the best possible (``exact``).  A
+   split found below d shows the search was not optimal: the threshold is
+   then halved towards it and the bound is the largest t proven.  A step
+   budget keeps the cost bounded (out of steps: nothing proven), and the
+   proof is spent only where steps 1–5 do not already vouch for the split.
+   Not used with locked students.
 """
 
 from __future__ import annotations
