@@ -178,3 +178,29 @@ def test_a_small_class_grouped_to_its_best_is_told_so():
     d_sd = measure(total, found.groups, girl)["D_sd"]
     assert found.bound.exact and d_sd * (1 - 1e-6) <= found.bound.value <= d_sd
     assert found.bound.value > 0.05  # the relaxation alone proves nothing here
+
+
+@pytest.mark.parametrize("trial", range(10))
+def test_two_far_students_on_one_side_never_push_the_bound_past_the_best_split(trial):
+    """Two students far below (or above) the rest in different groups compete
+    for the same partners: the bound takes their two groups together (step
+    4b).  Enumerating every split, with and without the gender rule and with
+    students missing 总分, the least D_sd is never below it."""
+    rng = np.random.default_rng(500 + trial)
+    n, k = (15, 3) if trial % 3 else (12, 2)
+    x = rng.normal(0, 0.8, n)
+    side = -1 if trial % 2 else 1
+    x[[0, 1]] = side * rng.uniform(2.0, 2.6, 2)
+    if trial % 4 == 3:
+        x[[5, 9]] = np.nan
+    girl = rng.random(n) < 0.45
+    boy = ~girl
+    layer = assign_layers(np.nan_to_num(x, nan=0.0))
+    counts = plan_counts(layer, np.full(n, -1), k)
+    delta = 0.2
+    best = _least_sd(x, layer, counts, delta)
+    assert np.isfinite(best)
+    assert sd_lower_bound(x, layer, counts, delta).value <= best + 1e-9
+    best_rule = _least_sd(x, layer, counts, delta, keep=_balanced(girl, boy, k))
+    if np.isfinite(best_rule):
+        assert sd_lower_bound(x, layer, counts, delta, girl=girl, boy=boy).value <= best_rule + 1e-9

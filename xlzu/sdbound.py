@@ -299,6 +299,26 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
             cache[block] = front
         return cache[block]
 
+    union_cache: dict[tuple, float] = {}
+
+    def union_bound(focus: tuple[int, ...], tag_a: tuple, tag_b: tuple) -> float:
+        """Step 4b: D_sd is at least √(T / n) − √((N − T) / (N − n)) for the
+        two groups holding ``focus`` together (T their summed SS, n their
+        known members), T bounded as in step 1 for the union."""
+        row = tuple(int(a) + int(b) for a, b in zip(*(rows[t[1]] if t[0] == "group" else t[1] for t in (tag_a, tag_b))))
+        key = (focus, row)
+        if key not in union_cache:
+            both = None if bands is None else tuple((2 * lo, 2 * hi) for lo, hi in bands)
+            worst = np.inf
+            for T, n in _group_options(z, layer, known, focus, np.array(row), delta, exclude=extremes, sex=sex,
+                                       bands=both):
+                if n >= N:
+                    worst = -np.inf  # no known member elsewhere: nothing to compare with
+                    break
+                worst = min(worst, np.sqrt(T / n) - np.sqrt(max(N - T, 0.0) / (N - n)))
+            union_cache[key] = float(worst) if np.isfinite(worst) else (0.0 if worst > 0 else -np.inf)
+        return union_cache[key]
+
     value = np.inf
     for blocks in _set_partitions(extremes):
         if len(blocks) > k:
@@ -329,7 +349,15 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
                 cap = np.minimum(cap, np.where(rest > 0, np.sqrt(np.maximum(N - ss_all, 0.0) / np.maximum(rest, 1)), np.inf))
             single = functools.reduce(np.maximum, [np.where(N - m > 0, np.sqrt(a / m) - np.sqrt(np.maximum(N - a, 0.0) / np.maximum(N - m, 1)), 0.0)
                                         for a, m in zip(ss, n)])
-            value = min(value, float(np.max(np.broadcast_arrays(sd - cap, single), axis=0).min()))
+            v = float(np.max(np.broadcast_arrays(sd - cap, single), axis=0).min())
+            if B >= 2 and v < value:
+                # Step 4b: two of these groups taken together (their members distinct).
+                tags = [c[0] for c in choice]
+                for j, l in itertools.combinations(range(B), 2):
+                    v = max(v, union_bound(tuple(sorted(blocks[j] + blocks[l])), tags[j], tags[l]))
+                    if v >= value:
+                        break
+            value = min(value, v)
     value = max(0.0, float(value)) if np.isfinite(value) else 0.0
     # Groups with locked students: Σ n_g·(SD_g² + mean_g²) = N and every
     # |mean_g| ≤ delta, so the largest SD is at least √(1 − delta²) and the
