@@ -55,7 +55,20 @@ students who have 总分):
    D_sd ≥ max(SD_a, SD_b) − √((N − SS_a − SS_b) / (N − n_a − n_b)).  If they
    share a group, that group holds both (step 1 with both fixed).  The
    bound is the smaller of the two cases, minimised over every row of
-   ``counts`` the groups could be.
+   ``counts`` the groups could be.  (In the code: the two highest and the
+   two lowest students, placed in every possible way.)
+
+   4b. **Two such groups together.**  Students far out on the same side
+   compete for the same partners, which steps 1–4 let each group take
+   anew.  For two of the groups above, A ∋ a and B ∋ b, take their union
+   U (layer counts row_A + row_B, n = n_A + n_B known members, every
+   member once): |Σ_U x| = |n_A·m_A + n_B·m_B| ≤ n·delta, so step 1
+   applied to U bounds T = SS_A + SS_B from below (girls and boys between
+   twice their bands).  The larger of the two SDs is at least the pooled
+   √(T / n) (n_A·SD_A² + n_B·SD_B² = T), and the smallest SD of the other
+   groups at most √((N − T) / (N − n)) (step 2); the difference grows
+   with T, so D_sd ≥ √(T / n) − √((N − T) / (N − n)) with the lower bound
+   on T, for every possible n.
 
 5. **Locked groups.**  Σ_g n_g·(SD_g² + m_g²) = N with every |m_g| ≤ delta,
    so the largest SD is at least √(1 − delta²) and the smallest at most 1.
