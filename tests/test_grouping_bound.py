@@ -204,3 +204,32 @@ def test_two_far_students_on_one_side_never_push_the_bound_past_the_best_split(t
     best_rule = _least_sd(x, layer, counts, delta, keep=_balanced(girl, boy, k))
     if np.isfinite(best_rule):
         assert sd_lower_bound(x, layer, counts, delta, girl=girl, boy=boy).value <= best_rule + 1e-9
+
+
+@pytest.mark.parametrize("trial", range(8))
+def test_the_bound_with_locks_and_the_gender_rule_never_exceeds_the_best_locked_split(trial):
+    """Locked students and the gender rule together (students missing 总分
+    among them): every split that keeps the locks, the layer counts and the
+    rule is enumerated, and the least D_sd with D_means ≤ delta is never
+    below the bound."""
+    rng = np.random.default_rng(700 + trial)
+    n, k = (12, 2) if trial % 2 else (15, 3)
+    x = rng.normal(0, 1, n)
+    x[int(rng.integers(n))] = 3.0 * (1 if trial % 3 else -1)
+    if trial % 4 == 1:
+        x[[4, 7]] = np.nan
+    girl = rng.random(n) < 0.45
+    boy = ~girl
+    layer = assign_layers(np.nan_to_num(x, nan=0.0))
+    fixed = np.full(n, -1)
+    locked = rng.choice(n, 3, replace=False)
+    fixed[locked] = rng.integers(0, k, 3)
+    counts = plan_counts(layer, fixed, k)
+    delta = 0.3
+    rule = _balanced(girl, boy, k)
+    best = _least_sd(x, layer, counts, delta, keep=lambda g: bool((g[locked] == fixed[locked]).all()) and rule(g))
+    bound = sd_lower_bound(x, layer, counts, delta, fixed, girl=girl, boy=boy).value
+    if np.isfinite(best):
+        assert bound <= best + 1e-9
+    plain = _least_sd(x, layer, counts, delta, keep=lambda g: bool((g[locked] == fixed[locked]).all()))
+    assert np.isfinite(plain) and sd_lower_bound(x, layer, counts, delta, fixed).value <= plain + 1e-9
