@@ -105,6 +105,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -416,13 +417,13 @@ def _sets_of_row(z: np.ndarray, known: np.ndarray, layer: np.ndarray, row: tuple
     """Every member set with layer counts ``row`` whose known 总分 have a
     mean within ``delta`` of the class mean (or none known) and whose girls
     and boys lie in ``bands``; None when there are more than EXACT_SETS."""
+    if np.prod([float(math.comb(int(np.sum(layer == L)), row[L])) for L in range(N_LAYERS)]) > EXACT_SETS:
+        return None
     per = []
     for L in range(N_LAYERS):
         members = np.flatnonzero(layer == L)
         per.append(np.array(list(itertools.combinations(members, row[L])), dtype=np.int64).reshape(-1, row[L]))
     sizes = [len(p) for p in per]
-    if np.prod([float(c) for c in sizes]) > EXACT_SETS:
-        return None
     sex = np.full(len(z), OTHER) if sex is None else sex
     zk = np.where(known, z, 0.0)
     # Per layer and combination: known members, Σx, Σx², girls, boys; summed over layers by broadcasting.
@@ -458,6 +459,7 @@ class _Exact:
     def __init__(self, z, known, layer, counts, sex, bands, delta, nodes):
         self.rows = [tuple(int(c) for c in r) for r in counts]
         self.types = sorted(set(self.rows))
+        delta = delta * (1 + 1e-9) + 1e-12  # a split on the edge of D_means ≤ delta (rounding) is never ruled out
         self.delta = delta
         self.sets = {}
         for r in self.types:
