@@ -410,6 +410,8 @@ class _Sets:
     mask: np.ndarray  # uint64
     mean: np.ndarray
     sd: np.ndarray
+    n: np.ndarray  # members with 总分
+    s2: np.ndarray  # Σ x² over them
 
 
 def _sets_of_row(z: np.ndarray, known: np.ndarray, layer: np.ndarray, row: tuple[int, ...], sex: np.ndarray | None,
@@ -446,7 +448,7 @@ def _sets_of_row(z: np.ndarray, known: np.ndarray, layer: np.ndarray, row: tuple
     members = np.concatenate([per[L][idx[L]] for L in range(N_LAYERS)], axis=1)
     mask = np.bitwise_or.reduce(np.left_shift(np.uint64(1), members.astype(np.uint64)), axis=1) if len(keep) else \
         np.zeros(0, np.uint64)
-    return _Sets(mask, mean[keep], sd[keep])
+    return _Sets(mask, mean[keep], sd[keep], n[keep], s2[keep])
 
 
 class _Exact:
@@ -474,6 +476,8 @@ class _Exact:
                        for r, s in self.sets.items() for m, a, b in zip(s.mask, s.mean, s.sd)}
         self.full = (1 << n) - 1
         self.n = n
+        self.z2 = np.where(known, z, 0.0) ** 2
+        self.known = known
         self.nodes = nodes
         self.found = np.inf  # D_sd of the best split met on the way
 
@@ -481,12 +485,13 @@ class _Exact:
         """True: a split with D_sd < t exists; False: none; None: out of nodes."""
         try:
             everything = {r: np.arange(len(s.mask)) for r, s in self.sets.items()}
+            rest = (float(np.sum(self.z2)), float(np.sum(self.known)))
             return self._rec(0, {r: self.rows.count(r) for r in self.types}, np.inf, -np.inf, np.inf, -np.inf, t,
-                             everything)
+                             everything, rest)
         except _OutOfNodes:
             return None
 
-    def _rec(self, used, avail, lo_m, hi_m, lo_s, hi_s, t, before) -> bool:
+    def _rec(self, used, avail, lo_m, hi_m, lo_s, hi_s, t, before, rest) -> bool:
         self.nodes -= 1
         if self.nodes < 0:
             raise _OutOfNodes
@@ -528,14 +533,24 @@ class _Exact:
         for r in left:
             s = self.sets[r]
             js = cand[r][self.member[r][cand[r], i]]
+            # What the other groups keep: their Σ n_g·SD_g² lies between
+            # Σx² − n·delta² and Σx² of their members, and every SD within
+            # less than t of this group's and the others' (step 6).
+            has = ~np.isnan(s.mean[js])
+            lo = np.where(has, np.minimum(lo_s, s.sd[js]), lo_s)
+            hi = np.where(has, np.maximum(hi_s, s.sd[js]), hi_s)
+            r_s2, r_n = rest[0] - s.s2[js], rest[1] - s.n[js]
+            tol = 1e-9 * (1.0 + rest[0])
+            fits = (r_n <= 0) | ((r_s2 >= r_n * np.maximum(hi - t, 0.0) ** 2 - tol)
+                                 & (r_s2 - r_n * self.delta**2 <= r_n * (lo + t) ** 2 + tol))
             avail[r] -= 1
-            for j in js:
+            for j, r2, rn in zip(js[fits], r_s2[fits], r_n[fits]):
                 m, sd = s.mean[j], s.sd[j]
                 if np.isnan(m):
-                    ok = self._rec(used | int(s.mask[j]), avail, lo_m, hi_m, lo_s, hi_s, t, cand)
+                    ok = self._rec(used | int(s.mask[j]), avail, lo_m, hi_m, lo_s, hi_s, t, cand, (r2, rn))
                 else:
                     ok = self._rec(used | int(s.mask[j]), avail, min(lo_m, m), max(hi_m, m), min(lo_s, sd),
-                                   max(hi_s, sd), t, cand)
+                                   max(hi_s, sd), t, cand, (r2, rn))
                 if ok:
                     avail[r] += 1
                     return True
