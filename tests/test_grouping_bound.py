@@ -116,8 +116,9 @@ def test_locked_students_that_break_the_gender_rule_drop_it_from_the_bound():
 @pytest.mark.parametrize("trial", range(12))
 def test_the_exhaustive_proof_gives_the_best_split_exactly_and_never_more(trial):
     """tighten: given the best split (by enumeration), the bound becomes its
-    D_sd, marked exact; given a worse split, the exhaustive search finds a
-    better one, and the bound stays at or below the true least D_sd."""
+    D_sd, marked exact; given the worst split, the exhaustive search finds
+    better ones down to the best, and the bound is the true least D_sd (a
+    hair under it), not marked exact for the worse split."""
     x, layer, girl, boy, counts, delta = _class(trial)
     k = counts.shape[0]
     splits = sorted(_feasible_splits(x, layer, counts, delta, _balanced(girl, boy, k)), key=lambda s: s[0])
@@ -129,7 +130,7 @@ def test_the_exhaustive_proof_gives_the_best_split_exactly_and_never_more(trial)
     assert proved.exact and best * (1 - 1e-6) <= proved.value <= best + 1e-12
     worse, worse_g = splits[-1]
     later = tighten(bound, x, layer, counts, delta, None, worse_g, girl=girl, boy=boy, **always)
-    assert bound.value <= later.value <= best + 1e-12
+    assert best * (1 - 1e-6) <= later.value <= best + 1e-12  # branch and bound: the least D_sd itself
     if worse > best + 1e-3:
         assert not later.exact
 
@@ -271,3 +272,62 @@ def test_random_small_classes_never_have_a_bound_above_their_best_split(data):
     proved = tighten(bound, x, layer, counts, delta, None, best_g, girl=girl, boy=boy, floor=0.0, slack=1.0)
     assert proved.value <= best + 1e-12
     assert proved.exact or best - bound.value < 1e-9  # proven, or the bound had it already
+
+
+def _all_splits_of_fours(x, layer, girl, boy):
+    """D_means, D_sd and whether the gender rule holds, for every split of
+    16 students (4 per layer) into 4 groups of one per layer: 24⁴ splits,
+    computed at once.  Also the groups of each split (split × student)."""
+    perms = np.array(list(itertools.permutations(range(4))))  # 24 × 4: perm[g] = which member of the layer
+    members = [np.flatnonzero(layer == L) for L in range(4)]
+    idx = np.stack(np.meshgrid(*[np.arange(24)] * 4, indexing="ij"), axis=-1).reshape(-1, 4)
+    who = np.stack([members[L][perms[idx[:, L]]] for L in range(4)], axis=2)  # split × group × layer
+    known = ~np.isnan(x)
+    z = np.where(known, (x - np.nanmean(x)) / np.nanstd(x), 0.0)
+    n = known[who].sum(axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = z[who].sum(axis=2) / n
+        sd = np.sqrt(np.maximum((z[who] ** 2).sum(axis=2) / n - mean**2, 0.0))
+    d_means = np.nanmax(mean, axis=1) - np.nanmin(mean, axis=1)
+    d_sd = np.nanmax(sd, axis=1) - np.nanmin(sd, axis=1)
+    (g0, g1), (b0, b1) = gender_bands(girl, boy, 4)
+    gi, bo = girl[who].sum(axis=2), boy[who].sum(axis=2)
+    rule = ((gi >= g0) & (gi <= g1) & (bo >= b0) & (bo <= b1)).all(axis=1)
+    groups = np.empty((len(idx), 16), dtype=int)
+    for g in range(4):
+        groups[np.arange(len(idx))[:, None], who[:, g, :]] = g
+    return d_means, d_sd, rule, groups
+
+
+@pytest.mark.parametrize("trial", range(6))
+def test_the_exhaustive_search_finds_the_least_d_sd_of_four_groups(trial):
+    """Four groups (the search goes three steps deep): from the worst split
+    that keeps the rules, branch and bound reaches the least D_sd over all
+    24⁴ splits, with and without the gender rule, students missing 总分
+    included; the bound never passes it."""
+    rng = np.random.default_rng(900 + trial)
+    x = rng.normal(0, 1, 16)
+    if trial % 2:
+        x[[3, 10]] = np.nan
+    if trial % 3 == 0:
+        x[5] = -2.8
+    layer = assign_layers(np.nan_to_num(x, nan=0.0))
+    counts = plan_counts(layer, np.full(16, -1), 4)
+    assert (counts == 1).all()
+    girl = np.zeros(16, dtype=bool)
+    for L in range(4):  # two girls per layer (drawn), so some split keeps the rule
+        girl[rng.choice(np.flatnonzero(layer == L), 2, replace=False)] = True
+    boy = ~girl
+    d_means, d_sd, rule, groups = _all_splits_of_fours(x, layer, girl, boy)
+    # Groups of four: their means lie far apart; with a loose delta the other
+    # groups' means take a real share of their sum of squares.
+    for gender, delta in itertools.product((True, False), (0.4, 1.0)):
+        ok = (d_means <= delta) & (rule if gender else True)
+        assert ok.any()
+        best = d_sd[ok].min()
+        worst = int(np.flatnonzero(ok)[np.argmax(d_sd[ok])])
+        kw = dict(girl=girl, boy=boy) if gender else {}
+        bound = sd_lower_bound(x, layer, counts, delta, **kw)
+        assert bound.value <= best + 1e-9
+        found = tighten(bound, x, layer, counts, delta, None, groups[worst], floor=0.0, slack=1.0, **kw)
+        assert best * (1 - 1e-6) <= found.value <= best + 1e-12

@@ -92,13 +92,19 @@ teacher "the class cannot do better than about x".
    mean and SD keep the means within delta and the SDs within less than t
    of theirs; the last group is what remains.  Every split that keeps the
    rules with D_sd < t passes every test, so "none found" after the whole
-   search proves D_sd ≥ t for every such split.  Asked at t just under d,
+   search proves D_sd ≥ t for every such split.  A second test prunes more:
+   the groups still to fill hold the free students with 总分, whose Σx² is
+   known; their Σ n_g·SD_g² lies between that Σx² − n·delta² and Σx², and
+   each of their SDs within less than t of every chosen group's, so a set
+   after which n·(largest SD − t)² > Σx² or Σx² − n·delta² > n·(smallest
+   SD + t)² cannot be part of such a split.  Asked at t just under d,
    "none" makes the bound d: the split is the best possible (``exact``).  A
-   split found below d shows the search was not optimal: the threshold is
-   then halved towards it and the bound is the largest t proven.  A step
-   budget keeps the cost bounded (out of steps: nothing proven), and the
-   proof is spent only where steps 1–5 do not already vouch for the split.
-   Not used with locked students.
+   split found below d shows the search was not optimal: the threshold
+   moves just under that split, and so on (branch and bound) until "none":
+   the bound is then the least D_sd of any split.  A step budget keeps the
+   cost bounded (out of steps: nothing proven), and the proof is spent only
+   where steps 1–5 do not already vouch for the split.  Not used with
+   locked students.
 """
 
 from __future__ import annotations
@@ -397,7 +403,7 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
 # --------------------------------------------------------------------------
 # Small classes: an exact proof by exhaustive search (step 6 of the docstring)
 # --------------------------------------------------------------------------
-EXACT_SETS = 400_000  # most member sets of one row of layer counts enumerated
+EXACT_SETS = 700_000  # most member sets of one row of layer counts listed (32 students in 4 groups)
 EXACT_NODES = 25_000  # most search steps spent on proofs (about 0.6 CPU-s), over all thresholds
 
 
@@ -479,7 +485,9 @@ class _Exact:
         self.z2 = np.where(known, z, 0.0) ** 2
         self.known = known
         self.nodes = nodes
-        self.found = np.inf  # D_sd of the best split met on the way
+        self.found = np.inf  # D_sd of the best split met on the way ...
+        self.best: list[tuple[tuple, int]] = []  # ... and its groups: (row of layer counts, members as a bit mask)
+        self.path: list[tuple[tuple, int]] = []
 
     def feasible(self, t: float) -> bool | None:
         """True: a split with D_sd < t exists; False: none; None: out of nodes."""
@@ -506,7 +514,8 @@ class _Exact:
             if hi_m - lo_m > self.delta:
                 return False
             d = max(hi_s - lo_s, 0.0)
-            self.found = min(self.found, d)
+            if d < self.found:
+                self.found, self.best = d, self.path + [(left[0], self.full ^ used)]
             return d < t
         if sum(avail.values()) == 2:
             # Two groups left: the one holding the first free student is any
@@ -546,11 +555,13 @@ class _Exact:
             avail[r] -= 1
             for j, r2, rn in zip(js[fits], r_s2[fits], r_n[fits]):
                 m, sd = s.mean[j], s.sd[j]
+                self.path.append((r, int(s.mask[j])))
                 if np.isnan(m):
                     ok = self._rec(used | int(s.mask[j]), avail, lo_m, hi_m, lo_s, hi_s, t, cand, (r2, rn))
                 else:
                     ok = self._rec(used | int(s.mask[j]), avail, min(lo_m, m), max(hi_m, m), min(lo_s, sd),
                                    max(hi_s, sd), t, cand, (r2, rn))
+                self.path.pop()
                 if ok:
                     avail[r] += 1
                     return True
@@ -584,7 +595,8 @@ class _Exact:
                 if hm - lm > self.delta:
                     continue
                 d = max(hs - ls, 0.0)
-                self.found = min(self.found, d)
+                if d < self.found:
+                    self.found, self.best = d, self.path + [(r, mask), (other, rest ^ mask)]
                 if d < t:
                     return True
         return False
@@ -596,29 +608,25 @@ class _OutOfNodes(Exception):
 
 def exact_floor(z: np.ndarray, known: np.ndarray, layer: np.ndarray, counts: np.ndarray, sex, bands, delta: float,
                 start: float, achieved: float, nodes: int = EXACT_NODES) -> float:
-    """What the exhaustive search proves (step 6): ``achieved`` (a little
-    under it) when no split has a smaller D_sd, else the largest threshold
-    below which it shows there is none; ``start`` when the class is too
-    large or the search runs out of ``nodes``."""
+    """What the exhaustive search proves (step 6): the least D_sd of any
+    split (a hair under it), found by branch and bound from ``achieved``
+    down: each round either finds a split below the threshold (the next
+    threshold is a hair under it) or proves there is none.  ``start`` when
+    the class is too large or the search runs out of ``nodes`` first."""
     if len(z) > 63 or achieved <= start:
         return start
     try:
         ex = _Exact(z, known, layer, counts, sex, bands, delta, nodes)
     except OverflowError:
         return start
-    proven, t = start, achieved * (1 - 1e-9)
-    for _ in range(30):
+    t = achieved * (1 - 1e-9)
+    while True:
         got = ex.feasible(t)
         if got is None:
-            break
+            return start
         if not got:
-            proven = t
-            break
-        # A better split than ``achieved`` exists: the least D_sd lies in [proven, found].
-        if ex.found - proven < 1e-4:
-            break
-        t = (proven + ex.found) / 2
-    return proven
+            return max(start, t)
+        t = ex.found * (1 - 1e-9)
 
 
 def _spread(z: np.ndarray, known: np.ndarray, groups: np.ndarray, k: int) -> tuple[float, float]:
