@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from test_grouping import _least_sd, _splits
 
 from xlzu.grouping import assign_layers, balance, measure, plan_counts
-from xlzu.sdbound import gender_bands, sd_lower_bound, tighten
+from xlzu.sdbound import gender_bands, least_sd_split, sd_lower_bound, tighten
 
 
 def _class(trial: int):
@@ -161,6 +161,7 @@ def test_the_proof_leaves_locked_and_large_classes_and_broken_splits_alone():
     big_counts = plan_counts(big_layer, np.full(70, -1), 9)
     found = balance(big, big_layer, np.zeros(70, bool), np.zeros(70, bool), np.zeros(70, bool), 9, effort="fast")
     assert not found.bound.exact
+    assert least_sd_split(big, big_layer, big_counts) is None  # too many member sets to list
     assert tighten(found.bound, big, big_layer, big_counts, 0.01, None, found.groups, floor=0.0, slack=1.0) == found.bound
 
 
@@ -331,3 +332,10 @@ def test_the_exhaustive_search_finds_the_least_d_sd_of_four_groups(trial):
         assert bound.value <= best + 1e-9
         found = tighten(bound, x, layer, counts, delta, None, groups[worst], floor=0.0, slack=1.0, **kw)
         assert best * (1 - 1e-6) <= found.value <= best + 1e-12
+        # The split it finds keeps the layer counts and the rules, with that least D_sd.
+        split = least_sd_split(x, layer, counts, delta, **kw)
+        got = measure(x, split, girl)
+        assert np.array_equal(np.bincount(split * 4 + layer, minlength=16).reshape(4, 4), counts)
+        assert got["D_means"] <= delta and abs(got["D_sd"] - best) < 1e-9
+        if gender:
+            assert _balanced(girl, boy, 4)(split)

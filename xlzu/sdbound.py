@@ -104,7 +104,8 @@ teacher "the class cannot do better than about x".
    the bound is then the least D_sd of any split.  A step budget keeps the
    cost bounded (out of steps: nothing proven), and the proof is spent only
    where steps 1–5 do not already vouch for the split.  Not used with
-   locked students.
+   locked students.  The same search returns the split itself
+   (:func:`least_sd_split`).
 """
 
 from __future__ import annotations
@@ -627,6 +628,48 @@ def exact_floor(z: np.ndarray, known: np.ndarray, layer: np.ndarray, counts: np.
         if not got:
             return max(start, t)
         t = ex.found * (1 - 1e-9)
+
+
+def least_sd_split(total: Sequence[float], layer: Sequence[int], counts: np.ndarray, delta: float = 0.01, *,
+                   girl: Sequence[bool] | None = None, boy: Sequence[bool] | None = None,
+                   nodes: int = EXACT_NODES) -> np.ndarray | None:
+    """A split of least D_sd (0-based group per student, group g with layer
+    counts ``counts[g]``) among those with D_means ≤ ``delta`` (and, given
+    ``girl`` and ``boy``, girls and boys each within one across groups), by
+    the exhaustive search of step 6; None when the class is too large for
+    it, no split keeps the rules, or the search runs out of ``nodes``.  It
+    weighs nothing else (组织能力, D_means below ``delta``)."""
+    x = np.asarray(total, dtype=float)
+    layer = np.asarray(layer, dtype=int)
+    counts = np.asarray(counts, dtype=int)
+    known = ~np.isnan(x)
+    if len(x) > 63 or counts.shape[0] < 2 or known.sum() < 2 or np.nanstd(x) == 0:
+        return None
+    z = np.where(known, (x - np.nanmean(x)) / np.nanstd(x), 0.0)
+    sex, bands = None, None
+    if girl is not None and boy is not None:
+        girl, boy = np.asarray(girl, dtype=bool), np.asarray(boy, dtype=bool)
+        sex, bands = np.where(girl, GIRL, np.where(boy, BOY, OTHER)), gender_bands(girl, boy, counts.shape[0])
+    try:
+        ex = _Exact(z, known, layer, counts, sex, bands, delta, nodes)
+    except OverflowError:
+        return None
+    t = np.inf
+    while True:
+        got = ex.feasible(t)
+        if got is None:
+            return None
+        if not got:
+            break
+        t = ex.found * (1 - 1e-9)
+    if not ex.best:
+        return None
+    groups = np.full(len(x), -1)
+    slots = {r: [g for g in range(counts.shape[0]) if ex.rows[g] == r] for r in ex.types}
+    for r, mask in ex.best:
+        g = slots[r].pop(0)
+        groups[[i for i in range(len(x)) if (mask >> i) & 1]] = g
+    return groups
 
 
 def _spread(z: np.ndarray, known: np.ndarray, groups: np.ndarray, k: int) -> tuple[float, float]:
