@@ -162,7 +162,7 @@ def test_the_proof_leaves_locked_and_large_classes_and_broken_splits_alone():
     found = balance(big, big_layer, np.zeros(70, bool), np.zeros(70, bool), np.zeros(70, bool), 9, effort="fast")
     assert not found.bound.exact
     assert least_sd_split(big, big_layer, big_counts) is None  # too many member sets to list
-    assert tighten(found.bound, big, big_layer, big_counts, 0.01, None, found.groups, floor=0.0, slack=1.0) == found.bound
+    assert tighten(found.bound, big, big_layer, big_counts, 0.01, None, found.groups, **always) == found.bound
 
 
 def test_a_small_class_grouped_to_its_best_is_told_so():
