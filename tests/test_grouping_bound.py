@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_grouping import _least_sd, _splits
 
+from xlzu import sdbound
 from xlzu.grouping import assign_layers, balance, measure, plan_counts
 from xlzu.sdbound import gender_bands, least_sd_split, sd_lower_bound, tighten
 
@@ -210,12 +211,16 @@ def test_two_far_students_on_one_side_never_push_the_bound_past_the_best_split(t
         assert sd_lower_bound(x, layer, counts, delta, girl=girl, boy=boy).value <= best_rule + 1e-9
 
 
+@pytest.mark.parametrize("listed", [True, False])
 @pytest.mark.parametrize("trial", range(8))
-def test_the_bound_with_locks_and_the_gender_rule_never_exceeds_the_best_locked_split(trial):
+def test_the_bound_with_locks_and_the_gender_rule_never_exceeds_the_best_locked_split(trial, listed, monkeypatch):
     """Locked students and the gender rule together (students missing 总分
     among them): every split that keeps the locks, the layer counts and the
     rule is enumerated, and the least D_sd with D_means ≤ delta is never
-    below the bound."""
+    below the bound, whether the locked group's possible member sets are
+    listed or (too many of them) bounded by the Lagrangian argument."""
+    if not listed:
+        monkeypatch.setattr(sdbound, "EXACT_SETS", 0)
     rng = np.random.default_rng(700 + trial)
     n, k = (12, 2) if trial % 2 else (15, 3)
     x = rng.normal(0, 1, n)

@@ -70,12 +70,20 @@ students who have 总分):
    with T, so D_sd ≥ √(T / n) − √((N − T) / (N − n)) with the lower bound
    on T, for every possible n.
 
-5. **Locked groups.**  Σ_g n_g·(SD_g² + m_g²) = N with every |m_g| ≤ delta,
-   so the largest SD is at least √(1 − delta²) and the smallest at most 1.
-   For a group holding locked students, the SD is bounded from above (the
-   same Lagrangian argument with the largest x² + λx per layer: SS ≤ Σx² ≤
-   Σ(x² + λx) + |λ|·n·delta) and from below (step 1); D_sd is at least
-   √(1 − delta²) minus the upper bound, and the lower bound minus 1.
+5. **Locked groups.**  Σ_g n_g·(SD_g² + m_g²) = N with every |m_g| ≤ delta.
+   If the group holding the locked students has SD s and n known members,
+   the other groups' Σ n_g·SD_g² lies between N·(1 − delta²) − n·s² and
+   N − n·s², so their largest SD is at least A(s) = √((N·(1 − delta²) −
+   n·s²) / (N − n)) and their smallest at most B(s) = √((N − n·s²) /
+   (N − n)): D_sd ≥ max(A(s) − s, s − B(s), 0).  When few enough
+   (EXACT_SETS), every member set the group could have (its locked
+   students, none locked elsewhere, its layer counts, mean within delta,
+   girls and boys in their bands) is listed and the bound is the least of
+   that over them.  Otherwise s is bounded from above (the Lagrangian
+   argument of step 1 with the largest x² + λx per layer: SS ≤ Σx² ≤
+   Σ(x² + λx) + |λ|·n·delta) and from below (step 1); A(s) − s falls as s
+   grows and s − B(s) rises, so the bounds may stand in for s.  A group
+   that might hold no student with 总分 says nothing.
 
 Every step is a relaxation (any real split satisfies each inequality), so
 the result never exceeds the true optimum; it is exact enough to tell a
@@ -380,25 +388,44 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
                         break
             value = min(value, v)
     value = max(0.0, float(value)) if np.isfinite(value) else 0.0
-    # Groups with locked students: Σ n_g·(SD_g² + mean_g²) = N and every
-    # |mean_g| ≤ delta, so the largest SD is at least √(1 − delta²) and the
-    # smallest at most 1: a locked group whose SD cannot reach (or cannot
-    # come down to) that bounds D_sd from below.
+    # Step 5: groups with locked students.
     for g in sorted({int(v) for v in fixed if v >= 0 and v < k}):
         here = [int(i) for i in np.flatnonzero(fixed == g)]
         elsewhere = [int(i) for i in np.flatnonzero((fixed >= 0) & (fixed != g))]
-        hi_opts = _group_options(z, layer, known, here, counts[g], delta, exclude=elsewhere, upper=True, **gender)
-        lo_opts = _group_options(z, layer, known, here, counts[g], delta, exclude=elsewhere, **gender)
-        if hi_opts:
-            most = max(np.sqrt(ss / n) for ss, n in hi_opts if n > 0) if any(n > 0 for _, n in hi_opts) else np.inf
-            value = max(value, float(np.sqrt(1 - delta**2) - most))
-        if lo_opts and any(n > 0 for _, n in lo_opts):
-            least = min(np.sqrt(ss / n) for ss, n in lo_opts if n > 0)
-            value = max(value, float(least - 1.0))
+        value = max(value, _locked_group(z, known, layer, here, elsewhere, counts[g], delta, N, sex, bands))
     single = {i: min((float(np.min(np.sqrt(ss / n))) for _, ss, n in options((i,))), default=0.0) for i in extremes}
     who = max(single, key=single.get)
     high = bool(z[who] > 0)
     return SdBound(value, who if value > 0 else None, high, float(single[who]))
+
+
+def _locked_group(z, known, layer, here, elsewhere, row, delta, N, sex, bands) -> float:
+    """Step 5: what the group holding the locked students ``here`` (and none
+    of ``elsewhere``) says about D_sd.  With SD s and n known members, the
+    other groups' Σ n_g·SD_g² lies between N·(1 − delta²) − n·s² and
+    N − n·s², so D_sd ≥ max(A − s, s − B, 0) with A, B the square roots of
+    those over N − n.  Every possible member set (when few enough), else
+    the Lagrangian bounds on its sum of squares from above and below."""
+    def side(s, n):
+        return np.sqrt(np.maximum(N * (1 - delta**2) - n * s**2, 0.0) / (N - n)), \
+            np.sqrt(np.maximum(N - n * s**2, 0.0) / (N - n))
+
+    sets = _sets_of_row(z, known, layer, tuple(int(c) for c in row), sex, bands, delta, here, elsewhere, masks=False)
+    if sets is not None:
+        if not len(sets.sd) or (sets.n <= 0).any() or (sets.n >= N).any():
+            return 0.0  # no set keeps the rules, or the group may have no 总分 (or all of it): nothing to say
+        a, b = side(sets.sd, sets.n)
+        return float(np.min(np.maximum.reduce([a - sets.sd, sets.sd - b, np.zeros(len(sets.sd))])))
+    value = 0.0
+    hi = _group_options(z, layer, known, here, row, delta, exclude=elsewhere, upper=True, sex=sex, bands=bands)
+    lo = _group_options(z, layer, known, here, row, delta, exclude=elsewhere, sex=sex, bands=bands)
+    if hi and all(0 < n < N for _, n in hi):
+        # SD ≤ U: the others' largest SD is at least A(U), which falls as U grows.
+        value = max(value, min(float(side(np.sqrt(ss / n), n)[0] - np.sqrt(ss / n)) for ss, n in hi))
+    if lo and all(0 < n < N for _, n in lo):
+        # SD ≥ L: the others' smallest SD is at most B(L), which falls as L grows.
+        value = max(value, min(float(np.sqrt(ss / n) - side(np.sqrt(ss / n), n)[1]) for ss, n in lo))
+    return value
 
 
 # --------------------------------------------------------------------------
@@ -422,23 +449,34 @@ class _Sets:
 
 
 def _sets_of_row(z: np.ndarray, known: np.ndarray, layer: np.ndarray, row: tuple[int, ...], sex: np.ndarray | None,
-                 bands, delta: float) -> _Sets | None:
-    """Every member set with layer counts ``row`` whose known 总分 have a
-    mean within ``delta`` of the class mean (or none known) and whose girls
-    and boys lie in ``bands``; None when there are more than EXACT_SETS."""
-    if np.prod([float(math.comb(int(np.sum(layer == L)), row[L])) for L in range(N_LAYERS)]) > EXACT_SETS:
+                 bands, delta: float, focus: Sequence[int] = (), exclude: Sequence[int] = (),
+                 masks: bool = True) -> _Sets | None:
+    """Every member set with layer counts ``row`` that holds the students
+    ``focus`` and none of ``exclude``, whose known 总分 have a mean within
+    ``delta`` of the class mean (or none known) and whose girls and boys lie
+    in ``bands``; None when there are more than EXACT_SETS.  Without
+    ``masks`` the member bit masks are left empty (classes above 63)."""
+    focus = [int(i) for i in focus]
+    out = np.zeros(len(z), dtype=bool)
+    out[focus + [int(i) for i in exclude]] = True
+    need = np.array(row, dtype=int) - np.bincount(layer[focus], minlength=N_LAYERS)
+    pools = [np.flatnonzero((layer == L) & ~out) for L in range(N_LAYERS)]
+    if (need < 0).any():
+        return _Sets(*(np.zeros(0) for _ in range(5)))
+    if np.prod([float(math.comb(len(pools[L]), int(need[L]))) for L in range(N_LAYERS)]) > EXACT_SETS:
         return None
     per = []
     for L in range(N_LAYERS):
-        members = np.flatnonzero(layer == L)
-        per.append(np.array(list(itertools.combinations(members, row[L])), dtype=np.int64).reshape(-1, row[L]))
+        combos = list(itertools.combinations(pools[L].tolist(), int(need[L])))
+        per.append(np.array(combos, dtype=np.int64).reshape(len(combos), int(need[L])))
     sizes = [len(p) for p in per]
     sex = np.full(len(z), OTHER) if sex is None else sex
     zk = np.where(known, z, 0.0)
     # Per layer and combination: known members, Σx, Σx², girls, boys; summed over layers by broadcasting.
     parts = [np.stack([known[p].sum(axis=1), zk[p].sum(axis=1), (zk[p] ** 2).sum(axis=1), (sex[p] == GIRL).sum(axis=1),
                        (sex[p] == BOY).sum(axis=1)]).astype(float) for p in per]
-    total = 0.0
+    total = np.array([known[focus].sum(), zk[focus].sum(), (zk[focus] ** 2).sum(), (sex[focus] == GIRL).sum(),
+                      (sex[focus] == BOY).sum()], dtype=float).reshape((5,) + (1,) * N_LAYERS)
     for L, part in enumerate(parts):
         shape = [1] * N_LAYERS
         shape[L] = sizes[L]
@@ -451,10 +489,12 @@ def _sets_of_row(z: np.ndarray, known: np.ndarray, layer: np.ndarray, row: tuple
     if bands is not None:
         ok &= (bands[0][0] <= g) & (g <= bands[0][1]) & (bands[1][0] <= b) & (b <= bands[1][1])
     keep = np.flatnonzero(ok)
-    idx = np.unravel_index(keep, sizes)
-    members = np.concatenate([per[L][idx[L]] for L in range(N_LAYERS)], axis=1)
-    mask = np.bitwise_or.reduce(np.left_shift(np.uint64(1), members.astype(np.uint64)), axis=1) if len(keep) else \
-        np.zeros(0, np.uint64)
+    mask = np.zeros(0, np.uint64)
+    if masks and len(keep):
+        idx = np.unravel_index(keep, sizes)
+        members = np.concatenate([per[L][idx[L]] for L in range(N_LAYERS)] + [np.full((len(keep), 1), i) for i in focus],
+                                 axis=1)
+        mask = np.bitwise_or.reduce(np.left_shift(np.uint64(1), members.astype(np.uint64)), axis=1)
     return _Sets(mask, mean[keep], sd[keep], n[keep], s2[keep])
 
 
