@@ -18,7 +18,7 @@ import pytest
 from xlzu import contract as C
 from xlzu import daily, group, new_class, save, week
 from xlzu.book import FileBook
-from xlzu.book import cellread
+from xlzu.book import cellread, tablecache
 from xlzu.book.files import PURE_READER_ENV
 from xlzu.layout import STYLES, Layout
 from xlzu.pdf import convert
@@ -45,17 +45,23 @@ def full_load(path: Path) -> dict[str, list[list]]:
             for ws in wb.worksheets}
 
 
-def held_values(path: Path, *, pure: bool = False) -> dict[str, list[list]]:
-    old = os.environ.pop(PURE_READER_ENV, None)
+def held_values(path: Path, *, pure: bool = False, stored: bool = False) -> dict[str, list[list]]:
+    """Every sheet as the file backend reads it: parsed (by python-calamine,
+    or with ``pure`` by the pure-Python reader), or with ``stored`` from the
+    grids the workbook stores when they match (tests/test_table_cache.py)."""
+    old = {k: os.environ.pop(k, None) for k in (PURE_READER_ENV, tablecache.ENV)}
     if pure:
         os.environ[PURE_READER_ENV] = "1"
+    if not stored:
+        os.environ[tablecache.ENV] = "off"
     try:
         book = FileBook.open(path, require_contract=False)
         return {s: cellread.trim(book.read_values(s)) for s in book.sheet_names()}
     finally:
-        os.environ.pop(PURE_READER_ENV, None)
-        if old is not None:
-            os.environ[PURE_READER_ENV] = old
+        for k, v in old.items():
+            os.environ.pop(k, None)
+            if v is not None:
+                os.environ[k] = v
 
 
 def make_class(folder: Path, weeks: int, suffix: str = ".xlsx", students: int = 40) -> Path:

@@ -478,7 +478,7 @@ BUTTONS: tuple[Button, ...] = (
     Button("重排职务座位", "ReassignRoles", "reassign_roles",
            "分组不变（包括手工调整过的），重新排代号、职务和座位表"),
     Button("生成日表", "MakeDaily", "make_daily",
-           "生成今天的班级考核表和各组成员考核表（先保存当前日表）"),
+           "生成今天的班级考核表和各组成员考核表；设置里纸质表格选“每周”时，生成本周各组的周表（先保存当前日表）"),
     Button("保存日表", "SaveDaily", "save_daily",
            "把填好的日表存入个人记录和小组记录；填错的格子标红，什么也不存"),
     Button("打印日表", "PrintDaily", "print_daily",

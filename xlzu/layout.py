@@ -376,8 +376,7 @@ def table_layout(
     layout.rows.append(columns)
     layout.style(range_ref(header_row, 1, header_row, width), "header")
     first = header_row + 1
-    for record in df.itertuples(index=False, name=None):
-        layout.rows.append(list(record))
+    layout.rows.extend(map(list, df.itertuples(index=False, name=None)))
     last = header_row + len(df)
     column_styles = column_styles or {}
     if len(df):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime, time, timedelta
 from itertools import chain
+from operator import itemgetter
 from typing import Any, Iterable
 from xml.parsers import expat
 
@@ -58,6 +59,27 @@ def _normal(v: Any) -> Any:
     return v
 
 
+def _trim_even(grid: list[list[Any]]) -> list[list[Any]]:
+    """:func:`trim` of a grid whose rows are all as long (what the readers
+    give): blank rows and columns found at C speed."""
+    n = len(grid[0])
+    last = len(grid)
+    while last and grid[last - 1].count(None) == n:
+        last -= 1
+    if not last:
+        return []
+    out = grid[:last]
+    width = n
+    while width:
+        column = list(map(itemgetter(width - 1), out))
+        if column.count(None) != last:
+            break
+        width -= 1
+    if width < n:
+        out = [row[:width] for row in out]
+    return out
+
+
 def rectangle(cells: dict[int, dict[int, Any]]) -> list[list[Any]]:
     """{row: {col: value}} (1-based, values normalised) → the grid."""
     rows = [r for r, cols in cells.items() if any(v is not None for v in cols.values())]
@@ -78,6 +100,8 @@ def rectangle(cells: dict[int, dict[int, Any]]) -> list[list[Any]]:
 def trim(grid: list[list[Any]]) -> list[list[Any]]:
     """A grid cut to its last row and column holding a value (rows are
     changed in place when they are longer)."""
+    if grid and len(set(map(len, grid))) == 1:
+        return _trim_even(grid)
     last = 0
     width = 0
     for i, row in enumerate(grid):
@@ -137,8 +161,8 @@ def normal_rows(rows: Iterable[list[Any]]) -> list[list[Any]]:
             table[v] = int(v) if t is int or v.is_integer() else v
         elif t is date:
             table[v] = datetime(v.year, v.month, v.day)
-        elif t is str and not v:
-            table[v] = None
+        elif t is str:
+            table[v] = v or None  # equal texts become one object (a term's records repeat a few thousand)
     get = table.get
     return [list(map(get, row, row)) for row in rows]
 

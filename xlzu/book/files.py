@@ -20,11 +20,14 @@ from __future__ import annotations
 import gc
 import io
 import os
+import posixpath
 import re
 import zipfile
 from contextlib import contextmanager
 from copy import copy
 from dataclasses import dataclass
+from datetime import datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -43,7 +46,7 @@ from .. import fonts
 from ..errors import NotAClassWorkbook, WorkbookLocked, WorkbookNotFound, XlzuError
 from ..layout import (FORM_SAMPLES, STYLES, Formula, Layout, Style, Validation, col_letter, excel_value, is_text_formula,
                       parse_range, range_ref)
-from . import cellread
+from . import cellread, tablecache
 from .base import Book, decode_text_formula, encode_text_formula
 from .cellwrite import sheet_data
 from .package import (NS_MAIN, Package, PackageError, SheetPart, add_sst_part, copy_compressed, merged_sst, rels_path,
@@ -75,6 +78,10 @@ class _Bulk:
     ref: str | None = None  # dimension of the new cell data
     pending: list[list[Any]] | None = None  # the values written (a Layout's grid)
     seen: list[tuple] | None = None  # the rows last read, when a rewrite may keep their XML
+    kept: list[tuple] | None = None  # leading rows of ``body`` copied from the table read (their read values)
+    digest: bytes | None = None  # hash of the sheet part as in the file opened (see tablecache)
+    cached: bytes | None = None  # the grid of ``part`` as stored (tablecache.encode), when known
+    read: list[tuple] | None = None  # the grid of ``part`` as parsed, when not stored
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -296,9 +303,17 @@ class FileBook(Book):
         """A held sheet's values, read anew each time (the caller owns them)."""
         if bulk.pending is not None:
             return cellread.trim(cellread.normal_rows([[excel_value(v) for v in row] for row in bulk.pending]))
-        if bulk.part.has_formulas:
+        grid = None
+        if bulk.cached is not None:  # the grid stored for exactly these bytes (never one with formulas)
+            try:
+                grid = tablecache.decode(bulk.cached)
+            except Exception:  # damaged: parse instead
+                bulk.cached = None
+        if grid is not None:
+            pass
+        elif bulk.part.has_formulas:
             return cellread.openpyxl_grid(self._pkg.read(bulk.source), self._shared_strings(), self.wb)
-        if cellread.python_calamine is not None and not os.environ.get(PURE_READER_ENV):
+        elif cellread.python_calamine is not None and not os.environ.get(PURE_READER_ENV):
             if self._calamine is None:
                 self._calamine = cellread.calamine_book(self._pkg.data)
             grid = cellread.calamine_grid(self._calamine, sheet)
@@ -307,8 +322,11 @@ class FileBook(Book):
                 bulk.part.body, self._shared_strings() if bulk.part.uses_shared_strings else [],
                 prefix=bulk.part.prefix.decode(), date_styles=self.wb._date_formats,
                 duration_styles=self.wb._timedelta_formats, epoch=self.wb.epoch)
+        rows = [tuple(row) for row in grid]
+        if bulk.cached is None and bulk.digest is not None:
+            bulk.read = rows  # stored on save if the part is kept as it is
         if not bulk.part.prefix and not bulk.part.uses_shared_strings:
-            bulk.seen = [tuple(row) for row in grid]
+            bulk.seen = rows
         return grid
 
     def _kept_rows(self, old: _Bulk | None, layout: Layout, row_styles) -> tuple[int, bytes]:
@@ -322,6 +340,11 @@ class FileBook(Book):
         seen, rows = old.seen, layout.rows
         width = len(seen[0]) if seen else 0
         k, n = 0, min(len(seen), len(rows))
+        try:
+            if set(map(len, rows[:n])) <= {width}:  # the usual case, at C speed
+                k = next((i for i, same in enumerate(map(tuple.__eq__, map(tuple, rows[:n]), seen)) if not same), n)
+        except (TypeError, ValueError):  # pd.NA and the like: row by row below
+            k = 0
         try:
             while k < n:
                 row = rows[k]
@@ -370,7 +393,8 @@ class FileBook(Book):
                                      heights=layout.heights, serial=lambda v: to_excel(v, epoch), first_row=kept + 1)
         used_rows = max(n_rows, len(grid), 1)
         used_cols = max(n_cols, layout.n_cols, 1)
-        self._bulk[sheet] = _Bulk(body=body, ref=range_ref(1, 1, used_rows, used_cols), pending=grid)
+        self._bulk[sheet] = _Bulk(body=body, ref=range_ref(1, 1, used_rows, used_cols), pending=grid,
+                                  kept=old.seen[:kept] if kept else None)
         for v in layout.validations:
             ws.add_data_validation(_data_validation(v, v.ref))
         for col, width in layout.widths.items():
@@ -678,14 +702,180 @@ def _without_bulk_cells(data: bytes) -> tuple[Package | None, bytes, dict[str, _
                 continue
             if pkg.sheet_has_cell_relations(part):
                 continue
-            sheet = SheetPart.split(pkg.read(part))
+            raw = pkg.read(part)
+            sheet = SheetPart.split(raw)
             if not sheet.plain:
                 continue
             replaced[part] = sheet.stub()
-            bulk[name] = _Bulk(part=sheet, source=part)
+            bulk[name] = _Bulk(part=sheet, source=part, digest=tablecache.digest(raw))
+            del raw
     except (PackageError, KeyError, ValueError, SyntaxError, zipfile.BadZipFile):
         return None, data, {}
+    if bulk:
+        _find_stored_grids(pkg, bulk)
     return pkg, (pkg.with_parts(replaced) if replaced else data), bulk
+
+
+# ---- the grids stored in the workbook (see tablecache) -------------------------
+# A value a reader gives back as itself from what cellwrite writes: text
+# without characters XML cannot hold or normalises (CR) and without Excel's
+# _xHHHH_ escapes, numbers a float holds exactly, dates without a time.
+_UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+
+
+def _encoded(grid: list[list[Any]]) -> bytes | None:
+    """The grid as tablecache stores it, or None when it holds a value that
+    cannot be stored exactly."""
+    try:
+        with _no_cycle_collection():
+            return tablecache.encode(grid)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _written_grid(rows: list[list[Any]], kept: list[tuple] | None = None) -> list[list[Any]] | None:
+    """The grid a reader gives of a table written from ``rows`` (a Layout's
+    raw values) whose first rows are the XML of the rows read as ``kept``;
+    None when a new value might not read back as written."""
+    head: list = list(kept) if kept else []  # the rows read, as tuples (not copied)
+    rows = rows[len(head):]
+    try:
+        table = {}
+        for v in set(chain.from_iterable(rows)):
+            w = excel_value(v)
+            t = w.__class__
+            if t is bool or v.__class__ is bool:
+                return None  # True == 1: one key could stand for two values
+            if t is str:
+                if _UNSAFE_TEXT.search(w):
+                    return None
+            elif t is int:
+                if abs(w) >= 2 ** 53:
+                    return None
+            elif t is datetime:
+                if w.time() != datetime.min.time() or w.tzinfo is not None:
+                    return None
+            elif w is not None and t is not float:
+                return None
+            table[v] = w
+    except TypeError:  # a value that cannot be a key
+        return None
+    get = table.__getitem__
+    grid = head + cellread.normal_rows([list(map(get, row)) for row in rows])
+    if len(set(map(len, grid))) > 1:  # rows of different lengths: trim pads lists
+        grid = [list(row) for row in grid]
+    return cellread.trim(grid)
+
+
+def _context(pkg: Package, replaced: dict[str, bytes] | None = None, sst: str | None = None) -> tuple[bytes, ...]:
+    """Digests of the parts a held sheet's reading depends on besides its
+    own: shared strings, styles and the workbook part (the date system)."""
+    replaced = replaced or {}
+    wb = pkg.workbook_part()
+    styles = None
+    for _, kind, target in pkg.relationships(wb):
+        if sst is None and kind.endswith("/sharedStrings"):
+            sst = target
+        elif styles is None and kind.endswith("/styles"):
+            styles = target
+
+    def part(name: str | None) -> bytes | None:
+        if name is None:
+            return None
+        if name in replaced:
+            return replaced[name]
+        return pkg.read(name) if pkg.has(name) else None
+
+    return tuple(tablecache.digest(part(name)) for name in (sst, styles, wb))
+
+
+def _stored_items(pkg: Package) -> list[tuple[str, dict[str, tuple[str, bytes]]]]:
+    """xlzu's Custom XML parts of the package and their entries."""
+    out = []
+    for _, kind, target in pkg.relationships(pkg.workbook_part()):
+        if kind == tablecache.REL_CUSTOM_XML and pkg.has(target):
+            try:
+                entries = tablecache.parse_item(pkg.read(target))
+            except Exception:
+                continue
+            if entries is not None:
+                out.append((target, entries))
+    return out
+
+
+def _find_stored_grids(pkg: Package, bulk: dict[str, _Bulk]) -> None:
+    """Mark each held sheet whose grid the file stores for exactly its bytes."""
+    if not tablecache.enabled():
+        return
+    try:
+        items = _stored_items(pkg)
+        if not items:
+            return
+        context = _context(pkg)
+        for _, entries in items:
+            for name, (k, payload) in entries.items():
+                b = bulk.get(name)
+                if b is not None and b.cached is None and k == tablecache.key(b.digest, context):
+                    b.cached = payload
+    except Exception:  # only a speed-up: parse instead
+        return
+
+
+def _store_grids(out: Package, replaced: dict[str, bytes], raw: dict[str, str], bulk: dict[str, _Bulk],
+                 parts: dict[str, str], sst: str | None) -> None:
+    """Add to ``replaced`` xlzu's Custom XML part with the grid of every held
+    sheet as written (and what relates it to the workbook)."""
+    context = _context(out, replaced, sst)
+    entries: dict[str, tuple[str, bytes]] = {}
+    for name, b in bulk.items() if tablecache.enabled() else ():
+        part = parts[name]
+        if b.body is not None:
+            if b.pending is None or part not in replaced:
+                continue
+            with _no_cycle_collection():
+                grid = _written_grid(b.pending, b.kept)
+            payload = _encoded(grid) if grid is not None else None
+            d = tablecache.digest(replaced[part]) if payload is not None else None
+        else:
+            payload = b.cached
+            if payload is None and b.read is not None:
+                payload = _encoded(b.read)
+            d = b.digest if part in raw else tablecache.digest(replaced.get(part)) if part in replaced else None
+        if payload is not None and d is not None:
+            entries[name] = (tablecache.key(d, context), payload)
+    existing = [target for target, _ in _stored_items(out)]
+    if existing:  # openpyxl kept an item of ours: replace its content
+        replaced[existing[0]] = tablecache.item_xml(entries)
+        return
+    if not entries:
+        return
+    k = 1
+    while out.has(f"customXml/item{k}.xml") or out.has(f"customXml/itemProps{k}.xml"):
+        k += 1
+    item, props = f"customXml/item{k}.xml", f"customXml/itemProps{k}.xml"
+    wb_part = out.workbook_part()
+    wb_rels = rels_path(wb_part)
+    ct = replaced.get("[Content_Types].xml") or out.read("[Content_Types].xml")
+    rels = replaced.get(wb_rels) or out.read(wb_rels)
+    ids = set(re.findall(rb'Id="([^"]+)"', rels))
+    n = 1
+    while f"rIdXlzu{n}".encode() in ids:
+        n += 1
+    target = posixpath.relpath(item, posixpath.dirname(wb_part))
+    rels = rels.replace(b"</Relationships>", f'<Relationship Id="rIdXlzu{n}" Type="{tablecache.REL_CUSTOM_XML}" '
+                                              f'Target="{target}"/></Relationships>'.encode())
+    overrides = f'<Override PartName="/{props}" ContentType="{tablecache.CT_CUSTOM_XML_PROPS}"/>'
+    if not re.search(rb'<Default\b[^>]*Extension="xml"', ct):
+        overrides += f'<Override PartName="/{item}" ContentType="application/xml"/>'
+    ct = ct.replace(b"</Types>", overrides.encode() + b"</Types>")
+    replaced["[Content_Types].xml"], replaced[wb_rels] = ct, rels
+    replaced[item] = tablecache.item_xml(entries)
+    replaced[props] = tablecache.props_xml()
+    replaced[rels_path(item)] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="' + tablecache.REL_CUSTOM_XML_PROPS.encode() + b'" Target="itemProps'
+        + str(k).encode() + b'.xml"/></Relationships>')
 
 
 def _splice(written: bytes, original: Package | None, bulk: dict[str, _Bulk], target: Path) -> None:
@@ -696,13 +886,14 @@ def _splice(written: bytes, original: Package | None, bulk: dict[str, _Bulk], ta
     wb_part = out.workbook_part()
     replaced: dict[str, bytes] = {}
     raw: dict[str, str] = {}  # output part -> original part copied as it is
+    sst_target: str | None = None  # the shared strings part, when merged here
     if any(b.body is None and b.part.uses_shared_strings for b in bulk.values()):
         sst_part = original.shared_strings_part()
         if sst_part is None:
             raise PackageError("shared strings used but missing")
         ours = out.shared_strings_part()
         merged, shift = merged_sst(original.read(sst_part), out.read(ours) if ours else None)
-        target_sst = ours or "xl/sharedStrings.xml"
+        target_sst = sst_target = ours or "xl/sharedStrings.xml"
         replaced[target_sst] = merged
         if ours is None:
             ct, rels = add_sst_part(out.read("[Content_Types].xml"), out.read(rels_path(wb_part)), target_sst)
@@ -733,6 +924,10 @@ def _splice(written: bytes, original: Package | None, bulk: dict[str, _Bulk], ta
             raw[part] = b.source
             continue
         replaced[part] = head + b"<sheetData" + namespaces + b">" + body + b"</sheetData>" + mine.tail
+    try:
+        _store_grids(out, replaced, raw, bulk, parts, sst_target)
+    except Exception:  # only a speed-up: the next operation parses instead
+        pass
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
         for info in out.zip.infolist():
             name = info.filename
