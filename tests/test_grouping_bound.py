@@ -136,9 +136,9 @@ def test_the_exhaustive_proof_gives_the_best_split_exactly_and_never_more(trial)
         assert not later.exact
 
 
-def test_the_proof_leaves_locked_and_large_classes_and_broken_splits_alone():
-    """No proof with locked students, for a split whose D_means is over
-    delta, or for a class too large to enumerate (70 students)."""
+def test_the_proof_leaves_broken_splits_and_large_classes_alone():
+    """No proof for a split that moved a locked student or whose D_means is
+    over delta, or for a class too large to enumerate (70 students)."""
     x, layer, girl, boy, counts, delta = _class(4)
     bound = sd_lower_bound(x, layer, counts, delta, girl=girl, boy=boy)
     keep = _balanced(girl, boy, 3)
@@ -151,7 +151,7 @@ def test_the_proof_leaves_locked_and_large_classes_and_broken_splits_alone():
     assert tighten(bound, x, layer, counts, delta, None, best_g, girl=girl, boy=boy,
                    slack=d_sd / bound.value * (1 + 1e-9)) == bound
     fixed = np.full(len(x), -1)
-    fixed[0] = best_g[0]
+    fixed[0] = (best_g[0] + 1) % 3  # the split moved a locked student
     assert tighten(bound, x, layer, counts, delta, fixed, best_g, girl=girl, boy=boy, **always) == bound
     means_off = next(g for d, g in _feasible_splits(x, layer, counts, 10.0, keep)
                      if measure(x, g, girl)["D_means"] > delta)
@@ -237,9 +237,17 @@ def test_the_bound_with_locks_and_the_gender_rule_never_exceeds_the_best_locked_
     delta = 0.3
     rule = _balanced(girl, boy, k)
     best = _least_sd(x, layer, counts, delta, keep=lambda g: bool((g[locked] == fixed[locked]).all()) and rule(g))
-    bound = sd_lower_bound(x, layer, counts, delta, fixed, girl=girl, boy=boy).value
+    bound = sd_lower_bound(x, layer, counts, delta, fixed, girl=girl, boy=boy)
     if np.isfinite(best):
-        assert bound <= best + 1e-9
+        assert bound.value <= best + 1e-9
+    if np.isfinite(best) and listed:
+        # The exhaustive search with the locks, from the worst locked split, reaches the best.
+        keep = lambda g: bool((g[locked] == fixed[locked]).all()) and rule(g)  # noqa: E731
+        worst = max(_feasible_splits(x, layer, counts, delta, keep), key=lambda s: s[0])[1]
+        found = tighten(bound, x, layer, counts, delta, fixed, worst, girl=girl, boy=boy, floor=0.0, slack=1.0)
+        assert best * (1 - 1e-6) <= found.value <= best + 1e-12
+        split = least_sd_split(x, layer, counts, delta, girl=girl, boy=boy, fixed=fixed)
+        assert keep(split) and abs(measure(x, split, girl)["D_sd"] - best) < 1e-9
     plain = _least_sd(x, layer, counts, delta, keep=lambda g: bool((g[locked] == fixed[locked]).all()))
     assert np.isfinite(plain) and sd_lower_bound(x, layer, counts, delta, fixed).value <= plain + 1e-9
 

@@ -111,8 +111,9 @@ teacher "the class cannot do better than about x".
    moves just under that split, and so on (branch and bound) until "none":
    the bound is then the least D_sd of any split.  A step budget keeps the
    cost bounded (out of steps: nothing proven), and the proof is spent only
-   where steps 1–5 do not already vouch for the split.  Not used with
-   locked students.  The same search returns the split itself
+   where steps 1–5 do not already vouch for the split.  Locked students
+   narrow their group's sets to those holding them (and every other group's
+   to those without them).  The same search returns the split itself
    (:func:`least_sd_split`).
 """
 
@@ -503,16 +504,21 @@ class _Exact:
     exact cover.  At every step the sets still possible are those disjoint
     from the groups chosen so far whose mean and SD stay within reach of
     theirs; the student in the fewest of them is placed next (none: a dead
-    end).  Spends at most ``nodes`` steps."""
+    end).  Spends at most ``nodes`` steps.  Groups are told apart by their
+    row of layer counts (-1, *row), a group with locked students (``fixed``)
+    by its number (g, *row): its sets hold them, no other set does."""
 
-    def __init__(self, z, known, layer, counts, sex, bands, delta, nodes):
-        self.rows = [tuple(int(c) for c in r) for r in counts]
+    def __init__(self, z, known, layer, counts, sex, bands, delta, nodes, fixed=None):
+        fixed = np.full(len(z), -1) if fixed is None else np.asarray(fixed, dtype=int)
+        locked = {int(g) for g in fixed[fixed >= 0]}
+        self.rows = [(g if g in locked else -1, *(int(c) for c in r)) for g, r in enumerate(counts)]
         self.types = sorted(set(self.rows))
         delta = delta * (1 + 1e-9) + 1e-12  # a split on the edge of D_means ≤ delta (rounding) is never ruled out
         self.delta = delta
         self.sets = {}
         for r in self.types:
-            s = _sets_of_row(z, known, layer, r, sex, bands, delta)
+            here = np.flatnonzero(fixed == r[0]) if r[0] >= 0 else []
+            s = _sets_of_row(z, known, layer, r[1:], sex, bands, delta, here, np.flatnonzero((fixed >= 0) & (fixed != r[0])))
             if s is None:
                 raise OverflowError
             self.sets[r] = s
@@ -648,7 +654,7 @@ class _OutOfNodes(Exception):
 
 
 def exact_floor(z: np.ndarray, known: np.ndarray, layer: np.ndarray, counts: np.ndarray, sex, bands, delta: float,
-                start: float, achieved: float, nodes: int = EXACT_NODES) -> float:
+                start: float, achieved: float, nodes: int = EXACT_NODES, fixed: np.ndarray | None = None) -> float:
     """What the exhaustive search proves (step 6): the least D_sd of any
     split (a hair under it), found by branch and bound from ``achieved``
     down: each round either finds a split below the threshold (the next
@@ -657,7 +663,7 @@ def exact_floor(z: np.ndarray, known: np.ndarray, layer: np.ndarray, counts: np.
     if len(z) > 63 or achieved <= start:
         return start
     try:
-        ex = _Exact(z, known, layer, counts, sex, bands, delta, nodes)
+        ex = _Exact(z, known, layer, counts, sex, bands, delta, nodes, fixed)
     except OverflowError:
         return start
     t = achieved * (1 - 1e-9)
@@ -672,10 +678,11 @@ def exact_floor(z: np.ndarray, known: np.ndarray, layer: np.ndarray, counts: np.
 
 def least_sd_split(total: Sequence[float], layer: Sequence[int], counts: np.ndarray, delta: float = 0.01, *,
                    girl: Sequence[bool] | None = None, boy: Sequence[bool] | None = None,
-                   nodes: int = EXACT_NODES) -> np.ndarray | None:
+                   fixed: Sequence[int] | None = None, nodes: int = EXACT_NODES) -> np.ndarray | None:
     """A split of least D_sd (0-based group per student, group g with layer
-    counts ``counts[g]``) among those with D_means ≤ ``delta`` (and, given
-    ``girl`` and ``boy``, girls and boys each within one across groups), by
+    counts ``counts[g]``, the students ``fixed`` ≥ 0 in their group) among
+    those with D_means ≤ ``delta`` (and, given ``girl`` and ``boy``, girls
+    and boys each within one across groups), by
     the exhaustive search of step 6; None when the class is too large for
     it, no split keeps the rules, or the search runs out of ``nodes``.  It
     weighs nothing else (组织能力, D_means below ``delta``)."""
@@ -691,7 +698,7 @@ def least_sd_split(total: Sequence[float], layer: Sequence[int], counts: np.ndar
         girl, boy = np.asarray(girl, dtype=bool), np.asarray(boy, dtype=bool)
         sex, bands = np.where(girl, GIRL, np.where(boy, BOY, OTHER)), gender_bands(girl, boy, counts.shape[0])
     try:
-        ex = _Exact(z, known, layer, counts, sex, bands, delta, nodes)
+        ex = _Exact(z, known, layer, counts, sex, bands, delta, nodes, fixed)
     except OverflowError:
         return None
     t = np.inf
@@ -730,13 +737,13 @@ def tighten(bound: SdBound, total: Sequence[float], layer: Sequence[int], counts
             nodes: int = EXACT_NODES) -> SdBound:
     """``bound`` raised by what the exhaustive search proves about the split
     ``groups`` (step 6 of the module docstring): in a class small enough
-    (no locks, at most EXACT_SETS member sets per row of layer counts), when
+    (at most EXACT_SETS member sets per row of layer counts), when
     no split keeping the rules has a smaller D_sd than ``groups``, the bound
     becomes that D_sd: the split is the best possible (``exact``).  The
     search is spent only where the bound does not already vouch for the
     split (its D_sd above ``floor`` and above ``slack`` × the bound).  A split
     that breaks the gender rule is judged against the bound without it; one
-    with D_means > delta, or with locked students, is left as it is."""
+    with D_means > delta, or that moved a locked student, is left as it is."""
     x = np.asarray(total, dtype=float)
     layer = np.asarray(layer, dtype=int)
     counts = np.asarray(counts, dtype=int)
@@ -758,11 +765,12 @@ def tighten(bound: SdBound, total: Sequence[float], layer: Sequence[int], counts
             bands = None
         else:
             sex = np.where(girl, GIRL, np.where(boy, BOY, OTHER))
-    if d_means > delta or (fixed is not None and (np.asarray(fixed) >= 0).any()):
+    fixed = np.full(len(x), -1) if fixed is None else np.asarray(fixed, dtype=int)
+    if d_means > delta or (groups[fixed >= 0] != fixed[fixed >= 0]).any():
         return bound
     if d_sd <= max(floor, slack * bound.value):
         return bound
-    value = exact_floor(z, known, layer, counts, sex, bands, delta, bound.value, d_sd, nodes)
+    value = exact_floor(z, known, layer, counts, sex, bands, delta, bound.value, d_sd, nodes, fixed)
     if value <= bound.value:
         return bound
     return SdBound(value, bound.student, bound.high, bound.max_sd, exact=value >= d_sd * (1 - 1e-6))
