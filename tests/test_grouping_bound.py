@@ -352,3 +352,32 @@ def test_the_exhaustive_search_finds_the_least_d_sd_of_four_groups(trial):
         assert got["D_means"] <= delta and abs(got["D_sd"] - best) < 1e-9
         if gender:
             assert _balanced(girl, boy, 4)(split)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(20, 40), st.integers(0, 10_000), st.booleans(), st.booleans())
+def test_the_bound_never_passes_a_split_the_search_finds(n, seed, absent, locks):
+    """Classes of 20–40 (absent students, locks, every gender mix drawn):
+    whenever the search's split keeps the rules (D_means ≤ 0.01, girls and
+    boys within one, the locks), its D_sd is at or above the bound — the
+    exhaustive proof of small classes included."""
+    from xlzu.grouping import HIGH_LEADERSHIP, C, composite_scores, group_count, synthetic_class
+
+    roster = synthetic_class(n, seed=seed)
+    rng = np.random.default_rng(seed)
+    if absent:
+        roster.loc[rng.choice(n, 3, replace=False), C.ROSTER_TOTAL] = np.nan
+    total = roster[C.ROSTER_TOTAL].to_numpy(dtype=float)
+    girl = (roster[C.ROSTER_GENDER] == "女").to_numpy()
+    boy = (roster[C.ROSTER_GENDER] == "男").to_numpy()
+    lead = (roster[C.ROSTER_LEADERSHIP] >= HIGH_LEADERSHIP).to_numpy()
+    layer = assign_layers(composite_scores(total, roster[C.ROSTER_QUALITY]))
+    k = group_count(n, 8)
+    fixed = np.full(n, -1)
+    if locks:
+        pick = rng.choice(n, 3, replace=False)
+        fixed[pick] = rng.integers(0, k, 3)
+    found = balance(total, layer, girl, boy, lead, k, fixed=fixed, effort="fast")
+    f = measure(total, found.groups, girl)
+    if f["D_means"] <= 0.01 and _balanced(girl, boy, k)(found.groups):
+        assert found.bound.value <= f["D_sd"] + 1e-9
