@@ -11,6 +11,7 @@ import math
 import re
 import shutil
 import zipfile
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -19,7 +20,8 @@ import pytest
 from xlzu import contract as C
 from xlzu import daily, save, week
 from xlzu.book import FileBook, tablecache
-from xlzu.book.package import Package, rels_path
+from xlzu.book.files import _context
+from xlzu.book.package import LazySheetPart, Package, copy_compressed, stored_bytes
 from xlzu.layout import Layout
 from xlzu.pdf import convert
 
@@ -41,7 +43,7 @@ def copy(class_2w, tmp_path) -> Path:
     return path
 
 
-def items(path: Path) -> list[tuple[str, dict[str, tuple[str, bytes]]]]:
+def items(path: Path) -> list[tuple[str, dict[str, tablecache.Stored]]]:
     """xlzu's Custom XML parts, found as Excel finds them: through the
     workbook's relationships."""
     pkg = Package(path.read_bytes())
@@ -66,12 +68,18 @@ def hits(path: Path) -> set[str]:
 
 
 def rewrite(path: Path, change) -> None:
-    """Rewrite parts of the package in place: change(name, bytes) → bytes."""
+    """Rewrite parts of the package in place: change(name, bytes) → bytes;
+    the parts it leaves as they were keep their bytes as stored."""
     pkg = Package(path.read_bytes())
     out = path.with_suffix(".tmp")
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for info in pkg.zip.infolist():
-            z.writestr(info.filename, change(info.filename, pkg.zip.read(info)))
+            data = pkg.zip.read(info)
+            new = change(info.filename, data)
+            if new == data:
+                copy_compressed(pkg.zip, info, z, info.filename)
+            else:
+                z.writestr(info.filename, new)
     out.replace(path)
 
 
@@ -86,12 +94,23 @@ def rewrite_item(path: Path, change_entries) -> None:
     rewrite(path, change)
 
 
-def tampered(entries):
-    """Every stored 个人记录 grid gets a name in its first record that no parse could give."""
-    k, payload = entries[C.PERSON_RECORDS]
-    grid = tablecache.decode(payload)
-    grid[1][2] = "存的值"
-    return {**entries, C.PERSON_RECORDS: (k, tablecache.encode(grid))}
+def resealed(path: Path, sheet: str, st: tablecache.Stored) -> tablecache.Stored:
+    """``st`` with the key it would have if xlzu had stored it for ``sheet`` of ``path``."""
+    pkg = Package(path.read_bytes())
+    info = pkg.zip.getinfo(pkg.sheet_parts()[sheet])
+    return st.sealed(tablecache.digest(b"%d:" % info.compress_type + stored_bytes(pkg.zip, info)), _context(pkg))
+
+
+def tamper(path: Path) -> None:
+    """The stored 个人记录 grid gets, in its first record, a name no parse
+    could give, under a key that matches (as if xlzu had stored it)."""
+    def change(entries):
+        st = entries[C.PERSON_RECORDS]
+        grid = tablecache.decode(st.grid)
+        grid[1][2] = "存的值"
+        return {**entries, C.PERSON_RECORDS: resealed(path, C.PERSON_RECORDS, replace(st, grid=tablecache.encode(grid)))}
+
+    rewrite_item(path, change)
 
 
 # --------------------------------------------------------------------------
@@ -108,12 +127,12 @@ def test_a_saved_workbook_stores_each_record_table_as_a_parse_reads_it(copy):
     assert records(copy, stored=True) == parsed
     assert parsed == {s: full_load(copy)[s] for s in RECORDS}
     for sheet in RECORDS:
-        assert tablecache.decode(entries[sheet][1]) == parsed[sheet]
+        assert tablecache.decode(entries[sheet].grid) == parsed[sheet]
     assert len(pkg.read(part)) < 0.1 * sum(pkg.zip.getinfo(p).file_size for s, p in pkg.sheet_parts().items() if s in RECORDS)
 
 
 def test_a_stored_grid_is_used_only_for_the_bytes_it_was_made_from(copy):
-    rewrite_item(copy, tampered)
+    tamper(copy)
     assert records(copy, stored=True)[C.PERSON_RECORDS][1][2] == "存的值"  # proof that the stored grid is what is read
     name = records(copy, stored=False)[C.PERSON_RECORDS][1][2]
     sheet_part = Package(copy.read_bytes()).sheet_parts()[C.PERSON_RECORDS]
@@ -125,22 +144,37 @@ def test_a_stored_grid_is_used_only_for_the_bytes_it_was_made_from(copy):
     assert got == records(copy, stored=False) == {s: full_load(copy)[s] for s in RECORDS}
 
 
+def test_an_operation_that_only_reads_the_records_does_not_inflate_them(copy):
+    book = FileBook.open(copy)
+    for sheet in RECORDS:
+        part = book._bulk[sheet].part
+        assert isinstance(part, LazySheetPart)
+        book.read_values(sheet)
+        assert "body" not in part.__dict__  # the cell XML was never inflated
+    truth = records(copy, stored=False)
+    week(copy)  # the record parts copied as stored
+    save_day = school_days(copy, 3)[-1]
+    daily(copy, save_day)  # rewrites the tables: the lazy part's cells are read when needed
+    assert records(copy, stored=True) == records(copy, stored=False)
+    assert {s: records(copy, stored=False)[s][: len(truth[s])] for s in RECORDS} == truth
+
+
 def test_the_pure_reader_uses_the_grids_calamine_stored(copy):
     """The offline page (pure-Python reader) and the CLI (python-calamine)
     read the same grids, so each uses what the other stored."""
-    rewrite_item(copy, tampered)
+    tamper(copy)
     assert held_values(copy, pure=True, stored=True)[C.PERSON_RECORDS][1][2] == "存的值"
 
 
 def test_a_changed_styles_part_is_a_miss(copy):
-    rewrite_item(copy, tampered)
+    tamper(copy)
     rewrite(copy, lambda n, d: d.replace(b"</styleSheet>", b" </styleSheet>") if n == "xl/styles.xml" else d)
     assert hits(copy) == set()
     assert records(copy, stored=True) == records(copy, stored=False)
 
 
 def test_a_libreoffice_resave_is_parsed_and_stored_again_by_the_next_save(copy, tmp_path, soffice):
-    rewrite_item(copy, tampered)
+    tamper(copy)
     resaved = convert(copy, "xlsx", tmp_path / "lo")
     truth = {s: full_load(resaved)[s] for s in RECORDS}
     assert records(resaved, stored=True) == truth
@@ -164,7 +198,7 @@ def test_save_and_week_leave_grids_that_match_what_they_wrote(copy):
     assert records(copy, stored=True) == records(copy, stored=False) == truth
 
 
-@pytest.mark.parametrize("damage", ["base64", "cut", "index", "not xml", "json"])
+@pytest.mark.parametrize("damage", ["base64", "cut", "index", "not xml", "json", "head"])
 def test_a_damaged_stored_grid_is_a_silent_miss(copy, damage):
     truth = records(copy, stored=False)
     [(part, entries)] = items(copy)
@@ -185,8 +219,11 @@ def test_a_damaged_stored_grid_is_a_silent_miss(copy, damage):
             if n != part:
                 return d
             if damage == "base64":
-                return re.sub(rb"(<table [^>]*>)[A-Za-z0-9+/]{8}", rb"\1!!!!!!!!", d)
-            return tablecache.item_xml({s: (k, broken(p)) for s, (k, p) in entries.items()})
+                return re.sub(rb"(<grid>)[A-Za-z0-9+/]{8}", rb"\1!!!!!!!!", d)
+            if damage == "head":  # a sheet view that is not the part's: the key no longer matches
+                return tablecache.item_xml({s: replace(st, head=st.head.replace(b"<sheetView ", b'<sheetView zoomScale="40" '))
+                                            for s, st in entries.items()})
+            return tablecache.item_xml({s: replace(st, grid=broken(st.grid)) for s, st in entries.items()})
 
         rewrite(copy, change)
     assert records(copy, stored=True) == truth

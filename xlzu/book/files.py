@@ -49,8 +49,8 @@ from ..layout import (FORM_SAMPLES, STYLES, Formula, Layout, Style, Validation, 
 from . import cellread, tablecache
 from .base import Book, decode_text_formula, encode_text_formula
 from .cellwrite import sheet_data
-from .package import (NS_MAIN, Package, PackageError, SheetPart, add_sst_part, copy_compressed, merged_sst, rels_path,
-                      shift_sst_indices)
+from .package import (_ROOT, _SHEETDATA, _XMLNS, NS_MAIN, LazySheetPart, Package, PackageError, SheetPart, add_sst_part,
+                      copy_compressed, merged_sst, rels_path, shift_sst_indices, stored_bytes, write_deflated)
 from .safety import save as save_safely
 
 _THIN = Side(style="thin", color="808080")
@@ -77,11 +77,10 @@ class _Bulk:
     body: bytes | None = None  # new cell data (replaces part's)
     ref: str | None = None  # dimension of the new cell data
     pending: list[list[Any]] | None = None  # the values written (a Layout's grid)
-    seen: list[tuple] | None = None  # the rows last read, when a rewrite may keep their XML
+    rows: list[tuple] | None = None  # the grid last read of ``part`` (a rewrite may keep those rows' XML)
     kept: list[tuple] | None = None  # leading rows of ``body`` copied from the table read (their read values)
-    digest: bytes | None = None  # hash of the sheet part as in the file opened (see tablecache)
+    digest: bytes | None = None  # hash of the sheet part as stored in the file opened (see tablecache)
     cached: bytes | None = None  # the grid of ``part`` as stored (tablecache.encode), when known
-    read: list[tuple] | None = None  # the grid of ``part`` as parsed, when not stored
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -322,11 +321,7 @@ class FileBook(Book):
                 bulk.part.body, self._shared_strings() if bulk.part.uses_shared_strings else [],
                 prefix=bulk.part.prefix.decode(), date_styles=self.wb._date_formats,
                 duration_styles=self.wb._timedelta_formats, epoch=self.wb.epoch)
-        rows = [tuple(row) for row in grid]
-        if bulk.cached is None and bulk.digest is not None:
-            bulk.read = rows  # stored on save if the part is kept as it is
-        if not bulk.part.prefix and not bulk.part.uses_shared_strings:
-            bulk.seen = rows
+        bulk.rows = [tuple(row) for row in grid]
         return grid
 
     def _kept_rows(self, old: _Bulk | None, layout: Layout, row_styles) -> tuple[int, bytes]:
@@ -335,9 +330,10 @@ class FileBook(Book):
         end of the records: the rest of the table is not written again).
         Only when that XML stands alone (inline strings, no formulas, no
         namespace prefix) and its cells have the formats the layout gives."""
-        if old is None or old.seen is None or old.part is None or old.part.has_formulas or layout.heights:
+        if (old is None or old.rows is None or old.part is None or old.part.prefix or layout.heights
+                or old.part.uses_shared_strings or old.part.has_formulas):
             return 0, b""
-        seen, rows = old.seen, layout.rows
+        seen, rows = old.rows, layout.rows
         width = len(seen[0]) if seen else 0
         k, n = 0, min(len(seen), len(rows))
         try:
@@ -394,7 +390,7 @@ class FileBook(Book):
         used_rows = max(n_rows, len(grid), 1)
         used_cols = max(n_cols, layout.n_cols, 1)
         self._bulk[sheet] = _Bulk(body=body, ref=range_ref(1, 1, used_rows, used_cols), pending=grid,
-                                  kept=old.seen[:kept] if kept else None)
+                                  kept=old.rows[:kept] if kept else None)
         for v in layout.validations:
             ws.add_data_validation(_data_validation(v, v.ref))
         for col, width in layout.widths.items():
@@ -697,22 +693,29 @@ def _without_bulk_cells(data: bytes) -> tuple[Package | None, bytes, dict[str, _
         pkg = Package(data)
         replaced: dict[str, bytes] = {}
         bulk: dict[str, _Bulk] = {}
+        stored, context = _stored_grids(pkg)
         for name, part in pkg.sheet_parts().items():
-            if name not in BULK_SHEETS and pkg.zip.getinfo(part).file_size < BULK_MIN_BYTES:
+            info = pkg.zip.getinfo(part)
+            if name not in BULK_SHEETS and info.file_size < BULK_MIN_BYTES:
                 continue
             if pkg.sheet_has_cell_relations(part):
                 continue
-            raw = pkg.read(part)
-            sheet = SheetPart.split(raw)
+            # the part's bytes as stored (not inflated) identify it: the key of its stored grid
+            digest = tablecache.digest(b"%d:" % info.compress_type + stored_bytes(pkg.zip, info))
+            st = stored.get(name)
+            if st is not None and not st.matches(digest, context):
+                st = None
+            if st is not None and st.head:  # head and tail known: the part is inflated only if needed
+                sheet: SheetPart = LazySheetPart(st.head, st.tail, st.prefix, st.namespaces, st.shared_strings,
+                                                 lambda part=part: pkg.read(part))
+            else:
+                sheet = SheetPart.split(pkg.read(part))
             if not sheet.plain:
                 continue
             replaced[part] = sheet.stub()
-            bulk[name] = _Bulk(part=sheet, source=part, digest=tablecache.digest(raw))
-            del raw
+            bulk[name] = _Bulk(part=sheet, source=part, digest=digest, cached=st.grid if st is not None else None)
     except (PackageError, KeyError, ValueError, SyntaxError, zipfile.BadZipFile):
         return None, data, {}
-    if bulk:
-        _find_stored_grids(pkg, bulk)
     return pkg, (pkg.with_parts(replaced) if replaced else data), bulk
 
 
@@ -803,31 +806,40 @@ def _stored_items(pkg: Package) -> list[tuple[str, dict[str, tuple[str, bytes]]]
     return out
 
 
-def _find_stored_grids(pkg: Package, bulk: dict[str, _Bulk]) -> None:
-    """Mark each held sheet whose grid the file stores for exactly its bytes."""
+def _stored_grids(pkg: Package) -> tuple[dict[str, tablecache.Stored], tuple[bytes, ...]]:
+    """What the package stores of its held sheets, and the digests of the
+    parts their reading depends on (nothing when the store is off, missing
+    or unreadable: the sheets are parsed)."""
     if not tablecache.enabled():
-        return
+        return {}, ()
     try:
         items = _stored_items(pkg)
         if not items:
-            return
-        context = _context(pkg)
-        for _, entries in items:
-            for name, (k, payload) in entries.items():
-                b = bulk.get(name)
-                if b is not None and b.cached is None and k == tablecache.key(b.digest, context):
-                    b.cached = payload
+            return {}, ()
+        return {name: st for _, entries in items for name, st in entries.items()}, _context(pkg)
     except Exception:  # only a speed-up: parse instead
-        return
+        return {}, ()
 
 
-def _store_grids(out: Package, replaced: dict[str, bytes], raw: dict[str, str], bulk: dict[str, _Bulk],
-                 parts: dict[str, str], sst: str | None) -> None:
-    """Add to ``replaced`` xlzu's Custom XML part with the grid of every held
-    sheet as written (and what relates it to the workbook)."""
-    context = _context(out, replaced, sst)
+@dataclass
+class _Storing:
+    """The grids to store on save: per held sheet its output part, the
+    encoded grid and what else is stored; the item is made once the parts
+    are written (their keys are digests of the bytes as stored)."""
+
+    item: str
+    entries: dict[str, tuple[str, bytes]]  # sheet → (output part, encoded grid)
+    context: tuple[bytes, ...]
+
+
+def _plan_storing(out: Package, replaced: dict[str, bytes], raw: dict[str, str], bulk: dict[str, _Bulk],
+                  parts: dict[str, str], sst: str | None) -> _Storing | None:
+    """Which held sheets' grids to store, with the parts that relate xlzu's
+    Custom XML part to the workbook added to ``replaced``."""
+    if not tablecache.enabled():
+        return None
     entries: dict[str, tuple[str, bytes]] = {}
-    for name, b in bulk.items() if tablecache.enabled() else ():
+    for name, b in bulk.items():
         part = parts[name]
         if b.body is not None:
             if b.pending is None or part not in replaced:
@@ -835,20 +847,17 @@ def _store_grids(out: Package, replaced: dict[str, bytes], raw: dict[str, str], 
             with _no_cycle_collection():
                 grid = _written_grid(b.pending, b.kept)
             payload = _encoded(grid) if grid is not None else None
-            d = tablecache.digest(replaced[part]) if payload is not None else None
         else:
             payload = b.cached
-            if payload is None and b.read is not None:
-                payload = _encoded(b.read)
-            d = b.digest if part in raw else tablecache.digest(replaced.get(part)) if part in replaced else None
-        if payload is not None and d is not None:
-            entries[name] = (tablecache.key(d, context), payload)
+            if payload is None and b.rows is not None:
+                payload = _encoded(b.rows)
+        if payload is not None and (part in raw or part in replaced):
+            entries[name] = (part, payload)
     existing = [target for target, _ in _stored_items(out)]
-    if existing:  # openpyxl kept an item of ours: replace its content
-        replaced[existing[0]] = tablecache.item_xml(entries)
-        return
+    if existing:  # openpyxl kept an item of ours: its content is replaced
+        return _Storing(existing[0], entries, _context(out, replaced, sst))
     if not entries:
-        return
+        return None
     k = 1
     while out.has(f"customXml/item{k}.xml") or out.has(f"customXml/itemProps{k}.xml"):
         k += 1
@@ -869,13 +878,13 @@ def _store_grids(out: Package, replaced: dict[str, bytes], raw: dict[str, str], 
         overrides += f'<Override PartName="/{item}" ContentType="application/xml"/>'
     ct = ct.replace(b"</Types>", overrides.encode() + b"</Types>")
     replaced["[Content_Types].xml"], replaced[wb_rels] = ct, rels
-    replaced[item] = tablecache.item_xml(entries)
     replaced[props] = tablecache.props_xml()
     replaced[rels_path(item)] = (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         b'<Relationship Id="rId1" Type="' + tablecache.REL_CUSTOM_XML_PROPS.encode() + b'" Target="itemProps'
         + str(k).encode() + b'.xml"/></Relationships>')
+    return _Storing(item, entries, _context(out, replaced, sst))
 
 
 def _splice(written: bytes, original: Package | None, bulk: dict[str, _Bulk], target: Path) -> None:
@@ -911,10 +920,8 @@ def _splice(written: bytes, original: Package | None, bulk: dict[str, _Bulk], ta
         if mine.body.strip() or mine.prefix:
             raise PackageError("openpyxl wrote cells on a held sheet")
         if b.body is not None:
-            body, namespaces = b.body, b""
             dimension = b'<dimension ref="' + b.ref.encode() + b'" />'
         else:
-            body, namespaces = b.part.body, b.part.namespaces
             dimension = b.part.dimension() or b""  # as the original has it
             if b.part.prefix:
                 m = re.search(rb"""ref\s*=\s*["']([^"']*)["']""", dimension)
@@ -923,23 +930,69 @@ def _splice(written: bytes, original: Package | None, bulk: dict[str, _Bulk], ta
         if b.body is None and head == b.part.head and mine.tail == b.part.tail and not b.part.prefix:
             raw[part] = b.source
             continue
+        body, namespaces = (b.body, b"") if b.body is not None else (b.part.body, b.part.namespaces)
         replaced[part] = head + b"<sheetData" + namespaces + b">" + body + b"</sheetData>" + mine.tail
     try:
-        _store_grids(out, replaced, raw, bulk, parts, sst_target)
+        storing = _plan_storing(out, replaced, raw, bulk, parts, sst_target)
     except Exception:  # only a speed-up: the next operation parses instead
-        pass
+        storing = None
+    held = {parts[n]: n for n in bulk if n in parts}
+    written: dict[str, tuple[bytes, SheetPart, bool]] = {}  # held part → (digest as stored, its pieces, shared strings)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
         for info in out.zip.infolist():
             name = info.filename
+            if storing is not None and name == storing.item:
+                continue  # written last, with the keys of what is written before it
             if name in raw:
-                copy_compressed(original.zip, original.zip.getinfo(raw[name]), z, name)
+                source = original.zip.getinfo(raw[name])
+                copy_compressed(original.zip, source, z, name)
+                b = bulk[held[name]]
+                written[name] = (b.digest, b.part, b.part.uses_shared_strings)
                 continue
             data = replaced.pop(name, None)
             if data is None:
                 data = out.zip.read(info)
-            z.writestr(_entry(name), data, compresslevel=1 if len(data) > 1 << 20 else 6)
+            level = 1 if len(data) > 1 << 20 else 6
+            if name in held and storing is not None and held[name] in storing.entries:
+                stored = write_deflated(z, name, data, level)
+                b = bulk[held[name]]
+                pieces = _pieces(data)
+                written[name] = (tablecache.digest(b"%d:" % zipfile.ZIP_DEFLATED + stored), pieces,
+                                 b.body is None and b.part.uses_shared_strings)
+            else:
+                z.writestr(_entry(name), data, compresslevel=level)
         for name, data in replaced.items():
-            z.writestr(_entry(name), data)
+            if storing is None or name != storing.item:
+                z.writestr(_entry(name), data)
+        if storing is not None:
+            try:
+                item = _item(storing, written)
+            except Exception:  # only a speed-up
+                item = tablecache.item_xml({})
+            z.writestr(_entry(storing.item), item)
+
+
+def _pieces(xml: bytes) -> SheetPart:
+    """A written sheet part's head, tail, prefix and declarations (its cell
+    data left out: only its ends are searched)."""
+    m = _SHEETDATA.search(xml)
+    j = xml.rfind(b"</sheetData>")
+    if m is None or j < 0:
+        raise PackageError("no sheetData")
+    root = _ROOT.search(xml, 0, m.start())
+    namespaces = b"".join(_XMLNS.findall(root.group(0))) if root else b""
+    return SheetPart(xml[: m.start()], b"", xml[j + len(b"</sheetData>"):], b"", namespaces)
+
+
+def _item(storing: _Storing, written: dict[str, tuple[bytes, SheetPart, bool]]) -> bytes:
+    entries = {}
+    for sheet, (part, payload) in storing.entries.items():
+        if part not in written:
+            continue
+        digest, pieces, shared = written[part]
+        entries[sheet] = tablecache.Stored("", payload, pieces.head, pieces.tail, pieces.prefix, pieces.namespaces,
+                                           shared).sealed(digest, storing.context)
+    return tablecache.item_xml(entries)
 
 
 def _entry(name: str) -> zipfile.ZipInfo:

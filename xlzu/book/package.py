@@ -18,6 +18,7 @@ import posixpath
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import cached_property
 from xml.etree import ElementTree as ET
@@ -110,6 +111,28 @@ class SheetPart:
     def dimension(self) -> bytes | None:
         m = _DIMENSION.search(self.head)
         return m.group(0) if m else None
+
+
+class LazySheetPart(SheetPart):
+    """A sheet part whose head, tail and flags are known without reading it
+    (stored beside its grid, see :mod:`.tablecache`); the cell data is read
+    from the package only when something needs it."""
+
+    def __init__(self, head: bytes, tail: bytes, prefix: bytes, namespaces: bytes, shared_strings: bool,
+                 load):
+        self.head, self.tail, self.prefix, self.namespaces = head, tail, prefix, namespaces
+        self.__dict__["uses_shared_strings"] = shared_strings
+        self.__dict__["has_formulas"] = False  # a grid with formulas is never stored
+        self._load = load
+
+    def __getattr__(self, name: str):
+        if name != "body":
+            raise AttributeError(name)
+        whole = SheetPart.split(self._load())
+        if (whole.head, whole.tail, whole.prefix) != (self.head, self.tail, self.prefix):
+            raise PackageError("the stored head or tail is not the part's")
+        self.body = whole.body
+        return self.body
 
 
 class Package:
@@ -245,9 +268,8 @@ def add_sst_part(content_types: bytes, workbook_rels: bytes, sst_part: str) -> t
 # --------------------------------------------------------------------------
 # Writing a zip
 # --------------------------------------------------------------------------
-def copy_compressed(src: zipfile.ZipFile, info: zipfile.ZipInfo, dst: zipfile.ZipFile, name: str) -> None:
-    """Copy one entry's compressed bytes as they are, under ``name``: the
-    part is byte for byte the original and costs no compression."""
+def stored_bytes(src: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """One entry's bytes as stored in the zip (compressed, not inflated)."""
     fp = src.fp
     fp.seek(info.header_offset)
     header = fp.read(30)
@@ -255,15 +277,39 @@ def copy_compressed(src: zipfile.ZipFile, info: zipfile.ZipInfo, dst: zipfile.Zi
         raise PackageError("bad local header")
     n, m = struct.unpack("<HH", header[26:30])
     fp.seek(info.header_offset + 30 + n + m)
-    raw = fp.read(info.compress_size)
-    zi = zipfile.ZipInfo(name, date_time=info.date_time)
-    zi.compress_type = info.compress_type
-    zi.CRC, zi.compress_size, zi.file_size = info.CRC, info.compress_size, info.file_size
-    zi.external_attr = info.external_attr
+    return fp.read(info.compress_size)
+
+
+def _write_stored(dst: zipfile.ZipFile, zi: zipfile.ZipInfo, raw: bytes) -> None:
     zi.header_offset = dst.fp.tell()
     dst.fp.write(zi.FileHeader())
     dst.fp.write(raw)
     dst.filelist.append(zi)
-    dst.NameToInfo[name] = zi
+    dst.NameToInfo[zi.filename] = zi
     dst.start_dir = dst.fp.tell()
     dst._didModify = True
+
+
+def copy_compressed(src: zipfile.ZipFile, info: zipfile.ZipInfo, dst: zipfile.ZipFile, name: str) -> bytes:
+    """Copy one entry's compressed bytes as they are, under ``name``: the
+    part is byte for byte the original and costs no compression.  Returns
+    those bytes."""
+    raw = stored_bytes(src, info)
+    zi = zipfile.ZipInfo(name, date_time=info.date_time)
+    zi.compress_type = info.compress_type
+    zi.CRC, zi.compress_size, zi.file_size = info.CRC, info.compress_size, info.file_size
+    zi.external_attr = info.external_attr
+    _write_stored(dst, zi, raw)
+    return raw
+
+
+def write_deflated(dst: zipfile.ZipFile, name: str, data: bytes, level: int) -> bytes:
+    """Write ``data`` deflated under ``name`` (as ZipFile.writestr does) and
+    return the compressed bytes as stored."""
+    c = zlib.compressobj(level, zlib.DEFLATED, -15)
+    raw = c.compress(data) + c.flush()
+    zi = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    zi.compress_type = zipfile.ZIP_DEFLATED
+    zi.CRC, zi.compress_size, zi.file_size = zlib.crc32(data), len(raw), len(data)
+    _write_stored(dst, zi, raw)
+    return raw

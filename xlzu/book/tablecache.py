@@ -11,9 +11,12 @@ the copy is as private as the sheet it is made from.
 An entry is used only for exactly the bytes it was made from.  Its key is
 a hash of
 
-* the sheet part's bytes, whole (a reader reads nothing else of the sheet),
+* the sheet part's bytes as stored in the zip (compressed: the same stored
+  bytes always inflate to the same part, and hashing them costs a
+  fifteenth of inflating),
 * the shared strings part, the styles part (which cells are dates) and the
   workbook part (the 1904 date system), byte for byte,
+* everything the entry stores (so an entry damaged anywhere misses),
 * xlzu's reader and writer code.
 
 Any change of any of those bytes (a teacher's edit in Excel, WPS or
@@ -21,6 +24,10 @@ LibreOffice, a new xlzu) gives another key: the table is parsed as before
 and xlzu's next save stores its grid again.  It is only a speed-up: a
 missing, stale, damaged or foreign entry is a miss, never a message and
 never other values.
+
+Besides the grid, an entry keeps the sheet part's head and tail (all but
+the cell data): an operation that only reads the table then never inflates
+the part at all; its cells are inflated when a save rewrites them.
 
 The stored grid is safe to read from any file: it is JSON for the distinct
 values of each column and arrays of indices into them, compressed; nothing
@@ -38,6 +45,7 @@ import struct
 import sys
 import zlib
 from array import array
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -207,12 +215,47 @@ def decode(payload: bytes) -> Grid:
 # --------------------------------------------------------------------------
 # The Custom XML part
 # --------------------------------------------------------------------------
-def item_xml(entries: dict[str, tuple[str, bytes]]) -> bytes:
-    """The part holding ``entries`` (sheet name → (key, encoded grid))."""
+@dataclass
+class Stored:
+    """What the workbook stores of one held sheet: the key, the encoded
+    grid and, so that an operation need not even inflate the sheet part,
+    the part's head and tail (everything around ``<sheetData>``), its
+    namespace prefix and root declarations, and whether its cells use the
+    shared strings."""
+
+    key: str
+    grid: bytes
+    head: bytes = b""
+    tail: bytes = b""
+    prefix: bytes = b""
+    namespaces: bytes = b""
+    shared_strings: bool = False
+
+    def _own(self) -> list[bytes]:
+        """Digests of what is stored: an entry damaged anywhere has another key."""
+        return [digest(self.grid), digest(self.head), digest(self.tail), digest(self.prefix),
+                digest(self.namespaces), b"sst" if self.shared_strings else b"inline"]
+
+    def sealed(self, part: bytes, context: Iterable[bytes]) -> "Stored":
+        """This entry with the key of a sheet part (:func:`digest` of its
+        bytes as stored) and of the parts its reading depends on."""
+        return replace(self, key=key(part, [*context, *self._own()]))
+
+    def matches(self, part: bytes, context: Iterable[bytes]) -> bool:
+        return self.key == key(part, [*context, *self._own()])
+
+
+_PIECES = ("grid", "head", "tail", "namespaces")
+
+
+def item_xml(entries: dict[str, Stored]) -> bytes:
+    """The part holding ``entries`` (sheet name → what is stored of it)."""
     root = ET.Element(f"{{{NS}}}tables")
-    for sheet, (k, payload) in entries.items():
-        el = ET.SubElement(root, f"{{{NS}}}table", {"sheet": sheet, "key": k})
-        el.text = base64.b64encode(payload).decode("ascii")
+    for sheet, st in entries.items():
+        el = ET.SubElement(root, f"{{{NS}}}table", {"sheet": sheet, "key": st.key, "prefix": st.prefix.decode(),
+                                                      "sst": "1" if st.shared_strings else "0"})
+        for piece in _PIECES:
+            ET.SubElement(el, f"{{{NS}}}{piece}").text = base64.b64encode(getattr(st, piece)).decode("ascii")
     ET.register_namespace("", NS)
     return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + ET.tostring(root, encoding="utf-8",
                                                                                     xml_declaration=False)
@@ -227,7 +270,7 @@ def props_xml() -> bytes:
 _OURS = re.compile(rb"<(?:[\w.-]+:)?tables\b[^>]*" + re.escape(NS.encode()))
 
 
-def parse_item(xml: bytes) -> dict[str, tuple[str, bytes]] | None:
+def parse_item(xml: bytes) -> dict[str, Stored] | None:
     """The entries of a Custom XML part, or None when it is not xlzu's."""
     if _OURS.search(xml[:512]) is None:
         return None
@@ -237,6 +280,11 @@ def parse_item(xml: bytes) -> dict[str, tuple[str, bytes]] | None:
     out = {}
     for el in root.iter(f"{{{NS}}}table"):
         sheet, k = el.get("sheet"), el.get("key")
-        if sheet and k and el.text:
-            out[sheet] = (k, base64.b64decode(el.text.strip(), validate=True))
+        pieces = {}
+        for piece in _PIECES:
+            child = el.find(f"{{{NS}}}{piece}")
+            pieces[piece] = base64.b64decode((child.text or "").strip(), validate=True) if child is not None else b""
+        if sheet and k and pieces["grid"]:
+            out[sheet] = Stored(k, pieces["grid"], pieces["head"], pieces["tail"], (el.get("prefix") or "").encode(),
+                                pieces["namespaces"], el.get("sst") == "1")
     return out
