@@ -238,13 +238,6 @@ def _set_partitions(items: list[int]):
             yield part[:j] + [[first] + part[j]] + part[j + 1:]
 
 
-def _single(ss: float, n: float, total: int) -> float:
-    """Step 3: SD of the group − the largest possible smallest SD elsewhere."""
-    if total - n <= 0:
-        return 0.0
-    return np.sqrt(ss / n) - np.sqrt(max(total - ss, 0.0) / (total - n))
-
-
 def gender_bands(girl: Sequence[bool], boy: Sequence[bool], k: int) -> tuple[tuple[int, int], tuple[int, int]]:
     """The girls and boys a group may hold when each differs by at most one
     across ``k`` groups: [⌊total ÷ k⌋, ⌈total ÷ k⌉] (xlzu.grouping's rule)."""
