@@ -375,7 +375,7 @@ def test_the_bound_of_a_locked_search_holds_for_the_layer_counts_it_ended_with()
     found = balance(total, layer, girl, boy, lead, k, fixed=fixed, seed=0)
     assert (found.groups[fixed >= 0] == fixed[fixed >= 0]).all()
     final = _counts(found.groups, layer, k)
-    assert found.bound.value <= sd_lower_bound(total, layer, final, TAU_MEANS, fixed).value + 1e-12
+    assert found.bound.value <= sd_lower_bound(total, layer, final, TAU_MEANS, fixed, girl=girl, boy=boy).value + 1e-12
     assert sorted(map(tuple, final)) == sorted(map(tuple, plan_counts(layer, fixed, k)))
 
 

@@ -66,7 +66,7 @@ import numpy as np
 import pandas as pd
 
 from . import contract as C
-from .sdbound import SdBound, sd_lower_bound
+from .sdbound import SdBound, sd_lower_bound, tighten
 
 # Targets the objective is scaled by (class SDs).
 TAU_MEANS = 0.01
@@ -911,7 +911,7 @@ def balance(
     counts = plan_counts(layer, fixed, k)
     if k <= 1:
         return SearchResult(np.zeros(n, dtype=int), 0.0, time.perf_counter() - start, 0, 0)
-    bound = sd_lower_bound(x, layer, counts, TAU_MEANS, fixed)
+    bound = sd_lower_bound(x, layer, counts, TAU_MEANS, fixed, girl=girl, boy=boy)
     w = _Weights()
     w.set_bands(feats[:, _GIRL:].sum(axis=0), k)
     use_sd = known.sum() >= 2 * k
@@ -982,9 +982,12 @@ def balance(
         # Locked groups took other layer counts than planned: the bound must
         # hold for the counts the split has too (it depends on which group
         # has which counts where groups hold locked students).
-        other = sd_lower_bound(x, layer, final, TAU_MEANS, fixed)
+        other = sd_lower_bound(x, layer, final, TAU_MEANS, fixed, girl=girl, boy=boy)
         if other.value < bound.value:
             bound = other
+    else:
+        # A small class: the exhaustive search may prove the split the best possible (xlzu.sdbound.tighten).
+        bound = tighten(bound, x, layer, counts, TAU_MEANS, fixed, best_g, girl=girl, boy=boy)
     return SearchResult(best_g, float(best_f), time.perf_counter() - start, max(eff.restarts, 1), rounds, bound)
 
 
