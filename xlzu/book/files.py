@@ -337,8 +337,18 @@ class FileBook(Book):
         width = len(seen[0]) if seen else 0
         k, n = 0, min(len(seen), len(rows))
         try:
-            if set(map(len, rows[:n])) <= {width}:  # the usual case, at C speed
-                k = next((i for i, same in enumerate(map(tuple.__eq__, map(tuple, rows[:n]), seen)) if not same), n)
+            if set(map(len, rows[:n])) <= {width}:  # the usual case: lists compared at C speed
+                mine = list(map(tuple, rows[:n]))
+                lo, hi = 0, n  # mine[:lo] == seen[:lo]; the first difference is before hi
+                if mine == seen[:n]:
+                    lo = n
+                while hi - lo > 1:
+                    mid = (lo + hi) // 2
+                    if mine[lo:mid] == seen[lo:mid]:
+                        lo = mid
+                    else:
+                        hi = mid
+                k = lo
         except (TypeError, ValueError):  # pd.NA and the like: row by row below
             k = 0
         try:
