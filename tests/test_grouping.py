@@ -214,6 +214,171 @@ def test_the_benchmark_classes_beat_the_snake_draft_even_with_a_short_search(n):
     assert ours["D_sd"] < min(snake["D_sd"], rand["D_sd"])
 
 
+def _search_state(n: int, seed: int, locked: int = 0):
+    """A search (xlzu.grouping._Search) on a synthetic class, started from a
+    random split that keeps the layer counts, with ``locked`` students
+    locked where that split put them."""
+    from xlzu.grouping import EFFORTS, _features, _Search, _Weights
+
+    roster = synthetic_class(n, seed=seed)
+    total, layer, girl, boy, lead = _search_inputs(roster)
+    k = group_count(n, 8)
+    start = random_within_layers(layer, k, seed=seed)
+    fixed = np.full(n, -1)
+    pick = np.random.default_rng(seed).choice(n, locked, replace=False)
+    fixed[pick] = start[pick]
+    z = (total - total.mean()) / total.std()
+    feats = _features(z, girl, boy, lead)
+    w = _Weights()
+    w.set_bands(feats[:, 3:].sum(axis=0), k)
+    search = _Search(feats, layer, fixed, k, w, True, EFFORTS["full"])
+    search.set(start)
+    return search, layer, fixed, k
+
+
+def _counts(groups, layer, k):
+    out = np.zeros((k, 4), dtype=int)
+    np.add.at(out, (groups, layer), 1)
+    return out
+
+
+def test_a_3_cycle_moves_three_students_of_one_layer_and_keeps_counts_sizes_and_locks():
+    search, layer, fixed, k = _search_state(53, 3, locked=8)
+    before = _counts(search.g, layer, k)
+    made = 0
+    while made < 6:
+        g0, f0 = search.g.copy(), search.f
+        if not search.cycle_best():
+            break
+        made += 1
+        moved = np.flatnonzero(search.g != g0)
+        assert len(moved) == 3 and len(set(layer[moved])) == 1  # one student each of three groups, one layer
+        assert sorted(g0[moved]) == sorted(search.g[moved]) and len(set(g0[moved])) == 3
+        assert search.f < f0  # only improving cycles are made
+        assert (_counts(search.g, layer, k) == before).all()
+        assert (search.g[fixed >= 0] == fixed[fixed >= 0]).all()
+    assert made == 6
+
+
+def test_the_tabu_walk_moves_even_when_worse_but_never_in_a_tabu_pair_and_only_locked_groups_change_counts():
+    search, layer, fixed, k = _search_state(45, 7, locked=6)
+    search.local_search()  # a local optimum: every further move is worse
+    rows = sorted(map(tuple, _counts(search.g, layer, k)))
+    locked_groups = set(fixed[fixed >= 0].tolist())
+    tabu = np.zeros(len(search._pairs), dtype=bool)
+    for step in range(60):
+        g0, f0, c0 = search.g.copy(), search.f, _counts(search.g, layer, k)
+        assert search.recombine_best(tabu=tabu, aspire=-np.inf)
+        pair = search._pairs[search.moved]
+        moved = search.g != g0
+        changed = set(g0[moved].tolist()) | set(search.g[moved].tolist())
+        assert changed <= {pair["g"], pair["h"]} and not tabu[search.moved]
+        if step == 0:
+            assert search.f > f0  # the walk leaves the optimum
+        tabu[:] = False
+        tabu[search.moved] = True
+        c1 = _counts(search.g, layer, k)
+        assert sorted(map(tuple, c1)) == rows  # the layer counts only change places
+        assert (search.g[fixed >= 0] == fixed[fixed >= 0]).all()
+        for g in np.flatnonzero((c1 != c0).any(axis=1)):
+            assert int(g) in {pair["g"], pair["h"]}
+            assert locked_groups & {pair["g"], pair["h"]}  # only a pair with locked students exchanges counts
+    # Pairs with locked students have splits with the counts exchanged; others not (there the
+    # same splits exist with the two groups' numbers swapped).
+    fc, lc = search.free_cnt, search._locked_cnt
+    kinds = set()
+    for p in search._pairs:
+        g, h = p["g"], p["h"]
+        if (fc[g] + lc[g] == fc[h] + lc[h]).all():
+            continue
+        has_locks = bool(lc[g].any() or lc[h].any())
+        layouts = search._layout(fc[g], fc[h], fc[h] + lc[h] - lc[g], has_locks)
+        swaps = any(c != fc[g][L] for subset in layouts for L, u, c in subset)
+        assert swaps == has_locks or (has_locks and ((fc[h] + lc[h] - lc[g] < 0).any()))
+        kinds.add(has_locks)
+    assert True in kinds
+
+
+@pytest.mark.parametrize("locked", [0, 7])
+def test_the_cached_recombinations_are_those_of_an_enumeration_from_scratch(locked):
+    """Only pairs whose groups changed are enumerated again; what the cache
+    holds after any sequence of moves is what a fresh enumeration gives."""
+    search, layer, fixed, k = _search_state(60, 11, locked=locked)
+
+    def listing(blocks):
+        rows = []
+        for vg, vh, bb, pids, pp, rr, shape, mems in blocks:
+            for t in range(len(pids)):
+                members = np.concatenate([m[pp[t]] for m in mems])
+                rows.append((int(pids[t]), shape, int(rr[t]), tuple(members.tolist()),
+                             tuple(np.round(vg[t], 9)), tuple(np.round(vh[t], 9))))
+        return sorted(rows)
+
+    rng = np.random.default_rng(0)
+    tabu = np.zeros(len(search._pairs), dtype=bool)
+    for step in range(25):
+        if step % 7 == 6:
+            search.perturb(rng, 3)
+        assert search.recombine_best(tabu=tabu, aspire=-np.inf)
+        tabu[:] = False
+        tabu[search.moved] = True
+        cached = listing(search._candidates())
+        search._cache_key = None  # forget everything
+        assert cached == listing(search._candidates())
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_greedy_start_spreads_students_without_total_over_the_groups(seed):
+    from xlzu.grouping import _features, _greedy_start
+
+    roster = synthetic_class(60, seed=seed)
+    total, layer, girl, boy, lead = _search_inputs(roster)
+    rng = np.random.default_rng(seed)
+    girl = rng.random(60) < 0.3  # a skewed class: 18 girls or so for 8 groups
+    boy = ~girl
+    total = total.copy()
+    total[rng.choice(60, 9, replace=False)] = np.nan
+    k = group_count(60, 8)
+    z = (total - np.nanmean(total)) / np.nanstd(total)
+    feats = _features(z, girl, boy, lead)
+    fixed = np.full(60, -1)
+    for r in (None, np.random.default_rng(seed)):
+        g = _greedy_start(feats, layer, fixed, plan_counts(layer, fixed, k), r)
+        missing = np.bincount(g[np.isnan(total)], minlength=k)
+        assert missing.max() - missing.min() <= 1
+
+
+def test_the_full_search_is_deterministic_per_seed_and_the_seed_matters():
+    roster = synthetic_class(60, seed=144)
+    total, layer, girl, boy, lead = _search_inputs(roster)
+    girl, boy = girl.copy(), boy.copy()
+    girl[:12] = False  # fewer girls: a class the search works on to the end
+    boy[:12] = True
+    k = group_count(60, 8)
+    runs = [balance(total, layer, girl, boy, lead, k, seed=s).groups for s in (5, 5, 6)]
+    assert (runs[0] == runs[1]).all()
+    assert (runs[0] != runs[2]).any()
+
+
+def test_the_bound_of_a_locked_search_holds_for_the_layer_counts_it_ended_with():
+    from xlzu.grouping import TAU_MEANS
+    from xlzu.sdbound import sd_lower_bound
+
+    roster = synthetic_class(45, seed=120)
+    total, layer, girl, boy, lead = _search_inputs(roster)
+    k = group_count(45, 8)
+    fixed = np.full(45, -1)
+    top = int(np.nanargmax(total))
+    fixed[top] = 0  # the best student locked, with five others
+    others = np.random.default_rng(1).choice(np.flatnonzero(np.arange(45) != top), 5, replace=False)
+    fixed[others] = np.arange(5) % k
+    found = balance(total, layer, girl, boy, lead, k, fixed=fixed, seed=0)
+    assert (found.groups[fixed >= 0] == fixed[fixed >= 0]).all()
+    final = _counts(found.groups, layer, k)
+    assert found.bound.value <= sd_lower_bound(total, layer, final, TAU_MEANS, fixed, girl=girl, boy=boy).value + 1e-12
+    assert sorted(map(tuple, final)) == sorted(map(tuple, plan_counts(layer, fixed, k)))
+
+
 def test_snake_draft_deals_ranks_back_and_forth():
     groups = snake_draft([10, 9, 8, 7, 6, 5, 4, 3], 3)
     assert list(groups) == [0, 1, 2, 2, 1, 0, 0, 1]

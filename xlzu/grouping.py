@@ -26,20 +26,33 @@ group standard deviations; the gender imbalance is max − min of the number of
 girls per group.  The search minimises
 
     D_means / 0.01 + D_sd / 0.02 + ½ (sd(group means) / 0.01 + sd(group SDs) / 0.02)
+    + 200 · (D_means − 0.0095)⁺ / 0.01 + 20 · (D_sd − cap)⁺ / 0.02
     + 1000 · (girls and boys outside [⌊total ÷ K⌋, ⌈total ÷ K⌉], summed over groups)
     + 2 · (members with 组织能力 ≥ 4 outside their band, summed over groups)
+
+where cap = max(0.018, 1.2 × the lower bound on D_sd): the steep terms put
+the targets first (D_means is never traded for D_sd, neither is traded for
+an even spread of 组织能力).
 
 The bands say "max − min at most one" in a form that has a slope (a swap
 that brings one group into its band always helps), and the spread terms give
 the search a slope where the max − min alone is flat.  It starts from a
-strong greedy split, then alternates best-improvement same-layer swaps with
-an exact recombination of pairs of groups (every way to share each layer's
-members between the two; after a perturbation only pairs that include a
-group holding an extreme mean or SD, or outside a band), perturbs the local
-optimum and repeats (iterated local search), with restarts, stopping early
-once both figures are under half their targets.
+strong greedy split (students without 总分 spread first), improves it with
+same-layer swaps, exact recombinations of pairs of groups (every way to
+share each layer's members between the two, all pairs evaluated at once in
+numpy) and same-layer 3-cycles (one student each of three groups moves on
+to the next: optima no exchange between two groups can leave), then walks
+on as a tabu search: always the best recombination of a pair of groups
+that was not recombined in the last moves, even when it is worse, and from
+the best split found, perturbed, when the walk stalls.  Where a group holds
+locked students, a pair may also exchange its layer counts (which group is
+the smaller one, which has the short layer), so the counts follow the
+locks (the multiset of counts stays; the lower bound reported is the
+smaller of the one for the planned counts and the one for the split's own).  It stops once both figures are under their stopping shares (or D_sd
+is close to its lower bound), or after a fixed amount of work.
 Everything is driven by ``numpy.random.default_rng(seed)`` and fixed
-iteration counts, so one seed always gives the same groups.
+counts of moves and evaluated candidates (not seconds), so one seed always
+gives the same groups on any machine.
 """
 
 from __future__ import annotations
@@ -59,8 +72,9 @@ from .sdbound import SdBound, sd_lower_bound, tighten
 TAU_MEANS = 0.01
 TAU_SD = 0.02
 SMOOTH = 0.5  # weight of the spread terms
-MEANS_CAP = 0.8 * TAU_MEANS  # beyond this D_means costs MEANS_OVER times more: never trade it for D_sd
-MEANS_OVER = 20.0
+MEANS_CAP = 0.95 * TAU_MEANS  # beyond this D_means costs MEANS_OVER times more: never trade it for D_sd
+MEANS_OVER = 200.0
+SD_OVER = 20.0  # likewise beyond the D_sd cap (_Weights.sd_cap): the targets come before 组织能力
 STOP_MEANS, STOP_SD = 0.8, 0.9  # stop searching once both figures are below these shares of their targets
 STOP_NEAR = 0.2  # ... or D_sd is within this share of its lower bound
 GENDER_WEIGHT = 1000.0  # per girl (or boy) the range exceeds one
@@ -69,6 +83,9 @@ HIGH_LEADERSHIP = 4  # 组织能力 at or above this counts as "high"
 MIN_GROUP, MAX_GROUP = 6, 10
 N_LAYERS = len(C.LAYERS)
 _EPS = 1e-9  # improvements smaller than this are rounding noise
+CALL_WORK = 15000  # what one call of a move evaluation costs beyond its candidates, in candidates
+_SAME = 1e-7  # a candidate within this of the objective is taken to leave the groups as they are
+PAIR_MEANS = 0.015  # recombinations of two groups whose means differ by more are never tried
 
 
 @dataclass(frozen=True)
@@ -80,10 +97,14 @@ class Effort:
     iterations: int  # perturb-and-improve rounds per start
     perturb: int  # random same-layer swaps per perturbation
     combos: int = 216  # largest recombination of two groups enumerated at once (1296: two groups of 2A+2B+2C+2D)
+    tabu: bool = False  # tabu search (iterations = moves) instead of perturb-and-improve rounds
+    tenure: float = 0.25  # share of the pairs of groups that are tabu after a move
+    patience: int = 30  # moves without a better state before the walk restarts, perturbed, from the best
+    work: float = np.inf  # candidates evaluated before the search stops
 
 
 EFFORTS = {
-    "full": Effort(restarts=2, iterations=40, perturb=3, combos=1296),
+    "full": Effort(restarts=2, iterations=2000, perturb=3, combos=1296, tabu=True, tenure=0.4, patience=25, work=8e6),
     "fast": Effort(restarts=1, iterations=8, perturb=3),
 }
 
@@ -270,6 +291,8 @@ class _Weights:
     means: float = 1.0 / TAU_MEANS
     means_over: float = MEANS_OVER / TAU_MEANS  # extra slope once D_means passes MEANS_CAP
     sd: float = 1.0 / TAU_SD
+    sd_over: float = SD_OVER / TAU_SD  # extra slope once D_sd passes sd_cap
+    sd_cap: float = STOP_SD * TAU_SD  # raised to just under 1.3 × the lower bound where that is higher
     smooth: float = SMOOTH
     gender: float = GENDER_WEIGHT
     lead: float = LEAD_WEIGHT
@@ -296,6 +319,7 @@ def _score(rng: np.ndarray, spread: np.ndarray, band: np.ndarray, w: _Weights) -
     and the summed band excess of girls, boys, leaders (…, 3)."""
     f = rng[..., 0] * w.means + rng[..., 1] * w.sd
     f = f + w.means_over * np.maximum(rng[..., 0] - MEANS_CAP, 0.0)
+    f = f + w.sd_over * np.maximum(rng[..., 1] - w.sd_cap, 0.0)
     f = f + w.smooth * (spread[..., 0] * w.means + spread[..., 1] * w.sd)
     return f + w.gender * (band[..., 0] + band[..., 1]) + w.lead * band[..., 2]
 
@@ -319,18 +343,17 @@ class _Others:
         K = V.shape[0]
         self.K = K
         two = V[:, :2]
-        g, h = np.arange(K)[:, None], np.arange(K)[None, :]
-        self.max = np.empty((K, K, 2))
-        self.min = np.empty((K, K, 2))
-        for c in range(2):
-            for out, pad, desc in ((self.max, -np.inf, True), (self.min, np.inf, False)):
-                # The three most extreme groups (two fillers for K < 3): the
-                # most extreme one that is neither g nor h.
-                v = np.concatenate([two[:, c], [pad, pad]])
-                top = np.argsort(-v if desc else v, kind="stable")[:3]
-                pick = np.where((top[0] != g) & (top[0] != h), v[top[0]],
-                                np.where((top[1] != g) & (top[1] != h), v[top[1]], v[top[2]]))
-                out[:, :, c] = pick
+        g, h = np.arange(K)[:, None, None], np.arange(K)[None, :, None]
+        cols = np.arange(2)
+        for name, pad, sign in (("max", -np.inf, -1.0), ("min", np.inf, 1.0)):
+            # The three most extreme groups (two fillers for K < 3): the
+            # most extreme one that is neither g nor h.
+            v = np.concatenate([two, np.full((2, 2), pad)])
+            top = np.argsort(sign * v, axis=0, kind="stable")[:3]  # (3, 2)
+            t0, t1, t2 = top[0], top[1], top[2]
+            pick = np.where((t0 != g) & (t0 != h), v[t0, cols],
+                            np.where((t1 != g) & (t1 != h), v[t1, cols], v[t2, cols]))
+            setattr(self, name, pick)
         total, sq = two.sum(axis=0), (two * two).sum(axis=0)
         diag = np.eye(K, dtype=bool)[..., None]  # g == h: the group counts once
         self.sum = total - two[:, None, :] - np.where(diag, 0.0, two[None, :, :])
@@ -387,7 +410,8 @@ def _combos(u: int, c: int, dtype=bool) -> np.ndarray:
 
 
 class _Search:
-    """State of one local search: the assignment and per-group sums."""
+    """State of one local search: the assignment, per-group sums, and for
+    every pair of groups the cached enumeration of its recombinations."""
 
     def __init__(self, feats: np.ndarray, layer: np.ndarray, fixed: np.ndarray, k: int, w: _Weights,
                  use_sd: bool, effort: Effort):
@@ -410,24 +434,320 @@ class _Search:
         self.pa = np.concatenate(a) if a else np.zeros(0, dtype=int)
         self.pb = np.concatenate(b) if b else np.zeros(0, dtype=int)
         self.delta = feats[self.pb] - feats[self.pa]
+        # Same-layer 3-cycles (i → group of j, j → group of l, l → group of i),
+        # both directions of every triple of free members of one layer.
+        t1, t2, t3 = [], [], []
+        for members in self.free_by_layer:
+            if len(members) > 2:
+                tri = np.array(list(itertools.combinations(members, 3)), dtype=int)
+                for x, y, z in ((0, 1, 2), (0, 2, 1)):
+                    t1.append(tri[:, x])
+                    t2.append(tri[:, y])
+                    t3.append(tri[:, z])
+        self.t1 = np.concatenate(t1) if t1 else np.zeros(0, dtype=int)
+        self.t2 = np.concatenate(t2) if t2 else np.zeros(0, dtype=int)
+        self.t3 = np.concatenate(t3) if t3 else np.zeros(0, dtype=int)
         self.g = np.zeros(len(layer), dtype=int)
-        self.turn = 0
+        self._eye = np.eye(k)
+        self.work = 0  # candidates evaluated: the search's budget is counted in these, not in seconds
+        self._pairs = None  # built on the first state (the free counts per group and layer never change)
 
     # ---- state ---------------------------------------------------------------
     def set(self, groups: np.ndarray) -> None:
+        old = self.g
         self.g = groups.copy()
+        if self._pairs is None:
+            self._build_pairs()
+        else:
+            changed = np.unique(np.concatenate([old[old != self.g], self.g[old != self.g]]))
+            self._dirty(changed)
         self._refresh()
 
     def _refresh(self) -> None:
-        self.S = np.zeros((self.K, self.feats.shape[1]))
-        np.add.at(self.S, self.g, self.feats)
+        self.S = self._eye[self.g].T @ self.feats
         self.V = _values(self.S, self.use_sd)
         self.f = _objective_full(self.V, self.w)
         self.others = _Others(self.V, self.w)
+        free = self.fixed < 0
+        self.free_cnt = np.bincount(self.g[free] * N_LAYERS + self.layer[free],
+                                    minlength=self.K * N_LAYERS).reshape(self.K, N_LAYERS)
 
     def _apply(self, members: np.ndarray, groups: np.ndarray) -> None:
+        changed = np.unique(np.concatenate([self.g[members], groups]))
         self.g[members] = groups
+        self._dirty(changed)
         self._refresh()
+
+    # ---- the pairs of groups and their recombinations -------------------------
+    def _build_pairs(self) -> None:
+        """Every pair of groups; its recombinations are enumerated (by
+        :meth:`_candidates`) again only when one of its groups changed."""
+        K = self.K
+        self._pairs = [{"g": g, "h": h} for g in range(K) for h in range(g + 1, K)]
+        self._pg = np.array([p["g"] for p in self._pairs], dtype=int)
+        self._ph = np.array([p["h"] for p in self._pairs], dtype=int)
+        self._stale = np.ones(len(self._pairs), dtype=bool)
+        self._cache_key, self._cache = None, []  # per batch of pairs: its enumerated recombinations
+        self._layouts: dict[tuple, list[tuple]] = {}
+        self._batches: dict[bytes, list] = {}  # pairs grouped by layout, per free counts of every group and layer
+        self._locked_cnt = np.zeros((K, N_LAYERS), dtype=int)
+        lk = self.fixed >= 0
+        np.add.at(self._locked_cnt, (self.fixed[lk], self.layer[lk]), 1)
+
+    def _dirty(self, groups) -> None:
+        """Mark the pairs that include one of ``groups`` for enumeration."""
+        if self._pairs is None or not len(groups):
+            return
+        hit = np.isin(self._pg, groups) | np.isin(self._ph, groups)
+        if hit.any():
+            self._stale |= hit
+
+    def _layout(self, fg: np.ndarray, fh: np.ndarray, ex: np.ndarray, locked: bool) -> list[tuple]:
+        """The subsets of layers enumerated for a pair with ``fg``/``fh``
+        free members per layer in g/h: each a tuple of (layer, free members
+        of both, how many go to g).  Either g keeps its count of every layer,
+        or (``ex``: g's free counts after it) the two groups exchange their
+        layer counts, which keeps the multiset of the groups' layer counts
+        (the plan the lower bound is computed for) but lets the search choose
+        which group gets the smaller size or the short layer (only where one
+        of them holds ``locked`` students: otherwise the exchanged splits are
+        the same splits with the two groups' numbers swapped).  Where all
+        layers together have more than ``effort.combos`` ways, several
+        subsets are enumerated (the other layers stay as they are)."""
+        key = (tuple(fg), tuple(fh), tuple(ex), locked)
+        if key in self._layouts:
+            return self._layouts[key]
+        u = fg + fh
+        modes = [fg]
+        if (ex != fg).any() and (ex >= 0).all() and (ex <= u).all() and locked:
+            modes.append(ex)
+        subsets: list[tuple] = []
+        for c in modes:
+            forced = [(L, int(u[L]), int(c[L])) for L in range(N_LAYERS) if c[L] != fg[L]]
+            parts = [(L, int(u[L]), int(c[L])) for L in range(N_LAYERS) if c[L] == fg[L] and 0 < c[L] < u[L]]
+            size0 = int(np.prod([len(_combos(uu, cc)) for _, uu, cc in forced])) if forced else 1
+            for shift in range(max(len(parts), 1)):
+                used, size = list(forced), size0
+                for p in parts[shift:] + parts[:shift]:
+                    ways = len(_combos(p[1], p[2]))
+                    if size * ways <= self.effort.combos:
+                        used.append(p)
+                        size *= ways
+                used = tuple(sorted(used))
+                if used and used not in subsets:
+                    subsets.append(used)
+        self._layouts[key] = subsets
+        return subsets
+
+    def _candidates(self):
+        """Every recombination of every pair of groups whose two group
+        means differ by at most PAIR_MEANS (any other costs more than every
+        state the search visits), as blocks of (new values of g, of h, their
+        band excess, pair, row in the block, combination, slots, members).
+        Layouts with the same shape (the same numbers of members to share,
+        in whatever layers) are enumerated together, one numpy pass each."""
+        fc, lc = self.free_cnt, self._locked_cnt
+        key = fc.tobytes()
+        batches = self._batches.get(key)
+        if batches is None:
+            shapes: dict[tuple, list[tuple[int, tuple]]] = {}
+            for i, (g, h) in enumerate(zip(self._pg.tolist(), self._ph.tolist())):
+                for subset in self._layout(fc[g], fc[h], fc[h] + lc[h] - lc[g], bool(lc[g].any() or lc[h].any())):
+                    parts = sorted(subset, key=lambda t: (-t[1], -t[2], t[0]))
+                    shape = tuple((u, c) for _, u, c in parts)
+                    shapes.setdefault(shape, []).append((i, tuple(L for L, _, _ in parts)))
+            batches = []
+            for shape, rows in shapes.items():
+                plist = np.array([i for i, _ in rows])
+                Ls = np.array([ls for _, ls in rows], dtype=int).reshape(len(rows), len(shape))
+                G, H = self._pg[plist], self._ph[plist]
+                slots = []
+                for j in range(len(shape)):
+                    slot = []
+                    for L in np.unique(Ls[:, j]).tolist():
+                        at = np.flatnonzero(Ls[:, j] == L)
+                        slot.append((L, at, G[at][:, None], H[at][:, None]))
+                    slots.append(slot)
+                batches.append((shape, plist, Ls, G, H, slots))
+            self._batches[key] = batches
+        if self._cache_key != key:
+            self._cache_key, self._cache = key, [None] * len(batches)
+        blocks = []
+        gF = [self.g[F] for F in self.free_by_layer]
+        for bi, (shape, plist, Ls, G, H, slots) in enumerate(batches):
+            old = self._cache[bi]
+            if old is None:
+                new = self._enumerate(shape, G, H, slots, gF)
+            else:
+                rows = np.flatnonzero(self._stale[plist])
+                if len(rows):
+                    # Only the pairs that changed are enumerated again.
+                    sub = []
+                    for j in range(len(shape)):
+                        Lr = Ls[rows, j]
+                        sub.append([(L, at, G[rows[at]][:, None], H[rows[at]][:, None])
+                                    for L in np.unique(Lr).tolist() for at in [np.flatnonzero(Lr == L)]])
+                    vg, vh, bb, pp, rr, mems = self._enumerate(shape, G[rows], H[rows], sub, gF)
+                    keep = ~self._stale[plist][old[3]]
+                    for m_all, m in zip(old[5], mems):
+                        m_all[rows] = m
+                    new = (np.concatenate([old[0][keep], vg]), np.concatenate([old[1][keep], vh]),
+                           np.concatenate([old[2][keep], bb]), np.concatenate([old[3][keep], rows[pp]]),
+                           np.concatenate([old[4][keep], rr]), old[5])
+                else:
+                    new = old
+            self._cache[bi] = new
+            vg, vh, bb, pp, rr, mems = new
+            if len(pp):
+                blocks.append((vg, vh, bb, plist[pp], pp, rr, shape, mems))
+        self._stale[:] = False
+        return blocks
+
+    def _enumerate(self, shape, G, H, slots, gF):
+        """The recombinations of the pairs (``G``, ``H``) of one shape whose
+        two group means differ by at most PAIR_MEANS: new values of g, of h,
+        their band excess, row, combination, and the members shared per slot."""
+        P = len(G)
+        Gc = G[:, None]
+        SG = self.S[G]
+        union = SG + self.S[H]
+        base = SG.copy()
+        adds, mems = [], []
+        for (u, c), slot in zip(shape, slots):
+            if len(slot) == 1:
+                L, _, Gr, Hr = slot[0]
+                m = self.free_by_layer[L][np.nonzero((gF[L] == Gr) | (gF[L] == Hr))[1]].reshape(P, u)
+            else:
+                m = np.empty((P, u), dtype=int)
+                for L, at, Gr, Hr in slot:
+                    m[at] = self.free_by_layer[L][np.nonzero((gF[L] == Gr) | (gF[L] == Hr))[1]].reshape(len(at), u)
+            fm = self.feats[m]
+            base -= (fm * (self.g[m] == Gc)[..., None]).sum(axis=1)
+            adds.append(np.matmul(_combos(u, c, float)[None], fm))
+            mems.append(m)
+        # First only the known count and Σx (for the means), then every
+        # column of the candidates that pass.
+        two = [_K, _S1]
+        tot = base[:, None, two]
+        for add in adds:
+            tot = (tot[:, :, None, :] + add[:, None, :, two]).reshape(P, -1, 2)
+        self.work += tot.shape[0] * tot.shape[1]
+        rest = union[:, None, two] - tot
+        a = tot[..., 1] / np.maximum(tot[..., 0], 1.0)
+        b = rest[..., 1] / np.maximum(rest[..., 0], 1.0)
+        pp, rr = np.nonzero(np.abs(a - b) <= PAIR_MEANS)
+        full = base[pp]
+        for add, q in zip(adds, np.unravel_index(rr, [add.shape[1] for add in adds])):
+            full = full + add[pp, q]
+        vg = _values(full, self.use_sd)
+        vh = _values(union[pp] - full, self.use_sd)
+        return vg, vh, _band(vg, self.w) + _band(vh, self.w), pp, rr, mems
+
+    def recombine_best(self, tabu: np.ndarray | None = None, aspire: float = -np.inf) -> bool:
+        """The best recombination of any pair of groups; applied if it
+        improves the objective.  With ``tabu`` (one flag per pair) the walk
+        of a tabu search: the best recombination of a pair that is not tabu
+        (or of any pair, if it beats ``aspire``), other than leaving the
+        pair as it is, is applied even if it is worse; returns whether a
+        move was made and sets ``self.moved`` to its pair."""
+        self.moved = None
+        if self._pairs is None or not len(self._pairs):
+            return False
+        self.work += CALL_WORK
+        blocks = self._candidates()
+        if not blocks:
+            return False
+        VG = np.concatenate([b[0] for b in blocks])
+        VH = np.concatenate([b[1] for b in blocks])
+        BB = np.concatenate([b[2] for b in blocks])
+        pi = np.concatenate([b[3] for b in blocks])
+        o, w, K = self.others, self.w, self.K
+        pg, ph = self._pg[pi], self._ph[pi]
+        a, b = VG[:, :2], VH[:, :2]
+        hi = np.maximum(np.maximum(o.max[pg, ph], a), b)
+        lo = np.minimum(np.minimum(o.min[pg, ph], a), b)
+        s = o.sum[pg, ph] + a + b
+        q = o.sq[pg, ph] + a * a + b * b
+        spread = np.sqrt(np.maximum(q / K - (s / K) ** 2, 0.0))
+        band = o.band[pg, ph] + BB
+        F = _score(hi - lo, spread, band, w)
+        if tabu is not None:
+            F = np.where((tabu[pi] & (F >= aspire - _EPS)) | (np.abs(F - self.f) <= _SAME), np.inf, F)
+            best = int(np.argmin(F))
+            if not np.isfinite(F[best]):
+                return False
+            self.moved = int(pi[best])
+        else:
+            best = int(np.argmin(F))
+            if F[best] >= self.f - _EPS:
+                return False
+        for blk in blocks:
+            if best < len(blk[0]):
+                break
+            best -= len(blk[0])
+        _, _, _, pids, pp, rr, shape, mems = blk
+        g, h = int(self._pg[pids[best]]), int(self._ph[pids[best]])
+        pick = np.unravel_index(int(rr[best]), [len(_combos(u, c)) for u, c in shape])
+        members_all, groups_all = [], []
+        for (u, c), m, qi in zip(shape, mems, pick):
+            members_all.append(m[pp[best]])
+            groups_all.append(np.where(_combos(u, c)[qi], g, h))
+        self._apply(np.concatenate(members_all), np.concatenate(groups_all))
+        return True
+
+    def cycle_best(self) -> bool:
+        """The best same-layer 3-cycle (one student each of three groups
+        moves on to the next group); applied if it improves the objective.
+        It escapes optima that no exchange between two groups can leave."""
+        if not len(self.t1):
+            return False
+        g1, g2, g3 = self.g[self.t1], self.g[self.t2], self.g[self.t3]
+        ok = np.flatnonzero((g1 != g2) & (g2 != g3) & (g1 != g3))
+        if not len(ok):
+            return False
+        i, j, l = self.t1[ok], self.t2[ok], self.t3[ok]
+        g1, g2, g3 = g1[ok], g2[ok], g3[ok]
+        self.work += CALL_WORK + len(i) * self.K
+        # The D_means terms alone (a lower bound of the objective) rule out
+        # most cycles before their SDs and bands are computed.
+        f = self.feats
+        s1, kn = self.S[:, _S1], self.S[:, _K]
+        rows = np.arange(len(i))
+        S1 = np.broadcast_to(s1, (len(i), self.K)).copy()
+        KN = np.broadcast_to(kn, (len(i), self.K)).copy()
+        for a, out, inn in ((g1, i, l), (g2, j, i), (g3, l, j)):
+            S1[rows, a] += f[inn, _S1] - f[out, _S1]
+            KN[rows, a] += f[inn, _K] - f[out, _K]
+        m = S1 / np.maximum(KN, 1.0)
+        r = m.max(axis=1) - m.min(axis=1)
+        low = r * self.w.means + self.w.means_over * np.maximum(r - MEANS_CAP, 0.0)
+        keep = np.flatnonzero(low < self.f - _EPS)
+        if not len(keep):
+            return False
+        i, j, l, g1, g2, g3 = i[keep], j[keep], l[keep], g1[keep], g2[keep], g3[keep]
+        F = self._cycle_objective(i, j, l, g1, g2, g3)
+        best = int(np.argmin(F))
+        if F[best] >= self.f - _EPS:
+            return False
+        self._apply(np.array([i[best], j[best], l[best]]), np.array([g2[best], g3[best], g1[best]]))
+        return True
+
+    def _cycle_objective(self, i, j, l, g1, g2, g3) -> np.ndarray:
+        """Objective after moving i to g2, j to g3, l to g1 (arrays of moves)."""
+        f = self.feats
+        M = len(i)
+        S = np.broadcast_to(self.S, (M,) + self.S.shape).copy()
+        rows = np.arange(M)
+        S[rows, g1] += f[l] - f[i]
+        S[rows, g2] += f[i] - f[j]
+        S[rows, g3] += f[j] - f[l]
+        V = _values(S, self.use_sd)
+        two = V[..., :2]
+        rng = two.max(axis=1) - two.min(axis=1)
+        K = self.K
+        s, q = two.sum(axis=1), (two * two).sum(axis=1)
+        spread = np.sqrt(np.maximum(q / K - (s / K) ** 2, 0.0))
+        return _score(rng, spread, _band(V, self.w).sum(axis=1), self.w)
 
     # ---- neighbourhoods --------------------------------------------------
     def swap_descent(self) -> bool:
@@ -439,6 +759,7 @@ class _Search:
             if not len(ok):
                 break
             ga, gb, d = ga[ok], gb[ok], self.delta[ok]
+            self.work += len(ok)
             Sg = self.S[ga] + d
             Sh = self.S[gb] - d
             keep = _could_improve(Sg, Sh, self.others, ga, gb, self.w, self.f)
@@ -454,86 +775,17 @@ class _Search:
             improved = True
         return improved
 
-    def recombine(self, g: int, h: int) -> bool:
-        """The best way to share the free members of each layer between
-        groups g and h (counts per layer unchanged); applied if it improves."""
-        parts = []
-        for layer_members in self.free_by_layer:
-            where = self.g[layer_members]
-            members = layer_members[(where == g) | (where == h)]
-            c = int(np.count_nonzero(where == g))
-            if c == 0 or c == len(members):
-                continue
-            parts.append((members, _combos(len(members), c)))
-        if not parts:
-            return False
-        # Keep the enumeration bounded: beyond the budget, leave some layers
-        # as they are (which ones rotates from call to call).
-        self.turn += 1
-        shift = self.turn % len(parts)
-        parts = parts[shift:] + parts[:shift]
-        used, size = [], 1
-        for p in parts:
-            if size * len(p[1]) <= self.effort.combos:
-                used.append(p)
-                size *= len(p[1])
-        if len(used) == 0:
-            return False
-        base = self.S[g].copy()
-        for members, M in used:
-            base -= self.feats[members[self.g[members] == g]].sum(axis=0)
-        adds = [_combos(len(members), int(M[0].sum()), float) @ self.feats[members] for members, M in used]
-        union = self.S[g] + self.S[h]
-        # First only the columns the D_means floor needs (known count, Σx) ...
-        two = [_K, _S1]
-        tot = base[None, two]
-        for add in adds:
-            tot = (tot[:, None, :] + add[None, :, two]).reshape(-1, 2)
-        keep = np.flatnonzero(_could_improve(tot, union[two] - tot, self.others, g, h, self.w, self.f, (0, 1)))
-        if not len(keep):
-            return False
-        # ... then every column of the candidates that pass (summed in the same order).
-        tot = np.broadcast_to(base, (len(keep), len(base)))
-        for add, q in zip(adds, np.unravel_index(keep, [len(a) for a in adds])):
-            tot = tot + add[q]
-        rest = union - tot
-        F = _pair_objective(_values(tot, self.use_sd), _values(rest, self.use_sd), self.others, g, h, self.w)
-        p = int(np.argmin(F))
-        if F[p] >= self.f - _EPS:
-            return False
-        p = int(keep[p])
-        pick = np.unravel_index(p, [len(M) for _, M in used])
-        members_all, groups_all = [], []
-        for (members, M), q in zip(used, pick):
-            sel = M[q]
-            members_all.append(members)
-            groups_all.append(np.where(sel, g, h))
-        self._apply(np.concatenate(members_all), np.concatenate(groups_all))
-        return True
-
-    def critical(self) -> set[int]:
-        """Groups a move must touch to shrink a range: those with the
-        highest/lowest mean or SD, and those outside a gender/leader band."""
-        V = self.V
-        out = {int(np.argmax(V[:, 0])), int(np.argmin(V[:, 0])), int(np.argmax(V[:, 1])), int(np.argmin(V[:, 1]))}
-        out.update(int(g) for g in np.flatnonzero(_band(V, self.w).sum(axis=1) > 0))
-        return out
-
     def local_search(self, full: bool = True) -> float:
-        """Swaps and pairwise recombinations until neither improves (with
-        ``full=False`` only pairs that include a critical group)."""
+        """Swaps, then the best recombination of any pair of groups, then
+        (at a pairwise optimum, unless ``full`` is off) the best 3-cycle,
+        until none improves."""
         while True:
             self.swap_descent()
-            changed = False
-            crit = None if full else self.critical()
-            for g in range(self.K):
-                for h in range(g + 1, self.K):
-                    if crit is not None and g not in crit and h not in crit:
-                        continue
-                    if self.recombine(g, h):
-                        changed = True
-            if not changed:
-                return self.f
+            if self.recombine_best():
+                continue
+            if full and self.cycle_best():
+                continue
+            return self.f
 
     def perturb(self, rng: np.random.Generator, times: int) -> None:
         if not len(self.pa):
@@ -576,15 +828,34 @@ def _greedy_start(feats: np.ndarray, layer: np.ndarray, fixed: np.ndarray, count
     if (fixed >= 0).any():
         np.add.at(S, fixed[fixed >= 0], feats[fixed >= 0])
     x = feats[:, _S1]
+    known = feats[:, _K] > 0
+    most = np.ceil(feats[:, _GIRL:_LEAD].sum(axis=0) / K)  # girls, boys a group may have (max − min ≤ 1)
+    # Students without 总分 first, each to the open group with fewest of them
+    # so far: every group keeps as many known 总分 as it can (a group with
+    # few known members has a mean and SD that hardly anything can balance).
+    missing = np.zeros(K)
+    np.add.at(missing, fixed[(fixed >= 0) & ~known], 1.0)
     for L in range(N_LAYERS):
-        members = np.flatnonzero((fixed < 0) & (layer == L))
+        for i in np.flatnonzero((fixed < 0) & (layer == L) & ~known):
+            open_ = np.flatnonzero(room[:, L] > 0)
+            gender = S[open_, _GIRL] * feats[i, _GIRL] + S[open_, _BOY] * feats[i, _BOY]
+            best = open_[np.lexsort((open_, gender / sizes[open_], missing[open_] / sizes[open_]))[0]]
+            g[i] = best
+            room[best, L] -= 1
+            S[best] += feats[i]
+            missing[best] += 1
+    for L in range(N_LAYERS):
+        members = np.flatnonzero((fixed < 0) & (layer == L) & known)
         key = -x[members] + (rng.normal(0, 0.3, len(members)) if rng is not None else 0)
         for i in members[np.argsort(key, kind="stable")]:
             open_ = np.flatnonzero(room[:, L] > 0)
-            share = S[open_, _S1] / sizes[open_]  # how much 总分 the group already has, per place
+            share = S[open_, _S1] / np.maximum(sizes[open_] - missing[open_], 1.0)  # 总分 the group already has, per known place
             gender = S[open_, _GIRL] * feats[i, _GIRL] + S[open_, _BOY] * feats[i, _BOY]
             lead = S[open_, _LEAD] * feats[i, _LEAD]
-            score = share + 0.6 * gender / sizes[open_] + 0.3 * lead / sizes[open_]
+            # A group already at the most girls (or boys) a group may have
+            # takes another only if no other group can.
+            full = S[open_, _GIRL] * feats[i, _GIRL] + S[open_, _BOY] * feats[i, _BOY] >= most @ feats[i, _GIRL:_LEAD]
+            score = share + 0.6 * gender / sizes[open_] + 0.3 * lead / sizes[open_] + 100.0 * (full & (feats[i, _GIRL:_LEAD].sum() > 0))
             if rng is not None:
                 score = score + rng.normal(0, 0.02, len(open_))
             best = open_[int(np.argmin(score))]
@@ -601,7 +872,9 @@ class SearchResult:
     seconds: float
     restarts: int
     iterations: int
-    bound: SdBound = field(default_factory=lambda: SdBound(0.0, None, True, 0.0))  # least possible D_sd
+    # Least possible D_sd: for the planned layer counts per group, or for the
+    # split's own counts where locks made them differ, whichever is less.
+    bound: SdBound = field(default_factory=lambda: SdBound(0.0, None, True, 0.0))
 
 
 def balance(
@@ -643,36 +916,78 @@ def balance(
     w.set_bands(feats[:, _GIRL:].sum(axis=0), k)
     use_sd = known.sum() >= 2 * k
     if known.sum() < k:
-        w.means = w.sd = w.means_over = 0.0
+        w.means = w.sd = w.means_over = w.sd_over = 0.0
+    w.sd_cap = max(STOP_SD * TAU_SD, (1 + STOP_NEAR) * bound.value)
     search = _Search(feats, layer, fixed, k, w, use_sd, eff)
     rng = np.random.default_rng(seed)
     best_f, best_g = np.inf, None
     rounds = 0
     done = False
     for r in range(max(eff.restarts, 1)):
+        budget = search.work + eff.work / max(eff.restarts, 1)  # each start gets its share of the work
         search.set(_greedy_start(feats, layer, fixed, counts, None if r == 0 else rng))
         f = search.local_search()
         run_best, run_g = f, search.g.copy()
         done = _good_enough(search.V, use_sd, w, bound.value)
-        for _ in range(0 if done else eff.iterations):
-            rounds += 1
-            search.perturb(rng, eff.perturb)
-            f = search.local_search(full=False)
-            if f < run_best - _EPS:
-                f = search.local_search()
-            if f < run_best - _EPS:
-                run_best, run_g = f, search.g.copy()
-                if _good_enough(search.V, use_sd, w, bound.value):
-                    done = True
+        if done or search._pairs is None:
+            pass
+        elif eff.tabu:
+            # Tabu search: always make the best move of a pair that was not
+            # just recombined; from the best state found, perturbed, once
+            # ``eff.patience`` moves bring nothing better.
+            pairs = len(search._pairs)
+            tenure = max(1, int(round(eff.tenure * pairs)))
+            until = np.zeros(pairs, dtype=int)
+            last = 0
+            for step in range(eff.iterations):
+                rounds += 1
+                if not search.recombine_best(tabu=until > step, aspire=run_best):
                     break
-            else:
-                search.set(run_g)
+                until[search.moved] = step + 1 + tenure
+                if search.f < run_best - _EPS:
+                    search.local_search()
+                    run_best, run_g, last = search.f, search.g.copy(), step
+                    if _good_enough(search.V, use_sd, w, bound.value):
+                        done = True
+                        break
+                elif step - last >= eff.patience:
+                    search.set(run_g)
+                    search.perturb(rng, eff.perturb)
+                    last = step
+                if search.work > budget:
+                    break
+        else:
+            for _ in range(eff.iterations):
+                rounds += 1
+                search.perturb(rng, eff.perturb)
+                f = search.local_search(full=False)
+                if f < run_best - _EPS:
+                    f = search.local_search()
+                if f < run_best - _EPS:
+                    run_best, run_g = f, search.g.copy()
+                    if _good_enough(search.V, use_sd, w, bound.value):
+                        done = True
+                        break
+                else:
+                    search.set(run_g)
+                if search.work > budget:
+                    break
         if run_best < best_f - _EPS:
             best_f, best_g = run_best, run_g
         if done:
             break
-    # A small class: the exhaustive search may prove the split the best possible (xlzu.sdbound.tighten).
-    bound = tighten(bound, x, layer, counts, TAU_MEANS, fixed, best_g, girl=girl, boy=boy)
+    final = np.zeros((k, N_LAYERS), dtype=int)
+    np.add.at(final, (best_g, layer), 1)
+    if not np.array_equal(final, counts):
+        # Locked groups took other layer counts than planned: the bound must
+        # hold for the counts the split has too (it depends on which group
+        # has which counts where groups hold locked students).
+        other = sd_lower_bound(x, layer, final, TAU_MEANS, fixed, girl=girl, boy=boy)
+        if other.value < bound.value:
+            bound = other
+    else:
+        # A small class: the exhaustive search may prove the split the best possible (xlzu.sdbound.tighten).
+        bound = tighten(bound, x, layer, counts, TAU_MEANS, fixed, best_g, girl=girl, boy=boy)
     return SearchResult(best_g, float(best_f), time.perf_counter() - start, max(eff.restarts, 1), rounds, bound)
 
 
