@@ -771,6 +771,26 @@ def test_the_report_names_the_outlier_and_the_least_possible_difference():
     assert f"各组标准差最多只能接近到相差 {f['bound'] * f['class_sd']:.1f} 分" in line
 
 
+def test_the_report_says_when_no_grouping_could_do_better():
+    """A small class whose best split the exhaustive search proves (the
+    benchmark's 30-student class with 7 absent students)."""
+    from xlzu.ops.groups import report_lines
+
+    roster = synthetic_class(30, seed=103)
+    rng = np.random.default_rng(1103)
+    roster.loc[rng.choice(30, 7, replace=False), C.ROSTER_TOTAL] = np.nan
+    plan = plan_groups(roster, NO_MEMBERS, NO_CULTURE)
+    f = plan.figures
+    assert f["bound_exact"] and f["bound"] > 0.02 and abs(f["D_sd"] - f["bound"]) < 1e-6
+    line = next(x for x in report_lines(plan) if "各组标准差最多只能接近到相差" in x)
+    assert line.endswith("这次分组已是本班可能的最好结果。") and "倍" not in line
+    other = synthetic_class(53, seed=5)
+    other.loc[3, C.ROSTER_TOTAL] = 480 + 80 * 3.4  # too large to prove: the ratio is given instead
+    plan = plan_groups(other, NO_MEMBERS, NO_CULTURE, **FAST)
+    assert not plan.figures["bound_exact"]
+    assert "是最好可能结果的" in next(x for x in report_lines(plan) if "最多只能接近到相差" in x)
+
+
 def _splits(members, sizes):
     """Every way to deal ``members`` into groups of ``sizes``."""
     if not sizes:

@@ -1463,6 +1463,7 @@ def plan_groups(
         figures["bound_student"] = bound.student
         figures["bound_name"] = None if bound.student is None else s.at[bound.student, "name"]
         figures["bound_high"] = bound.high
+        figures["bound_exact"] = bound.exact  # proven: no split does better (sdbound.tighten)
         figures["class_sd"] = float(np.nanstd(total))
     plan = GroupPlan(table, details, new_culture, k, seats, mode, moves, lines, figures, search)
     return plan

@@ -310,14 +310,17 @@ def balance_lines(plan: GroupPlan) -> list[str]:
         "（标准差按总体标准差计算，单位“个标准差”指全班总分的标准差。）"
     ]
     bound = f.get("bound", 0.0)
-    if bound > TARGET_SD and f.get("bound_student") is not None:
-        name = f["bound_name"]
-        kind = "突出" if f.get("bound_high") else "落后"
-        ratio = f["D_sd"] / bound if bound else 1.0
-        lines.append(
-            f"本班有成绩特别{kind}的同学（{name}），各组标准差最多只能接近到相差 {bound * sd:.1f} 分"
-            f"（{bound:.3f} 个标准差）；这次分组相差 {f['D_sd']:.3f}，是最好可能结果的 {ratio:.2f} 倍。"
-        )
+    if bound > TARGET_SD and (f.get("bound_student") is not None or f.get("bound_exact")):
+        if f.get("bound_student") is not None:
+            kind = "突出" if f.get("bound_high") else "落后"
+            who = f"本班有成绩特别{kind}的同学（{f['bound_name']}），"
+        else:
+            who = "本班的成绩分布使"
+        if f.get("bound_exact"):  # every allowed split was checked: none does better
+            how = "这次分组已是本班可能的最好结果。"
+        else:
+            how = f"这次分组相差 {f['D_sd']:.3f}，是最好可能结果的 {f['D_sd'] / bound:.2f} 倍。"
+        lines.append(f"{who}各组标准差最多只能接近到相差 {bound * sd:.1f} 分（{bound:.3f} 个标准差）；{how}")
     return lines
 
 
