@@ -192,12 +192,11 @@ def read_form_table(values: list[list[Any]], settings: Settings) -> tuple[pd.Dat
     raters = [n for n, _ in settings.group_rater_weights]
     cols = [C.COL_PERIOD, C.GROUP_NO, C.COL_ASPECT, C.COL_SUGGESTED, *raters]
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    at = schema.section_row(values, C.REVIEW_SECTION_FORM)
-    read = schema.read(values, schema.review_form(raters), start=0 if at is None else at + 1, keep_rows=True)
-    if not read.found:
+    got = schema.read_rater_form(values, C.REVIEW_SECTION_FORM, schema.review_form(raters), C.COL_SUGGESTED,
+                                 C.COL_WEIGHTED, C.SECTION_GROUP_RATERS)
+    if got is None:
         return empty, [], schema.Kept()
-    read, unlisted = schema.unlisted_columns(read, C.COL_SUGGESTED, C.COL_WEIGHTED, C.SECTION_GROUP_RATERS)
-    problems = list(read.problems) + unlisted
+    read, problems = got
     typed_cols = [r for r in raters if r in read.col]
     rows = []
     keys: dict[int, Any] = {}

@@ -243,12 +243,11 @@ def read_rater_table(values: list[list[Any]], settings: Settings) -> tuple[pd.Da
     raters = [name for name, _ in settings.rater_weights]
     cols = [C.COL_MONTH, C.GROUP_ID, *raters, C.COL_COMMENT]
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    at = schema.section_row(values, C.MONTH_SECTION_RATERS)
-    read = schema.read(values, schema.monthly_form(raters), start=0 if at is None else at + 1, keep_rows=True)
-    if not read.found:
+    got = schema.read_rater_form(values, C.MONTH_SECTION_RATERS, schema.monthly_form(raters), C.GROUP_TEAM_NAME,
+                                 C.COL_WEIGHTED, C.SECTION_RATERS)
+    if got is None:
         return empty, [], schema.Kept()
-    read, unlisted = schema.unlisted_columns(read, C.GROUP_TEAM_NAME, C.COL_WEIGHTED, C.SECTION_RATERS)
-    problems = list(read.problems) + unlisted
+    read, problems = got
     typed_cols = [c for c in (*raters, C.COL_COMMENT) if c in read.col]
     rows = []
     keys: dict[int, Any] = {}

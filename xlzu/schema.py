@@ -787,6 +787,20 @@ def unlisted_columns(read: TableRead, left: str, right: str, where: str) -> tupl
     return replace(read, extra_headers={j: v for j, v in read.extra_headers.items() if j not in drop}), []
 
 
+def read_rater_form(values: list[list[Any]], section: str, table: Table, left: str, right: str,
+                    where: str) -> tuple[TableRead, list[CellProblem]] | None:
+    """A raters' form below the 【section】 title (or anywhere, when the title
+    is gone), rows with bad cells kept, and its problems: the cells' and
+    those of :func:`unlisted_columns` (raters between ``left`` and ``right``
+    that 设置's ``where`` no longer lists).  None when the form is not there."""
+    at = section_row(values, section)
+    found = read(values, table, start=0 if at is None else at + 1, keep_rows=True)
+    if not found.found:
+        return None
+    found, unlisted = unlisted_columns(found, left, right, where)
+    return found, list(found.problems) + unlisted
+
+
 def section_row(values: list[list[Any]], title: str) -> int | None:
     """0-based row of a sheet's 【section】 title, in whatever column it now
     stands (a column inserted left of it moves it)."""
