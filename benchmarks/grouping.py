@@ -48,10 +48,8 @@ sys.path.insert(0, str(ROOT))
 
 from xlzu import contract as C  # noqa: E402
 from xlzu.grouping import (  # noqa: E402
-    HIGH_LEADERSHIP,
-    assign_layers,
     balance,
-    composite_scores,
+    class_inputs,
     group_count,
     measure,
     snake_draft,
@@ -90,12 +88,7 @@ def classes(quick: bool = False):
 
 def run_one(n: int, seed: int, kind: str, search_seed: int = 0) -> dict:
     roster = make_class(n, seed, kind)
-    total = roster[C.ROSTER_TOTAL].to_numpy(dtype=float)
-    girl = (roster[C.ROSTER_GENDER] == "女").to_numpy()
-    boy = (roster[C.ROSTER_GENDER] == "男").to_numpy()
-    lead = (roster[C.ROSTER_LEADERSHIP] >= HIGH_LEADERSHIP).to_numpy()
-    score = composite_scores(total, roster[C.ROSTER_QUALITY])
-    layer = assign_layers(score)
+    total, score, layer, girl, boy, lead = class_inputs(roster)
     k = group_count(n, 8)
     t0 = time.process_time()
     found = balance(total, layer, girl, boy, lead, k, seed=search_seed)
@@ -119,11 +112,7 @@ def run_locked(n: int, seed: int, kind: str, search_seed: int = 0) -> dict:
     of them from layer A) in the groups they are in, split everyone else
     again; the bound is the one for the locked split."""
     roster = make_class(n, seed, kind)
-    total = roster[C.ROSTER_TOTAL].to_numpy(dtype=float)
-    girl = (roster[C.ROSTER_GENDER] == "女").to_numpy()
-    boy = (roster[C.ROSTER_GENDER] == "男").to_numpy()
-    lead = (roster[C.ROSTER_LEADERSHIP] >= HIGH_LEADERSHIP).to_numpy()
-    layer = assign_layers(composite_scores(total, roster[C.ROSTER_QUALITY]))
+    total, _, layer, girl, boy, lead = class_inputs(roster)
     k = group_count(n, 8)
     free = balance(total, layer, girl, boy, lead, k, seed=search_seed)
     rng = np.random.default_rng(seed + 2000)

@@ -802,11 +802,10 @@ def _splits(members, sizes):
             yield [chosen] + tail
 
 
-def _least_sd(x, layer, counts, delta, keep=lambda g: True):
-    """The least D_sd over every split with the layer counts ``counts`` (and
-    that ``keep`` accepts) whose D_means is at most ``delta``: brute force."""
+def _feasible_splits(x, layer, counts, delta, keep=lambda g: True):
+    """(D_sd, groups) of every split with the layer counts ``counts`` that
+    ``keep`` accepts and whose D_means is at most ``delta``: brute force."""
     n = len(x)
-    best = np.inf
     per_layer = [list(_splits(list(np.flatnonzero(layer == L)), list(counts[:, L]))) for L in range(4)]
     for combo in itertools.product(*per_layer):
         g = np.empty(n, dtype=int)
@@ -817,8 +816,12 @@ def _least_sd(x, layer, counts, delta, keep=lambda g: True):
             continue
         f = measure(x, g, np.zeros(n, dtype=bool))
         if f["D_means"] <= delta:
-            best = min(best, f["D_sd"])
-    return best
+            yield f["D_sd"], g
+
+
+def _least_sd(x, layer, counts, delta, keep=lambda g: True):
+    """The least D_sd over every split :func:`_feasible_splits` gives."""
+    return min((d for d, _ in _feasible_splits(x, layer, counts, delta, keep)), default=np.inf)
 
 
 @pytest.mark.parametrize("trial", range(8))

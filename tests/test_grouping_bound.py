@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_grouping import _least_sd, _splits
+from test_grouping import _feasible_splits, _least_sd
 
 from xlzu import sdbound
 from xlzu.grouping import assign_layers, balance, measure, plan_counts
@@ -47,23 +47,6 @@ def _balanced(girl, boy, k):
         return bool((gi >= g0).all() and (gi <= g1).all() and (bo >= b0).all() and (bo <= b1).all())
 
     return keep
-
-
-def _feasible_splits(x, layer, counts, delta, keep):
-    """(D_sd, groups) of every split with the layer counts that ``keep``
-    accepts and whose D_means ≤ delta."""
-    n = len(x)
-    per_layer = [list(_splits(list(np.flatnonzero(layer == L)), list(counts[:, L]))) for L in range(4)]
-    for combo in itertools.product(*per_layer):
-        g = np.empty(n, dtype=int)
-        for parts in combo:
-            for gi, members in enumerate(parts):
-                g[list(members)] = gi
-        if not keep(g):
-            continue
-        f = measure(x, g, np.zeros(n, dtype=bool))
-        if f["D_means"] <= delta:
-            yield f["D_sd"], g
 
 
 @pytest.mark.parametrize("trial", range(12))
@@ -169,16 +152,12 @@ def test_the_proof_leaves_broken_splits_and_large_classes_alone():
 def test_a_small_class_grouped_to_its_best_is_told_so():
     """balance on a class of 30 whose best split the search finds: the bound
     it reports is that split's D_sd, proven by the exhaustive search."""
-    from xlzu.grouping import HIGH_LEADERSHIP, C, composite_scores, group_count, synthetic_class
+    from xlzu.grouping import C, class_inputs, group_count, synthetic_class
 
     roster = synthetic_class(30, seed=103)
     rng = np.random.default_rng(1103)
     roster.loc[rng.choice(30, 7, replace=False), C.ROSTER_TOTAL] = np.nan  # 7 absent, as in benchmarks/grouping.py
-    total = roster[C.ROSTER_TOTAL].to_numpy(dtype=float)
-    girl = (roster[C.ROSTER_GENDER] == "女").to_numpy()
-    boy = (roster[C.ROSTER_GENDER] == "男").to_numpy()
-    lead = (roster[C.ROSTER_LEADERSHIP] >= HIGH_LEADERSHIP).to_numpy()
-    layer = assign_layers(composite_scores(total, roster[C.ROSTER_QUALITY]))
+    total, _, layer, girl, boy, lead = class_inputs(roster)
     found = balance(total, layer, girl, boy, lead, group_count(30, 8))
     d_sd = measure(total, found.groups, girl)["D_sd"]
     assert found.bound.exact and d_sd * (1 - 1e-6) <= found.bound.value <= d_sd
@@ -361,17 +340,13 @@ def test_the_bound_never_passes_a_split_the_search_finds(n, seed, absent, locks)
     whenever the search's split keeps the rules (D_means ≤ 0.01, girls and
     boys within one, the locks), its D_sd is at or above the bound — the
     exhaustive proof of small classes included."""
-    from xlzu.grouping import HIGH_LEADERSHIP, C, composite_scores, group_count, synthetic_class
+    from xlzu.grouping import C, class_inputs, group_count, synthetic_class
 
     roster = synthetic_class(n, seed=seed)
     rng = np.random.default_rng(seed)
     if absent:
         roster.loc[rng.choice(n, 3, replace=False), C.ROSTER_TOTAL] = np.nan
-    total = roster[C.ROSTER_TOTAL].to_numpy(dtype=float)
-    girl = (roster[C.ROSTER_GENDER] == "女").to_numpy()
-    boy = (roster[C.ROSTER_GENDER] == "男").to_numpy()
-    lead = (roster[C.ROSTER_LEADERSHIP] >= HIGH_LEADERSHIP).to_numpy()
-    layer = assign_layers(composite_scores(total, roster[C.ROSTER_QUALITY]))
+    total, _, layer, girl, boy, lead = class_inputs(roster)
     k = group_count(n, 8)
     fixed = np.full(n, -1)
     if locks:

@@ -60,7 +60,7 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -1048,6 +1048,27 @@ def random_within_layers(layer: Sequence[int], k: int, seed: int = 0) -> np.ndar
         slots = np.repeat(np.arange(k), counts[:, L])
         groups[members] = slots
     return groups
+
+
+class ClassInputs(NamedTuple):
+    """A roster's columns as :func:`balance` takes them."""
+
+    total: np.ndarray  # 总分 (NaN: absent)
+    score: np.ndarray  # the layering score (composite_scores)
+    layer: np.ndarray
+    girl: np.ndarray
+    boy: np.ndarray
+    lead: np.ndarray  # high 组织能力
+
+
+def class_inputs(roster: pd.DataFrame) -> ClassInputs:
+    """总分, layering score, layer, gender and high 组织能力 of a roster with
+    :func:`synthetic_class`'s columns (the benchmark's and the tests' classes)."""
+    total = roster[C.ROSTER_TOTAL].to_numpy(dtype=float)
+    score = composite_scores(total, roster[C.ROSTER_QUALITY])
+    return ClassInputs(total, score, assign_layers(score), (roster[C.ROSTER_GENDER] == "女").to_numpy(),
+                       (roster[C.ROSTER_GENDER] == "男").to_numpy(),
+                       (roster[C.ROSTER_LEADERSHIP] >= HIGH_LEADERSHIP).to_numpy())
 
 
 def synthetic_class(n: int, seed: int = 0, subjects: Sequence[str] = C.DEFAULT_SUBJECTS) -> pd.DataFrame:
