@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from xlzu import contract as C
@@ -23,6 +24,7 @@ from xlzu.book import FileBook, tablecache
 from xlzu.book.files import _context
 from xlzu.book.package import LazySheetPart, Package, copy_compressed, stored_bytes
 from xlzu.layout import Layout
+from xlzu.records import read_table, records_layout
 from xlzu.pdf import convert
 
 from history import school_days, type_forms
@@ -153,10 +155,28 @@ def test_an_operation_that_only_reads_the_records_does_not_inflate_them(copy):
         assert "body" not in part.__dict__  # the cell XML was never inflated
     truth = records(copy, stored=False)
     week(copy)  # the record parts copied as stored
-    save_day = school_days(copy, 3)[-1]
-    daily(copy, save_day)  # rewrites the tables: the lazy part's cells are read when needed
+    assert records(copy, stored=True) == records(copy, stored=False) == truth
+    assert {s: full_load(copy)[s] for s in RECORDS} == truth
+
+
+def test_a_table_rewritten_from_an_uninflated_part_keeps_every_record(copy):
+    """A record added to a table whose part was never inflated: the rows
+    before it are copied from the part (inflated then), the new one written,
+    and the workbook reads back as the table plus that record."""
+    book = FileBook.open(copy)
+    values = book.read_values(C.GROUP_RECORDS)
+    part = book._bulk[C.GROUP_RECORDS].part
+    assert isinstance(part, LazySheetPart) and "body" not in part.__dict__
+    table, read = read_table(values, "group")
+    added = table.iloc[[-1]].assign(**{C.REC_NOTE: "补记"})
+    book.write_layout(C.GROUP_RECORDS, records_layout(pd.concat([table, added], ignore_index=True), "group", read))
+    book.save()
+    assert "body" in part.__dict__  # the rows before the new one were read from the part
+    got = full_load(copy)[C.GROUP_RECORDS]
+    note = values[0].index(C.REC_NOTE)
+    assert got[:-1] == values and got[-1][:note] == values[-1][:note] and got[-1][note] == "补记"
     assert records(copy, stored=True) == records(copy, stored=False)
-    assert {s: records(copy, stored=False)[s][: len(truth[s])] for s in RECORDS} == truth
+    assert hits(copy) == set(RECORDS)
 
 
 def test_the_pure_reader_uses_the_grids_calamine_stored(copy):

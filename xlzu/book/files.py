@@ -49,8 +49,8 @@ from ..layout import (FORM_SAMPLES, STYLES, Formula, Layout, Style, Validation, 
 from . import cellread, tablecache
 from .base import Book, decode_text_formula, encode_text_formula
 from .cellwrite import sheet_data
-from .package import (_ROOT, _SHEETDATA, _XMLNS, NS_MAIN, LazySheetPart, Package, PackageError, SheetPart, add_sst_part,
-                      copy_compressed, merged_sst, rels_path, shift_sst_indices, stored_bytes, write_deflated)
+from .package import (NS_MAIN, LazySheetPart, Package, PackageError, SheetPart, add_sst_part, copy_compressed,
+                      merged_sst, rels_path, shift_sst_indices, stored_bytes, write_deflated)
 from .safety import save as save_safely
 
 _THIN = Side(style="thin", color="808080")
@@ -802,7 +802,7 @@ def _context(pkg: Package, replaced: dict[str, bytes] | None = None, sst: str | 
     return tuple(tablecache.digest(part(name)) for name in (sst, styles, wb))
 
 
-def _stored_items(pkg: Package) -> list[tuple[str, dict[str, tuple[str, bytes]]]]:
+def _stored_items(pkg: Package) -> list[tuple[str, dict[str, tablecache.Stored]]]:
     """xlzu's Custom XML parts of the package and their entries."""
     out = []
     for _, kind, target in pkg.relationships(pkg.workbook_part()):
@@ -954,8 +954,7 @@ def _splice(written: bytes, original: Package | None, bulk: dict[str, _Bulk], ta
             if storing is not None and name == storing.item:
                 continue  # written last, with the keys of what is written before it
             if name in raw:
-                source = original.zip.getinfo(raw[name])
-                copy_compressed(original.zip, source, z, name)
+                copy_compressed(original.zip, original.zip.getinfo(raw[name]), z, name)
                 b = bulk[held[name]]
                 written[name] = (b.digest, b.part, b.part.uses_shared_strings)
                 continue
@@ -966,7 +965,7 @@ def _splice(written: bytes, original: Package | None, bulk: dict[str, _Bulk], ta
             if name in held and storing is not None and held[name] in storing.entries:
                 stored = write_deflated(z, name, data, level)
                 b = bulk[held[name]]
-                pieces = _pieces(data)
+                pieces = SheetPart.split(data)  # its head, tail, prefix and declarations, as a reader finds them
                 written[name] = (tablecache.digest(b"%d:" % zipfile.ZIP_DEFLATED + stored), pieces,
                                  b.body is None and b.part.uses_shared_strings)
             else:
@@ -980,18 +979,6 @@ def _splice(written: bytes, original: Package | None, bulk: dict[str, _Bulk], ta
             except Exception:  # only a speed-up
                 item = tablecache.item_xml({})
             z.writestr(_entry(storing.item), item)
-
-
-def _pieces(xml: bytes) -> SheetPart:
-    """A written sheet part's head, tail, prefix and declarations (its cell
-    data left out: only its ends are searched)."""
-    m = _SHEETDATA.search(xml)
-    j = xml.rfind(b"</sheetData>")
-    if m is None or j < 0:
-        raise PackageError("no sheetData")
-    root = _ROOT.search(xml, 0, m.start())
-    namespaces = b"".join(_XMLNS.findall(root.group(0))) if root else b""
-    return SheetPart(xml[: m.start()], b"", xml[j + len(b"</sheetData>"):], b"", namespaces)
 
 
 def _item(storing: _Storing, written: dict[str, tuple[bytes, SheetPart, bool]]) -> bytes:

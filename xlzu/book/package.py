@@ -290,17 +290,15 @@ def _write_stored(dst: zipfile.ZipFile, zi: zipfile.ZipInfo, raw: bytes) -> None
     dst._didModify = True
 
 
-def copy_compressed(src: zipfile.ZipFile, info: zipfile.ZipInfo, dst: zipfile.ZipFile, name: str) -> bytes:
+def copy_compressed(src: zipfile.ZipFile, info: zipfile.ZipInfo, dst: zipfile.ZipFile, name: str) -> None:
     """Copy one entry's compressed bytes as they are, under ``name``: the
-    part is byte for byte the original and costs no compression.  Returns
-    those bytes."""
+    part is byte for byte the original and costs no compression."""
     raw = stored_bytes(src, info)
     zi = zipfile.ZipInfo(name, date_time=info.date_time)
     zi.compress_type = info.compress_type
     zi.CRC, zi.compress_size, zi.file_size = info.CRC, info.compress_size, info.file_size
     zi.external_attr = info.external_attr
     _write_stored(dst, zi, raw)
-    return raw
 
 
 def write_deflated(dst: zipfile.ZipFile, name: str, data: bytes, level: int) -> bytes:
