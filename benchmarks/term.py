@@ -26,12 +26,15 @@ the floor of the same file.  Each figure is the median of ``--repeat`` runs
 of ``--repeat-other`` runs (the sizes between); the floor and the
 operations of one workbook are measured one after the other in one run.
 
-The workbooks are as xlzu's last save leaves them, with the grids of their
-record tables stored inside (``xlzu.book.tablecache``), which an operation
-uses where they match the sheets' bytes; save's workbook was typed by
-openpyxl, as Excel or WPS would, so save parses its records.  ``--cold``
-ignores every stored grid: the first operation after the file was saved by
-another program.
+The workbooks are as an xlzu operation that read the records leaves them,
+with the grids of their record tables stored inside
+(``xlzu.book.tablecache``), which an operation uses where they match the
+sheets' bytes.  Save's workbook was typed by openpyxl, as Excel or WPS
+would (every part written again, no grid matches): save adds the day's
+rows below the tables without reading them (``Book.table_end``), so it
+stores no grid and the operation after it reads the records as ``--cold``
+does.  ``--cold`` ignores every stored grid: the first operation that reads
+the records after the file was saved by another program.
 
 The children run with Python's bytecode cache on (xlzu compiled first, as
 an installed package is), even where PYTHONDONTWRITEBYTECODE is set:
@@ -177,8 +180,8 @@ def main() -> None:
     print(f"median of {args.repeat} runs on the 1-week and longest workbooks, {args.repeat_other} on the others.")
     print("ratio/1w: against the same operation on the 1-week workbook; /floor: against openpyxl load+save of that file.")
     print("record tables: " + ("parsed (--cold: the stored grids ignored)" if args.cold else
-                               "as xlzu's last save leaves them (stored grids used where they match; "
-                               "save's workbook was typed by openpyxl, so its save parses)"))
+                               "as an xlzu operation that read them leaves them (stored grids used where they "
+                               "match); save's workbook was typed by openpyxl: save adds rows below the tables"))
     with tempfile.TemporaryDirectory(prefix="xlzu-term-") as tmp:
         base = args.keep or Path(tmp)
         base.mkdir(parents=True, exist_ok=True)

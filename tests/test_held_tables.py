@@ -348,3 +348,121 @@ def test_a_column_read_once_per_distinct_value_reads_as_cell_by_cell():
     assert [c.cell for c in read.problems] == [f"G{i + 2}" for i, (_, p) in enumerate(by_cell) if p]
     assert len(read.frame) == 41 - len(read.problems)
     assert read.frame[C.REC_POINTS].tolist() == [v for v, p in by_cell if not p] + [2]
+
+
+# ---- a new day added below the record tables, which are not read ---------------
+def _row_numbers(body: bytes) -> list[int]:
+    import re
+
+    return [int(r) for r in re.findall(rb'<row r="(\d+)"', body)]
+
+
+def _saved_both_ways(src: Path, tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
+    """``src`` saved as xlzu saves it, and saved with the record tables read
+    whole and written back (what saving did before rows could be added)."""
+    fast, whole = tmp_path / "added.xlsx", tmp_path / "whole.xlsx"
+    shutil.copy(src, fast)
+    shutil.copy(src, whole)
+    save(fast)
+    with monkeypatch.context() as m:
+        m.setattr(FileBook, "table_end", lambda self, sheet, top=20: None)  # this backend cannot tell: read whole
+        save(whole)
+    return fast, whole
+
+
+@pytest.mark.parametrize("writer", ["LibreOffice", "Excel"])
+def test_a_new_day_goes_below_the_tables_whose_rows_stay_byte_for_byte(class_4w, tmp_path, soffice, monkeypatch,
+                                                                        writer):
+    """Saving a day the records do not hold yet adds its rows below the last
+    row of each table: the rows above, as the teacher's program wrote them
+    (LibreOffice's shared strings; Excel's row attributes and declarations),
+    are kept byte for byte, the workbook reads as one whose tables were read
+    whole and written back does, with the same formats, the filter covers
+    the new rows and LibreOffice opens it with every record."""
+    src = tmp_path / "班级.xlsx"
+    if writer == "LibreOffice":
+        shutil.copy(convert(class_4w, "xlsx", tmp_path / "lo"), src)
+    else:
+        shutil.copy(class_4w, src)
+        for sheet in RECORDS:
+            _rewrite_sheet(src, sheet, excel_dialect)
+    daily(src, school_days(src, 5)[-1])
+    type_forms(src, seed=4)  # typed and saved by a spreadsheet program (here openpyxl: the tables stay as written)
+    before = {s: _body(src, s) for s in RECORDS}
+    earlier = full_load(src)
+    views = {s: openpyxl.load_workbook(src)[s].freeze_panes for s in RECORDS}
+    assert views[C.PERSON_RECORDS] == ("A2" if writer == "Excel" else None)
+    fast, whole = _saved_both_ways(src, tmp_path, monkeypatch)
+    got, expected = full_load(fast), full_load(whole)
+    assert got[C.PERSON_RECORDS] == expected[C.PERSON_RECORDS] and got[C.GROUP_RECORDS] == expected[C.GROUP_RECORDS]
+    assert held_values(fast) == got and held_values(fast, pure=True) == got
+    added_ws, whole_ws = openpyxl.load_workbook(fast), openpyxl.load_workbook(whole)
+    for sheet in RECORDS:
+        n = len(earlier[sheet])
+        assert len(got[sheet]) > n  # the day's rows
+        body = _body(fast, sheet)
+        assert body.startswith(before[sheet]) and len(body) > len(before[sheet])
+        rows = _row_numbers(body)
+        assert rows == sorted(set(rows))
+        ws, other = added_ws[sheet], whole_ws[sheet]
+        assert ws.auto_filter.ref == f"A1:I{len(got[sheet])}"
+        assert ws.freeze_panes == views[sheet]  # the view as the program left it (headless LibreOffice drops the freeze)
+        for r in (n + 1, len(got[sheet])):
+            for c in range(1, 10):
+                mine, theirs = ws.cell(r, c), other.cell(r, c)
+                assert (mine.number_format, mine.alignment.horizontal, mine.font.name, mine.border.left.style) == \
+                       (theirs.number_format, theirs.alignment.horizontal, theirs.font.name, theirs.border.left.style)
+    back = full_load(convert(fast, "xlsx", tmp_path / "back"))
+    for sheet in RECORDS:
+        assert back[sheet] == got[sheet]
+
+
+def test_rows_formatted_below_the_table_give_way_to_the_new_rows(class_4w, tmp_path, monkeypatch):
+    """Empty rows a program wrote below the table (formatted, no value) are
+    where the new rows go: each row number stays once, in order, and a
+    formatted row further down stays."""
+    import re
+
+    src = tmp_path / "班级.xlsx"
+    shutil.copy(class_4w, src)
+    last = len(full_load(src)[C.PERSON_RECORDS])
+    far = last + 5000
+
+    def formatted_rows(xml: bytes) -> bytes:
+        extra = (f'<row r="{last + 1}" s="3" customFormat="1"><c r="A{last + 1}" s="3"/></row>'
+                 f'<row r="{last + 2}" ht="20" customHeight="1"/>'
+                 f'<row r="{far}" s="3" customFormat="1"><c r="B{far}" s="3"/></row>').encode()
+        return re.sub(rb"</sheetData>", extra + b"</sheetData>", xml, count=1)
+
+    _rewrite_sheet(src, C.PERSON_RECORDS, formatted_rows)
+    daily(src, school_days(src, 5)[-1])
+    type_forms(src, seed=4)
+    fast, whole = _saved_both_ways(src, tmp_path, monkeypatch)
+    got = full_load(fast)[C.PERSON_RECORDS]
+    assert got == full_load(whole)[C.PERSON_RECORDS] and len(got) > last
+    rows = _row_numbers(_body(fast, C.PERSON_RECORDS))
+    assert rows == sorted(set(rows)) and rows[-1] == far and last + 1 in rows
+
+
+def test_an_unreadable_old_record_does_not_stop_a_new_day_but_stops_a_rewrite(class_4w, tmp_path):
+    """A record the teacher edited into something unreadable (分数 "abc")
+    stays as typed: a new day is saved below it (the table is not written
+    back), while saving a day that replaces records (the table is written
+    back) refuses, naming the cell."""
+    from formfill import type_cells
+
+    from xlzu.errors import InputError
+
+    path = tmp_path / "班级.xlsx"
+    shutil.copy(class_4w, path)
+    daily(path, school_days(path, 5)[-1])  # the forms of a new day
+    type_forms(path, seed=4)
+    type_cells(path, {(C.PERSON_RECORDS, "G5"): "abc"})
+    rows = len(full_load(path)[C.PERSON_RECORDS])
+    save(path)
+    values = full_load(path)[C.PERSON_RECORDS]
+    assert values[4][6] == "abc" and len(values) > rows
+    with pytest.raises(InputError) as refused:  # saved again: that day's records are replaced, the table written back
+        save(path)
+    assert f"{C.PERSON_RECORDS}!G5" in refused.value.text()
+    assert full_load(path)[C.PERSON_RECORDS] == values

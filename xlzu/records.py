@@ -18,7 +18,7 @@ from . import contract as C
 from .errors import CellProblem
 from . import schema
 from .cells import is_blank
-from .layout import Layout, table_layout
+from .layout import Layout, parse_range, table_layout
 
 DAILY_SOURCE_PREFIX = ("日表", "周表")  # 来源 of rows that a daily sheet or a weekly form (周表-第N组) produced
 
@@ -140,6 +140,27 @@ def records_layout(df: pd.DataFrame, kind: str, read: schema.TableRead | None = 
         by_key = {k: read.extras.get(int(r)) for k, r in zip(_keys(before, kind), read.frame["_row"])}
         row_extras = [by_key.get(k) for k in _keys(df, kind)]
     return schema.keep(layout, read, row_extras)
+
+
+def rows_below(df: pd.DataFrame, kind: str, col: dict[str, int]) -> tuple[list[list[Any]], list[tuple[str, ...]]]:
+    """New records as rows of a record sheet whose header was found with its
+    columns at ``col`` (declared column → 0-based sheet column), to go
+    below the table's last row: the values, from column A, and each sheet
+    column's style keys, as :func:`records_layout` formats a record."""
+    layout = records_layout(df, kind)
+    names = layout.rows[0]
+    width = max(col[n] for n in names) + 1
+    styles: list[tuple[str, ...]] = [()] * width
+    for j, name in enumerate(names, start=1):
+        styles[col[name]] = tuple(key for ref, key in layout.styles
+                                  if (lambda r: r[0] <= 2 <= r[2] and r[1] <= j <= r[3])(parse_range(ref)))
+    rows = []
+    for values in layout.rows[1:]:
+        line: list[Any] = [None] * width
+        for name, v in zip(names, values):
+            line[col[name]] = v
+        rows.append(line)
+    return rows, styles
 
 
 def within(records: pd.DataFrame, period: Any) -> pd.DataFrame:

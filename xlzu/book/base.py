@@ -9,8 +9,9 @@ protocol; nothing outside ``xlzu.book`` imports openpyxl or xlwings.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import pandas as pd
 
@@ -21,6 +22,19 @@ from ..layout import Layout, frame_from_values, parse_cell, range_ref
 
 
 NAME_CHUNK = 255  # longest string literal Excel accepts in a formula
+
+
+@dataclass
+class TableEnd:
+    """A long sheet's edges, found without reading its rows (see
+    :meth:`Book.table_end`): enough to add rows below the last one."""
+
+    top: list[list[Any]]  # the values of its first rows, as read_values gives them
+    last_row: int  # the last row holding a value (1-based; 0: the sheet is empty)
+    # (0-based column, 1-based row) -> every distinct value of that column
+    # below that row, as read_values gives them; None when a cell cannot be
+    # told without reading the sheet
+    distinct: Callable[[int, int], list[Any] | None]
 
 
 class Book(ABC):
@@ -94,6 +108,25 @@ class Book(ABC):
 
     def alert(self, message: str, title: str = "xlzu") -> None:
         """Show a message box (live Excel only; files have no screen)."""
+
+    def table_end(self, sheet: str, *, top: int = 20) -> TableEnd | None:
+        """The edges of a long table on ``sheet`` (its first ``top`` rows, its
+        last used row, the distinct values of a column), at a fraction of
+        what reading the sheet costs; None where this backend cannot tell
+        them more cheaply than :meth:`read_values` (live Excel reads a whole
+        sheet in one call) or the sheet is not laid out simply enough.
+        After a write to the sheet in this run it is None as well."""
+        return None
+
+    def append_rows(self, sheet: str, first_row: int, rows: Sequence[Sequence[Any]],
+                    styles: Sequence[Sequence[str]]) -> None:
+        """Write ``rows`` (values from column A) on ``sheet`` from row
+        ``first_row`` down, below its last used row as :meth:`table_end`
+        found it, each column in the cell format of its style keys
+        (``styles[j]``, laid over a blank cell in order); the rows above are
+        neither read nor written again.  Only after :meth:`table_end` gave
+        the sheet's edges."""
+        raise NotImplementedError(f"{type(self).__name__} does not add rows to a sheet it has not read")
 
     # ---- shared helpers --------------------------------------------------
     def has_sheet(self, sheet: str) -> bool:

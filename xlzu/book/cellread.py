@@ -19,6 +19,7 @@ text a person typed that starts with "=" stays text).
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime, time, timedelta
 from itertools import chain
 from operator import itemgetter
@@ -341,6 +342,33 @@ def openpyxl_grid(part: bytes, shared: list[str], workbook) -> list[list[Any]]:
             if v is not None:
                 cells.setdefault(cell["row"], {})[cell["column"]] = v
     return rectangle(cells)
+
+
+class SharedStringsOnDemand:
+    """A sharedStrings part whose items are read one at a time, when asked
+    for (a few header cells of a term's records need a few of its tens of
+    thousands of items); each as :func:`shared_strings` reads it."""
+
+    _SI = re.compile(rb"<si[\s>/]")
+
+    def __init__(self, xml: bytes):
+        self.xml = xml
+        self._starts: list[int] | None = None
+        self._read: dict[int, str] = {}
+
+    def __getitem__(self, i: int) -> str:
+        got = self._read.get(i)
+        if got is None:
+            if self._starts is None:
+                self._starts = [m.start() for m in self._SI.finditer(self.xml)]
+                end = self.xml.rfind(b"</sst>")
+                self._starts.append(end if end >= 0 else len(self.xml))
+            if not 0 <= i < len(self._starts) - 1:
+                raise IndexError(i)
+            item = self.xml[self._starts[i]: self._starts[i + 1]]
+            ns = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            got = self._read[i] = shared_strings(ns + item + b"</sst>")[0]
+        return got
 
 
 def shared_strings(xml: bytes | None) -> list[str]:

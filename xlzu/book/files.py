@@ -23,6 +23,7 @@ import os
 import posixpath
 import re
 import zipfile
+from xml.parsers import expat
 from contextlib import contextmanager
 from copy import copy
 from dataclasses import dataclass
@@ -44,10 +45,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import contract as C
 from .. import fonts
 from ..errors import NotAClassWorkbook, WorkbookLocked, WorkbookNotFound, XlzuError
-from ..layout import (FORM_SAMPLES, STYLES, Formula, Layout, Style, Validation, col_letter, excel_value, is_text_formula,
-                      parse_range, range_ref)
+from ..layout import (FORM_SAMPLES, STYLES, Formula, Layout, Style, Validation, col_letter, col_number, excel_value,
+                      is_text_formula, parse_range, range_ref)
 from . import cellread, tablecache
-from .base import Book, decode_text_formula, encode_text_formula
+from .base import Book, TableEnd, decode_text_formula, encode_text_formula
 from .cellwrite import sheet_data
 from .package import (NS_MAIN, LazySheetPart, Package, PackageError, SheetPart, add_sst_part, copy_compressed,
                       merged_sst, rels_path, shift_sst_indices, stored_bytes, write_deflated)
@@ -81,6 +82,24 @@ class _Bulk:
     kept: list[tuple] | None = None  # leading rows of ``body`` copied from the table read (their read values)
     digest: bytes | None = None  # hash of the sheet part as stored in the file opened (see tablecache)
     cached: bytes | None = None  # the grid of ``part`` as stored (tablecache.encode), when known
+    # Rows added below the last used row (Book.append_rows): ``body`` is then
+    # part's cell data (its namespaces, its shared strings) with these rows'
+    # XML put in; ``added`` their values (from column A) and ``first_added``
+    # the row of the first.
+    added: list[list[Any]] | None = None
+    first_added: int = 0
+    end: "_End | None" = None  # where part's last used row ends (found by table_end)
+
+
+@dataclass
+class _End:
+    """Where rows go below a sheet part's last used row: the offset in its
+    cell data just after that row, and the value-less rows after it
+    (row number, start, end: kept unless an added row takes their place)."""
+
+    last_row: int
+    cut: int
+    trailing: list[tuple[int, int, int]]
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -298,10 +317,129 @@ class FileBook(Book):
             self._shared = cellread.shared_strings(self._pkg.read(part) if part else None)
         return self._shared
 
+    def _shared_on_demand(self):
+        """The shared strings, each read when first asked for."""
+        if self._shared is not None:
+            return self._shared
+        part = self._pkg.shared_strings_part() if self._pkg is not None else None
+        return cellread.SharedStringsOnDemand(self._pkg.read(part)) if part else []
+
+    # ---- adding rows below a long table without reading it ------------------
+    def table_end(self, sheet: str, *, top: int = 20) -> TableEnd | None:
+        """A held sheet's first rows, last used row and distinct column
+        values, found in its XML at C speed (see :meth:`Book.table_end`):
+        only for cell data laid out plainly (every row and cell carries its
+        reference, rows in order, no formulas, no namespace prefix)."""
+        bulk = self._bulk.get(sheet)
+        if bulk is None or bulk.body is not None or bulk.part is None or bulk.added is not None:
+            return None
+        part = bulk.part
+        if part.prefix or part.has_formulas:
+            return None
+        body = part.body
+        rows = [(int(m.group(1)), m.start()) for m in _ROW_START.finditer(body)]
+        if len(rows) != body.count(b"<row ") + body.count(b"<row>"):
+            return None  # a row without its number: its place is known only by reading
+        if body.count(b'<c r="') != body.count(b"<c ") + body.count(b"<c>"):
+            return None
+        numbers = [r for r, _ in rows]
+        if any(a >= b for a, b in zip(numbers, numbers[1:])):
+            return None
+        ends = [at for _, at in rows[1:]] + [len(body)]
+        i = len(rows) - 1
+        while i >= 0 and not _HAS_VALUE.search(body, rows[i][1], ends[i]):
+            i -= 1
+        last_row = rows[i][0] if i >= 0 else 0
+        cut = ends[i] if i >= 0 else (rows[0][1] if rows else len(body))
+        trailing = [(rows[k][0], rows[k][1], ends[k]) for k in range(i + 1, len(rows))]
+        bulk.end = _End(last_row, cut, trailing)
+        k = next((k for k, (r, _) in enumerate(rows) if r > top), len(rows))
+        head_end = rows[k][1] if k < len(rows) else len(body)
+        shared = self._shared_on_demand() if part.uses_shared_strings else []
+        wb = self.wb
+
+        def grid(xml: bytes) -> list[list[Any]]:
+            return cellread.expat_grid(xml, shared, date_styles=wb._date_formats,
+                                       duration_styles=wb._timedelta_formats, epoch=wb.epoch)
+
+        top_rows = grid(body[:head_end])
+
+        def distinct(col: int, below: int) -> list[Any] | None:
+            cell = re.compile(rb'<c r="' + col_letter(col + 1).encode() + rb'(\d+)"([^>/]*)(?:/>|>(.*?)</c>)', re.S)
+            raw = {(attrs, inner) for r, attrs, inner in cell.findall(body) if inner and int(r) > below}
+            values = []
+            for attrs, inner in raw:
+                if b"<f" in inner:
+                    return None
+                try:
+                    got = grid(b'<row r="1"><c r="A1"' + attrs + b">" + inner + b"</c></row>")
+                except (expat.ExpatError, IndexError, ValueError):
+                    return None
+                values.append(got[0][0] if got else None)
+            return values
+
+        return TableEnd(top_rows, last_row, distinct)
+
+    def append_rows(self, sheet: str, first_row: int, rows, styles) -> None:
+        bulk = self._bulk.get(sheet)
+        end = bulk.end if bulk is not None else None
+        if end is None or bulk.body is not None or bulk.added is not None:
+            raise XlzuError(f"内部错误：没有先找到“{sheet}”的末行就要在下面添加")
+        if first_row <= end.last_row:
+            raise XlzuError(f"内部错误：“{sheet}”第 {first_row} 行已有内容，不能在那里添加")
+        rows = [list(r) for r in rows]
+        if not rows:
+            return
+        ws = self.wb[sheet]
+        xfs = [self._xf(ws, tuple(keys), None) for keys in styles]
+        n_cols = max(len(xfs), max(map(len, rows)))
+        last = first_row + len(rows) - 1
+        epoch = self.wb.epoch
+        from openpyxl.utils.datetime import to_excel
+
+        class _Below(list):  # the rows as sheet_data indexes them: from row 1
+            def __getitem__(self, i):
+                return rows[i - first_row + 1]
+
+            def __len__(self):
+                return last
+
+        with _no_cycle_collection():
+            xml = sheet_data(_Below(), lambda r: xfs, lambda xf: self._date_xf(ws, xf), n_rows=last, n_cols=n_cols,
+                             serial=lambda v: to_excel(v, epoch), first_row=first_row)
+        body = bulk.part.body
+        after = b"".join(body[a:b] for r, a, b in end.trailing if r > last)
+        bulk.body = body[:end.cut] + xml + after
+        top_left, right = "A1", n_cols
+        dim = bulk.part.dimension()
+        m = re.search(rb"""ref\s*=\s*["']([A-Z]+\d+)(?::([A-Z]+)(\d+))?["']""", dim or b"")
+        bottom = last
+        if m:
+            top_left = m.group(1).decode()
+            if m.group(2):
+                right = max(right, col_number(m.group(2).decode()))
+                bottom = max(bottom, int(m.group(3)))
+        bulk.ref = f"{top_left}:{col_letter(right)}{bottom}"
+        bulk.added, bulk.first_added = rows, first_row
+        if ws.auto_filter.ref:  # a filter over the whole table takes in the rows added
+            r1, c1, r2, c2 = parse_range(ws.auto_filter.ref)
+            if r2 == end.last_row and r1 < first_row:
+                ws.auto_filter.ref = range_ref(r1, c1, last, c2)
+
     def _bulk_grid(self, sheet: str, bulk: _Bulk) -> list[list[Any]]:
         """A held sheet's values, read anew each time (the caller owns them)."""
         if bulk.pending is not None:
             return cellread.trim(cellread.normal_rows([[excel_value(v) for v in row] for row in bulk.pending]))
+        if bulk.added is not None:  # the part's rows, then the rows added below them
+            grid = self._part_grid(sheet, bulk)
+            width = len(grid[0]) if grid else 0
+            grid += [[None] * width for _ in range(bulk.first_added - 1 - len(grid))]
+            grid += cellread.normal_rows([[excel_value(v) for v in row] for row in bulk.added])
+            return cellread.trim(grid)
+        return self._part_grid(sheet, bulk)
+
+    def _part_grid(self, sheet: str, bulk: _Bulk) -> list[list[Any]]:
+        """The values of a held sheet's part as opened."""
         grid = None
         if bulk.cached is not None:  # the grid stored for exactly these bytes (never one with formulas)
             try:
@@ -478,12 +616,13 @@ class FileBook(Book):
         from openpyxl.worksheet._reader import WorksheetReader
 
         bulk = self._bulk.pop(sheet)
-        if bulk.body is not None:
+        if bulk.body is not None and bulk.added is None:
             xml, shared = b'<worksheet xmlns="' + NS_MAIN.encode() + b'"><sheetData>' + bulk.body + b"</sheetData></worksheet>", []
-        else:
+        else:  # the part's cells (and rows added below them)
             p = bulk.part
+            body = bulk.body if bulk.added is not None else p.body
             xml = (b'<worksheet xmlns="' + NS_MAIN.encode() + b'"' + p.namespaces + b"><" + p.prefix + b"sheetData>"
-                   + p.body + b"</" + p.prefix + b"sheetData></worksheet>")
+                   + body + b"</" + p.prefix + b"sheetData></worksheet>")
             shared = self._shared_strings() if p.uses_shared_strings else []
         reader = WorksheetReader(self.wb[sheet], io.BytesIO(xml), shared, False, False)
         reader.bind_cells()
@@ -906,7 +1045,7 @@ def _splice(written: bytes, original: Package | None, bulk: dict[str, _Bulk], ta
     replaced: dict[str, bytes] = {}
     raw: dict[str, str] = {}  # output part -> original part copied as it is
     sst_target: str | None = None  # the shared strings part, when merged here
-    if any(b.body is None and b.part.uses_shared_strings for b in bulk.values()):
+    if any((b.body is None or b.added is not None) and b.part.uses_shared_strings for b in bulk.values()):
         sst_part = original.shared_strings_part()
         if sst_part is None:
             raise PackageError("shared strings used but missing")
@@ -940,7 +1079,10 @@ def _splice(written: bytes, original: Package | None, bulk: dict[str, _Bulk], ta
         if b.body is None and head == b.part.head and mine.tail == b.part.tail and not b.part.prefix:
             raw[part] = b.source
             continue
-        body, namespaces = (b.body, b"") if b.body is not None else (b.part.body, b.part.namespaces)
+        if b.body is None:
+            body, namespaces = b.part.body, b.part.namespaces
+        else:  # rows added below the part's keep its declarations
+            body, namespaces = b.body, (b.part.namespaces if b.added is not None else b"")
         replaced[part] = head + b"<sheetData" + namespaces + b">" + body + b"</sheetData>" + mine.tail
     try:
         storing = _plan_storing(out, replaced, raw, bulk, parts, sst_target)
@@ -1000,6 +1142,7 @@ def _entry(name: str) -> zipfile.ZipInfo:
 
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _ROW_START = re.compile(rb'<row r="(\d+)"')
+_HAS_VALUE = re.compile(rb"<(?:v|is|f)[\s>/]")
 _CELL_STYLE = re.compile(rb'<c r="([A-Z]+)\d+"(?: s="(\d+)")?')
 
 

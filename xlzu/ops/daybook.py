@@ -43,7 +43,8 @@ from ..errors import CellProblem, EntryError, InputError, XlzuError
 from ..forms import form_layout
 from ..layout import clean_text, excel_value
 from ..members import read_culture, read_members
-from ..records import read_table, records_layout
+from .. import schema
+from ..records import COLUMNS, SHEETS, TABLES, read_table, records_layout, rows_below
 from ..scoring import DayChange, FormEntries, apply_forms, day_records, parse_form, parse_forms, parse_week_form
 from ..settings import Settings
 from .common import Report, load_settings, parse_day, print_only, run
@@ -73,7 +74,8 @@ class _Inputs:
 # --------------------------------------------------------------------------
 # Reading
 # --------------------------------------------------------------------------
-def _read_inputs(book: Book, *, need_groups: bool = True) -> _Inputs:
+def _read_inputs(book: Book, *, need_groups: bool = True, records: bool = True) -> _Inputs:
+    """设置, 分组 and (unless not ``records``: empty tables) the record tables."""
     settings = load_settings(book)
     problems = []
     members = culture = None
@@ -82,10 +84,10 @@ def _read_inputs(book: Book, *, need_groups: bool = True) -> _Inputs:
         members, found = read_members(values)
         culture = read_culture(values)
         problems += found
-    person_values = book.read_values(C.PERSON_RECORDS) if book.has_sheet(C.PERSON_RECORDS) else None
+    person_values = book.read_values(C.PERSON_RECORDS) if records and book.has_sheet(C.PERSON_RECORDS) else None
     person, person_read = read_table(person_values, "person") if person_values is not None else (None, None)
     problems += person_read.problems if person_read is not None else []
-    groups_values = book.read_values(C.GROUP_RECORDS) if book.has_sheet(C.GROUP_RECORDS) else None
+    groups_values = book.read_values(C.GROUP_RECORDS) if records and book.has_sheet(C.GROUP_RECORDS) else None
     groups, groups_read = read_table(groups_values, "group") if groups_values is not None else (None, None)
     problems += groups_read.problems if groups_read is not None else []
     if problems:
@@ -408,19 +410,73 @@ def daily(target: Book | str | os.PathLike, day: date | str | None = None, *, al
 # --------------------------------------------------------------------------
 # Saving
 # --------------------------------------------------------------------------
+_REFUSE_SAVE = "日表中有 {n} 处需要改正（已标成红色），这次没有保存任何记录；请改正后再保存："
+
+
 def _save(book: Book) -> Report:
+    report = _save_below(book)
+    if report is not None:
+        return report
     inputs = _read_inputs(book, need_groups=False)
-    person, groups, changes, forms = _save_current(
-        book, inputs,
-        refuse="日表中有 {n} 处需要改正（已标成红色），这次没有保存任何记录；请改正后再保存：")
+    person, groups, changes, forms = _save_current(book, inputs, refuse=_REFUSE_SAVE)
     report = Report(TITLE_SAVE, data={"person": person, "groups": groups, "changes": changes})
+    if changes:
+        _write_records(book, inputs, "person", person)
+        _write_records(book, inputs, "group", groups)
+    return _saved(book, report, changes, forms)
+
+
+def _save_below(book: Book) -> Report | None:
+    """Save the forms by adding their records below the last row of 个人记录
+    and 小组记录, neither table read nor written again, when that is what
+    saving them means: none of their dates is in either table yet (nothing
+    to replace) and the backend finds a table's header and last row without
+    reading it (:meth:`Book.table_end`; a term's records are 40,000 rows).
+    None otherwise: the tables are then read whole, the forms' dates
+    replaced and the tables written back (:func:`_save`)."""
+    ends = {}
+    for kind, sheet in (("person", C.PERSON_RECORDS), ("group", C.GROUP_RECORDS)):
+        end = book.table_end(sheet) if book.has_sheet(sheet) else None
+        if end is None:
+            return None
+        hit = schema.find_header(end.top, TABLES[kind])
+        if hit is None or not set(COLUMNS[kind]) <= set(hit[1]):
+            return None
+        ends[kind] = (end, hit[0], hit[1])
+    settings = load_settings(book)
+    forms, problems = _current_forms(book, settings)
+    days = {pd.Timestamp(f.day) for f in forms if f.day is not None}
+    if not days:
+        return None
+    for kind, (end, header, col) in ends.items():
+        dates = end.distinct(col[C.REC_DATE], header + 1)
+        if dates is None:
+            return None
+        for raw in dates:
+            value, problem = TABLES[kind].column(C.REC_DATE).parse(raw)
+            if problem or (value is not None and value in days):
+                return None  # a date to replace (or a cell the whole read names): read the tables
+    inputs = _read_inputs(book, need_groups=False, records=False)
+    problems += _unknown_people(forms, inputs) + _stray_forms(book, settings)
+    if problems:
+        raise EntryError(_REFUSE_SAVE.format(n=len(problems)), problems)
+    person, groups, changes = apply_forms(inputs.person, inputs.groups, [f for f in forms if f.day is not None])
+    for kind, table in (("person", person), ("group", groups)):
+        if len(table):
+            end, _, col = ends[kind]
+            rows, styles = rows_below(table, kind, col)
+            book.append_rows(SHEETS[kind], end.last_row + 1, rows, styles)
+    report = Report(TITLE_SAVE, data={"changes": changes, "added": {"person": person, "groups": groups}})
+    return _saved(book, report, changes, forms)
+
+
+def _saved(book: Book, report: Report, changes: list[DayChange], forms: list[FormEntries]) -> Report:
+    """The report of a save: what each date gained or lost."""
     for name in _odd_daily_names(book):
         report.add(f"工作表“{name}”不是日表的标准名称，没有读取。要保存它的内容，请把它改名为“{C.DAILY_CLASS}”或“{C.daily_group_sheet(1)}”这样的名称。")
     if not changes:
         report.add("没有找到要保存的日表。请先运行“生成日表”（xlzu daily），填好后再保存。")
         return report
-    _write_records(book, inputs, "person", person)
-    _write_records(book, inputs, "group", groups)
     lines = _change_lines(changes)
     if lines:
         report.add(f"已保存日表到“{C.PERSON_RECORDS}”和“{C.GROUP_RECORDS}”：")
