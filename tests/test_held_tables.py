@@ -498,3 +498,6 @@ def test_daily_saves_the_typed_day_below_and_makes_the_next_without_reading_the_
     for sheet in RECORDS:
         assert got[sheet] == expected[sheet] and len(got[sheet]) > len(full_load(src)[sheet])
         assert _body(fast, sheet).startswith(before[sheet])  # added below: the rows above as they were
+        widths = [{k: round(d.width, 1) for k, d in openpyxl.load_workbook(p)[sheet].column_dimensions.items()}
+                  for p in (fast, whole)]
+        assert widths[0] == widths[1]  # columns as wide as the rewritten table's

@@ -522,8 +522,8 @@ def _add_below(book: Book, ends: dict[str, tuple[Any, int, dict[str, int]]], per
     for kind, table in (("person", person), ("group", groups)):
         if len(table):
             end, _, col = ends[kind]
-            rows, styles = rows_below(table, kind, col)
-            book.append_rows(SHEETS[kind], end.last_row + 1, rows, styles)
+            rows, styles, widths = rows_below(table, kind, col)
+            book.append_rows(SHEETS[kind], end.last_row + 1, rows, styles, widths)
             added = True
     return added
 
