@@ -466,3 +466,38 @@ def test_an_unreadable_old_record_does_not_stop_a_new_day_but_stops_a_rewrite(cl
         save(path)
     assert f"{C.PERSON_RECORDS}!G5" in refused.value.text()
     assert full_load(path)[C.PERSON_RECORDS] == values
+
+
+def test_daily_saves_the_typed_day_below_and_makes_the_next_without_reading_the_records(class_4w, tmp_path,
+                                                                                       monkeypatch):
+    """``daily`` saves the forms in the workbook and makes the next day's:
+    when neither day is in the records yet, the typed day goes below the
+    tables and the new forms are made without reading them, exactly as
+    when the tables are read whole."""
+    src = tmp_path / "班级.xlsx"
+    shutil.copy(class_4w, src)
+    days = school_days(src, 5)
+    daily(src, days[-2])
+    type_forms(src, seed=4)
+    before = {s: _body(src, s) for s in RECORDS}
+    fast, whole = tmp_path / "added.xlsx", tmp_path / "whole.xlsx"
+    shutil.copy(src, fast)
+    shutil.copy(src, whole)
+    with monkeypatch.context() as m:
+        def unread(self, sheet, bulk):
+            raise AssertionError(f"{sheet} read")
+
+        m.setattr(FileBook, "_part_grid", unread)  # neither record table is read
+        daily(fast, days[-1])
+    with monkeypatch.context() as m:
+        m.setattr(FileBook, "table_end", lambda self, sheet, top=20: None)
+        daily(whole, days[-1])
+    got, expected = full_load(fast), full_load(whole)
+    forms = [s for s in expected if s.startswith("日表")]
+    assert forms and {s: got[s] for s in forms} == {s: expected[s] for s in forms}
+    for sheet in RECORDS:
+        assert got[sheet] == expected[sheet] and len(got[sheet]) > len(full_load(src)[sheet])
+        assert _body(fast, sheet).startswith(before[sheet])  # added below: the rows above as they were
+        widths = [{k: round(d.width, 1) for k, d in openpyxl.load_workbook(p)[sheet].column_dimensions.items()}
+                  for p in (fast, whole)]
+        assert widths[0] == widths[1]  # columns as wide as the rewritten table's

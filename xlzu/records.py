@@ -142,11 +142,13 @@ def records_layout(df: pd.DataFrame, kind: str, read: schema.TableRead | None = 
     return schema.keep(layout, read, row_extras)
 
 
-def rows_below(df: pd.DataFrame, kind: str, col: dict[str, int]) -> tuple[list[list[Any]], list[tuple[str, ...]]]:
+def rows_below(df: pd.DataFrame, kind: str,
+               col: dict[str, int]) -> tuple[list[list[Any]], list[tuple[str, ...]], dict[int, float]]:
     """New records as rows of a record sheet whose header was found with its
     columns at ``col`` (declared column → 0-based sheet column), to go
-    below the table's last row: the values, from column A, and each sheet
-    column's style keys, as :func:`records_layout` formats a record."""
+    below the table's last row: the values, from column A, each sheet
+    column's style keys and the width each column needs to show them, as
+    :func:`records_layout` formats and sizes a record."""
     layout = records_layout(df, kind)
     names = layout.rows[0]
     width = max(col[n] for n in names) + 1
@@ -160,7 +162,8 @@ def rows_below(df: pd.DataFrame, kind: str, col: dict[str, int]) -> tuple[list[l
         for name, v in zip(names, values):
             line[col[name]] = v
         rows.append(line)
-    return rows, styles
+    widths = {col[name]: float(layout.widths[j]) for j, name in enumerate(names, start=1) if j in layout.widths}
+    return rows, styles, widths
 
 
 def within(records: pd.DataFrame, period: Any) -> pd.DataFrame:

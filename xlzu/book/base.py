@@ -119,13 +119,14 @@ class Book(ABC):
         return None
 
     def append_rows(self, sheet: str, first_row: int, rows: Sequence[Sequence[Any]],
-                    styles: Sequence[Sequence[str]]) -> None:
+                    styles: Sequence[Sequence[str]], widths: dict[int, float] | None = None) -> None:
         """Write ``rows`` (values from column A) on ``sheet`` from row
         ``first_row`` down, below its last used row as :meth:`table_end`
         found it, each column in the cell format of its style keys
-        (``styles[j]``, laid over a blank cell in order); the rows above are
-        neither read nor written again.  Only after :meth:`table_end` gave
-        the sheet's edges."""
+        (``styles[j]``, laid over a blank cell in order), a column narrower
+        than ``widths[j]`` widened to it; the rows above are neither read
+        nor written again.  Only after :meth:`table_end` gave the sheet's
+        edges."""
         raise NotImplementedError(f"{type(self).__name__} does not add rows to a sheet it has not read")
 
     # ---- shared helpers --------------------------------------------------

@@ -380,7 +380,7 @@ class FileBook(Book):
 
         return TableEnd(top_rows, last_row, distinct)
 
-    def append_rows(self, sheet: str, first_row: int, rows, styles) -> None:
+    def append_rows(self, sheet: str, first_row: int, rows, styles, widths=None) -> None:
         bulk = self._bulk.get(sheet)
         end = bulk.end if bulk is not None else None
         if end is None or bulk.body is not None or bulk.added is not None:
@@ -421,6 +421,8 @@ class FileBook(Book):
                 bottom = max(bottom, int(m.group(3)))
         bulk.ref = f"{top_left}:{col_letter(right)}{bottom}"
         bulk.added, bulk.first_added = rows, first_row
+        for j, width in (widths or {}).items():  # a column too narrow for the new rows is widened
+            _widen(ws, j + 1, width)
         if ws.auto_filter.ref:  # a filter over the whole table takes in the rows added
             r1, c1, r2, c2 = parse_range(ws.auto_filter.ref)
             if r2 == end.last_row and r1 < first_row:
@@ -1132,6 +1134,19 @@ def _item(storing: _Storing, written: dict[str, tuple[bytes, SheetPart, bool]]) 
         entries[sheet] = tablecache.Stored("", payload, pieces.head, pieces.tail, pieces.prefix, pieces.namespaces,
                                            shared).sealed(digest, storing.context)
     return tablecache.item_xml(entries)
+
+
+def _widen(ws: Worksheet, col: int, width: float) -> None:
+    """Column ``col`` (1-based) made at least ``width`` wide; a column sized
+    together with its neighbours (one <col min max> over several, as Excel
+    writes equal widths) is left as it is."""
+    for dim in ws.column_dimensions.values():
+        lo, hi = dim.min or 0, dim.max or 0
+        if lo <= col <= hi:
+            if lo == hi and (dim.width or 0) < width:
+                dim.width = width
+            return
+    ws.column_dimensions[col_letter(col)].width = width
 
 
 def _entry(name: str) -> zipfile.ZipInfo:

@@ -251,6 +251,29 @@ def _change_lines(changes: list[DayChange]) -> list[str]:
     return lines
 
 
+def _daily_below(book: Book, day: date, all_weekdays: bool):
+    """What ``daily`` needs of the records without reading them, when the
+    dates it saves (the forms in the workbook) and the dates whose forms it
+    pre-fills from the records (``day``, its week's school days with
+    ``all_weekdays`` or 纸质表格 = 每周) are in neither table yet: the inputs
+    (without records), the new records, the changes and where they go
+    (:func:`_record_ends`); None otherwise (read the tables whole)."""
+    ends = _record_ends(book)
+    if ends is None:
+        return None
+    settings = load_settings(book)
+    forms, problems = _current_forms(book, settings)
+    looked = set(week_days_of(settings, day)) if all_weekdays or settings.paper_forms == C.PAPER_WEEKLY else {day}
+    if not _dates_absent(ends, looked | {f.day for f in forms if f.day is not None}):
+        return None
+    inputs = _read_inputs(book, records=False)
+    problems += _unknown_people(forms, inputs) + _stray_forms(book, settings)
+    if problems:
+        raise EntryError(_REFUSE_DAILY.format(n=len(problems)), problems)
+    person, groups, changes = apply_forms(inputs.person, inputs.groups, [f for f in forms if f.day is not None])
+    return inputs, person, groups, changes, ends
+
+
 def _save_current(book: Book, inputs: _Inputs, *, refuse: str) -> tuple[pd.DataFrame, pd.DataFrame, list[DayChange], list[FormEntries]]:
     forms, problems = _current_forms(book, inputs.settings)
     problems += _unknown_people(forms, inputs) + _stray_forms(book, inputs.settings)
@@ -330,13 +353,18 @@ def default_day(settings: Settings, on: date | None = None) -> date:
     return day
 
 
+_REFUSE_DAILY = "当前日表中有 {n} 处需要改正（已标成红色）。为了不丢失已填写的内容，没有生成新日表；请改正后再运行："
+
+
 def _daily(book: Book, day: date | None, all_weekdays: bool) -> Report:
-    inputs = _read_inputs(book)
-    person, groups, changes, _ = _save_current(
-        book, inputs,
-        refuse="当前日表中有 {n} 处需要改正（已标成红色）。为了不丢失已填写的内容，没有生成新日表；请改正后再运行：")
     now = today()
     chosen = day is None
+    below = _daily_below(book, day or default_day(load_settings(book), now), all_weekdays)
+    if below is not None:  # the new forms' dates and the saved ones are not in the records yet
+        inputs, person, groups, changes, ends = below
+    else:
+        inputs = _read_inputs(book)
+        person, groups, changes, _ = _save_current(book, inputs, refuse=_REFUSE_DAILY)
     if day is None:
         day = default_day(inputs.settings, now)
     new = _Inputs(inputs.settings, inputs.members, inputs.culture, person, groups)
@@ -345,7 +373,10 @@ def _daily(book: Book, day: date | None, all_weekdays: bool) -> Report:
     report = Report(TITLE_DAILY, data={"forms": forms, "person": person, "groups": groups, "changes": changes, "day": day})
     saved = _change_lines(changes)
     if changes:
-        wrote = [_write_records(book, inputs, "person", person), _write_records(book, inputs, "group", groups)]
+        if below is not None:
+            wrote = [_add_below(book, ends, person, groups)]
+        else:
+            wrote = [_write_records(book, inputs, "person", person), _write_records(book, inputs, "group", groups)]
         if saved:
             report.add("先保存了原来的日表" + ("：" if any(wrote) else "（记录已是最新）："))
             report.lines += saved
@@ -429,11 +460,33 @@ def _save(book: Book) -> Report:
 def _save_below(book: Book) -> Report | None:
     """Save the forms by adding their records below the last row of 个人记录
     and 小组记录, neither table read nor written again, when that is what
-    saving them means: none of their dates is in either table yet (nothing
-    to replace) and the backend finds a table's header and last row without
-    reading it (:meth:`Book.table_end`; a term's records are 40,000 rows).
-    None otherwise: the tables are then read whole, the forms' dates
-    replaced and the tables written back (:func:`_save`)."""
+    saving them means (see :func:`_record_ends`); None otherwise: the
+    tables are then read whole, the forms' dates replaced and the tables
+    written back (:func:`_save`)."""
+    ends = _record_ends(book)
+    if ends is None:
+        return None
+    settings = load_settings(book)
+    forms, problems = _current_forms(book, settings)
+    days = {f.day for f in forms if f.day is not None}
+    if not days or not _dates_absent(ends, days):
+        return None
+    inputs = _read_inputs(book, need_groups=False, records=False)
+    problems += _unknown_people(forms, inputs) + _stray_forms(book, settings)
+    if problems:
+        raise EntryError(_REFUSE_SAVE.format(n=len(problems)), problems)
+    person, groups, changes = apply_forms(inputs.person, inputs.groups, [f for f in forms if f.day is not None])
+    _add_below(book, ends, person, groups)
+    report = Report(TITLE_SAVE, data={"changes": changes, "added": {"person": person, "groups": groups}})
+    return _saved(book, report, changes, forms)
+
+
+def _record_ends(book: Book) -> dict[str, tuple[Any, int, dict[str, int]]] | None:
+    """Each record table's edges, header row and columns, when the backend
+    finds them without reading the table (:meth:`Book.table_end`: a term's
+    records are 40,000 rows) and the header has every declared column;
+    None otherwise.  A save whose dates neither table holds yet (nothing to
+    replace) then adds its records below the tables' last rows."""
     ends = {}
     for kind, sheet in (("person", C.PERSON_RECORDS), ("group", C.GROUP_RECORDS)):
         end = book.table_end(sheet) if book.has_sheet(sheet) else None
@@ -443,31 +496,36 @@ def _save_below(book: Book) -> Report | None:
         if hit is None or not set(COLUMNS[kind]) <= set(hit[1]):
             return None
         ends[kind] = (end, hit[0], hit[1])
-    settings = load_settings(book)
-    forms, problems = _current_forms(book, settings)
-    days = {pd.Timestamp(f.day) for f in forms if f.day is not None}
-    if not days:
-        return None
+    return ends
+
+
+def _dates_absent(ends: dict[str, tuple[Any, int, dict[str, int]]], days: set[date]) -> bool:
+    """Whether no record in either table is dated on one of ``days``, and
+    every 日期 cell reads as a date (an unreadable one is named by reading
+    the table whole)."""
+    stamps = {pd.Timestamp(d) for d in days}
     for kind, (end, header, col) in ends.items():
         dates = end.distinct(col[C.REC_DATE], header + 1)
         if dates is None:
-            return None
+            return False
         for raw in dates:
             value, problem = TABLES[kind].column(C.REC_DATE).parse(raw)
-            if problem or (value is not None and value in days):
-                return None  # a date to replace (or a cell the whole read names): read the tables
-    inputs = _read_inputs(book, need_groups=False, records=False)
-    problems += _unknown_people(forms, inputs) + _stray_forms(book, settings)
-    if problems:
-        raise EntryError(_REFUSE_SAVE.format(n=len(problems)), problems)
-    person, groups, changes = apply_forms(inputs.person, inputs.groups, [f for f in forms if f.day is not None])
+            if problem or value in stamps:
+                return False
+    return True
+
+
+def _add_below(book: Book, ends: dict[str, tuple[Any, int, dict[str, int]]], person: pd.DataFrame,
+               groups: pd.DataFrame) -> bool:
+    """New records written below each table's last row; whether there were any."""
+    added = False
     for kind, table in (("person", person), ("group", groups)):
         if len(table):
             end, _, col = ends[kind]
-            rows, styles = rows_below(table, kind, col)
-            book.append_rows(SHEETS[kind], end.last_row + 1, rows, styles)
-    report = Report(TITLE_SAVE, data={"changes": changes, "added": {"person": person, "groups": groups}})
-    return _saved(book, report, changes, forms)
+            rows, styles, widths = rows_below(table, kind, col)
+            book.append_rows(SHEETS[kind], end.last_row + 1, rows, styles, widths)
+            added = True
+    return added
 
 
 def _saved(book: Book, report: Report, changes: list[DayChange], forms: list[FormEntries]) -> Report:
