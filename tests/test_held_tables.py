@@ -235,6 +235,27 @@ def test_a_workbook_resaved_by_libreoffice_is_read_and_written(class_4w, tmp_pat
     assert full_load(again)[C.PERSON_RECORDS] == twice[C.PERSON_RECORDS]
 
 
+def test_openpyxl_is_given_only_the_shared_strings_of_the_sheets_it_reads(class_4w, tmp_path, soffice):
+    """A file saved by LibreOffice (or Excel, WPS) keeps every record's text
+    in one shared table; openpyxl, which never sees the record cells, is
+    given a table cut to its own sheets' strings (renumbered in them), and
+    every sheet still reads as a full load reads it."""
+    from xlzu.book.files import _without_bulk_cells
+    from xlzu.book.package import Package, sst_inner
+
+    resaved = convert(class_4w, "xlsx", tmp_path / "lo")
+    data = resaved.read_bytes()
+    _, stub, held = _without_bulk_cells(data)
+    assert set(held) >= set(RECORDS)
+    whole, given = Package(data), Package(stub)
+    strings = [sst_inner(p.read(p.shared_strings_part()))[2] for p in (whole, given)]
+    assert 0 < strings[1] < strings[0]
+    values = full_load(resaved)
+    theirs = {v for sheet, grid in values.items() if sheet not in held for row in grid for v in row if isinstance(v, str)}
+    assert set(cellread.shared_strings(given.read(given.shared_strings_part()))) <= theirs
+    assert held_values(resaved) == values
+
+
 def test_an_xlsm_keeps_vba_buttons_and_settings_through_a_term_save(tmp_path):
     from test_template import button_bindings
 

@@ -50,8 +50,8 @@ from ..layout import (FORM_SAMPLES, STYLES, Formula, Layout, Style, Validation, 
 from . import cellread, tablecache
 from .base import Book, TableEnd, decode_text_formula, encode_text_formula
 from .cellwrite import sheet_data
-from .package import (NS_MAIN, LazySheetPart, Package, PackageError, SheetPart, add_sst_part, copy_compressed,
-                      merged_sst, rels_path, shift_sst_indices, stored_bytes, write_deflated)
+from .package import (NS_MAIN, LazySheetPart, Package, PackageError, SheetPart, add_sst_part, compact_sst,
+                      copy_compressed, merged_sst, rels_path, shift_sst_indices, stored_bytes, write_deflated)
 from .safety import save as save_safely
 
 _THIN = Side(style="thin", color="808080")
@@ -865,6 +865,17 @@ def _without_bulk_cells(data: bytes) -> tuple[Package | None, bytes, dict[str, _
                 continue
             replaced[part] = sheet.stub()
             bulk[name] = _Bulk(part=sheet, source=part, digest=digest, cached=st.grid if st is not None else None)
+        sst = pkg.shared_strings_part()
+        if bulk and sst is not None:
+            # openpyxl gets only the strings of the sheets it reads (the held ones keep the file's)
+            others = {part: pkg.read(part) for part in pkg.sheet_parts().values() if part not in replaced}
+            try:
+                compact, renumbered = compact_sst(pkg.read(sst), others)
+            except PackageError:
+                pass
+            else:
+                replaced[sst] = compact
+                replaced.update(renumbered)
     except (PackageError, KeyError, ValueError, SyntaxError, zipfile.BadZipFile):
         return None, data, {}
     return pkg, (pkg.with_parts(replaced) if replaced else data), bulk
