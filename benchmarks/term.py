@@ -34,7 +34,10 @@ would (every part written again, no grid matches): save adds the day's
 rows below the tables without reading them (``Book.table_end``), so it
 stores no grid and the operation after it reads the records as ``--cold``
 does.  ``--cold`` ignores every stored grid: the first operation that reads
-the records after the file was saved by another program.
+the records after the file was saved by another program.  ``--libreoffice``
+measures every operation on the workbook as LibreOffice saved it (a
+spreadsheet program's file: shared strings, its own parts, no grid that
+matches), the state after a teacher typed in Excel, WPS or LibreOffice.
 
 The children run with Python's bytecode cache on (xlzu compiled first, as
 an installed package is), even where PYTHONDONTWRITEBYTECODE is set:
@@ -45,6 +48,7 @@ otherwise every run would compile xlzu's own modules again (about 0.15 s).
     python benchmarks/term.py --keep /tmp/wb       # keep the built workbooks (reused by the next run)
     python benchmarks/term.py --repeat 1 --repeat-other 1   # one run of each (quicker, noisier)
     python benchmarks/term.py --cold               # the stored grids ignored
+    python benchmarks/term.py --libreoffice        # every workbook as LibreOffice saved it
 """
 
 from __future__ import annotations
@@ -131,6 +135,17 @@ def prime(path: Path) -> None:
     book.save()
 
 
+def resaved(path: Path) -> Path:
+    """``path`` as LibreOffice saves it (made once, kept beside it)."""
+    from xlzu.pdf import convert
+
+    out = path.with_name(path.stem + "-LibreOffice.xlsx")
+    if not out.exists():
+        made = convert(path, "xlsx", path.parent / "libreoffice")
+        made.replace(out)
+    return out
+
+
 # Bytecode cache on in the children (an installed xlzu has its .pyc files).
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
@@ -171,6 +186,9 @@ def main() -> None:
     parser.add_argument("--cold", action="store_true",
                         help="operations ignore the grids the workbook stores of its record tables (as the first "
                              "operation after the file was saved by Excel, WPS or LibreOffice)")
+    parser.add_argument("--libreoffice", action="store_true",
+                        help="every workbook (and save's typed one) saved once more by LibreOffice before it is "
+                             "measured: shared strings, LibreOffice's parts, no stored grid that matches")
     args = parser.parse_args()
     if args.cold:
         CHILD_ENV[tablecache.ENV] = "off"
@@ -179,7 +197,9 @@ def main() -> None:
     print("CPU seconds of the whole process (user+system, start-up and imports included), peak RSS in MB.")
     print(f"median of {args.repeat} runs on the 1-week and longest workbooks, {args.repeat_other} on the others.")
     print("ratio/1w: against the same operation on the 1-week workbook; /floor: against openpyxl load+save of that file.")
-    print("record tables: " + ("parsed (--cold: the stored grids ignored)" if args.cold else
+    print("record tables: " + ("as LibreOffice saved the workbook (--libreoffice: shared strings, no stored grid)"
+                               if args.libreoffice else
+                               "parsed (--cold: the stored grids ignored)" if args.cold else
                                "as an xlzu operation that read them leaves them (stored grids used where they "
                                "match); save's workbook was typed by openpyxl: save adds rows below the tables"))
     with tempfile.TemporaryDirectory(prefix="xlzu-term-") as tmp:
@@ -190,7 +210,9 @@ def main() -> None:
         for students in args.students:
             print(f"\nbuilding ({students} students):", flush=True)
             built = {w: build(base, students, w) for w in weeks_list}
-            if not args.cold:
+            if args.libreoffice:
+                built = {w: (resaved(path), resaved(typed), roster, day) for w, (path, typed, roster, day) in built.items()}
+            elif not args.cold:
                 for path, *_ in built.values():
                     prime(path)
             first: dict[str, float] = {}

@@ -129,6 +129,36 @@ def test_calamine_and_the_pure_reader_give_the_same_grid(class_4w, odd_values, t
     assert grid[5][2] == "=1+1" and not isinstance(grid[5][2], cellread.Formula)
 
 
+def test_the_pure_reader_finds_plain_cells_at_c_speed_and_parses_the_rest_element_by_element(class_4w, odd_values,
+                                                                                               tmp_path, soffice):
+    """The pure reader's two ways agree on every file: cells found by a
+    pattern (each distinct content converted once, by expat) where every
+    cell carries its reference first, and expat over every element where
+    one does not (then the pattern is not used at all)."""
+    from xlzu.book.package import Package, SheetPart
+
+    resaved = convert(odd_values, "xlsx", tmp_path / "lo")
+    for path in (class_4w, odd_values, resaved):
+        pkg = Package(path.read_bytes())
+        book = FileBook.open(path, require_contract=False)
+        shared = cellread.shared_strings(pkg.read(pkg.shared_strings_part())) if pkg.shared_strings_part() else []
+        options = dict(date_styles=book.wb._date_formats, duration_styles=book.wb._timedelta_formats,
+                       epoch=book.wb.epoch)
+        part = SheetPart.split(pkg.read(pkg.sheet_parts()[C.PERSON_RECORDS]))
+        body = part.body
+        by_element = cellread.rectangle(cellread._expat_cells(body, shared, **options))
+        plain = cellread._plain_cells(body, shared, **options)
+        assert plain is not None and cellread.rectangle(plain) == by_element
+        assert cellread.expat_grid(body, shared, **options) == by_element
+        if not part.has_formulas:  # (LibreOffice writes TRUE as a formula: such a sheet is read by openpyxl's parser)
+            assert by_element == full_load(path)[C.PERSON_RECORDS]
+        # one cell without its reference (allowed: it follows the one before): the pattern stands aside
+        first = body.index(b'<c r="B2"')
+        unnamed = body[:first] + b"<c" + body[first + len(b'<c r="B2"'):]
+        assert cellread._plain_cells(unnamed, shared, **options) is None
+        assert cellread.expat_grid(unnamed, shared, **options) == by_element
+
+
 # --------------------------------------------------------------------------
 # Writing
 # --------------------------------------------------------------------------
@@ -203,6 +233,27 @@ def test_a_workbook_resaved_by_libreoffice_is_read_and_written(class_4w, tmp_pat
     assert held_values(path) == twice
     again = convert(path, "xlsx", tmp_path / "lo2")  # LibreOffice opens what was written on its strings
     assert full_load(again)[C.PERSON_RECORDS] == twice[C.PERSON_RECORDS]
+
+
+def test_openpyxl_is_given_only_the_shared_strings_of_the_sheets_it_reads(class_4w, tmp_path, soffice):
+    """A file saved by LibreOffice (or Excel, WPS) keeps every record's text
+    in one shared table; openpyxl, which never sees the record cells, is
+    given a table cut to its own sheets' strings (renumbered in them), and
+    every sheet still reads as a full load reads it."""
+    from xlzu.book.files import _without_bulk_cells
+    from xlzu.book.package import Package, sst_inner
+
+    resaved = convert(class_4w, "xlsx", tmp_path / "lo")
+    data = resaved.read_bytes()
+    _, stub, held = _without_bulk_cells(data)
+    assert set(held) >= set(RECORDS)
+    whole, given = Package(data), Package(stub)
+    strings = [sst_inner(p.read(p.shared_strings_part()))[2] for p in (whole, given)]
+    assert 0 < strings[1] < strings[0]
+    values = full_load(resaved)
+    theirs = {v for sheet, grid in values.items() if sheet not in held for row in grid for v in row if isinstance(v, str)}
+    assert set(cellread.shared_strings(given.read(given.shared_strings_part()))) <= theirs
+    assert held_values(resaved) == values
 
 
 def test_an_xlsm_keeps_vba_buttons_and_settings_through_a_term_save(tmp_path):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import io
+import operator
 import os
 import posixpath
 import re
@@ -50,8 +51,8 @@ from ..layout import (FORM_SAMPLES, STYLES, Formula, Layout, Style, Validation, 
 from . import cellread, tablecache
 from .base import Book, TableEnd, decode_text_formula, encode_text_formula
 from .cellwrite import sheet_data
-from .package import (NS_MAIN, LazySheetPart, Package, PackageError, SheetPart, add_sst_part, copy_compressed,
-                      merged_sst, rels_path, shift_sst_indices, stored_bytes, write_deflated)
+from .package import (NS_MAIN, LazySheetPart, Package, PackageError, SheetPart, add_sst_part, compact_sst,
+                      copy_compressed, merged_sst, rels_path, shift_sst_indices, stored_bytes, write_deflated)
 from .safety import save as save_safely
 
 _THIN = Side(style="thin", color="808080")
@@ -337,24 +338,28 @@ class FileBook(Book):
         if part.prefix or part.has_formulas:
             return None
         body = part.body
-        rows = [(int(m.group(1)), m.start()) for m in _ROW_START.finditer(body)]
-        if len(rows) != body.count(b"<row ") + body.count(b"<row>"):
-            return None  # a row without its number: its place is known only by reading
-        if body.count(b'<c r="') != body.count(b"<c ") + body.count(b"<c>"):
+        # (sheetData holds rows and cells only: no other element starts "<row" or "<c")
+        numbers = list(map(int, _ROW_NUMBER.findall(body)))
+        if len(numbers) != body.count(b"<row") or body.count(b"<c") != body.count(b'<c r="'):
+            return None  # a row or cell without its reference: its place is known only by reading
+        if not all(map(operator.lt, numbers, numbers[1:])):
             return None
-        numbers = [r for r, _ in rows]
-        if any(a >= b for a, b in zip(numbers, numbers[1:])):
-            return None
-        ends = [at for _, at in rows[1:]] + [len(body)]
-        i = len(rows) - 1
-        while i >= 0 and not _HAS_VALUE.search(body, rows[i][1], ends[i]):
-            i -= 1
-        last_row = rows[i][0] if i >= 0 else 0
-        cut = ends[i] if i >= 0 else (rows[0][1] if rows else len(body))
-        trailing = [(rows[k][0], rows[k][1], ends[k]) for k in range(i + 1, len(rows))]
+        # from the end: the rows without a value after the last one with a value
+        trailing: list[tuple[int, int, int]] = []
+        end, i = len(body), len(numbers) - 1
+        while i >= 0:
+            at = body.rfind(b'<row r="%d"' % numbers[i], 0, end)
+            if at < 0:
+                return None
+            if _HAS_VALUE.search(body, at, end):
+                break
+            trailing.insert(0, (numbers[i], at, end))
+            end, i = at, i - 1
+        last_row = numbers[i] if i >= 0 else 0
+        cut = end if i >= 0 else (trailing[0][1] if trailing else len(body))
         bulk.end = _End(last_row, cut, trailing)
-        k = next((k for k, (r, _) in enumerate(rows) if r > top), len(rows))
-        head_end = rows[k][1] if k < len(rows) else len(body)
+        k = next((k for k, r in enumerate(numbers) if r > top), len(numbers))
+        head_end = body.find(b'<row r="%d"' % numbers[k]) if k < len(numbers) else len(body)
         shared = self._shared_on_demand() if part.uses_shared_strings else []
         wb = self.wb
 
@@ -865,6 +870,17 @@ def _without_bulk_cells(data: bytes) -> tuple[Package | None, bytes, dict[str, _
                 continue
             replaced[part] = sheet.stub()
             bulk[name] = _Bulk(part=sheet, source=part, digest=digest, cached=st.grid if st is not None else None)
+        sst = pkg.shared_strings_part()
+        if bulk and sst is not None:
+            # openpyxl gets only the strings of the sheets it reads (the held ones keep the file's)
+            others = {part: pkg.read(part) for part in pkg.sheet_parts().values() if part not in replaced}
+            try:
+                compact, renumbered = compact_sst(pkg.read(sst), others)
+            except PackageError:
+                pass
+            else:
+                replaced[sst] = compact
+                replaced.update(renumbered)
     except (PackageError, KeyError, ValueError, SyntaxError, zipfile.BadZipFile):
         return None, data, {}
     return pkg, (pkg.with_parts(replaced) if replaced else data), bulk
@@ -1158,6 +1174,7 @@ def _entry(name: str) -> zipfile.ZipInfo:
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _ROW_START = re.compile(rb'<row r="(\d+)"')
 _HAS_VALUE = re.compile(rb"<(?:v|is|f)[\s>/]")
+_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _CELL_STYLE = re.compile(rb'<c r="([A-Z]+)\d+"(?: s="(\d+)")?')
 
 
