@@ -6,12 +6,13 @@ serpentine snake draft teachers do by hand:
 
 * D_means — max − min of the group means of 总分,
 * D_sd    — max − min of the group population SDs of 总分 (ddof = 0),
-* girls   — max − min of the number of girls per group,
+* girls, boys — max − min of the number of girls, of boys, per group,
 
 all in units of the class's population SD of 总分; the lower bound on D_sd
 (``xlzu.sdbound``: no split with these layer counts and D_means ≤ 0.01 can
 do better), the ratio D_sd / max(bound, 0.02), and the CPU time of the search.
-Target for every class: D_means ≤ 0.010, girls ≤ 1, D_sd ≤ max(0.020, 1.3 × bound).
+Target for every class: D_means ≤ 0.010, girls ≤ 1 and boys ≤ 1 (the gender rule the
+bound assumes), D_sd ≤ max(0.020, 1.3 × bound).
 
 Kinds of class:
   plain    as generated,
@@ -93,13 +94,24 @@ def run_one(n: int, seed: int, kind: str, search_seed: int = 0) -> dict:
     t0 = time.process_time()
     found = balance(total, layer, girl, boy, lead, k, seed=search_seed)
     cpu = time.process_time() - t0
-    ours = measure(total, found.groups, girl)
+    ours = measure(total, found.groups, girl, boy)
     bound = found.bound.value  # xlzu.sdbound.sd_lower_bound for the planned layer counts
-    snake = measure(total, snake_draft(score, k), girl)
+    snake = measure(total, snake_draft(score, k), girl, boy)
     ratio = ours["D_sd"] / max(bound, 0.02)
-    ok = ours["D_means"] <= 0.010 and ours["gender"] <= 1 and ours["D_sd"] <= max(0.020, 1.3 * bound)
+    ok = on_target(ours, bound)
     return {"n": n, "seed": seed, "kind": kind, "k": k, "ours": ours, "snake": snake, "bound": bound,
             "ratio": ratio, "cpu": cpu, "ok": ok}
+
+
+def on_target(m: dict, bound: float) -> bool:
+    """D_means ≤ 0.010, girls and boys each within one, D_sd ≤ max(0.020, 1.3 × bound)."""
+    return (m["D_means"] <= 0.010 and m["gender"] <= 1 and m["boys"] <= 1
+            and m["D_sd"] <= max(0.020, 1.3 * bound))
+
+
+def figures(m: dict) -> str:
+    """D_means / D_sd / girls / boys of a split, as printed."""
+    return f"{m['D_means']:.4f} / {m['D_sd']:.4f} / {int(m['gender'])} / {int(m['boys'])}"
 
 
 LOCK_CLASSES = ((45, 120, "plain"), (53, 130, "plain"), (60, 143, "absent"), (70, 160, "plain"))
@@ -123,10 +135,9 @@ def run_locked(n: int, seed: int, kind: str, search_seed: int = 0) -> dict:
     t0 = time.process_time()
     locked = balance(total, layer, girl, boy, lead, k, fixed=fixed, seed=search_seed)
     cpu = time.process_time() - t0
-    a, b = measure(total, free.groups, girl), measure(total, locked.groups, girl)
+    a, b = measure(total, free.groups, girl, boy), measure(total, locked.groups, girl, boy)
     bound = locked.bound.value
-    ok = (b["D_means"] <= 0.010 and b["gender"] <= 1 and b["D_sd"] <= max(0.020, 1.3 * bound)
-          and bool((locked.groups[pick] == fixed[pick]).all()))
+    ok = on_target(b, bound) and bool((locked.groups[pick] == fixed[pick]).all())
     return {"n": n, "kind": kind, "k": k, "free": a, "locked": b, "bound": bound, "cpu": cpu, "ok": ok}
 
 
@@ -157,29 +168,29 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     results = [run_one(n, s, kind, args.seed) for n, s, kind in classes(args.quick)]
     if args.markdown:
-        print("| students | kind | groups | xlzu D_means / D_sd / girls | bound | D_sd ÷ max(bound, 0.02) | CPU | "
-              "snake draft D_means / D_sd / girls |")
+        print("| students | kind | groups | xlzu D_means / D_sd / girls / boys | bound | D_sd ÷ max(bound, 0.02) | CPU | "
+              "snake draft D_means / D_sd / girls / boys |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     else:
-        print("D_means / D_sd / girls in class SDs of 总分 (population SDs); bound = least possible D_sd")
-        print(f"{'n':>3} {'kind':<8} {'k':>2} | {'xlzu':<24} | {'bound':>6} {'ratio':>6} {'cpu':>6} | "
-              f"{'snake draft':<24} | target")
+        print("D_means / D_sd in class SDs of 总分 (population SDs) / girls / boys (max − min per group); "
+              "bound = least possible D_sd")
+        print(f"{'n':>3} {'kind':<8} {'k':>2} | {'xlzu':<28} | {'bound':>6} {'ratio':>6} {'cpu':>6} | "
+              f"{'snake draft':<28} | target")
     for r in results:
         o, s = r["ours"], r["snake"]
-        mine = f"{o['D_means']:.4f} / {o['D_sd']:.4f} / {int(o['gender'])}"
-        snake = f"{s['D_means']:.4f} / {s['D_sd']:.4f} / {int(s['gender'])}"
+        mine, snake = figures(o), figures(s)
         if args.markdown:
             flag = "" if r["ok"] else " (missed)"
             print(f"| {r['n']} | {r['kind']} | {r['k']} | {mine}{flag} | {r['bound']:.4f} | {r['ratio']:.2f} | "
                   f"{r['cpu']:.2f} s | {snake} |")
         else:
-            print(f"{r['n']:>3} {r['kind']:<8} {r['k']:>2} | {mine:<24} | {r['bound']:6.4f} {r['ratio']:6.2f} "
-                  f"{r['cpu']:5.2f}s | {snake:<24} | {'met' if r['ok'] else 'MISSED'}")
+            print(f"{r['n']:>3} {r['kind']:<8} {r['k']:>2} | {mine:<28} | {r['bound']:6.4f} {r['ratio']:6.2f} "
+                  f"{r['cpu']:5.2f}s | {snake:<28} | {'met' if r['ok'] else 'MISSED'}")
     met = sum(r["ok"] for r in results)
     ratios = np.array([r["ratio"] for r in results])
     cpu = np.array([r["cpu"] for r in results])
     print()
-    print(f"{met} of {len(results)} classes meet D_means ≤ 0.010, girls ≤ 1, D_sd ≤ max(0.020, 1.3 × bound); "
+    print(f"{met} of {len(results)} classes meet D_means ≤ 0.010, girls ≤ 1, boys ≤ 1, D_sd ≤ max(0.020, 1.3 × bound); "
           f"ratio median {np.median(ratios):.2f}, max {ratios.max():.2f}; search CPU median {np.median(cpu):.2f} s, "
           f"max {cpu.max():.2f} s")
     print()
@@ -189,8 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         r = run_locked(n, seed, kind, args.seed)
         a, b = r["free"], r["locked"]
         locked_ok += r["ok"]
-        print(f"{n:>3} {kind:<8} {r['k']:>2} | without locks {a['D_means']:.4f} / {a['D_sd']:.4f} / {int(a['gender'])} | "
-              f"locked {b['D_means']:.4f} / {b['D_sd']:.4f} / {int(b['gender'])} | bound {r['bound']:.4f} "
+        print(f"{n:>3} {kind:<8} {r['k']:>2} | without locks {figures(a)} | "
+              f"locked {figures(b)} | bound {r['bound']:.4f} "
               f"{r['cpu']:5.2f}s | {'met' if r['ok'] else 'MISSED'}")
     print(f"{locked_ok} of {len(LOCK_CLASSES)} locked regroupings meet the same targets")
     if args.process:

@@ -154,6 +154,10 @@ def test_random_classes_meet_every_hard_constraint(case):
     assert (per_layer.max(axis=1) - per_layer.min(axis=1) <= 1).all()
     girls = np.bincount(g, weights=girl, minlength=k)
     assert girls.max() - girls.min() <= 1
+    boys = np.bincount(g, weights=boy, minlength=k)
+    assert boys.max() - boys.min() <= 1
+    f = measure(total, g, girl, boy)  # the benchmark's figures say the same
+    assert (f["gender"], f["boys"]) == (girls.max() - girls.min(), boys.max() - boys.min())
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -994,8 +994,10 @@ def balance(
 # --------------------------------------------------------------------------
 # Measuring a split, and the hand methods it is compared with
 # --------------------------------------------------------------------------
-def measure(total: Sequence[float], groups: Sequence[int], girl: Sequence[bool]) -> dict[str, float]:
-    """D_means, D_sd and the gender imbalance of a split.
+def measure(total: Sequence[float], groups: Sequence[int], girl: Sequence[bool],
+            boy: Sequence[bool] | None = None) -> dict[str, float]:
+    """D_means, D_sd and the gender imbalance of a split (``gender``: max −
+    min of the girls per group; given ``boy``, also ``boys``: of the boys).
 
     Every SD is a population SD (ddof = 0, what a teacher computes for a
     group): D_means and D_sd are in units of the class's population SD of
@@ -1018,11 +1020,15 @@ def measure(total: Sequence[float], groups: Sequence[int], girl: Sequence[bool])
     sds = np.sqrt(np.maximum(s2[have] / n[have] - means**2, 0.0))
     present = np.bincount(g, minlength=k) > 0
     girls = np.bincount(g, weights=girl.astype(float), minlength=k)[present]
-    return {
+    out = {
         "D_means": float((means.max() - means.min()) / sd) if len(means) else 0.0,
         "D_sd": float((sds.max() - sds.min()) / sd) if len(sds) else 0.0,
         "gender": float(girls.max() - girls.min()) if len(girls) else 0.0,
     }
+    if boy is not None:
+        boys = np.bincount(g, weights=np.asarray(boy, dtype=float), minlength=k)[present]
+        out["boys"] = float(boys.max() - boys.min()) if len(boys) else 0.0
+    return out
 
 
 def snake_draft(score: Sequence[float], k: int) -> np.ndarray:
