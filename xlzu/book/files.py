@@ -334,6 +334,8 @@ class FileBook(Book):
         bulk = self._bulk.get(sheet)
         if bulk is None or bulk.body is not None or bulk.part is None or bulk.added is not None:
             return None
+        if bulk.cached is not None:  # its grid is stored: reading it costs less, and a rewrite stores it again
+            return None
         part = bulk.part
         if part.prefix or part.has_formulas:
             return None
