@@ -563,3 +563,22 @@ def test_daily_saves_the_typed_day_below_and_makes_the_next_without_reading_the_
         widths = [{k: round(d.width, 1) for k, d in openpyxl.load_workbook(p)[sheet].column_dimensions.items()}
                   for p in (fast, whole)]
         assert widths[0] == widths[1]  # columns as wide as the rewritten table's
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+def test_shared_strings_read_one_at_a_time_read_as_the_whole_table_does(prefix):
+    """The header of a term's records needs a few of the shared strings:
+    each is read alone, inside the part's own root (a prefixed part too),
+    and reads as reading the whole part gives it (rich text flattened,
+    phonetic runs left out, spaces kept)."""
+    p = prefix
+    xml = (f'<?xml version="1.0"?><{p}sst xmlns{":x" if p else ""}="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           f'<{p}si><{p}t>日期</{p}t></{p}si>'
+           f'<{p}si><{p}r><{p}t>学</{p}t></{p}r><{p}r><{p}rPr/><{p}t>号</{p}t></{p}r></{p}si>'
+           f'<{p}si><{p}t xml:space="preserve"> a&amp;b </{p}t><{p}rPh sb="0" eb="1"><{p}t>x</{p}t></{p}rPh></{p}si>'
+           f'</{p}sst>').encode()
+    whole = cellread.shared_strings(xml)
+    one_by_one = cellread.SharedStringsOnDemand(xml)
+    assert [one_by_one[i] for i in (2, 0, 1)] == [whole[2], whole[0], whole[1]] == [" a&b ", "日期", "学号"]
+    with pytest.raises(IndexError):
+        one_by_one[3]

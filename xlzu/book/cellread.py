@@ -248,11 +248,8 @@ def _plain_cells(body: bytes, shared, date_styles, duration_styles, epoch) -> di
     found = _CELL.findall(body)
     if len(found) != len(_CELL_START.findall(body)):
         return None
-    values: dict[tuple[bytes, bytes], Any] = {}
-    for attrs, inner in set((attrs, inner) for _, _, attrs, inner in found if inner):
-        one = _expat_cells(b'<row r="1"><c r="A1"' + attrs + b">" + inner + b"</c></row>", shared,
-                           date_styles=date_styles, duration_styles=duration_styles, epoch=epoch)
-        values[attrs, inner] = one.get(1, {}).get(1)
+    values = cell_values({(attrs, inner) for _, _, attrs, inner in found if inner}, shared,
+                         date_styles=date_styles, duration_styles=duration_styles, epoch=epoch)
     columns: dict[bytes, int] = {}
     cells: dict[int, dict[int, Any]] = {}
     get = values.get
@@ -400,28 +397,48 @@ def openpyxl_grid(part: bytes, shared: list[str], workbook) -> list[list[Any]]:
 class SharedStringsOnDemand:
     """A sharedStrings part whose items are read one at a time, when asked
     for (a few header cells of a term's records need a few of its tens of
-    thousands of items); each as :func:`shared_strings` reads it."""
-
-    _SI = re.compile(rb"<si[\s>/]")
+    thousands of items); each as :func:`shared_strings` reads it, inside
+    the part's own root element (so a namespace prefix stays declared)."""
 
     def __init__(self, xml: bytes):
         self.xml = xml
-        self._starts: list[int] | None = None
+        self._pieces: tuple[bytes, bytes, bytes, list[int]] | None = None
         self._read: dict[int, str] = {}
 
     def __getitem__(self, i: int) -> str:
         got = self._read.get(i)
         if got is None:
-            if self._starts is None:
-                self._starts = [m.start() for m in self._SI.finditer(self.xml)]
-                end = self.xml.rfind(b"</sst>")
-                self._starts.append(end if end >= 0 else len(self.xml))
-            if not 0 <= i < len(self._starts) - 1:
+            if self._pieces is None:
+                from .package import sst_inner, sst_item_starts
+
+                root, inner, _ = sst_inner(self.xml)
+                close = b"</" + re.match(rb"<((?:[\w.-]+:)?)sst", root).group(1) + b"sst>"
+                self._pieces = root, inner, close, sst_item_starts(inner)
+            root, inner, close, starts = self._pieces
+            if not 0 <= i < len(starts) - 1:
                 raise IndexError(i)
-            item = self.xml[self._starts[i]: self._starts[i + 1]]
-            ns = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            got = self._read[i] = shared_strings(ns + item + b"</sst>")[0]
+            got = self._read[i] = shared_strings(root + inner[starts[i]: starts[i + 1]] + close)[0]
         return got
+
+
+def cell_values(cells: Iterable[tuple[bytes, bytes]], shared, *, date_styles: Iterable[int] = (),
+                duration_styles: Iterable[int] = (), epoch: datetime | None = None) -> dict[tuple[bytes, bytes], Any]:
+    """The value of each (attributes after the reference, content) of a
+    cell's XML, through the same expat conversion as a whole sheet."""
+    out = {}
+    for attrs, inner in cells:
+        one = _expat_cells(b'<row r="1"><c r="A1"' + attrs + b">" + inner + b"</c></row>", shared,
+                           date_styles=date_styles, duration_styles=duration_styles, epoch=epoch)
+        out[attrs, inner] = one.get(1, {}).get(1)
+    return out
+
+
+def column_cells(body: bytes, col: int) -> list[tuple[bytes, bytes, bytes]]:
+    """(row, attributes, content) of every cell of column ``col`` (1-based)
+    laid out as :data:`_CELL` expects."""
+    from ..layout import col_letter
+
+    return re.findall(rb'<c r="' + col_letter(col).encode() + rb'([0-9]+)"([^>/]*)(?:/>|>(.*?)</c>)', body, re.S)
 
 
 def shared_strings(xml: bytes | None) -> list[str]:

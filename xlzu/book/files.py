@@ -341,7 +341,7 @@ class FileBook(Book):
             return None
         body = part.body
         # (sheetData holds rows and cells only: no other element starts "<row" or "<c")
-        numbers = list(map(int, _ROW_NUMBER.findall(body)))
+        numbers = list(map(int, _ROW_START.findall(body)))
         if len(numbers) != body.count(b"<row") or body.count(b"<c") != body.count(b'<c r="'):
             return None  # a row or cell without its reference: its place is known only by reading
         if not all(map(operator.lt, numbers, numbers[1:])):
@@ -369,21 +369,18 @@ class FileBook(Book):
             return cellread.expat_grid(xml, shared, date_styles=wb._date_formats,
                                        duration_styles=wb._timedelta_formats, epoch=wb.epoch)
 
-        top_rows = grid(body[:head_end])
+        try:
+            top_rows = grid(body[:head_end])
+        except (expat.ExpatError, IndexError, ValueError, PackageError):  # an odd shared strings part: read whole
+            return None
 
         def distinct(col: int, below: int) -> list[Any] | None:
-            cell = re.compile(rb'<c r="' + col_letter(col + 1).encode() + rb'(\d+)"([^>/]*)(?:/>|>(.*?)</c>)', re.S)
-            raw = {(attrs, inner) for r, attrs, inner in cell.findall(body) if inner and int(r) > below}
-            values = []
-            for attrs, inner in raw:
-                if b"<f" in inner:
-                    return None
-                try:
-                    got = grid(b'<row r="1"><c r="A1"' + attrs + b">" + inner + b"</c></row>")
-                except (expat.ExpatError, IndexError, ValueError):
-                    return None
-                values.append(got[0][0] if got else None)
-            return values
+            raw = {(attrs, inner) for r, attrs, inner in cellread.column_cells(body, col + 1) if inner and int(r) > below}
+            try:
+                return list(cellread.cell_values(raw, shared, date_styles=wb._date_formats,
+                                                 duration_styles=wb._timedelta_formats, epoch=wb.epoch).values())
+            except (expat.ExpatError, IndexError, ValueError, PackageError):
+                return None
 
         return TableEnd(top_rows, last_row, distinct)
 
@@ -1176,7 +1173,6 @@ def _entry(name: str) -> zipfile.ZipInfo:
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _ROW_START = re.compile(rb'<row r="(\d+)"')
 _HAS_VALUE = re.compile(rb"<(?:v|is|f)[\s>/]")
-_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _CELL_STYLE = re.compile(rb'<c r="([A-Z]+)\d+"(?: s="(\d+)")?')
 
 

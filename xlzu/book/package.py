@@ -243,6 +243,12 @@ def merged_sst(original: bytes, written: bytes | None) -> tuple[bytes, int]:
     return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + root + inner + extra + close, n
 
 
+def sst_item_starts(inner: bytes) -> list[int]:
+    """Where each <si> item of a sharedStrings part's inner XML starts, and
+    its end."""
+    return [m.start() for m in _SI.finditer(inner)] + [len(inner)]
+
+
 def compact_sst(sst: bytes, parts: dict[str, bytes]) -> tuple[bytes, dict[str, bytes]]:
     """A sharedStrings part holding only the strings the cells of ``parts``
     use, and those parts with their indices renumbered to it (the parts
@@ -253,7 +259,7 @@ def compact_sst(sst: bytes, parts: dict[str, bytes]) -> tuple[bytes, dict[str, b
     workbook with those sheets' cells held back, would read them all (about
     a third of a second) for the few hundred its sheets use."""
     root, inner, _ = sst_inner(sst)
-    starts = [m.start() for m in _SI.finditer(inner)] + [len(inner)]
+    starts = sst_item_starts(inner)
     used: dict[str, list[int]] = {}
     wanted: set[int] = set()
     for name, xml in parts.items():
