@@ -153,9 +153,9 @@ def rows_below(df: pd.DataFrame, kind: str,
     names = layout.rows[0]
     width = max(col[n] for n in names) + 1
     styles: list[tuple[str, ...]] = [()] * width
-    for j, name in enumerate(names, start=1):
-        styles[col[name]] = tuple(key for ref, key in layout.styles
-                                  if (lambda r: r[0] <= 2 <= r[2] and r[1] <= j <= r[3])(parse_range(ref)))
+    regions = [(parse_range(ref), key) for ref, key in layout.styles]
+    for j, name in enumerate(names, start=1):  # the keys laid over a record's cell (row 2: the first record)
+        styles[col[name]] = tuple(key for (r1, c1, r2, c2), key in regions if r1 <= 2 <= r2 and c1 <= j <= c2)
     rows = []
     for values in layout.rows[1:]:
         line: list[Any] = [None] * width

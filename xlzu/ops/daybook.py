@@ -251,27 +251,26 @@ def _change_lines(changes: list[DayChange]) -> list[str]:
     return lines
 
 
-def _daily_below(book: Book, day: date, all_weekdays: bool):
-    """What ``daily`` needs of the records without reading them, when the
-    dates it saves (the forms in the workbook) and the dates whose forms it
-    pre-fills from the records (``day``, its week's school days with
-    ``all_weekdays`` or 纸质表格 = 每周) are in neither table yet: the inputs
-    (without records), the new records, the changes and where they go
-    (:func:`_record_ends`); None otherwise (read the tables whole)."""
+def _forms_below(book: Book, settings: Settings, looked: set[date], *, need_groups: bool, refuse: str):
+    """The forms in the workbook saved as records to go below the record
+    tables, read neither, when that is what saving them means: none of
+    their dates, nor of ``looked`` (dates whose new forms are pre-filled
+    from the records), is in either table yet (:func:`_record_ends`).
+    (inputs without records, new records of each table, the changes, the
+    forms, where the rows go); None otherwise: read the tables whole."""
     ends = _record_ends(book)
     if ends is None:
         return None
-    settings = load_settings(book)
     forms, problems = _current_forms(book, settings)
-    looked = set(week_days_of(settings, day)) if all_weekdays or settings.paper_forms == C.PAPER_WEEKLY else {day}
-    if not _dates_absent(ends, looked | {f.day for f in forms if f.day is not None}):
+    days = looked | {f.day for f in forms if f.day is not None}
+    if not days or not _dates_absent(ends, days):
         return None
-    inputs = _read_inputs(book, records=False)
+    inputs = _read_inputs(book, need_groups=need_groups, records=False)
     problems += _unknown_people(forms, inputs) + _stray_forms(book, settings)
     if problems:
-        raise EntryError(_REFUSE_DAILY.format(n=len(problems)), problems)
+        raise EntryError(refuse.format(n=len(problems)), problems)
     person, groups, changes = apply_forms(inputs.person, inputs.groups, [f for f in forms if f.day is not None])
-    return inputs, person, groups, changes, ends
+    return inputs, person, groups, changes, forms, ends
 
 
 def _save_current(book: Book, inputs: _Inputs, *, refuse: str) -> tuple[pd.DataFrame, pd.DataFrame, list[DayChange], list[FormEntries]]:
@@ -359,9 +358,12 @@ _REFUSE_DAILY = "当前日表中有 {n} 处需要改正（已标成红色）。�
 def _daily(book: Book, day: date | None, all_weekdays: bool) -> Report:
     now = today()
     chosen = day is None
-    below = _daily_below(book, day or default_day(load_settings(book), now), all_weekdays)
+    settings = load_settings(book)
+    the_day = day or default_day(settings, now)
+    looked = set(week_days_of(settings, the_day)) if all_weekdays or settings.paper_forms == C.PAPER_WEEKLY else {the_day}
+    below = _forms_below(book, settings, looked, need_groups=True, refuse=_REFUSE_DAILY)
     if below is not None:  # the new forms' dates and the saved ones are not in the records yet
-        inputs, person, groups, changes, ends = below
+        inputs, person, groups, changes, _, ends = below
     else:
         inputs = _read_inputs(book)
         person, groups, changes, _ = _save_current(book, inputs, refuse=_REFUSE_DAILY)
@@ -463,19 +465,10 @@ def _save_below(book: Book) -> Report | None:
     saving them means (see :func:`_record_ends`); None otherwise: the
     tables are then read whole, the forms' dates replaced and the tables
     written back (:func:`_save`)."""
-    ends = _record_ends(book)
-    if ends is None:
+    below = _forms_below(book, load_settings(book), set(), need_groups=False, refuse=_REFUSE_SAVE)
+    if below is None:
         return None
-    settings = load_settings(book)
-    forms, problems = _current_forms(book, settings)
-    days = {f.day for f in forms if f.day is not None}
-    if not days or not _dates_absent(ends, days):
-        return None
-    inputs = _read_inputs(book, need_groups=False, records=False)
-    problems += _unknown_people(forms, inputs) + _stray_forms(book, settings)
-    if problems:
-        raise EntryError(_REFUSE_SAVE.format(n=len(problems)), problems)
-    person, groups, changes = apply_forms(inputs.person, inputs.groups, [f for f in forms if f.day is not None])
+    _, person, groups, changes, forms, ends = below
     _add_below(book, ends, person, groups)
     report = Report(TITLE_SAVE, data={"changes": changes, "added": {"person": person, "groups": groups}})
     return _saved(book, report, changes, forms)
