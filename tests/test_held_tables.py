@@ -40,7 +40,12 @@ def need_calamine():
 def full_load(path: Path) -> dict[str, list[list]]:
     """Every sheet's values as a full openpyxl load gives them (trimmed,
     empty strings as blanks)."""
-    wb = openpyxl.load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    return values_of(openpyxl.load_workbook(path, keep_vba=path.suffix == ".xlsm"))
+
+
+def values_of(wb: openpyxl.Workbook) -> dict[str, list[list]]:
+    """Every sheet's values of a fully loaded workbook, as full_load gives
+    them (for a test that also looks at the same load's formats)."""
     return {ws.title: cellread.trim([[None if v == "" else v for v in r] for r in ws.iter_rows(values_only=True)])
             for ws in wb.worksheets}
 
@@ -405,10 +410,11 @@ def test_a_saved_day_keeps_the_earlier_rows_as_they_were_written(class_4w, tmp_p
     person.loc[10, C.REC_NOTE] = "改过"
     book.write_layout(C.PERSON_RECORDS, records_layout(person, "person"))
     book.save()
-    ws = openpyxl.load_workbook(path)[C.PERSON_RECORDS]
+    wb = openpyxl.load_workbook(path)
+    ws = wb[C.PERSON_RECORDS]
     assert ws["H12"].value == "改过" and ws["H11"].value == after[10][7] and ws["H13"].value == after[12][7]
     assert ws["H12"].alignment.horizontal == "left" and ws["A12"].number_format == "yyyy-mm-dd"
-    assert full_load(path)[C.PERSON_RECORDS][12:] == after[12:]
+    assert values_of(wb)[C.PERSON_RECORDS][12:] == after[12:]
 
 
 def test_a_grid_normalised_through_a_table_of_its_values_is_normalised_value_by_value():
@@ -486,14 +492,15 @@ def test_a_new_day_goes_below_the_tables_whose_rows_stay_byte_for_byte(class_4w,
     daily(src, school_days(src, 5)[-1])
     type_forms(src, seed=4)  # typed and saved by a spreadsheet program (here openpyxl: the tables stay as written)
     before = {s: _body(src, s) for s in RECORDS}
-    earlier = full_load(src)
-    views = {s: openpyxl.load_workbook(src)[s].freeze_panes for s in RECORDS}
+    typed = openpyxl.load_workbook(src)  # one load for the values and the views
+    earlier = values_of(typed)
+    views = {s: typed[s].freeze_panes for s in RECORDS}
     assert views[C.PERSON_RECORDS] == ("A2" if writer == "Excel" else None)
     fast, whole = _saved_both_ways(src, tmp_path, monkeypatch)
-    got, expected = full_load(fast), full_load(whole)
+    added_ws, whole_ws = openpyxl.load_workbook(fast), openpyxl.load_workbook(whole)
+    got, expected = values_of(added_ws), values_of(whole_ws)
     assert got[C.PERSON_RECORDS] == expected[C.PERSON_RECORDS] and got[C.GROUP_RECORDS] == expected[C.GROUP_RECORDS]
     assert held_values(fast) == got and held_values(fast, pure=True) == got
-    added_ws, whole_ws = openpyxl.load_workbook(fast), openpyxl.load_workbook(whole)
     for sheet in RECORDS:
         n = len(earlier[sheet])
         assert len(got[sheet]) > n  # the day's rows
@@ -590,13 +597,14 @@ def test_daily_saves_the_typed_day_below_and_makes_the_next_without_reading_the_
     with monkeypatch.context() as m:
         m.setattr(FileBook, "table_end", lambda self, sheet, top=20: None)
         daily(whole, days[-1])
-    got, expected = full_load(fast), full_load(whole)
+    loaded = {p: openpyxl.load_workbook(p) for p in (fast, whole)}  # one load each for the values and the widths
+    got, expected, typed = values_of(loaded[fast]), values_of(loaded[whole]), full_load(src)
     forms = [s for s in expected if s.startswith("日表")]
     assert forms and {s: got[s] for s in forms} == {s: expected[s] for s in forms}
     for sheet in RECORDS:
-        assert got[sheet] == expected[sheet] and len(got[sheet]) > len(full_load(src)[sheet])
+        assert got[sheet] == expected[sheet] and len(got[sheet]) > len(typed[sheet])
         assert _body(fast, sheet).startswith(before[sheet])  # added below: the rows above as they were
-        widths = [{k: round(d.width, 1) for k, d in openpyxl.load_workbook(p)[sheet].column_dimensions.items()}
+        widths = [{k: round(d.width, 1) for k, d in loaded[p][sheet].column_dimensions.items()}
                   for p in (fast, whole)]
         assert widths[0] == widths[1]  # columns as wide as the rewritten table's
 
