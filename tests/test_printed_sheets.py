@@ -92,13 +92,18 @@ def test_settings_labels_whole_and_sections_kept_with_their_tables(demo, soffice
 
 
 def test_groups_and_week_history_are_titled_and_the_seat_caption_fits(demo, soffice, poppler, tmp_path):
-    groups = _print(demo, C.GROUPS, tmp_path)
-    assert pdf_text(groups, 1).split()[:2] == ["初二(3)班", "分组"]
-    history = _print(demo, C.WEEK_HISTORY, tmp_path)
-    assert "初二(3)班 周历史" in pdf_text(history, 1).split("\n")[0].replace("　", " ").strip()
-    seats = _print(demo, C.SEATS, tmp_path)
-    words = pdf_words(seats)
+    # the three sheets printed in one LibreOffice run, in this order, each from a new page: 分组 from
+    # page 1, 周历史 from the first page its title heads (a title row is on a sheet's first page), then 座位表
+    pdf = print_sheets(demo, [C.GROUPS, C.WEEK_HISTORY, C.SEATS], tmp_path / "three.pdf")
+    n = pdf_pages(pdf)
+    first_lines = [pdf_text(pdf, k).split("\n")[0].replace("　", " ").strip() for k in range(1, n + 1)]
+    history = next((k for k in range(2, n + 1) if "初二(3)班 周历史" in first_lines[k - 1]), None)
+    assert history, first_lines  # 周历史 titled on its first page
+    seats = next((k for k in range(history + 1, n + 1) if first_lines[k - 1].split()[:2] == ["初二(3)班", "座位表"]), None)
+    assert seats, first_lines
+    assert pdf_text(pdf, 1).split()[:2] == ["初二(3)班", "分组"]
+    words = [x for x in pdf_words(pdf) if x["page"] >= seats]
     w = words[0]["width"]
     caption = [x for x in words if x["y0"] < 120 and x["text"] not in ("初二(3)班", "座位表")]
     assert caption and all(x["x0"] >= 10 and x["x1"] <= w - 10 for x in words)
-    assert "面对面坐的两人是学习对子" in pdf_text(seats).replace(" ", "")
+    assert "面对面坐的两人是学习对子" in "".join(pdf_text(pdf, k) for k in range(seats, n + 1)).replace(" ", "")
