@@ -118,6 +118,16 @@ def odd_values(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def odd_values_libreoffice(odd_values, tmp_path_factory) -> Path:
+    """odd_values as LibreOffice saves it (shared strings, LibreOffice's
+    styles); made once, read only."""
+    from conftest import need_tool
+
+    need_tool("soffice")
+    return convert(odd_values, "xlsx", tmp_path_factory.mktemp("lo-odd"))
+
+
 # --------------------------------------------------------------------------
 # Reading
 # --------------------------------------------------------------------------
@@ -129,9 +139,9 @@ def test_held_sheets_read_what_a_full_openpyxl_load_reads(class_4w, odd_values):
         assert held_values(path, pure=True) == full_load(path)
 
 
-def test_calamine_and_the_pure_reader_give_the_same_grid(class_4w, odd_values, tmp_path, soffice):
+def test_calamine_and_the_pure_reader_give_the_same_grid(class_4w, odd_values, odd_values_libreoffice, soffice):
     need_calamine()
-    resaved = convert(odd_values, "xlsx", tmp_path / "lo")  # shared strings, LibreOffice's styles
+    resaved = odd_values_libreoffice  # shared strings, LibreOffice's styles
     for path in (class_4w, odd_values, resaved):
         fast, pure = held_values(path), held_values(path, pure=True)
         for sheet in RECORDS:
@@ -144,15 +154,15 @@ def test_calamine_and_the_pure_reader_give_the_same_grid(class_4w, odd_values, t
     assert grid[5][2] == "=1+1" and not isinstance(grid[5][2], cellread.Formula)
 
 
-def test_the_pure_reader_finds_plain_cells_at_c_speed_and_parses_the_rest_element_by_element(class_4w, odd_values,
-                                                                                               tmp_path, soffice):
+def test_the_pure_reader_finds_plain_cells_at_c_speed_and_parses_the_rest_element_by_element(
+        class_4w, odd_values, odd_values_libreoffice, soffice):
     """The pure reader's two ways agree on every file: cells found by a
     pattern (each distinct content converted once, by expat) where every
     cell carries its reference first, and expat over every element where
     one does not (then the pattern is not used at all)."""
     from xlzu.book.package import Package, SheetPart
 
-    resaved = convert(odd_values, "xlsx", tmp_path / "lo")
+    resaved = odd_values_libreoffice
     for path in (class_4w, odd_values, resaved):
         pkg = Package(path.read_bytes())
         book = FileBook.open(path, require_contract=False)
