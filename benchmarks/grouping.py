@@ -29,7 +29,7 @@ With ``--process`` it also times the whole ``python -m xlzu group`` on a
 70-student workbook (CPU seconds of the child process: imports, workbook
 I/O, search), which should stay within 2 CPU-s.
 
-Run:  python benchmarks/grouping.py [--seed N] [--quick] [--process]
+Run:  python benchmarks/grouping.py [--seed N] [--classes BASE] [--quick] [--process]
 """
 
 from __future__ import annotations
@@ -79,12 +79,13 @@ def make_class(n: int, seed: int, kind: str):
     return roster
 
 
-def classes(quick: bool = False):
-    """(n, seed, kind): every kind at every size, a different seed each."""
+def classes(quick: bool = False, base: int = 100):
+    """(n, seed, kind): every kind at every size, a different seed each
+    (``base`` + 10 × size index + kind index)."""
     sizes = (30, 53, 70) if quick else SIZES
     for j, n in enumerate(sizes):
         for i, kind in enumerate(KINDS):
-            yield n, 100 + 10 * j + i, kind
+            yield n, base + 10 * j + i, kind
 
 
 def run_one(n: int, seed: int, kind: str, search_seed: int = 0) -> dict:
@@ -163,10 +164,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=0, help="seed of xlzu's search")
     ap.add_argument("--quick", action="store_true", help="15 classes instead of 35")
+    ap.add_argument("--classes", type=int, default=100, metavar="BASE",
+                    help="first seed of the generated classes (default 100, the README's table; "
+                         "another base gives 35 other classes)")
     ap.add_argument("--process", action="store_true", help="also time the whole `xlzu group` on 70 students")
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
     args = ap.parse_args(argv)
-    results = [run_one(n, s, kind, args.seed) for n, s, kind in classes(args.quick)]
+    results = [run_one(n, s, kind, args.seed) for n, s, kind in classes(args.quick, args.classes)]
     if args.markdown:
         print("| students | kind | groups | xlzu D_means / D_sd / girls / boys | bound | D_sd ÷ max(bound, 0.02) | CPU | "
               "snake draft D_means / D_sd / girls / boys |")

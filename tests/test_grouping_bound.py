@@ -356,3 +356,38 @@ def test_the_bound_never_passes_a_split_the_search_finds(n, seed, absent, locks)
     f = measure(total, found.groups, girl)
     if f["D_means"] <= 0.01 and _balanced(girl, boy, k)(found.groups):
         assert found.bound.value <= f["D_sd"] + 1e-9
+
+
+@pytest.mark.parametrize("trial", range(12))
+def test_step_1_done_exactly_is_the_least_sum_of_squares_of_every_allowed_group(trial):
+    """Step 1 without the Lagrangian relaxation (meet in the middle over the
+    layers): for every number of known members it gives the least
+    within-group sum of squares of the groups that hold the focus student,
+    keep the layer counts, the mean within delta and the gender bands (all
+    listed one by one), to within n·delta², never above it, and never below
+    the relaxed bound it replaces (the highest student, then the lowest)."""
+    x, layer, girl, boy, counts, delta = _class(trial)
+    known = ~np.isnan(x)
+    z = np.where(known, (x - np.nanmean(x)) / np.nanstd(x), 0.0)
+    sex = np.where(girl, sdbound.GIRL, np.where(boy, sdbound.BOY, sdbound.OTHER))
+    bands = gender_bands(girl, boy, counts.shape[0])
+    order = np.flatnonzero(known)[np.argsort(z[known])]
+    checked = 0
+    for (focus, exclude), row in itertools.product((([int(order[-1])], [int(order[0])]), ([int(order[0])], [int(order[-1])])),
+                                                   {tuple(r) for r in counts.tolist()}):
+        exact = sdbound._least_ss(z, layer, known, focus, np.array(row), delta, exclude, sex, bands)
+        listed = sdbound._sets_of_row(z, known, layer, row, sex, bands, delta, focus, exclude, masks=False)
+        relaxed = sdbound._group_options(z, layer, known, focus, np.array(row), delta, exclude, sex=sex, bands=bands)
+        truth, squares = {}, {}
+        for sd, n, s2 in zip(listed.sd, listed.n, listed.s2):
+            if n > 0:
+                truth[int(n)] = min(truth.get(int(n), np.inf), n * sd**2)
+                squares[int(n)] = min(squares.get(int(n), np.inf), s2)
+        got = {n: ss for ss, n in exact if n > 0}
+        assert set(got) == set(truth)
+        for n, ss in got.items():
+            assert truth[n] - n * delta**2 - 1e-9 <= ss <= truth[n] + 1e-9
+            assert ss == pytest.approx(max(squares[n] - n * delta**2, 0.0), abs=1e-9)  # least Σx² − n·delta²
+            assert ss >= min(v for v, m in relaxed if m == n) - 1e-9
+            checked += 1
+    assert checked

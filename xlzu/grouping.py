@@ -101,10 +101,12 @@ class Effort:
     tenure: float = 0.25  # share of the pairs of groups that are tabu after a move
     patience: int = 30  # moves without a better state before the walk restarts, perturbed, from the best
     work: float = np.inf  # candidates evaluated before the search stops
+    rescue: float = 0.0  # D_sd above this many times max(TAU_SD, bound) after every start: as many starts again (0: never)
 
 
 EFFORTS = {
-    "full": Effort(restarts=2, iterations=2000, perturb=3, combos=1296, tabu=True, tenure=0.4, patience=25, work=8e6),
+    "full": Effort(restarts=2, iterations=2000, perturb=3, combos=1296, tabu=True, tenure=0.4, patience=25, work=8e6,
+                   rescue=1.5),
     "fast": Effort(restarts=1, iterations=8, perturb=3),
 }
 
@@ -870,7 +872,7 @@ class SearchResult:
     groups: np.ndarray  # 0-based group of each student
     objective: float
     seconds: float
-    restarts: int
+    restarts: int  # starts planned: the effort's, and as many again where the search rescued a poor result
     iterations: int
     # Least possible D_sd: for the planned layer counts per group, or for the
     # split's own counts where locks made them differ, whichever is less.
@@ -923,7 +925,9 @@ def balance(
     best_f, best_g = np.inf, None
     rounds = 0
     done = False
-    for r in range(max(eff.restarts, 1)):
+    starts = max(eff.restarts, 1)
+    r = 0
+    while r < starts:
         budget = search.work + eff.work / max(eff.restarts, 1)  # each start gets its share of the work
         search.set(_greedy_start(feats, layer, fixed, counts, None if r == 0 else rng))
         f = search.local_search()
@@ -976,6 +980,11 @@ def balance(
             best_f, best_g = run_best, run_g
         if done:
             break
+        r += 1
+        if r == starts == max(eff.restarts, 1) and eff.rescue and use_sd:
+            V = _values(search._eye[best_g].T @ feats, use_sd)
+            if np.ptp(V[:, 1]) > eff.rescue * max(TAU_SD, bound.value):
+                starts += max(eff.restarts, 1)
     final = np.zeros((k, N_LAYERS), dtype=int)
     np.add.at(final, (best_g, layer), 1)
     if not np.array_equal(final, counts):
@@ -988,7 +997,7 @@ def balance(
     else:
         # A small class: the exhaustive search may prove the split the best possible (xlzu.sdbound.tighten).
         bound = tighten(bound, x, layer, counts, TAU_MEANS, fixed, best_g, girl=girl, boy=boy)
-    return SearchResult(best_g, float(best_f), time.perf_counter() - start, max(eff.restarts, 1), rounds, bound)
+    return SearchResult(best_g, float(best_f), time.perf_counter() - start, starts, rounds, bound)
 
 
 # --------------------------------------------------------------------------

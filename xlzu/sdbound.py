@@ -44,6 +44,16 @@ students who have 总分):
    is never below the bound without the rule (fewer groups to choose from).
    When locked students already put a group outside a band, no split keeps
    the rule and it is left out of the bound.
+
+   1a. **Step 1 exactly** (:func:`_least_ss`), where one half of the layers
+   has at most EXACT_HALF ways to fill the group: the least Σx² over the
+   member sets whose |Σx| ≤ n·delta and whose girls and boys lie in their
+   bands, found by meeting in the middle (each half's sets listed; for a
+   set of one half, the other half's sets of each (known members, girls,
+   boys) whose Σx keeps the sum in range form a run when sorted by Σx, and
+   a sparse table gives their least Σx²).  SS ≥ Σx² − n·delta², so that
+   minimum less n·delta² bounds SS from below over exactly the groups the
+   rules allow, never below the Lagrangian value.
 2. **Some other group has a small SD.**  The total sum of squares splits
    into within-group and between-group parts: Σ_g SS_g + Σ_g n_g·m_g² = N.
    So the other groups together hold at most N − SS_o, spread over N − n
@@ -226,6 +236,115 @@ def _group_options(z: np.ndarray, layer: np.ndarray, known: np.ndarray, focus: S
     return out
 
 
+EXACT_HALF = 20_000  # most combinations of one half of the layers for step 1 done exactly (meet in the middle)
+
+
+def _least_ss(z: np.ndarray, layer: np.ndarray, known: np.ndarray, focus: Sequence[int], row: np.ndarray,
+              delta: float, exclude: Sequence[int] = (), sex: np.ndarray | None = None,
+              bands: tuple[tuple[float, float], tuple[float, float]] | None = None,
+              memo: dict | None = None) -> list[tuple[float, int]] | None:
+    """Step 1 without relaxing the mean condition: for every possible number
+    of known members n, the least within-group sum of squares of any group
+    with layer counts ``row`` that holds ``focus`` and none of ``exclude``,
+    whose |Σx| ≤ n·delta and whose girls and boys lie in ``bands``; as
+    (SS, n) pairs like :func:`_group_options` gives, or None when a half of
+    the layers has more than EXACT_HALF combinations.
+
+    The layers are split in two halves and each half's combinations listed
+    (known members, Σx, Σx², girls, boys).  For one combination a of the
+    first half and a class (n, girls, boys) of the second, the second half's
+    Σx must lie in [−n·delta − Σx_a, n·delta − Σx_a]; the least Σx² there is
+    a range minimum over that class sorted by Σx (a sparse table).  SS =
+    Σx² − (Σx)²/n ≥ Σx² − n·delta² under the condition, so the value is a
+    lower bound (within n·delta² of the exact least SS) over exactly the
+    groups the rules allow.  ``memo`` (a dict kept by the caller for calls
+    with the same students, ``focus`` and ``exclude`` together the same set)
+    keeps the halves' listings between calls."""
+    memo = {} if memo is None else memo
+    focus = [int(i) for i in focus]
+    need = np.asarray(row, dtype=int) - np.bincount(layer[focus], minlength=N_LAYERS)
+    if (need < 0).any():
+        return []
+    out = np.zeros(len(z), dtype=bool)
+    out[focus + [int(i) for i in exclude]] = True
+    pools = [np.flatnonzero((layer == L) & ~out) for L in range(N_LAYERS)]
+    if any(len(pools[L]) < need[L] for L in range(N_LAYERS)):
+        return []
+    ways = [math.comb(len(pools[L]), int(need[L])) for L in range(N_LAYERS)]
+    # The split of the layers into two halves with the fewest combinations in the larger half.
+    halves = min(((h1, h2) for m in range(1 << N_LAYERS)
+                  for h1 in [tuple(L for L in range(N_LAYERS) if m >> L & 1)]
+                  for h2 in [tuple(L for L in range(N_LAYERS) if not m >> L & 1)]),
+                 key=lambda h: max(math.prod(ways[L] for L in h[0]), math.prod(ways[L] for L in h[1])))
+    if max(math.prod(ways[L] for L in h) for h in halves) > EXACT_HALF:
+        return None
+    sex = np.full(len(z), OTHER) if sex is None else sex
+    zk = np.where(known, z, 0.0)
+
+    def listed(layers) -> np.ndarray:
+        """(combinations × 5): known members, Σx, Σx², girls, boys of every
+        choice of ``need`` members from each of ``layers``."""
+        key = ("listed", tuple((L, int(need[L])) for L in layers))
+        if key not in memo:
+            total = np.zeros((1, 5))
+            for L in layers:
+                combos = list(itertools.combinations(pools[L].tolist(), int(need[L])))
+                p = np.array(combos, dtype=np.int64).reshape(len(combos), int(need[L]))
+                part = np.stack([known[p].sum(axis=1), zk[p].sum(axis=1), (zk[p] ** 2).sum(axis=1),
+                                 (sex[p] == GIRL).sum(axis=1), (sex[p] == BOY).sum(axis=1)], axis=1).astype(float)
+                total = (total[:, None, :] + part[None, :, :]).reshape(-1, 5)
+            memo[key] = total
+        return memo[key]
+
+    def sorted_classes(layers) -> list[tuple[float, float, float, np.ndarray, list[np.ndarray]]]:
+        """The listing of ``layers`` per class (known members, girls, boys):
+        its Σx sorted, and the sparse table of its Σx² (table[j][i] = least
+        Σx² of rows i … i + 2**j − 1)."""
+        key = ("sorted", tuple((L, int(need[L])) for L in layers))
+        if key not in memo:
+            B = listed(layers)
+            code = (B[:, 0] * 4096 + B[:, 3] * 64 + B[:, 4]).astype(np.int64)  # counts of at most 63 each
+            order = np.lexsort((B[:, 1], code))
+            B, code = B[order], code[order]
+            cut = np.flatnonzero(np.diff(code)) + 1
+            out = []
+            for lo, hi in zip(np.concatenate([[0], cut]).tolist(), np.concatenate([cut, [len(code)]]).tolist()):
+                table = [B[lo:hi, 2]]
+                while 2 ** len(table) <= hi - lo:
+                    prev, step = table[-1], 2 ** (len(table) - 1)
+                    table.append(np.minimum(prev[:-step], prev[step:]))
+                out.append((float(B[lo, 0]), float(B[lo, 3]), float(B[lo, 4]), B[lo:hi, 1], table))
+            memo[key] = out
+        return memo[key]
+
+    A = listed(halves[0]) + np.array([known[focus].sum(), zk[focus].sum(), (zk[focus] ** 2).sum(),
+                                      (sex[focus] == GIRL).sum(), (sex[focus] == BOY).sum()], dtype=float)
+    least: dict[int, float] = {}
+    for nb, gb, bb, s1, table in sorted_classes(halves[1]):
+        n = A[:, 0] + nb
+        ok = np.ones(len(A), dtype=bool)
+        if bands is not None:
+            g, b = A[:, 3] + gb, A[:, 4] + bb
+            ok = (bands[0][0] <= g) & (g <= bands[0][1]) & (bands[1][0] <= b) & (b <= bands[1][1])
+        lo = np.searchsorted(s1, -n * delta - A[:, 1] - 1e-12, side="left")
+        hi = np.searchsorted(s1, n * delta - A[:, 1] + 1e-12, side="right")
+        ok &= hi > lo
+        if not ok.any():
+            continue
+        lo, hi, n, a2 = lo[ok], hi[ok], n[ok], A[ok, 2]
+        j = np.floor(np.log2(hi - lo)).astype(int)
+        best = np.full(len(lo), np.inf)
+        for level in np.unique(j).tolist():
+            at = j == level
+            t = table[level]
+            best[at] = np.minimum(t[lo[at]], t[hi[at] - 2**level])
+        ss = a2 + best - n * delta**2
+        for m in np.unique(n).tolist():
+            v = float(ss[n == m].min())
+            least[int(m)] = min(v, least.get(int(m), np.inf))
+    return [(max(v, 0.0), m) for m, v in sorted(least.items())]
+
+
 def _set_partitions(items: list[int]):
     """Every way to split ``items`` into non-empty blocks."""
     if not items:
@@ -304,6 +423,7 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
         return all(free.count(r) >= c for r, c in need.items())
 
     cache: dict[tuple, list[tuple[tuple, np.ndarray, np.ndarray]]] = {}
+    memo: dict = {}  # _least_ss's listings: every call leaves out the same students (the extremes)
 
     def options(block: tuple[int, ...]) -> list[tuple[tuple, np.ndarray, np.ndarray]]:
         """(where, SS lower bounds, known members) of the group holding
@@ -314,7 +434,10 @@ def sd_lower_bound(total: Sequence[float], layer: Sequence[int], counts: np.ndar
             for tag in tags_for(block):
                 row = np.array(rows[tag[1]] if tag[0] == "group" else tag[1])
                 least: dict[int, float] = {}
-                for ss, n in _group_options(z, layer, known, block, row, delta, exclude=extremes, **gender):
+                found = _least_ss(z, layer, known, block, row, delta, exclude=extremes, **gender, memo=memo)
+                if found is None:
+                    found = _group_options(z, layer, known, block, row, delta, exclude=extremes, **gender)
+                for ss, n in found:
                     least[n] = min(ss, least.get(n, np.inf))
                 if least:
                     ns = sorted(least)
