@@ -71,17 +71,39 @@ def class_book(tmp_path: Path, demo_roster: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def demo_run(tmp_path_factory) -> tuple[Path, str]:
-    """`xlzu demo` run once for the whole session: (its folder, what it printed)."""
+def _run_demo(out: Path) -> str:
     from typer.testing import CliRunner
 
     from xlzu.cli import app
 
-    out = tmp_path_factory.mktemp("demo")
+    out.mkdir(parents=True, exist_ok=True)
     result = CliRunner().invoke(app, ["demo", str(out)])
     assert result.exit_code == 0, result.output
-    return out, result.output
+    return result.output
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory, worker_id) -> tuple[Path, str]:
+    """`xlzu demo` run once for the whole session: (its folder, what it
+    printed).  Its users only read the folder (or copy from it), so the
+    xdist workers share one run: the first to need it runs it under a lock
+    in the session's common temporary folder, the others wait for it and
+    read the same folder."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): each worker runs its own
+        fcntl = None
+    if worker_id == "master" or fcntl is None:
+        out = tmp_path_factory.mktemp("demo")
+        return out, _run_demo(out)
+    common = tmp_path_factory.getbasetemp().parent
+    out, printed = common / "demo", common / "demo-output.txt"
+    with open(common / "demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not printed.is_file():
+            shutil.rmtree(out, ignore_errors=True)  # a run that failed half-way
+            printed.write_text(_run_demo(out), encoding="utf-8")
+    return out, printed.read_text(encoding="utf-8")
 
 
 def pdf_words(pdf: Path) -> list[dict]:

@@ -506,10 +506,11 @@ def test_libreoffice_totals_equal_python(week, tmp_path, soffice):
     made = convert(week.path, "xlsx", tmp_path / "recalc")
     wb = load_workbook(made, data_only=True)
     person, group = points_by_key(week.path)
+    typed_book = load_workbook(week.path)
     friday = WEEK[-1].isoformat()
     n = 0
     for name in [C.DAILY_CLASS] + [C.daily_group_sheet(g) for g in range(1, N_GROUPS + 1)]:
-        sheet = read_sheet(load_workbook(week.path)[name])
+        sheet = read_sheet(typed_book[name])
         ws = wb[name]
         for r, who in sheet.rows.items():
             table = group if sheet.kind == "class" else person

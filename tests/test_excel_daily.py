@@ -60,7 +60,8 @@ def typed(tmp_path_factory) -> SimpleNamespace:
     save(path)
     daily(path, TUESDAY)
     type_day(path, random.Random(2), entries)
-    return SimpleNamespace(path=path, data=payload(path), typed=entries)
+    # what the payload was made from, as the live runs' replays start from it (replay copies it)
+    return SimpleNamespace(path=path, data=payload(path), typed=entries, state=file_state(path))
 
 
 
@@ -93,7 +94,7 @@ def test_save_button_writes_what_the_cli_writes(typed, tmp_path):
     file_report = save(on_file)
     live_report, actions = live_run(typed.data, X.save_daily)
     assert live_report.lines == file_report.lines
-    live = replay(typed.data, actions, file_state(typed.path))
+    live = replay(typed.data, actions, typed.state)
     assert_same(file_state(on_file), live)
     assert live.alerts == []
     # Independently of both runs: Tuesday's records are what was typed on Tuesday.
@@ -133,7 +134,7 @@ def test_daily_button_writes_what_the_cli_writes(typed, tmp_path, how):
         live_report, actions = live_run(typed.data, lambda xl: daily(LiveBook(xl), *args, **kwargs))
     assert live_report.lines == file_report.lines
     assert "先保存了原来的日表" in live_report.text()
-    live = replay(typed.data, actions, file_state(typed.path))
+    live = replay(typed.data, actions, typed.state)
     assert_same(file_state(on_file), live)
     assert live.alerts == []
 
@@ -220,7 +221,7 @@ def test_a_bad_entry_is_refused_with_an_alert_and_the_same_console_text(typed, t
 def test_print_button_on_an_engine_without_pdf_export_says_so(typed):
     report, actions = live_run(typed.data, X.print_daily)
     assert report is None
-    live = replay(typed.data, actions, file_state(typed.path))
+    live = replay(typed.data, actions, typed.state)
     ((title, message),) = live.alerts
     assert title == "打印日表：没有完成" and message == PDF_UNAVAILABLE
     from xlzu.book.base import earlier_runs
@@ -268,7 +269,7 @@ def test_print_button_exports_the_daily_sheets_beside_the_workbook(typed, tmp_pa
     assert sheets == [C.DAILY_CLASS] + [C.daily_group_sheet(g) for g in range(1, N_GROUPS + 1)]
     assert pdf_pages(pdf) == N_GROUPS + 1
     assert "2026年11月24日 星期二" in pdf_text(pdf, 1)
-    live = replay(typed.data, xl.json()["actions"], file_state(typed.path))
+    live = replay(typed.data, xl.json()["actions"], typed.state)
     console = [v[2] for v in live[C.CONSOLE].values()[C.CONSOLE_MESSAGES_ROW:] if v[2]]
     assert f"已把 2026年11月24日 星期二 的日表（8 张）导出为 PDF：{pdf}" in console
     assert live.alerts == []

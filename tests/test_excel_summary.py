@@ -81,7 +81,8 @@ def ready(tmp_path_factory) -> SimpleNamespace:
     fill_weeks(path, N_WEEKS, first_week=FIRST_WEEK, history=True)
     month(path)
     typed = type_raters(path, "2026-11")
-    return SimpleNamespace(path=path, data=payload(path), typed=typed)
+    # what the payload was made from, as the live runs' replays start from it (replay copies it)
+    return SimpleNamespace(path=path, data=payload(path), typed=typed, state=file_state(path))
 
 
 
@@ -93,7 +94,7 @@ def both(ready, tmp_path, button: str, op) -> tuple[object, object, list[dict]]:
     file_report = op(on_file)
     report, actions = live_run(ready.data, getattr(X, button))
     assert report is not None and report.lines == file_report.lines
-    live = replay(ready.data, actions, file_state(ready.path))
+    live = replay(ready.data, actions, ready.state)
     assert_same(file_state(on_file), live)
     assert live.alerts == []
     return report, live, actions

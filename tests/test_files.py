@@ -117,8 +117,7 @@ def test_opening_what_is_not_a_class_workbook(tmp_path):
         open_book(text)
 
 
-def _openpyxl_values(path: Path, sheet: str) -> list[list]:
-    ws = openpyxl.load_workbook(path, data_only=True)[sheet]  # what pandas reads: cached results, not formulas
+def _openpyxl_values(ws) -> list[list]:
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
@@ -139,11 +138,12 @@ def _same(a, b) -> bool:
 def test_openpyxl_and_pandas_read_the_same_values(which, class_book, demo_run):
     """Every sheet of a written workbook reads back identically with two readers."""
     path = class_book if which == "new class" else demo_run[0] / "示例班级.xlsx"
-    sheets = openpyxl.load_workbook(path).sheetnames
+    wb = openpyxl.load_workbook(path, data_only=True)  # what pandas reads: cached results, not formulas
+    sheets = wb.sheetnames
     frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
     assert set(frames) == set(sheets)
     for sheet in sheets:
-        ours = _openpyxl_values(path, sheet)
+        ours = _openpyxl_values(wb[sheet])
         theirs = frames[sheet].astype(object).values.tolist()
         width = max([len(r) for r in ours] + [len(r) for r in theirs] + [0])
         ours = [r + [None] * (width - len(r)) for r in ours]

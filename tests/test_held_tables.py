@@ -40,7 +40,12 @@ def need_calamine():
 def full_load(path: Path) -> dict[str, list[list]]:
     """Every sheet's values as a full openpyxl load gives them (trimmed,
     empty strings as blanks)."""
-    wb = openpyxl.load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    return values_of(openpyxl.load_workbook(path, keep_vba=path.suffix == ".xlsm"))
+
+
+def values_of(wb: openpyxl.Workbook) -> dict[str, list[list]]:
+    """Every sheet's values of a fully loaded workbook, as full_load gives
+    them (for a test that also looks at the same load's formats)."""
     return {ws.title: cellread.trim([[None if v == "" else v for v in r] for r in ws.iter_rows(values_only=True)])
             for ws in wb.worksheets}
 
@@ -113,6 +118,16 @@ def odd_values(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def odd_values_libreoffice(odd_values, tmp_path_factory) -> Path:
+    """odd_values as LibreOffice saves it (shared strings, LibreOffice's
+    styles); made once, read only."""
+    from conftest import need_tool
+
+    need_tool("soffice")
+    return convert(odd_values, "xlsx", tmp_path_factory.mktemp("lo-odd"))
+
+
 # --------------------------------------------------------------------------
 # Reading
 # --------------------------------------------------------------------------
@@ -124,9 +139,9 @@ def test_held_sheets_read_what_a_full_openpyxl_load_reads(class_4w, odd_values):
         assert held_values(path, pure=True) == full_load(path)
 
 
-def test_calamine_and_the_pure_reader_give_the_same_grid(class_4w, odd_values, tmp_path, soffice):
+def test_calamine_and_the_pure_reader_give_the_same_grid(class_4w, odd_values, odd_values_libreoffice, soffice):
     need_calamine()
-    resaved = convert(odd_values, "xlsx", tmp_path / "lo")  # shared strings, LibreOffice's styles
+    resaved = odd_values_libreoffice  # shared strings, LibreOffice's styles
     for path in (class_4w, odd_values, resaved):
         fast, pure = held_values(path), held_values(path, pure=True)
         for sheet in RECORDS:
@@ -139,15 +154,15 @@ def test_calamine_and_the_pure_reader_give_the_same_grid(class_4w, odd_values, t
     assert grid[5][2] == "=1+1" and not isinstance(grid[5][2], cellread.Formula)
 
 
-def test_the_pure_reader_finds_plain_cells_at_c_speed_and_parses_the_rest_element_by_element(class_4w, odd_values,
-                                                                                               tmp_path, soffice):
+def test_the_pure_reader_finds_plain_cells_at_c_speed_and_parses_the_rest_element_by_element(
+        class_4w, odd_values, odd_values_libreoffice, soffice):
     """The pure reader's two ways agree on every file: cells found by a
     pattern (each distinct content converted once, by expat) where every
     cell carries its reference first, and expat over every element where
     one does not (then the pattern is not used at all)."""
     from xlzu.book.package import Package, SheetPart
 
-    resaved = convert(odd_values, "xlsx", tmp_path / "lo")
+    resaved = odd_values_libreoffice
     for path in (class_4w, odd_values, resaved):
         pkg = Package(path.read_bytes())
         book = FileBook.open(path, require_contract=False)
@@ -266,21 +281,57 @@ def test_openpyxl_is_given_only_the_shared_strings_of_the_sheets_it_reads(class_
     assert held_values(resaved) == values
 
 
+def calamine_records(path: Path) -> dict[str, list[list]]:
+    """The record tables as python-calamine reads them (trimmed, empty
+    strings as blanks): a reader independent of openpyxl and of xlzu's."""
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    return {sheet: cellread.trim([[None if v == "" else v for v in r] for r in book.get_sheet_by_name(sheet).to_python()])
+            for sheet in RECORDS}
+
+
+def structure(path: Path) -> openpyxl.Workbook:
+    """The workbook as openpyxl loads it (VBA kept), with the record
+    tables' cells left out of their sheet parts (every other part, and
+    everything of those parts but <sheetData>, as it is): sheets, code
+    names, print areas, validations, names and charts at term scale,
+    without building 150,000 cells."""
+    import io
+    import re
+
+    from xlzu.book.package import Package
+
+    pkg = Package(path.read_bytes())
+    parts = {pkg.sheet_parts()[sheet] for sheet in RECORDS}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in pkg.zip.infolist():
+            body = pkg.zip.read(info)
+            if info.filename in parts:
+                body, n = re.subn(rb"<sheetData>.*</sheetData>", b"<sheetData/>", body, flags=re.S)
+                assert n == 1, info.filename
+            z.writestr(info, body)
+    out.seek(0)
+    return openpyxl.load_workbook(out, keep_vba=True)
+
+
 def test_an_xlsm_keeps_vba_buttons_and_settings_through_a_term_save(tmp_path):
     from test_template import button_bindings
 
     from xlzu.template import template_path
 
+    need_calamine()
     path = make_class(tmp_path, 20, ".xlsm", students=60)
-    before = openpyxl.load_workbook(path, keep_vba=True)
-    values = full_load(path)
+    before = structure(path)
+    values = calamine_records(path)
     assert len(values[C.PERSON_RECORDS]) > 15000
     week(path)
     with zipfile.ZipFile(path) as made, zipfile.ZipFile(template_path()) as template:
         assert made.read("xl/vbaProject.bin") == template.read("xl/vbaProject.bin")
         assert "macroEnabled" in made.read("[Content_Types].xml").decode()
     assert button_bindings(path) == {b.caption: b.macro for b in C.BUTTONS}
-    after = openpyxl.load_workbook(path, keep_vba=True)
+    after = structure(path)
     assert after.sheetnames == before.sheetnames
     for ws in before.worksheets:
         other = after[ws.title]
@@ -291,7 +342,7 @@ def test_an_xlsm_keeps_vba_buttons_and_settings_through_a_term_save(tmp_path):
             assert len(other.data_validations.dataValidation) == len(ws.data_validations.dataValidation), ws.title
     assert set(after.defined_names) >= set(before.defined_names) - {C.MARKS_NAME}
     assert after[C.WEEK_HISTORY]._charts
-    now = full_load(path)
+    now = calamine_records(path)
     for sheet in RECORDS:
         assert now[sheet] == values[sheet]
 
@@ -369,10 +420,11 @@ def test_a_saved_day_keeps_the_earlier_rows_as_they_were_written(class_4w, tmp_p
     person.loc[10, C.REC_NOTE] = "改过"
     book.write_layout(C.PERSON_RECORDS, records_layout(person, "person"))
     book.save()
-    ws = openpyxl.load_workbook(path)[C.PERSON_RECORDS]
+    wb = openpyxl.load_workbook(path)
+    ws = wb[C.PERSON_RECORDS]
     assert ws["H12"].value == "改过" and ws["H11"].value == after[10][7] and ws["H13"].value == after[12][7]
     assert ws["H12"].alignment.horizontal == "left" and ws["A12"].number_format == "yyyy-mm-dd"
-    assert full_load(path)[C.PERSON_RECORDS][12:] == after[12:]
+    assert values_of(wb)[C.PERSON_RECORDS][12:] == after[12:]
 
 
 def test_a_grid_normalised_through_a_table_of_its_values_is_normalised_value_by_value():
@@ -450,14 +502,15 @@ def test_a_new_day_goes_below_the_tables_whose_rows_stay_byte_for_byte(class_4w,
     daily(src, school_days(src, 5)[-1])
     type_forms(src, seed=4)  # typed and saved by a spreadsheet program (here openpyxl: the tables stay as written)
     before = {s: _body(src, s) for s in RECORDS}
-    earlier = full_load(src)
-    views = {s: openpyxl.load_workbook(src)[s].freeze_panes for s in RECORDS}
+    typed = openpyxl.load_workbook(src)  # one load for the values and the views
+    earlier = values_of(typed)
+    views = {s: typed[s].freeze_panes for s in RECORDS}
     assert views[C.PERSON_RECORDS] == ("A2" if writer == "Excel" else None)
     fast, whole = _saved_both_ways(src, tmp_path, monkeypatch)
-    got, expected = full_load(fast), full_load(whole)
+    added_ws, whole_ws = openpyxl.load_workbook(fast), openpyxl.load_workbook(whole)
+    got, expected = values_of(added_ws), values_of(whole_ws)
     assert got[C.PERSON_RECORDS] == expected[C.PERSON_RECORDS] and got[C.GROUP_RECORDS] == expected[C.GROUP_RECORDS]
     assert held_values(fast) == got and held_values(fast, pure=True) == got
-    added_ws, whole_ws = openpyxl.load_workbook(fast), openpyxl.load_workbook(whole)
     for sheet in RECORDS:
         n = len(earlier[sheet])
         assert len(got[sheet]) > n  # the day's rows
@@ -554,13 +607,14 @@ def test_daily_saves_the_typed_day_below_and_makes_the_next_without_reading_the_
     with monkeypatch.context() as m:
         m.setattr(FileBook, "table_end", lambda self, sheet, top=20: None)
         daily(whole, days[-1])
-    got, expected = full_load(fast), full_load(whole)
+    loaded = {p: openpyxl.load_workbook(p) for p in (fast, whole)}  # one load each for the values and the widths
+    got, expected, typed = values_of(loaded[fast]), values_of(loaded[whole]), full_load(src)
     forms = [s for s in expected if s.startswith("日表")]
     assert forms and {s: got[s] for s in forms} == {s: expected[s] for s in forms}
     for sheet in RECORDS:
-        assert got[sheet] == expected[sheet] and len(got[sheet]) > len(full_load(src)[sheet])
+        assert got[sheet] == expected[sheet] and len(got[sheet]) > len(typed[sheet])
         assert _body(fast, sheet).startswith(before[sheet])  # added below: the rows above as they were
-        widths = [{k: round(d.width, 1) for k, d in openpyxl.load_workbook(p)[sheet].column_dimensions.items()}
+        widths = [{k: round(d.width, 1) for k, d in loaded[p][sheet].column_dimensions.items()}
                   for p in (fast, whole)]
         assert widths[0] == widths[1]  # columns as wide as the rewritten table's
 

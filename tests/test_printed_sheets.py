@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
@@ -33,14 +34,49 @@ def demo(tmp_path_factory) -> Path:
     return sys.modules[name].build(tmp_path_factory.mktemp("printed")).path
 
 
-def _print(book: Path, sheet: str, tmp_path: Path) -> Path:
-    return print_sheets(book, [sheet], tmp_path / f"{sheet}.pdf")
+ORDER = (C.CONSOLE, C.SETTINGS, C.GROUPS, C.WEEK_HISTORY, C.SEATS)
 
 
-def test_console_prints_on_one_page_with_its_log_whole(demo, soffice, poppler, tmp_path):
-    pdf = _print(demo, C.CONSOLE, tmp_path)
-    assert pdf_pages(pdf) == 1
+@pytest.fixture(scope="module")
+def printed(demo, tmp_path_factory) -> dict[str, SimpleNamespace]:
+    """The five sheets printed in one LibreOffice run, in ORDER, each from a
+    new page: sheet → its page numbers, its words (pdf_words) and its text.
+    Each sheet's first page is the first page after the sheet before's
+    whose first line is its title (its page header, printed on each of its
+    pages, or else its A1 title, printed on its first); its pages run to
+    the next sheet's first page."""
+    from conftest import need_tool
+
+    for tool in ("soffice", "pdftotext", "pdfinfo"):
+        need_tool(tool)
+    pdf = print_sheets(demo, ORDER, tmp_path_factory.mktemp("printed-pdf") / "sheets.pdf")
+    n = pdf_pages(pdf)
+    wb = load_workbook(demo)
+
+    def plain(text) -> str:
+        return "".join(str(text or "").split())
+
+    heads = [plain(pdf_text(pdf, k).strip().split("\n")[0]) for k in range(1, n + 1)]
+    starts: list[int] = []
+    for sheet in ORDER:
+        title = plain(wb[sheet].oddHeader.center.text or wb[sheet]["A1"].value)
+        start = next((k for k in range((starts[-1] if starts else 0) + 1, n + 1) if heads[k - 1] == title), None)
+        assert start, (sheet, title, heads)
+        starts.append(start)
+    assert starts[0] == 1
     words = pdf_words(pdf)
+    out = {}
+    for sheet, first, after in zip(ORDER, starts, starts[1:] + [n + 1]):
+        pages = list(range(first, after))
+        out[sheet] = SimpleNamespace(pages=pages, words=[w for w in words if w["page"] in pages],
+                                     text="".join(pdf_text(pdf, k) for k in pages), first_page=pdf_text(pdf, first))
+    return out
+
+
+def test_console_prints_on_one_page_with_its_log_whole(demo, printed, soffice, poppler):
+    printed = printed[C.CONSOLE]
+    assert len(printed.pages) == 1
+    words = printed.words
     w, h = words[0]["width"], words[0]["height"]
     assert h > w  # portrait
     assert all(x["x0"] >= 20 and x["x1"] <= w - 20 for x in words)  # nothing runs off the page's sides
@@ -69,11 +105,11 @@ def test_console_prints_on_one_page_with_its_log_whole(demo, soffice, poppler, t
             assert dx <= 1 or dy <= 0.3 * min(a["y1"] - a["y0"], b["y1"] - b["y0"]), (a["text"], b["text"])
 
 
-def test_settings_labels_whole_and_sections_kept_with_their_tables(demo, soffice, poppler, tmp_path):
-    pdf = _print(demo, C.SETTINGS, tmp_path)
-    n = pdf_pages(pdf)
-    words = pdf_words(pdf)
-    text = pdf_text(pdf)
+def test_settings_labels_whole_and_sections_kept_with_their_tables(demo, printed, soffice, poppler):
+    printed = printed[C.SETTINGS]
+    n = len(printed.pages)
+    words = printed.words
+    text = printed.text
     for label in ("分层权重-学习品质", "明星组长-总分名次", "明星组长-进步名次"):
         assert label in text.replace(" ", "")
     # 上课日's value stays inside its cell: it ends left of where its hint starts
@@ -91,14 +127,12 @@ def test_settings_labels_whole_and_sections_kept_with_their_tables(demo, soffice
     assert ws.row_breaks.brk  # the sections are kept whole by manual page breaks
 
 
-def test_groups_and_week_history_are_titled_and_the_seat_caption_fits(demo, soffice, poppler, tmp_path):
-    groups = _print(demo, C.GROUPS, tmp_path)
-    assert pdf_text(groups, 1).split()[:2] == ["初二(3)班", "分组"]
-    history = _print(demo, C.WEEK_HISTORY, tmp_path)
-    assert "初二(3)班 周历史" in pdf_text(history, 1).split("\n")[0].replace("　", " ").strip()
-    seats = _print(demo, C.SEATS, tmp_path)
-    words = pdf_words(seats)
+def test_groups_and_week_history_are_titled_and_the_seat_caption_fits(printed, soffice, poppler):
+    groups, history, seats = printed[C.GROUPS], printed[C.WEEK_HISTORY], printed[C.SEATS]
+    assert groups.first_page.split()[:2] == ["初二(3)班", "分组"]
+    assert "初二(3)班 周历史" in history.first_page.split("\n")[0].replace("　", " ").strip()
+    words = seats.words
     w = words[0]["width"]
     caption = [x for x in words if x["y0"] < 120 and x["text"] not in ("初二(3)班", "座位表")]
     assert caption and all(x["x0"] >= 10 and x["x1"] <= w - 10 for x in words)
-    assert "面对面坐的两人是学习对子" in pdf_text(seats).replace(" ", "")
+    assert "面对面坐的两人是学习对子" in seats.text.replace(" ", "")

@@ -39,6 +39,30 @@ def xlzu_process(*args: str, wait: float = 120, **kw) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 
+def until_idle(proc: subprocess.Popen, most: float) -> None:
+    """Wait until ``proc`` has gone idle: asleep with its CPU time unchanged
+    for a second (it is polling xlzu's lock, everything it does before
+    taking the lock done), or has ended; at most ``most`` seconds, all of
+    them where there is no /proc to look at."""
+    stat = Path(f"/proc/{proc.pid}/stat")
+    if not stat.exists():
+        time.sleep(most)
+        return
+    deadline = time.monotonic() + most
+    last, since = None, time.monotonic()
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return
+        state, cpu, now = fields[0], int(fields[11]) + int(fields[12]), time.monotonic()  # utime + stime
+        if state != "S" or cpu != last:
+            last, since = cpu, now
+        elif now - since >= 1.0:
+            return
+        time.sleep(0.05)
+
+
 def cli(*args: str):
     return CliRunner().invoke(app, list(args))
 
@@ -73,7 +97,7 @@ def test_a_command_waits_for_the_one_writing_and_reads_its_work(class_book, rena
     with safety.writing(class_book):  # as an operation does: read, change, save
         book = open_book(class_book)
         proc = xlzu_process("roster", str(class_book), "--from", str(renamed_roster))
-        time.sleep(4)  # the other command is up and waiting on the lock
+        until_idle(proc, 4)  # the other command is up and waiting on the lock
         assert proc.poll() is None, proc.communicate()
         book.write_layout(C.SEATS, Layout(rows=[["先到的命令写的"]]))
         book.save()
@@ -405,7 +429,7 @@ def test_the_demo_steps_hold_the_lock_for_their_whole_read_modify_write(class_bo
         book = open_book(class_book)
         proc = subprocess.Popen([sys.executable, "-c", DEMO_STEP, step, str(class_book)], cwd=ROOT, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(6)  # the demo step is up (and, without the lock, has read the workbook)
+        until_idle(proc, 6)  # the demo step is up (and, without the lock, has read the workbook)
         book.write_layout(C.SEATS, Layout(rows=[["先到的命令写的"]]))
         book.save()
     out, err = proc.communicate(timeout=300)

@@ -94,9 +94,10 @@ def class_tables(path: Path):
     return name, groups, person, members
 
 
-def expected_figures(path: Path, start: pd.Timestamp, end: pd.Timestamp):
-    """(class name, recorded days, group figures, person figures) of a period."""
-    name, groups, person, members = class_tables(path)
+def expected_figures(path: Path, start: pd.Timestamp, end: pd.Timestamp, tables=None):
+    """(class name, recorded days, group figures, person figures) of a period
+    (from ``tables``, the class's class_tables, when they were read already)."""
+    name, groups, person, members = tables or class_tables(path)
     g = groups.loc[groups["日期"].between(start, end)]
     p = person.loc[person["日期"].between(start, end)]
     days = len(set(g["日期"]) | set(p["日期"]))
@@ -281,9 +282,10 @@ def test_term_against_the_records(grade: Path):
     members = sheet_table(target, C.SCHOOL_TERM, C.COL_SCHOOL_RANK, after=C.SCHOOL_TERM_SECTION_MEMBERS)
     group_fair, person_fair, names, days_of = {}, {}, {}, {}
     for p in paths:
-        name, days, gf, pf = expected_figures(p, start, end)
+        tables = class_tables(p)  # read once for the figures and the roster
+        name, days, gf, pf = expected_figures(p, start, end, tables)
         days_of[name] = days
-        _, _, _, roster = class_tables(p)
+        roster = tables[3]
         names.update({(name, sid): n for sid, n in zip(roster["学号"], roster["姓名"])})
         for no in gf.index:
             group_fair[(name, no)] = gf.at[no, "fair"]

@@ -423,7 +423,8 @@ def test_scores_under_a_rater_removed_from_settings_are_not_lost(book, month_boo
     _remove_rater(book, C.SECTION_RATERS, "家长", "班主任")
     with pytest.raises(InputError) as err:
         month(book, "2026-11")
-    ws = load_workbook(book)[C.MONTHLY]
+    wb = load_workbook(book)  # as the refused run left it: checked, then the teacher's edit made on it
+    ws = wb[C.MONTHLY]
     head, header = _form_rows(ws, C.COL_MONTH, C.GROUP_ID)
     at = header.index("家长") + 1
     ref = ws.cell(head, at).coordinate
@@ -431,7 +432,6 @@ def test_scores_under_a_rater_removed_from_settings_are_not_lost(book, month_boo
     assert C.SECTION_RATERS in err.value.text() and "清空这一列" in err.value.text()
     assert [ws.cell(r, at).value for r in range(head + 1, ws.max_row + 1) if ws.cell(r, at).value] == [95]
     # the teacher clears the column (keeps the header): the rater's column goes, the rest is kept
-    wb = load_workbook(book)
     for r in range(head + 1, wb[C.MONTHLY].max_row + 1):
         wb[C.MONTHLY].cell(r, at).value = None
     wb.save(book)

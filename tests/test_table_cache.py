@@ -63,6 +63,12 @@ def records(path: Path, *, stored: bool) -> dict[str, list[list]]:
     return {s: values[s] for s in RECORDS}
 
 
+def loaded_records(path: Path) -> dict[str, list[list]]:
+    """The record tables as one full openpyxl load reads them."""
+    values = full_load(path)
+    return {s: values[s] for s in RECORDS}
+
+
 def hits(path: Path) -> set[str]:
     """The held sheets whose stored grid matches the file's bytes."""
     book = FileBook.open(path)
@@ -127,7 +133,7 @@ def test_a_saved_workbook_stores_each_record_table_as_a_parse_reads_it(copy):
     assert hits(copy) == set(RECORDS)
     parsed = records(copy, stored=False)
     assert records(copy, stored=True) == parsed
-    assert parsed == {s: full_load(copy)[s] for s in RECORDS}
+    assert parsed == loaded_records(copy)
     for sheet in RECORDS:
         assert tablecache.decode(entries[sheet].grid) == parsed[sheet]
     assert len(pkg.read(part)) < 0.1 * sum(pkg.zip.getinfo(p).file_size for s, p in pkg.sheet_parts().items() if s in RECORDS)
@@ -143,7 +149,7 @@ def test_a_stored_grid_is_used_only_for_the_bytes_it_was_made_from(copy):
     assert hits(copy) == {C.GROUP_RECORDS}
     got = records(copy, stored=True)
     assert got[C.PERSON_RECORDS][1][2] == "改过的名"
-    assert got == records(copy, stored=False) == {s: full_load(copy)[s] for s in RECORDS}
+    assert got == records(copy, stored=False) == loaded_records(copy)
 
 
 def test_an_operation_that_only_reads_the_records_does_not_inflate_them(copy):
@@ -156,7 +162,7 @@ def test_an_operation_that_only_reads_the_records_does_not_inflate_them(copy):
     truth = records(copy, stored=False)
     week(copy)  # the record parts copied as stored
     assert records(copy, stored=True) == records(copy, stored=False) == truth
-    assert {s: full_load(copy)[s] for s in RECORDS} == truth
+    assert loaded_records(copy) == truth
 
 
 def test_a_table_rewritten_from_an_uninflated_part_keeps_every_record(copy):
@@ -196,7 +202,7 @@ def test_a_changed_styles_part_is_a_miss(copy):
 def test_a_libreoffice_resave_is_parsed_and_stored_again_by_the_next_save(copy, tmp_path, soffice):
     tamper(copy)
     resaved = convert(copy, "xlsx", tmp_path / "lo")
-    truth = {s: full_load(resaved)[s] for s in RECORDS}
+    truth = loaded_records(resaved)
     assert records(resaved, stored=True) == truth
     week(resaved)
     assert hits(resaved) == set(RECORDS)
@@ -212,7 +218,7 @@ def test_save_and_week_leave_grids_that_match_what_they_wrote(copy):
     assert hits(copy) == set()
     truth = records(copy, stored=False)
     assert sum(1 for r in truth[C.PERSON_RECORDS] if r[0] == datetime(day.year, day.month, day.day)) > 0
-    assert truth == {s: full_load(copy)[s] for s in RECORDS}
+    assert truth == loaded_records(copy)
     week(copy)  # reads the records: copied as they are, their grids stored
     assert hits(copy) == set(RECORDS)
     assert records(copy, stored=True) == records(copy, stored=False) == truth
@@ -221,7 +227,7 @@ def test_save_and_week_leave_grids_that_match_what_they_wrote(copy):
     assert hits(copy) == set(RECORDS)
     again = records(copy, stored=False)
     assert again != truth
-    assert records(copy, stored=True) == again == {s: full_load(copy)[s] for s in RECORDS}
+    assert records(copy, stored=True) == again == loaded_records(copy)
 
 
 def note_on_the_first_form(path: Path, note: str) -> None:

@@ -388,7 +388,7 @@ def test_a_crowded_week_splits_into_day_blocks_that_are_read_back(weekly, tmp_pa
 def unsaved(typed, tmp_path_factory) -> SimpleNamespace:
     """The saved week with more entries typed and not saved yet (what a
     teacher has open before pressing 保存日表 or 生成日表)."""
-    from remote import payload
+    from remote import file_state, payload
 
     path = tmp_path_factory.mktemp("unsaved") / "班级.xlsx"
     shutil.copy(typed.path, path)
@@ -397,7 +397,8 @@ def unsaved(typed, tmp_path_factory) -> SimpleNamespace:
     type_week(path, more)
     expected = dict(typed.expected)
     expected.update({(WEEK[3].isoformat(), sid, "作业"): 1.0 for sid in one.members})
-    return SimpleNamespace(path=path, data=payload(path), expected=expected)
+    # what the payload was made from, as the live runs' replays start from it (replay copies it)
+    return SimpleNamespace(path=path, data=payload(path), expected=expected, state=file_state(path))
 
 
 def test_save_button_writes_what_the_cli_writes(unsaved, tmp_path):
@@ -408,7 +409,7 @@ def test_save_button_writes_what_the_cli_writes(unsaved, tmp_path):
     file_report = save(on_file)
     live_report, actions = live_run(unsaved.data, X.save_daily)
     assert live_report.lines == file_report.lines
-    live = replay(unsaved.data, actions, file_state(unsaved.path))
+    live = replay(unsaved.data, actions, unsaved.state)
     assert_same(file_state(on_file), live)
     assert live.alerts == []
     person = live[C.PERSON_RECORDS].values()
@@ -432,7 +433,7 @@ def test_daily_button_writes_what_the_cli_writes(unsaved, tmp_path, how):
         source = remote_copy(unsaved.path, tmp_path / "source")
         add_items(source, [("课堂参与", "背诵", 0, 3), ("卫生纪律", "两操", -3, 3)])
         set_setting(source, "上课日", "一,二,三,四,五,六")
-        unsaved = SimpleNamespace(path=source, data=payload(source), expected=unsaved.expected)
+        unsaved = SimpleNamespace(path=source, data=payload(source), expected=unsaved.expected, state=file_state(source))
     on_file = remote_copy(unsaved.path, tmp_path)
     if how == "button":
         file_report = daily(on_file)
@@ -442,7 +443,7 @@ def test_daily_button_writes_what_the_cli_writes(unsaved, tmp_path, how):
         live_report, actions = live_run(unsaved.data, lambda xl: daily(LiveBook(xl), TUESDAY))
     assert live_report.lines == file_report.lines
     assert "先保存了原来的日表" in live_report.text() and "小组周表 7 张" in live_report.text()
-    live = replay(unsaved.data, actions, file_state(unsaved.path))
+    live = replay(unsaved.data, actions, unsaved.state)
     assert_same(file_state(on_file), live)
     assert live.alerts == []
     assert person_points(on_file) == unsaved.expected
