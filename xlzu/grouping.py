@@ -59,7 +59,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple, Sequence
 
 import numpy as np
@@ -995,8 +995,17 @@ def balance(
         if other.value < bound.value:
             bound = other
     else:
-        # A small class: the exhaustive search may prove the split the best possible (xlzu.sdbound.tighten).
+        # A small class: the exhaustive search may prove the split the best possible (xlzu.sdbound.tighten),
+        # or meet a split of smaller D_sd on the way: taken when the objective (which also weighs
+        # 组织能力 and the spreads) prefers it, and then judged itself.
         bound = tighten(bound, x, layer, counts, TAU_MEANS, fixed, best_g, girl=girl, boy=boy)
+        if bound.better is not None:
+            V = _values(search._eye[bound.better].T @ feats, use_sd)
+            f = _objective_full(V, w)
+            if f < best_f - _EPS:
+                best_f, best_g = f, bound.better
+                bound = replace(bound, exact=bool(bound.value >= np.ptp(V[:, 1]) * (1 - 1e-6)))
+            bound = replace(bound, better=None)
     return SearchResult(best_g, float(best_f), time.perf_counter() - start, starts, rounds, bound)
 
 

@@ -132,7 +132,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import numpy as np
@@ -151,6 +151,9 @@ class SdBound:
     high: bool  # whether that student is the highest (else the lowest)
     max_sd: float  # least possible SD (class SDs) of that student's group
     exact: bool = False  # the exhaustive search proved that no split does better than ``value`` (tighten)
+    # A split (0-based group per student) the exhaustive search met with a smaller D_sd than the one
+    # tighten judged: the groups' layer counts, D_means ≤ delta and the gender bands kept, nothing else weighed.
+    better: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 GIRL, BOY, OTHER = 0, 1, 2  # values of ``sex``: a student of unknown gender counts for neither band
@@ -770,26 +773,43 @@ class _OutOfNodes(Exception):
 
 
 def exact_floor(z: np.ndarray, known: np.ndarray, layer: np.ndarray, counts: np.ndarray, sex, bands, delta: float,
-                start: float, achieved: float, nodes: int = EXACT_NODES, fixed: np.ndarray | None = None) -> float:
+                start: float, achieved: float, nodes: int = EXACT_NODES,
+                fixed: np.ndarray | None = None) -> tuple[float, np.ndarray | None]:
     """What the exhaustive search proves (step 6): the least D_sd of any
     split (a hair under it), found by branch and bound from ``achieved``
     down: each round either finds a split below the threshold (the next
     threshold is a hair under it) or proves there is none.  ``start`` when
-    the class is too large or the search runs out of ``nodes`` first."""
+    the class is too large or the search runs out of ``nodes`` first.  With
+    it, the best split met on the way when its D_sd is below ``achieved``
+    (else None)."""
     if len(z) > 63 or achieved <= start:
-        return start
+        return start, None
     try:
         ex = _Exact(z, known, layer, counts, sex, bands, delta, nodes, fixed)
     except OverflowError:
-        return start
+        return start, None
     t = achieved * (1 - 1e-9)
     while True:
         got = ex.feasible(t)
         if got is None:
-            return start
+            return start, _groups_of(ex, len(z), counts)
         if not got:
-            return max(start, t)
+            return max(start, t), _groups_of(ex, len(z), counts)
         t = ex.found * (1 - 1e-9)
+
+
+def _groups_of(ex: _Exact, n: int, counts: np.ndarray) -> np.ndarray | None:
+    """The best split the exhaustive search ``ex`` met, as a 0-based group
+    per student (group g has the layer counts ``counts[g]``; a locked
+    group's row names it), or None when it met none."""
+    if not ex.best:
+        return None
+    groups = np.full(n, -1)
+    slots = {r: [g for g in range(counts.shape[0]) if ex.rows[g] == r] for r in ex.types}
+    for r, mask in ex.best:
+        g = slots[r].pop(0)
+        groups[[i for i in range(n) if (mask >> i) & 1]] = g
+    return groups
 
 
 def least_sd_split(total: Sequence[float], layer: Sequence[int], counts: np.ndarray, delta: float = 0.01, *,
@@ -825,14 +845,7 @@ def least_sd_split(total: Sequence[float], layer: Sequence[int], counts: np.ndar
         if not got:
             break
         t = ex.found * (1 - 1e-9)
-    if not ex.best:
-        return None
-    groups = np.full(len(x), -1)
-    slots = {r: [g for g in range(counts.shape[0]) if ex.rows[g] == r] for r in ex.types}
-    for r, mask in ex.best:
-        g = slots[r].pop(0)
-        groups[[i for i in range(len(x)) if (mask >> i) & 1]] = g
-    return groups
+    return _groups_of(ex, len(x), counts)
 
 
 def _spread(z: np.ndarray, known: np.ndarray, groups: np.ndarray, k: int) -> tuple[float, float]:
@@ -859,7 +872,10 @@ def tighten(bound: SdBound, total: Sequence[float], layer: Sequence[int], counts
     search is spent only where the bound does not already vouch for the
     split (its D_sd above ``floor`` and above ``slack`` × the bound).  A split
     that breaks the gender rule is judged against the bound without it; one
-    with D_means > delta, or that moved a locked student, is left as it is."""
+    with D_means > delta, or that moved a locked student, is left as it is.
+    When the search met splits with a smaller D_sd than ``groups`` on the
+    way, the best of them is ``better`` (``exact`` still speaks of
+    ``groups``)."""
     x = np.asarray(total, dtype=float)
     layer = np.asarray(layer, dtype=int)
     counts = np.asarray(counts, dtype=int)
@@ -886,7 +902,7 @@ def tighten(bound: SdBound, total: Sequence[float], layer: Sequence[int], counts
         return bound
     if d_sd <= max(floor, slack * bound.value):
         return bound
-    value = exact_floor(z, known, layer, counts, sex, bands, delta, bound.value, d_sd, nodes, fixed)
+    value, better = exact_floor(z, known, layer, counts, sex, bands, delta, bound.value, d_sd, nodes, fixed)
     if value <= bound.value:
-        return bound
-    return SdBound(value, bound.student, bound.high, bound.max_sd, exact=value >= d_sd * (1 - 1e-6))
+        return bound if better is None else replace(bound, better=better)
+    return SdBound(value, bound.student, bound.high, bound.max_sd, exact=value >= d_sd * (1 - 1e-6), better=better)
