@@ -551,7 +551,8 @@ def _locked_group(z, known, layer, here, elsewhere, row, delta, N, sex, bands) -
 # --------------------------------------------------------------------------
 # Small classes: an exact proof by exhaustive search (step 6 of the docstring)
 # --------------------------------------------------------------------------
-EXACT_SETS = 700_000  # most member sets of one row of layer counts listed (32 students in 4 groups)
+EXACT_SETS = 3_000_000  # most member sets of one row of layer counts listed (38 students in 5 groups)
+SETS_CHUNK = 250_000  # member sets made at once while listing them
 EXACT_NODES = 25_000  # most search steps spent on proofs (about 0.6 CPU-s), over all thresholds
 
 
@@ -590,32 +591,44 @@ def _sets_of_row(z: np.ndarray, known: np.ndarray, layer: np.ndarray, row: tuple
         combos = list(itertools.combinations(pools[L].tolist(), int(need[L])))
         per.append(np.array(combos, dtype=np.int64).reshape(len(combos), int(need[L])))
     sizes = [len(p) for p in per]
+    if 0 in sizes:
+        return _Sets(np.zeros(0, np.uint64), *(np.zeros(0) for _ in range(4)))
     sex = np.full(len(z), OTHER) if sex is None else sex
     zk = np.where(known, z, 0.0)
     # Per layer and combination: known members, Σx, Σx², girls, boys; summed over layers by broadcasting.
     parts = [np.stack([known[p].sum(axis=1), zk[p].sum(axis=1), (zk[p] ** 2).sum(axis=1), (sex[p] == GIRL).sum(axis=1),
                        (sex[p] == BOY).sum(axis=1)]).astype(float) for p in per]
-    total = np.array([known[focus].sum(), zk[focus].sum(), (zk[focus] ** 2).sum(), (sex[focus] == GIRL).sum(),
+    start = np.array([known[focus].sum(), zk[focus].sum(), (zk[focus] ** 2).sum(), (sex[focus] == GIRL).sum(),
                       (sex[focus] == BOY).sum()], dtype=float).reshape((5,) + (1,) * N_LAYERS)
-    for L, part in enumerate(parts):
-        shape = [1] * N_LAYERS
-        shape[L] = sizes[L]
-        total = total + part.reshape((5, *shape))
-    n, s1, s2, g, b = (np.broadcast_to(a, sizes).ravel() for a in total)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = s1 / n
-        sd = np.sqrt(np.maximum(s2 / n - mean**2, 0.0))
-    ok = ~(np.abs(mean) > delta)  # NaN: no known member, no mean
-    if bands is not None:
-        ok &= (bands[0][0] <= g) & (g <= bands[0][1]) & (bands[1][0] <= b) & (b <= bands[1][1])
-    keep = np.flatnonzero(ok)
+    # Chunks of the first layer's combinations keep the arrays small (about SETS_CHUNK sets at a time).
+    rest = int(np.prod(sizes[1:]))
+    step = max(1, SETS_CHUNK // max(rest, 1))
+    kept = {name: [] for name in ("keep", "mean", "sd", "n", "s2")}
+    for lo in range(0, sizes[0], step):
+        hi = min(lo + step, sizes[0])
+        total = start
+        for L, part in enumerate(parts):
+            shape = [1] * N_LAYERS
+            shape[L] = sizes[L] if L else hi - lo
+            total = total + (part[:, lo:hi] if L == 0 else part).reshape((5, *shape))
+        n, s1, s2, g, b = (np.broadcast_to(a, [hi - lo, *sizes[1:]]).ravel() for a in total)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = s1 / n
+            sd = np.sqrt(np.maximum(s2 / n - mean**2, 0.0))
+        ok = ~(np.abs(mean) > delta)  # NaN: no known member, no mean
+        if bands is not None:
+            ok &= (bands[0][0] <= g) & (g <= bands[0][1]) & (bands[1][0] <= b) & (b <= bands[1][1])
+        at = np.flatnonzero(ok)
+        for name, values in (("keep", at + lo * rest), ("mean", mean[at]), ("sd", sd[at]), ("n", n[at]), ("s2", s2[at])):
+            kept[name].append(values)
+    keep, mean, sd, n, s2 = (np.concatenate(kept[name]) for name in ("keep", "mean", "sd", "n", "s2"))
     mask = np.zeros(0, np.uint64)
     if masks and len(keep):
         idx = np.unravel_index(keep, sizes)
         members = np.concatenate([per[L][idx[L]] for L in range(N_LAYERS)] + [np.full((len(keep), 1), i) for i in focus],
                                  axis=1)
         mask = np.bitwise_or.reduce(np.left_shift(np.uint64(1), members.astype(np.uint64)), axis=1)
-    return _Sets(mask, mean[keep], sd[keep], n[keep], s2[keep])
+    return _Sets(mask, mean, sd, n, s2)
 
 
 class _Exact:
