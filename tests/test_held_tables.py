@@ -501,6 +501,13 @@ def test_a_new_day_goes_below_the_tables_whose_rows_stay_byte_for_byte(class_4w,
             _rewrite_sheet(src, sheet, excel_dialect)
     daily(src, school_days(src, 5)[-1])
     type_forms(src, seed=4)  # typed and saved by a spreadsheet program (here openpyxl: the tables stay as written)
+    form = openpyxl.load_workbook(src)  # a 备注 typed like a formula: it must reach the records as text
+    ws = form[C.daily_group_sheet(1)]
+    note = next(c for row in ws.iter_rows(max_row=5) for c in row if c.value == C.REC_NOTE)
+    ws.cell(note.row + 2, note.column).value = "=1+2"
+    ws.cell(note.row + 2, note.column).data_type = "s"
+    student = ws.cell(note.row + 2, 1).value
+    form.save(src)
     before = {s: _body(src, s) for s in RECORDS}
     typed = openpyxl.load_workbook(src)  # one load for the values and the views
     earlier = values_of(typed)
@@ -526,6 +533,12 @@ def test_a_new_day_goes_below_the_tables_whose_rows_stay_byte_for_byte(class_4w,
                 mine, theirs = ws.cell(r, c), other.cell(r, c)
                 assert (mine.number_format, mine.alignment.horizontal, mine.font.name, mine.border.left.style) == \
                        (theirs.number_format, theirs.alignment.horizontal, theirs.font.name, theirs.border.left.style)
+    ws = added_ws[C.PERSON_RECORDS]
+    head = [c.value for c in ws[1]]
+    who, what = head.index(C.REC_ID), head.index(C.REC_NOTE)
+    noted = [r for r in ws.iter_rows(min_row=len(earlier[C.PERSON_RECORDS]) + 1)
+             if str(r[who].value) == str(student) and r[what].value == "=1+2"]
+    assert noted and all(r[what].data_type == "s" for r in noted)  # text, as typed: never a formula
     if writer == "LibreOffice":  # and it opens what was added to its own file
         back = full_load(convert(fast, "xlsx", tmp_path / "back"))
         for sheet in RECORDS:
