@@ -185,14 +185,16 @@ def _canonical(groups: np.ndarray, order: np.ndarray, classes: list[list[int]], 
 def certify(total: Sequence[float], layer: Sequence[int], girl: Sequence[bool], boy: Sequence[bool],
             counts: np.ndarray, t: float, seconds: float = 120.0, workers: int = 2,
             hint: Sequence[int] | None = None, fixed: Sequence[int] | None = None,
-            delta: float = 0.01, seed: int = 0, **params) -> Certificate:
+            delta: float = 0.01, seed: int = 0, pin_hint: bool = False, **params) -> Certificate:
     """Does any split keeping xlzu's rules (see the module docstring) have
     D_sd < ``t``?  "proved": none has; "found": the relaxation has a
     solution (``groups``; measure its D_sd); "unknown": out of ``seconds``.
 
     ``counts``: k × 4 layer counts per group; ``fixed``: each student's
     group, or −1 (locked students; a whole split to test the model);
-    ``hint``: a split CP-SAT starts from (relabelled to the rows of counts);
+    ``hint``: a split CP-SAT starts from (relabelled to the rows of counts
+    and to the form the symmetry constraints keep), with ``pin_hint``
+    enforced instead (to test that the symmetry constraints keep it);
     ``params``: further CP-SAT parameters (e.g. ``linearization_level=2``)."""
     from ortools.sat.python import cp_model
 
@@ -288,9 +290,13 @@ def certify(total: Sequence[float], layer: Sequence[int], girl: Sequence[bool], 
 
     if hint is not None:
         h = relabel(hint, layer, counts)
+        if h is None and pin_hint:
+            raise ValueError("the hint's layer counts are not the rows of counts")
         if h is not None:
             h = _canonical(h, order, classes, absent, layer, girl, boy)
             for i in range(n):
+                if pin_hint:
+                    m.Add(X[i][int(h[i])] == 1)
                 for g in range(k):
                     m.AddHint(X[i][g], int(h[i] == g))
 
