@@ -52,13 +52,18 @@ The relaxation, for a split with D_means ≤ delta and D_sd < t:
    alone the window would be 2t + t² + delta² wide; the tangents make it
    ≈ 2σt + t² + delta², which matters when σ is well below 1.)  In
    integers, q_i = round(Q·z_i²), T_g = Σ_{i∈g} q_i, |T_g − Q·SS_g| ≤
-   n_g / 2, C = ⌊Q·c⌋ ∈ [0, Q], and U an integer with
-   R·U ≤ ⌈R·(1 + t/√c_j)⌉·C + ⌈R·(1 + t/√c_j) + R·Q·(t√c_j + t² + delta²)⌉
-   for every j (R = 1000; coefficients rounded up, and C ≥ 0, so
-   U = ⌊min_j f_j(Q·c)⌋... i.e. ⌊Q·min_j f_j(c)⌋ satisfies them):
+   n_g / 2, C = ⌊Q·c⌋ ∈ [0, Q], and an integer U with
+
+       R·U ≤ ⌈R·(1 + t/√c_j)⌉·C + ⌈R·(1 + t/√c_j) + R·Q·(t·√c_j + t² + delta²)⌉
+
+   for every j (R = 1000).  U = ⌊Q·min_j f_j(c)⌋ satisfies them: Q·c <
+   C + 1 and the coefficients are rounded up (C ≥ 0).  Then
 
        n_g·(C − 1) ≤ T_g ≤ n_g·(U + 2).
 
+   Summed over the groups (Σ_g T_g = Σ_i q_i over the N students with
+   总分, Σ n_g = N) these give N·(C − 1) ≤ Σ q ≤ N·(U + 2), stated as well
+   for propagation (σ lies near 1: every group's SS_g / n_g is near 1).
    The slack of one unit per member on each side covers the rounding of
    s_i, q_i (½ each) and the floors of a, c and U, with room to spare; a
    little extra slack only weakens the proof, never breaks it.
@@ -68,12 +73,17 @@ The relaxation, for a split with D_means ≤ delta and D_sd < t:
    linear in A, C, U); v = 0 enforces nothing.  Without absent students
    n_g is the group's size.
 4. **Symmetry.**  Groups with the same row of ``counts`` and no locked
-   student are interchangeable.  Order the students (layer, then z from the
-   top; the top student first); relabelling each such class of groups in
-   the order in which the ordered students first appear in them maps any
-   split to one where the p-th student lies in one of the class's first
-   p + 1 groups.  Requiring that removes no split up to relabelling (the
-   top student goes to the first group of its row's class).
+   student are interchangeable.  Order the students with 总分 (layer, then
+   z from the top; the top student first); relabelling each such class of
+   groups in the order in which the ordered students first appear in them
+   (groups without any of them last) maps any split to one where the p-th
+   student lies in one of the class's first p + 1 groups.  Then absent,
+   unlocked students of the same layer and gender are interchangeable (no
+   score; they count alike for layers and gender): sorting their groups
+   moves no student with 总分, so the first relabelling stands, and they
+   may be asked to lie in groups of nondecreasing index.  Both requirements
+   together remove no split up to relabelling (``_canonical`` computes the
+   form they keep).
 
 Every constraint holds for every real split with D_sd < t (after the
 relabelling of 4), so INFEASIBLE proves D_sd ≥ t for every split.
@@ -244,6 +254,12 @@ def certify(total: Sequence[float], layer: Sequence[int], girl: Sequence[bool], 
         alpha = math.ceil(R * (1 + t / r))
         beta = math.ceil(R * (1 + t / r) + R * Q * (t * r + t * t + delta * delta))
         m.Add(R * U <= alpha * C + beta)
+
+    # Implied by the windows summed over the groups (Σ_g T_g = Σ q over the N known, Σ n_g = N):
+    # N·(C − 1) ≤ Σ q ≤ N·(U + 2); stated for propagation.
+    sum_q = int(q.sum())
+    m.Add(N * (C - 1) <= sum_q)
+    m.Add(N * (U + 2) >= sum_q)
 
     for g in range(k):
         col = [X[i][g] for i in range(n)]
