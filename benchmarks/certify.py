@@ -88,10 +88,12 @@ The relaxation, for a split with D_means ≤ delta and D_sd < t:
 Every constraint holds for every real split with D_sd < t (after the
 relabelling of 4), so INFEASIBLE proves D_sd ≥ t for every split.
 
-CP-SAT runs with a fixed random seed and ``workers`` threads under a wall
-time limit: with more than one worker the time at which it ends (and so
-"unknown" near the limit) may vary from run to run; a "proved" is a proof
-whatever the run.
+CP-SAT runs with a fixed random seed and ``workers`` threads.  By default
+they race each other under a wall time limit, so with more than one worker
+the answer near the limit (and the split found) may vary from run to run;
+with ``deterministic`` they take turns in a fixed order under a limit of
+CP-SAT's deterministic time, and the answer is the same on every run.  A
+"proved" is a proof whatever the run.
 """
 
 from __future__ import annotations
@@ -113,6 +115,7 @@ class Certificate:
     status: str  # "proved": no split has D_sd < t; "found": a split of the relaxation; "unknown": out of time
     groups: np.ndarray | None  # the split found (0-based groups, rows of counts), else None
     seconds: float  # wall seconds of the solve
+    work: float = 0.0  # CP-SAT's deterministic time of the solve (what ``deterministic`` limits)
 
 
 def available() -> bool:
@@ -195,7 +198,8 @@ def _canonical(groups: np.ndarray, order: np.ndarray, classes: list[list[int]], 
 def certify(total: Sequence[float], layer: Sequence[int], girl: Sequence[bool], boy: Sequence[bool],
             counts: np.ndarray, t: float, seconds: float = 120.0, workers: int = 2,
             hint: Sequence[int] | None = None, fixed: Sequence[int] | None = None,
-            delta: float = 0.01, seed: int = 0, pin_hint: bool = False, **params) -> Certificate:
+            delta: float = 0.01, seed: int = 0, pin_hint: bool = False, deterministic: bool = False,
+            **params) -> Certificate:
     """Does any split keeping xlzu's rules (see the module docstring) have
     D_sd < ``t``?  "proved": none has; "found": the relaxation has a
     solution (``groups``; measure its D_sd); "unknown": out of ``seconds``.
@@ -205,6 +209,9 @@ def certify(total: Sequence[float], layer: Sequence[int], girl: Sequence[bool], 
     ``hint``: a split CP-SAT starts from (relabelled to the rows of counts
     and to the form the symmetry constraints keep), with ``pin_hint``
     enforced instead (to test that the symmetry constraints keep it);
+    ``deterministic``: CP-SAT's workers interleaved in a fixed order and
+    ``seconds`` a limit of its deterministic time (wall time at most 3 ×
+    that): the same answer on every run, at some cost in speed;
     ``params``: further CP-SAT parameters (e.g. ``linearization_level=2``)."""
     from ortools.sat.python import cp_model
 
@@ -229,37 +236,37 @@ def certify(total: Sequence[float], layer: Sequence[int], girl: Sequence[bool], 
                                   (int(boy.sum()) // k, -(-int(boy.sum()) // k)))
 
     m = cp_model.CpModel()
-    X = [[m.NewBoolVar(f"x{i}_{g}") for g in range(k)] for i in range(n)]
+    X = [[m.new_bool_var(f"x{i}_{g}") for g in range(k)] for i in range(n)]
     for i in range(n):
-        m.AddExactlyOne(X[i])
+        m.add_exactly_one(X[i])
         if fixed[i] >= 0:
-            m.Add(X[i][int(fixed[i])] == 1)
+            m.add(X[i][int(fixed[i])] == 1)
     for g in range(k):
         col = [X[i][g] for i in range(n)]
         for L in range(counts.shape[1]):
-            m.Add(sum(col[i] for i in np.flatnonzero(layer == L)) == int(counts[g, L]))
+            m.add(sum(col[i] for i in np.flatnonzero(layer == L)) == int(counts[g, L]))
         girls = sum(col[i] for i in np.flatnonzero(girl))
         boys = sum(col[i] for i in np.flatnonzero(boy))
-        m.AddLinearConstraint(girls, g_lo, g_hi)
-        m.AddLinearConstraint(boys, b_lo, b_hi)
+        m.add_linear_constraint(girls, g_lo, g_hi)
+        m.add_linear_constraint(boys, b_lo, b_hi)
 
     # Means: n_g·(A − 1) ≤ Σ s ≤ n_g·(A + Q·delta + 2).
     width = int(math.ceil(Q * delta))
-    A = m.NewIntVar(-width - 2, 0, "A")
+    A = m.new_int_var(-width - 2, 0, "A")
     # SDs: n_g·(C − 1) ≤ Σ q ≤ n_g·(U + 2), R·U ≤ α_j·C + β_j for every tangent c_j.
-    C = m.NewIntVar(0, Q, "C")
-    U = m.NewIntVar(0, 100 * Q, "U")
+    C = m.new_int_var(0, Q, "C")
+    U = m.new_int_var(0, 100 * Q, "U")
     for cj in TANGENTS:
         r = math.sqrt(cj)
         alpha = math.ceil(R * (1 + t / r))
         beta = math.ceil(R * (1 + t / r) + R * Q * (t * r + t * t + delta * delta))
-        m.Add(R * U <= alpha * C + beta)
+        m.add(R * U <= alpha * C + beta)
 
     # Implied by the windows summed over the groups (Σ_g T_g = Σ q over the N known, Σ n_g = N):
     # N·(C − 1) ≤ Σ q ≤ N·(U + 2); stated for propagation.
     sum_q = int(q.sum())
-    m.Add(N * (C - 1) <= sum_q)
-    m.Add(N * (U + 2) >= sum_q)
+    m.add(N * (C - 1) <= sum_q)
+    m.add(N * (U + 2) >= sum_q)
 
     for g in range(k):
         col = [X[i][g] for i in range(n)]
@@ -275,18 +282,18 @@ def certify(total: Sequence[float], layer: Sequence[int], girl: Sequence[bool], 
         if lo == hi:
             cases = [(lo, None)]
         else:
-            lits = {v: m.NewBoolVar(f"n{g}_{v}") for v in range(lo, hi + 1)}
-            m.AddExactlyOne(lits.values())
-            m.Add(sum(col[i] for i in np.flatnonzero(known)) == sum(v * b for v, b in lits.items()))
+            lits = {v: m.new_bool_var(f"n{g}_{v}") for v in range(lo, hi + 1)}
+            m.add_exactly_one(lits.values())
+            m.add(sum(col[i] for i in np.flatnonzero(known)) == sum(v * b for v, b in lits.items()))
             cases = list(lits.items())
         for v, lit in cases:
             if v == 0:
                 continue
             cons = [S >= v * (A - 1), S <= v * (A + width + 2), T >= v * (C - 1), T <= v * (U + 2)]
             for c in cons:
-                ct = m.Add(c)
+                ct = m.add(c)
                 if lit is not None:
-                    ct.OnlyEnforceIf(lit)
+                    ct.only_enforce_if(lit)
 
     order = _order(z, known, layer)
     classes = _classes(counts, fixed)
@@ -295,14 +302,14 @@ def certify(total: Sequence[float], layer: Sequence[int], girl: Sequence[bool], 
             if fixed[i] >= 0:
                 continue
             for j in range(p + 1, len(cls)):
-                m.Add(X[i][cls[j]] == 0)
+                m.add(X[i][cls[j]] == 0)
 
     # Absent students of the same layer and gender are interchangeable: their groups in index order.
     absent = np.flatnonzero(~known & (fixed < 0))
     for key in {(int(layer[i]), bool(girl[i]), bool(boy[i])) for i in absent}:
         same = [i for i in absent if (int(layer[i]), bool(girl[i]), bool(boy[i])) == key]
         for a, b in zip(same, same[1:]):
-            m.Add(sum(g * X[a][g] for g in range(k)) <= sum(g * X[b][g] for g in range(k)))
+            m.add(sum(g * X[a][g] for g in range(k)) <= sum(g * X[b][g] for g in range(k)))
 
     if hint is not None:
         h = relabel(hint, layer, counts)
@@ -312,24 +319,30 @@ def certify(total: Sequence[float], layer: Sequence[int], girl: Sequence[bool], 
             h = _canonical(h, order, classes, absent, layer, girl, boy)
             for i in range(n):
                 if pin_hint:
-                    m.Add(X[i][int(h[i])] == 1)
+                    m.add(X[i][int(h[i])] == 1)
                 for g in range(k):
-                    m.AddHint(X[i][g], int(h[i] == g))
+                    m.add_hint(X[i][g], int(h[i] == g))
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(seconds)
     solver.parameters.num_workers = int(workers)
     solver.parameters.random_seed = int(seed)
+    if deterministic:
+        solver.parameters.interleave_search = True
+        solver.parameters.max_deterministic_time = float(seconds)
+        solver.parameters.max_time_in_seconds = 3.0 * float(seconds)
+    else:
+        solver.parameters.max_time_in_seconds = float(seconds)
     for name, value in params.items():
         setattr(solver.parameters, name, value)
     start = time.perf_counter()
-    status = solver.Solve(m)
+    status = solver.solve(m)
     wall = time.perf_counter() - start
+    work = solver.deterministic_time
     if status == cp_model.INFEASIBLE:
-        return Certificate("proved", None, wall)
+        return Certificate("proved", None, wall, work)
     if status in (cp_model.FEASIBLE, cp_model.OPTIMAL):
-        groups = np.array([next(g for g in range(k) if solver.Value(X[i][g])) for i in range(n)])
-        return Certificate("found", groups, wall)
+        groups = np.array([next(g for g in range(k) if solver.value(X[i][g])) for i in range(n)])
+        return Certificate("found", groups, wall, work)
     if status == cp_model.MODEL_INVALID:
-        raise RuntimeError(m.Validate())
-    return Certificate("unknown", None, wall)
+        raise RuntimeError(m.validate())
+    return Certificate("unknown", None, wall, work)
