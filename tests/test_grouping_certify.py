@@ -119,3 +119,16 @@ def test_the_top_student_goes_to_the_first_group_of_its_row_and_locks_are_kept()
     fixed[:5] = np.where(np.arange(5) == top, last, split[:5])
     c = cert.certify(total, layer, girl, boy, counts, 10.0, seconds=30, fixed=fixed)
     assert c.status == "found" and (c.groups[fixed >= 0] == fixed[fixed >= 0]).all()
+
+
+def test_the_benchmark_proves_a_class_that_xlzus_bound_cannot_vouch_for():
+    """benchmarks/grouping.py's proof for a class whose bound from xlzu is
+    far below its D_sd (64 students, 38 % girls): CP-SAT, deterministic,
+    proves that no split reaches D_sd ÷ 1.3, and the proof column says so."""
+    import grouping
+
+    r = grouping.run_one(64, 154, "skewed")
+    assert r["bound"] * 1.3 < r["ours"]["D_sd"]  # xlzu's own bound does not vouch for it
+    p = grouping.prove(r, r["ours"], 60.0)
+    assert p["status"] == "proved" and p["t"] == pytest.approx(r["ours"]["D_sd"] / 1.3)
+    assert grouping.proof_text(p) == f"≥ {r['ours']['D_sd'] / 1.3:.4f} CP-SAT"
