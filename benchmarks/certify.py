@@ -57,7 +57,8 @@ The relaxation, for a split with D_means ≤ delta and D_sd < t:
        R·U ≤ ⌈R·(1 + t/√c_j)⌉·C + ⌈R·(1 + t/√c_j) + R·Q·(t·√c_j + t² + delta²)⌉
 
    for every j (R = 1000).  U = ⌊Q·min_j f_j(c)⌋ satisfies them: Q·c <
-   C + 1 and the coefficients are rounded up (C ≥ 0).  Then
+   C + 1 and the coefficients are rounded up (C ≥ 0); capped at max q + 2
+   (T_g ≤ n_g·max q, so a larger U is never needed) it still does.  Then
 
        n_g·(C − 1) ≤ T_g ≤ n_g·(U + 2).
 
@@ -255,7 +256,7 @@ def certify(total: Sequence[float], layer: Sequence[int], girl: Sequence[bool], 
     A = m.new_int_var(-width - 2, 0, "A")
     # SDs: n_g·(C − 1) ≤ Σ q ≤ n_g·(U + 2), R·U ≤ α_j·C + β_j for every tangent c_j.
     C = m.new_int_var(0, Q, "C")
-    U = m.new_int_var(0, 100 * Q, "U")
+    U = m.new_int_var(0, int(q.max()) + 2, "U")  # T_g ≤ n_g·max q: a larger U never needed
     for cj in TANGENTS:
         r = math.sqrt(cj)
         alpha = math.ceil(R * (1 + t / r))
