@@ -129,6 +129,6 @@ def test_the_benchmark_proves_a_class_that_xlzus_bound_cannot_vouch_for():
 
     r = grouping.run_one(64, 154, "skewed")
     assert r["bound"] * 1.3 < r["ours"]["D_sd"]  # xlzu's own bound does not vouch for it
-    p = grouping.prove(r, r["ours"], 60.0)
+    p = grouping.prove(r, r["ours"], 60.0, max(0.020, 1.3 * r["bound"]))
     assert p["status"] == "proved" and p["t"] == pytest.approx(r["ours"]["D_sd"] / 1.3)
     assert grouping.proof_text(p) == f"≥ {r['ours']['D_sd'] / 1.3:.4f} CP-SAT"
