@@ -100,11 +100,17 @@ CP-SAT's deterministic time, and the answer is the same on every run.  A
 from __future__ import annotations
 
 import math
+import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from xlzu.sdbound import gender_bands  # noqa: E402  (the gender rule, as xlzu keeps it)
 
 Q = 100_000  # integer units per class SD (means) and per class SD² (squares)
 R = 1_000  # scale of the tangents' coefficients
@@ -233,8 +239,7 @@ def certify(total: Sequence[float], layer: Sequence[int], girl: Sequence[bool], 
     z = np.where(known, (x - np.nanmean(x)) / np.nanstd(x), 0.0)
     s = np.where(known, np.round(Q * z), 0).astype(np.int64)
     q = np.where(known, np.round(Q * z * z), 0).astype(np.int64)
-    (g_lo, g_hi), (b_lo, b_hi) = ((int(girl.sum()) // k, -(-int(girl.sum()) // k)),
-                                  (int(boy.sum()) // k, -(-int(boy.sum()) // k)))
+    (g_lo, g_hi), (b_lo, b_hi) = gender_bands(girl, boy, k)
 
     m = cp_model.CpModel()
     X = [[m.new_bool_var(f"x{i}_{g}") for g in range(k)] for i in range(n)]
