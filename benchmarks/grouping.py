@@ -38,7 +38,7 @@ lower D_sd than xlzu's ("CP-SAT split 0.0181") shows that the search, not
 the class, fell short.  Without OR-tools installed
 (``pip install ".[bench]"``) the benchmark runs and says that no proof was
 attempted; ``--no-proof`` skips them; ``--proof-seconds`` is CP-SAT's limit
-per class in its deterministic time (2 workers taking turns in a fixed
+per question (at most two per class) in its deterministic time (2 workers taking turns in a fixed
 order, so every run gives the same answers; wall time is about 1–2 × that).
 
 With ``--process`` it also times the whole ``python -m xlzu group`` on a
@@ -258,8 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-proof", action="store_true",
                     help="do not ask CP-SAT (benchmarks/certify.py) for proofs where xlzu's bound is too weak")
     ap.add_argument("--proof-seconds", type=float, default=120.0, metavar="S",
-                    help="CP-SAT's limit per class, in its deterministic seconds (default 120; the same "
-                         "answer on every run; wall time about 1–2 × that on this machine)")
+                    help="CP-SAT's limit per question (at most two per class), in its deterministic seconds "
+                         "(default 120; the same answer on every run; wall time about 1–2 × that here)")
     args = ap.parse_args(argv)
     proofs = not args.no_proof and cert.available()
     results = [run_one(n, s, kind, args.seed) for n, s, kind in classes(args.quick, args.classes)]
