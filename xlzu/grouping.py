@@ -48,8 +48,14 @@ the best split found, perturbed, when the walk stalls.  Where a group holds
 locked students, a pair may also exchange its layer counts (which group is
 the smaller one, which has the short layer), so the counts follow the
 locks (the multiset of counts stays; the lower bound reported is the
-smaller of the one for the planned counts and the one for the split's own).  It stops once both figures are under their stopping shares (or D_sd
-is close to its lower bound), or after a fixed amount of work.
+smaller of the one for the planned counts and the one for the split's own).
+A start whose best split is still above a cap (D_means or D_sd) ends with
+exact recombinations of three groups (every way to share each layer's
+members among the three, met in the middle; ``_Search.triple_best``), which
+leave optima no move between two groups can: a 60-student class goes from
+D_sd 0.031 to 0.024.  It stops once both figures are under their stopping
+shares (or D_sd is close to its lower bound), or after a fixed amount of
+work.
 Everything is driven by ``numpy.random.default_rng(seed)`` and fixed
 counts of moves and evaluated candidates (not seconds), so one seed always
 gives the same groups on any machine.
@@ -102,11 +108,13 @@ class Effort:
     patience: int = 30  # moves without a better state before the walk restarts, perturbed, from the best
     work: float = np.inf  # candidates evaluated before the search stops
     rescue: float = 0.0  # D_sd above this many times max(TAU_SD, bound) after every start: as many starts again (0: never)
+    triples: int = 0  # recombinations of three groups: most ways of one half of the layers (0: none; 8100: 2+2+2 of two layers)
+    triple_work: float = 0.0  # candidates the recombinations of three groups may evaluate after each start
 
 
 EFFORTS = {
     "full": Effort(restarts=2, iterations=2000, perturb=3, combos=1296, tabu=True, tenure=0.4, patience=25, work=8e6,
-                   rescue=1.5),
+                   rescue=1.5, triples=8100, triple_work=2e6),
     "fast": Effort(restarts=1, iterations=8, perturb=3),
 }
 
@@ -409,6 +417,39 @@ def _combos(u: int, c: int, dtype=bool) -> np.ndarray:
             M[r, list(chosen)] = True
         _COMBOS[key] = M.astype(dtype)
     return _COMBOS[key]
+
+
+_SPLITS3: dict[tuple, np.ndarray] = {}
+
+
+def _splits3(u: int, ca: int, cb: int) -> np.ndarray:
+    """(ways × u): every way to share ``u`` members among three groups
+    taking ``ca``, ``cb`` and the rest (0, 1, 2: the group of each member)."""
+    key = (u, ca, cb)
+    if key not in _SPLITS3:
+        rows = []
+        for a in itertools.combinations(range(u), ca):
+            rest = [i for i in range(u) if i not in a]
+            for b in itertools.combinations(rest, cb):
+                row = np.full(u, 2, dtype=np.int8)
+                row[list(a)] = 0
+                row[list(b)] = 1
+                rows.append(row)
+        _SPLITS3[key] = np.array(rows, dtype=np.int8).reshape(len(rows), u)
+    return _SPLITS3[key]
+
+
+def _half_sums(parts: list[tuple[np.ndarray, np.ndarray]], feats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Summed features of the first and second group for every combination
+    of the ways of ``parts`` ((members, ways) per layer), the last part
+    varying fastest."""
+    Fa = np.zeros((1, feats.shape[1]))
+    Fb = np.zeros((1, feats.shape[1]))
+    for m, W in parts:
+        fm = feats[m]
+        Fa = (Fa[:, None, :] + ((W == 0).astype(float) @ fm)[None]).reshape(-1, fm.shape[1])
+        Fb = (Fb[:, None, :] + ((W == 1).astype(float) @ fm)[None]).reshape(-1, fm.shape[1])
+    return Fa, Fb
 
 
 class _Search:
@@ -751,6 +792,166 @@ class _Search:
         spread = np.sqrt(np.maximum(q / K - (s / K) ** 2, 0.0))
         return _score(rng, spread, _band(V, self.w).sum(axis=1), self.w)
 
+    def triple_best(self, a: int, b: int, c: int) -> bool:
+        """The best recombination of three groups (every way to share each
+        layer's free members with 总分 among them, the groups' counts kept);
+        applied if it improves the objective.  Three groups of 2A+2B+2C+2D
+        have 90⁴ (65 million) such ways, so they are met in the middle: the
+        ways of one half of the layers (P) against those of the other (Q).
+        The objective's D_means terms alone bound how far the three means
+        may lie from the other groups' (its D_sd terms, their SDs), so each
+        group's Σx and Σx² must fall in a window; Q is sorted by cells of
+        the Σx and Σx² it gives group a, then by the Σx it gives group b, and
+        every way of P finds the ways of Q inside its windows in a few runs
+        of that order.  Those are scored by the ranges of means and SDs
+        (again a lower bound), and the few left by the whole objective.  No
+        way that could beat the objective is left out.  Students without
+        总分 stay where they are."""
+        feats, g, K = self.feats, self.g, self.K
+        movable = (self.fixed < 0) & (feats[:, _K] > 0) & np.isin(g, (a, b, c))
+        parts = []
+        for L in range(N_LAYERS):
+            m = np.flatnonzero(movable & (self.layer == L))
+            parts.append((m, _splits3(len(m), int(np.sum(g[m] == a)), int(np.sum(g[m] == b)))))
+        sizes = [len(W) for _, W in parts]
+        total = int(np.prod(sizes))
+        half = min((tuple(L for L in range(N_LAYERS) if mask >> L & 1) for mask in range(1, 2 ** N_LAYERS - 1)),
+                   key=lambda h: max(int(np.prod([sizes[L] for L in h])), total // int(np.prod([sizes[L] for L in h]))))
+        other = tuple(L for L in range(N_LAYERS) if L not in half)
+        if max(int(np.prod([sizes[L] for L in half])), int(np.prod([sizes[L] for L in other]))) > self.effort.triples:
+            return False
+        Pa, Pb = _half_sums([parts[L] for L in half], feats)
+        Qa, Qb = _half_sums([parts[L] for L in other], feats)
+        moved = np.concatenate([m for m, _ in parts])
+        base_a = self.S[a] - feats[moved[g[moved] == a]].sum(axis=0)
+        base_b = self.S[b] - feats[moved[g[moved] == b]].sum(axis=0)
+        U = self.S[a] + self.S[b] + self.S[c]
+        rest = np.setdiff1d(np.arange(K), (a, b, c))
+        # The widest range of means that could still beat the objective
+        # (its D_means terms alone), around the other groups' means.
+        w, f = self.w, self.f
+        r = f / w.means if w.means else np.inf
+        if r > MEANS_CAP:
+            r = MEANS_CAP + (f - MEANS_CAP * w.means) / (w.means + w.means_over)
+        if not np.isfinite(r):
+            return False
+        om = self.V[rest, 0]
+        lo, hi = (om.max() - r, om.min() + r) if len(rest) else (-r, r)
+        if not hi > lo:
+            return False
+        ka, kb = base_a[_K] + Pa[0, _K] + Qa[0, _K], base_b[_K] + Pb[0, _K] + Qb[0, _K]
+        kc = U[_K] - ka - kb
+        # Likewise the SDs (the D_sd terms alone): every group's SD² + mean²
+        # = Σx² ÷ known members lies in a window.
+        t = f / w.sd if w.sd else np.inf
+        if t > w.sd_cap:
+            t = w.sd_cap + (f - w.sd_cap * w.sd) / (w.sd + w.sd_over)
+        sd_lo, sd_hi = (self.V[rest, 1].max() - t, self.V[rest, 1].min() + t) if len(rest) and self.use_sd else (0.0, np.inf)
+        q_lo, q_hi = max(sd_lo, 0.0) ** 2, sd_hi ** 2 + max(lo * lo, hi * hi)
+        if not (hi > lo and q_hi >= q_lo):
+            return False
+        xa_p, xb_p, sa_p = base_a[_S1] + Pa[:, _S1], base_b[_S1] + Pb[:, _S1], base_a[_S2] + Pa[:, _S2]
+        qa, qb, sa = Qa[:, _S1], Qb[:, _S1], Qa[:, _S2]
+        # Q sorted by (cell of a's Σx, cell of a's Σx², b's Σx): each
+        # way of P meets the ways of Q that fit its windows in a few runs.
+        cells = 3
+        w1 = max(ka * (hi - lo), 1e-9) / (cells - 1)
+        w2 = max(ka * (q_hi - q_lo), 1e-9) / (cells - 1) if np.isfinite(q_hi) else np.inf
+        c1 = np.floor(qa / w1)
+        c2 = np.floor(sa / w2) if np.isfinite(w2) else np.zeros(len(sa))
+        c2 -= c2.min()
+        n2 = c2.max() + cells + 2
+        stride = 4.0 * (np.abs(qb).max() + np.abs(xb_p).max() + kb * (abs(lo) + abs(hi)) + 1.0)
+        key = (c1 * n2 + c2) * stride + qb
+        order = np.argsort(key, kind="stable")
+        ks = key[order]
+        f1 = np.floor((ka * lo - xa_p) / w1)
+        f2 = (np.floor((ka * q_lo - sa_p) / w2) if np.isfinite(w2) else np.zeros(len(sa_p))) - (
+            np.floor(sa / w2).min() if np.isfinite(w2) else 0.0)
+        # The ways of P in the order of their runs: sorted queries are found faster.
+        start = (f1 * n2 + f2) * stride - xb_p
+        by = np.argsort(start, kind="stable")
+        start = start[by]
+        i0, i1 = [], []
+        for d1 in range(cells):
+            for d2 in range(cells if np.isfinite(w2) else 1):
+                cell = start + (d1 * n2 + d2) * stride
+                i0.append(np.searchsorted(ks, cell + kb * lo, "left"))
+                i1.append(np.searchsorted(ks, cell + kb * hi, "right"))
+        i0, i1 = np.concatenate(i0), np.concatenate(i1)
+        cnt = np.maximum(i1 - i0, 0)
+        n = int(cnt.sum())
+        self.work += CALL_WORK + len(Pa) + len(Qa) + n
+        if not n:
+            return False
+        P = np.repeat(np.tile(by, len(cnt) // len(Pa)), cnt)
+        Q = order[np.repeat(i0, cnt) + np.arange(n) - np.repeat(np.cumsum(cnt) - cnt, cnt)]
+        xa = xa_p[P] + qa[Q]
+        xc = U[_S1] - xa - xb_p[P] - qb[Q]
+        s2a = sa_p[P] + sa[Q]
+        ok = ((xa >= ka * lo) & (xa <= ka * hi) & (xc >= kc * lo) & (xc <= kc * hi)
+              & (s2a >= ka * q_lo) & (s2a <= ka * q_hi))
+        P, Q = P[ok], Q[ok]
+        if not len(P):
+            return False
+        # The ranges of means and SDs alone (a lower bound of the objective)
+        # rule out most of them before the rest is computed.
+        two = self.V[rest, :2]
+        cols = [_K, _S1, _S2]
+        SA3 = base_a[cols] + Pa[P][:, cols] + Qa[Q][:, cols]
+        SB3 = base_b[cols] + Pb[P][:, cols] + Qb[Q][:, cols]
+        new = []
+        for S3 in (SA3, SB3, U[cols] - SA3 - SB3):
+            k1 = np.maximum(S3[:, 0], 1.0)
+            m = S3[:, 1] / k1
+            sd = np.sqrt(np.maximum((S3[:, 2] - S3[:, 1] * m) / k1, 0.0)) if self.use_sd else np.zeros_like(m)
+            new.append(np.stack([m, sd], axis=1))
+        top = np.maximum.reduce(new + [np.broadcast_to(two.max(axis=0, initial=-np.inf), new[0].shape)])
+        bottom = np.minimum.reduce(new + [np.broadcast_to(two.min(axis=0, initial=np.inf), new[0].shape)])
+        spread0 = np.zeros_like(top)
+        low = _score(top - bottom, spread0, np.zeros((len(top), 3)), w)
+        keep = np.flatnonzero(low < f - _EPS)
+        if not len(keep):
+            return False
+        P, Q, top, bottom = P[keep], Q[keep], top[keep], bottom[keep]
+        new = [v[keep] for v in new]
+        SA = base_a + Pa[P] + Qa[Q]
+        SB = base_b + Pb[P] + Qb[Q]
+        VA, VB, VC = (_values(x, self.use_sd) for x in (SA, SB, U - SA - SB))
+        s = two.sum(axis=0) + sum(new)
+        q = (two * two).sum(axis=0) + sum(v * v for v in new)
+        spread = np.sqrt(np.maximum(q / K - (s / K) ** 2, 0.0))
+        band = _band(self.V[rest], w).sum(axis=0) + _band(VA, w) + _band(VB, w) + _band(VC, w)
+        F = _score(top - bottom, spread, band, w)
+        best = int(np.argmin(F))
+        if F[best] >= f - _EPS:
+            return False
+        groups = g.copy()
+        for layers, code in ((half, P[best]), (other, Q[best])):
+            for L, way in zip(layers, np.unravel_index(int(code), [sizes[L] for L in layers])):
+                m, W = parts[L]
+                groups[m] = np.array([a, b, c])[W[way]]
+        changed = np.flatnonzero(groups != g)
+        self._apply(changed, groups[changed])
+        return True
+
+    def triple_descent(self, until: float = np.inf) -> bool:
+        """Recombinations of three groups (each triple in turn, the pairs'
+        local search after each that improves) until none improves."""
+        improved = False
+        if self.K < 3 or not self.effort.triples:
+            return False
+        again = True
+        while again:
+            again = False
+            for t in itertools.combinations(range(self.K), 3):
+                if self.work > until:
+                    return improved
+                if self.triple_best(*t):
+                    self.local_search()
+                    improved = again = True
+        return improved
+
     # ---- neighbourhoods --------------------------------------------------
     def swap_descent(self) -> bool:
         """Best-improvement same-layer swaps until none improves."""
@@ -923,6 +1124,7 @@ def balance(
     search = _Search(feats, layer, fixed, k, w, use_sd, eff)
     rng = np.random.default_rng(seed)
     best_f, best_g = np.inf, None
+    walk_f, walk_g = np.inf, None  # the best before recombinations of three groups: what the rescue judges
     rounds = 0
     done = False
     starts = max(eff.restarts, 1)
@@ -960,6 +1162,15 @@ def balance(
                     last = step
                 if search.work > budget:
                     break
+            if run_best < walk_f - _EPS:
+                walk_f, walk_g = run_best, run_g
+            if not done and eff.triple_work:
+                # Still above a cap: recombinations of three groups, from the start's best.
+                search.set(run_g)
+                if ((np.ptp(search.V[:, 1]) > w.sd_cap or np.ptp(search.V[:, 0]) > MEANS_CAP)
+                        and search.triple_descent(search.work + eff.triple_work) and search.f < run_best - _EPS):
+                    run_best, run_g = search.f, search.g.copy()
+                    done = _good_enough(search.V, use_sd, w, bound.value)
         else:
             for _ in range(eff.iterations):
                 rounds += 1
@@ -982,7 +1193,9 @@ def balance(
             break
         r += 1
         if r == starts == max(eff.restarts, 1) and eff.rescue and use_sd:
-            V = _values(search._eye[best_g].T @ feats, use_sd)
+            # Judged on the walks' own best: where they end far above the
+            # target, fresh starts do better than polishing their optimum.
+            V = _values(search._eye[walk_g if walk_g is not None else best_g].T @ feats, use_sd)
             if np.ptp(V[:, 1]) > eff.rescue * max(TAU_SD, bound.value):
                 starts += max(eff.restarts, 1)
     final = np.zeros((k, N_LAYERS), dtype=int)
