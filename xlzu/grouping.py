@@ -898,8 +898,8 @@ class _Search:
         # rule out most of them before the rest is computed.
         two = self.V[rest, :2]
         cols = [_K, _S1, _S2]
-        SA3 = base_a[cols] + Pa[P][:, cols] + Qa[Q][:, cols]
-        SB3 = base_b[cols] + Pb[P][:, cols] + Qb[Q][:, cols]
+        SA3 = base_a[cols] + Pa[:, cols][P] + Qa[:, cols][Q]  # three columns gathered, not six
+        SB3 = base_b[cols] + Pb[:, cols][P] + Qb[:, cols][Q]
         new = []
         for S3 in (SA3, SB3, U[cols] - SA3 - SB3):
             k1 = np.maximum(S3[:, 0], 1.0)
