@@ -284,12 +284,12 @@ def _expected(param: Any) -> str:
     choices = getattr(descriptor, "choices", None) or getattr(ptype, "choices", None)
     if choices:
         return "应为以下之一：" + "、".join(str(getattr(c, "value", c)) for c in choices)
-    if annotation is int or name == "integer":
+    if annotation is int or name in ("integer", "int", "integer range", "int range"):
         return "应为整数，如 3"
-    if annotation is float or name == "float":
+    if annotation is float or name in ("float", "float range"):
         return "应为数字，如 2.5"
     if getattr(descriptor, "is_datetime", False) or name == "datetime":
         return "应为日期，如 2026-11-24"
-    if getattr(descriptor, "is_path", False) or name in ("path", "file", "directory"):
+    if getattr(descriptor, "is_path", False) or name in ("path", "file", "filename", "directory"):
         return "应为文件或文件夹的名称"
     return "这个值用不了"
