@@ -64,6 +64,7 @@ gives the same groups on any machine.
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple, Sequence
@@ -420,6 +421,7 @@ def _combos(u: int, c: int, dtype=bool) -> np.ndarray:
 
 
 _SPLITS3: dict[tuple, np.ndarray] = {}
+_HALVES = [tuple(L for L in range(N_LAYERS) if mask >> L & 1) for mask in range(1, 2 ** N_LAYERS - 1)]
 
 
 def _splits3(u: int, ca: int, cb: int) -> np.ndarray:
@@ -814,11 +816,10 @@ class _Search:
             m = np.flatnonzero(movable & (self.layer == L))
             parts.append((m, _splits3(len(m), int(np.sum(g[m] == a)), int(np.sum(g[m] == b)))))
         sizes = [len(W) for _, W in parts]
-        total = int(np.prod(sizes))
-        half = min((tuple(L for L in range(N_LAYERS) if mask >> L & 1) for mask in range(1, 2 ** N_LAYERS - 1)),
-                   key=lambda h: max(int(np.prod([sizes[L] for L in h])), total // int(np.prod([sizes[L] for L in h]))))
+        total = math.prod(sizes)
+        half = min(_HALVES, key=lambda h: max(math.prod([sizes[L] for L in h]), total // math.prod([sizes[L] for L in h])))
         other = tuple(L for L in range(N_LAYERS) if L not in half)
-        if max(int(np.prod([sizes[L] for L in half])), int(np.prod([sizes[L] for L in other]))) > self.effort.triples:
+        if max(math.prod([sizes[L] for L in half]), math.prod([sizes[L] for L in other])) > self.effort.triples:
             return False
         Pa, Pb = _half_sums([parts[L] for L in half], feats)
         Qa, Qb = _half_sums([parts[L] for L in other], feats)
@@ -826,7 +827,7 @@ class _Search:
         base_a = self.S[a] - feats[moved[g[moved] == a]].sum(axis=0)
         base_b = self.S[b] - feats[moved[g[moved] == b]].sum(axis=0)
         U = self.S[a] + self.S[b] + self.S[c]
-        rest = np.setdiff1d(np.arange(K), (a, b, c))
+        rest = np.array([i for i in range(K) if i != a and i != b and i != c], dtype=np.intp)
         # The widest range of means that could still beat the objective
         # (its D_means terms alone), around the other groups' means.
         w, f = self.w, self.f
@@ -872,20 +873,19 @@ class _Search:
         start = (f1 * n2 + f2) * stride - xb_p
         by = np.argsort(start, kind="stable")
         start = start[by]
-        i0, i1 = [], []
-        for d1 in range(cells):
-            for d2 in range(cells if np.isfinite(w2) else 1):
-                cell = start + (d1 * n2 + d2) * stride
-                i0.append(np.searchsorted(ks, cell + kb * lo, "left"))
-                i1.append(np.searchsorted(ks, cell + kb * hi, "right"))
-        i0, i1 = np.concatenate(i0), np.concatenate(i1)
+        # Every cell's queries in one call each way (cell by cell, each in P's order).
+        shift = np.array([(d1 * n2 + d2) * stride for d1 in range(cells)
+                          for d2 in range(cells if np.isfinite(w2) else 1)])
+        cell = (start[None, :] + shift[:, None]).ravel()
+        i0 = np.searchsorted(ks, cell + kb * lo, "left")
+        i1 = np.searchsorted(ks, cell + kb * hi, "right")
         cnt = np.maximum(i1 - i0, 0)
         n = int(cnt.sum())
         self.work += CALL_WORK + len(Pa) + len(Qa) + n
         if not n:
             return False
-        P = np.repeat(np.tile(by, len(cnt) // len(Pa)), cnt)
-        Q = order[np.repeat(i0, cnt) + np.arange(n) - np.repeat(np.cumsum(cnt) - cnt, cnt)]
+        P = np.repeat(np.tile(by, len(shift)), cnt)
+        Q = order[np.repeat(i0 - (np.cumsum(cnt) - cnt), cnt) + np.arange(n)]
         xa = xa_p[P] + qa[Q]
         xc = U[_S1] - xa - xb_p[P] - qb[Q]
         s2a = sa_p[P] + sa[Q]
@@ -1410,10 +1410,11 @@ class GroupPlan:
         layers = {L: count(layer == L) for L in C.LAYERS}
         leads = count(lead)
         rows = []
+        labels = team_labels(self.culture, range(1, k + 1))
         for gi in range(k):
             rows.append({
                 C.GROUP_NO: gi + 1,
-                C.GROUP_TEAM_NAME: team_label(self.culture, gi + 1),
+                C.GROUP_TEAM_NAME: labels[gi],
                 "人数": int(size[gi]),
                 "男": int(boys[gi]),
                 "女": int(girls[gi]),
@@ -1428,10 +1429,22 @@ class GroupPlan:
 
 def team_label(culture: pd.DataFrame, group: int) -> str:
     """组名 of a group, or 第N组."""
-    hit = culture.loc[culture[C.GROUP_NO] == group, C.GROUP_TEAM_NAME] if len(culture) else pd.Series(dtype=object)
-    if len(hit) and isinstance(hit.iloc[0], str) and hit.iloc[0].strip():
-        return hit.iloc[0].strip()
-    return f"第{group}组"
+    return team_labels(culture, [group])[0]
+
+
+def team_labels(culture: pd.DataFrame, groups) -> list[str]:
+    """组名 of each group (the first 小组文化 row with its 组号), or 第N组."""
+    first: dict = {}
+    if len(culture):
+        for g, name in zip(culture[C.GROUP_NO].tolist(), culture[C.GROUP_TEAM_NAME].tolist()):
+            if isinstance(g, float) and g != g:
+                continue
+            first.setdefault(g, name)
+    out = []
+    for g in groups:
+        name = first.get(int(g))
+        out.append(name.strip() if isinstance(name, str) and name.strip() else f"第{int(g)}组")
+    return out
 
 
 def _text(v) -> str | None:
@@ -1581,7 +1594,7 @@ def plan_groups(
     manual = np.zeros(n, dtype=bool)
     if has_groups:
         max_old = int(s["old_group"].max())
-        names_now = {g: team_label(culture, g) for g in range(1, max_old + 1)}
+        names_now = dict(zip(range(1, max_old + 1), team_labels(culture, range(1, max_old + 1))))
         by_name: dict[str, list[int]] = {}
         for g, nm in names_now.items():
             by_name.setdefault(nm, []).append(g)
@@ -1693,7 +1706,7 @@ def plan_groups(
         C.GROUP_LAYER: s["layer"].astype(object),
         C.GROUP_LAYER_OVERRIDE: s["override"].astype(object),
         C.GROUP_NO: s["group"].astype("int64"),
-        C.GROUP_TEAM_NAME: [team_label(new_culture, g) for g in s["group"]],
+        C.GROUP_TEAM_NAME: team_labels(new_culture, s["group"].tolist()),
         C.GROUP_CODE: s["code"].astype(object),
         C.GROUP_ROLES: [C.ROLE_SEPARATOR.join(roles[i]) for i in range(n)],
         C.GROUP_LOCKED: pd.Series([C.LOCKED_MARK if v else None for v in locked], dtype=object),

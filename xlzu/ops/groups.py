@@ -17,7 +17,7 @@ from .. import contract as C
 from .. import paper
 from ..book.base import Book
 from ..errors import InputError
-from ..grouping import GroupPlan, plan_groups, team_label
+from ..grouping import GroupPlan, plan_groups, team_labels
 from ..layout import Layout, PrintSetup, Validation, cell_ref, range_ref, table_layout
 from .. import schema
 from ..cells import id_key
@@ -220,9 +220,8 @@ def seats_layout(plan: GroupPlan, settings: Settings) -> Layout:
         triple: set[int] = set()
         for _ in range(depth):
             rows.append(blank())
-        for pos, g in enumerate(groups):
+        for pos, (g, label) in enumerate(zip(groups, team_labels(plan.culture, groups))):
             c = pos * 3  # 0-based left seat column
-            label = team_label(plan.culture, g)
             rows[top - 1][c] = f"第{g}组 · {label}" if label != f"第{g}组" else label
             layout.merges.append(range_ref(top, c + 1, top, c + 2))
             layout.style(range_ref(top, c + 1, top, c + 2), "category")
