@@ -43,9 +43,10 @@ order, so every run gives the same answers; wall time is about 1–2 × that).
 
 With ``--process`` it also times the whole ``python -m xlzu group`` on a
 70-student workbook (CPU seconds of the child process: imports, workbook
-I/O, search), which should stay within 2 CPU-s.
+I/O, search), which should stay within 2 CPU-s: the median of ``--runs``
+runs per class, and of a process that only imports the same modules.
 
-Run:  python benchmarks/grouping.py [--seed N] [--classes BASE] [--quick] [--process]
+Run:  python benchmarks/grouping.py [--seed N] [--classes BASE] [--quick] [--process [--runs N]]
                                     [--no-proof] [--proof-seconds S]
 """
 
@@ -53,6 +54,8 @@ from __future__ import annotations
 
 import argparse
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -228,22 +231,42 @@ def run_locked(n: int, seed: int, kind: str, search_seed: int = 0) -> dict:
             "kept": kept, "proof": None, "inputs": (total, layer, girl, boy, locked.groups, tables, fixed)}
 
 
-def process_time_of_group(n: int = 70, seed: int = 7) -> float:
-    """CPU seconds of ``python -m xlzu group`` on a new class workbook of ``n``."""
+def process_times(n: int = 70, seed: int = 7, runs: int = 5) -> list[float]:
+    """CPU seconds of ``python -m xlzu group`` on a new class workbook of ``n``
+    (each run on a fresh copy), with xlzu's bytecode compiled first, as
+    ``pip install`` leaves it (a checkout run with PYTHONDONTWRITEBYTECODE
+    would otherwise compile every module it imports on every run: 0.1–0.2
+    CPU-s that no teacher pays)."""
     from xlzu import new_class
 
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "xlzu")], check=True,
+                   stdout=subprocess.DEVNULL)
+    times = []
     with tempfile.TemporaryDirectory() as tmp:
         roster = synthetic_class(n, seed=seed)
         csv = Path(tmp) / "名单.csv"
         roster[[C.ROSTER_ID, C.ROSTER_NAME, C.ROSTER_GENDER, C.ROSTER_TOTAL, C.ROSTER_QUALITY,
                 C.ROSTER_LEADERSHIP]].to_csv(csv, index=False, encoding="utf-8")
+        new = Path(tmp) / "新.xlsx"
+        new_class(new, csv)
         book = Path(tmp) / "班级.xlsx"
-        new_class(book, csv)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run([sys.executable, "-m", "xlzu", "group", str(book)], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        for _ in range(runs):
+            shutil.copyfile(new, book)
+            times.append(_child_cpu([sys.executable, "-m", "xlzu", "group", str(book)]))
+    return times
+
+
+def import_times(runs: int = 5) -> list[float]:
+    """CPU seconds of a process that only imports what ``xlzu group`` imports:
+    the floor under every command (Python, pandas, openpyxl, typer)."""
+    return [_child_cpu([sys.executable, "-c", "import xlzu.cli, xlzu.ops.groups"]) for _ in range(runs)]
+
+
+def _child_cpu(command: list[str]) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -254,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="first seed of the generated classes (default 100, the README's table; "
                          "another base gives 35 other classes)")
     ap.add_argument("--process", action="store_true", help="also time the whole `xlzu group` on 70 students")
+    ap.add_argument("--runs", type=int, default=5, help="runs of each process timed with --process (default 5)")
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
     ap.add_argument("--no-proof", action="store_true",
                     help="do not ask CP-SAT (benchmarks/certify.py) for proofs where xlzu's bound is too weak")
@@ -333,9 +357,13 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['cpu']:5.2f}s | {verdict}")
     print(f"{locked_ok} of {len(LOCK_CLASSES)} locked regroupings meet the same targets")
     if args.process:
+        # This host's speed drifts by a third within minutes: medians of several runs, with their range.
         for seed in PROCESS_SEEDS:
-            print(f"`python -m xlzu group` on 70 students (synthetic_class seed {seed}): "
-                  f"{process_time_of_group(70, seed):.2f} CPU-s (target ≤ 2)")
+            t = process_times(70, seed, args.runs)
+            print(f"`python -m xlzu group` on 70 students (synthetic_class seed {seed}): median "
+                  f"{statistics.median(t):.2f} CPU-s of {len(t)} runs ({min(t):.2f}–{max(t):.2f}; target ≤ 2)")
+        t = import_times(args.runs)
+        print(f"  its imports alone: median {statistics.median(t):.2f} CPU-s ({min(t):.2f}–{max(t):.2f})")
     return 0 if by_bound + by_proof == len(results) and locked_ok == len(LOCK_CLASSES) else 1
 
 

@@ -115,7 +115,7 @@ class Effort:
 
 EFFORTS = {
     "full": Effort(restarts=2, iterations=2000, perturb=3, combos=1296, tabu=True, tenure=0.4, patience=25, work=8e6,
-                   rescue=1.5, triples=8100, triple_work=2e6),
+                   rescue=1.5, triples=8100, triple_work=1.5e6),
     "fast": Effort(restarts=1, iterations=8, perturb=3),
 }
 
@@ -672,12 +672,12 @@ class _Search:
             mems.append(m)
         # First only the known count and Σx (for the means), then every
         # column of the candidates that pass.
-        two = [_K, _S1]
-        tot = base[:, None, two]
+        assert (_K, _S1) == (0, 1)  # the first two columns: slices, not copies
+        tot = base[:, None, :2]
         for add in adds:
-            tot = (tot[:, :, None, :] + add[:, None, :, two]).reshape(P, -1, 2)
+            tot = (tot[:, :, None, :] + add[:, None, :, :2]).reshape(P, -1, 2)
         self.work += tot.shape[0] * tot.shape[1]
-        rest = union[:, None, two] - tot
+        rest = union[:, None, :2] - tot
         a = tot[..., 1] / np.maximum(tot[..., 0], 1.0)
         b = rest[..., 1] / np.maximum(rest[..., 0], 1.0)
         pp, rr = np.nonzero(np.abs(a - b) <= PAIR_MEANS)
