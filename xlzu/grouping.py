@@ -115,7 +115,7 @@ class Effort:
     work: float = np.inf  # candidates evaluated before the search stops
     rescue: float = 0.0  # D_sd above this many times max(TAU_SD, bound) after every start: as many starts again (0: never)
     triples: int = 0  # recombinations of three groups: most ways of one half of the layers (0: none; 8100: 2+2+2 of two layers)
-    triple_work: float = 0.0  # candidates the recombinations of three groups may evaluate after each start
+    triple_work: float = 0.0  # candidates the recombinations of three groups may evaluate per start polished
     polish_near: float = np.inf  # only starts whose D_sd is within this many times the best start's are polished
 
 
@@ -278,7 +278,7 @@ def plan_counts(layer: np.ndarray, fixed: np.ndarray, k: int) -> np.ndarray:
 # The search
 # --------------------------------------------------------------------------
 # Feature columns of one student: known 总分 (0/1), x, x², girl, boy, high 组织能力.
-_K, _S1, _S2, _GIRL, _BOY, _LEAD = range(6)
+_K, _S1, _S2, _GIRL, _BOY, _LEAD = range(6)  # _K and _S1 first: _Search._enumerate slices them
 
 
 def _features(x: np.ndarray, girl: np.ndarray, boy: np.ndarray, lead: np.ndarray) -> np.ndarray:
@@ -678,8 +678,7 @@ class _Search:
             mems.append(m)
         # First only the known count and Σx (for the means), then every
         # column of the candidates that pass.
-        assert (_K, _S1) == (0, 1)  # the first two columns: slices, not copies
-        tot = base[:, None, :2]
+        tot = base[:, None, :2]  # _K and _S1, the first two columns: slices, not copies
         for add in adds:
             tot = (tot[:, :, None, :] + add[:, None, :, :2]).reshape(P, -1, 2)
         self.work += tot.shape[0] * tot.shape[1]
