@@ -189,8 +189,7 @@ def figures_of(r: dict) -> dict:
 
 def on_target(m: dict, bound: float) -> bool:
     """D_means ≤ 0.010, girls and boys each within one, D_sd ≤ max(0.020, 1.3 × bound)."""
-    return (m["D_means"] <= 0.010 and m["gender"] <= 1 and m["boys"] <= 1
-            and m["D_sd"] <= max(0.020, 1.3 * bound))
+    return on_target_but_sd(m) and m["D_sd"] <= max(0.020, 1.3 * bound)
 
 
 def figures(m: dict) -> str:
